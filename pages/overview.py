@@ -1,0 +1,49 @@
+"""Overview: headline indicators against target and last year, a trend with programme events, and districts
+on a map and in a league table."""
+
+import json
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, indicators, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+city = db.current().city()
+note = ui.source_note(city, f.lang)
+
+st.title(T("overview.title"))
+by_year = db.run("indicator_by_year", **f.params)
+if by_year.empty:
+    st.info(T("empty"))
+    st.stop()
+
+scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+st.caption(T("overview.caption", year=f.year_to, scope=scope))
+ui.kpi_cards(indicators.kpis(by_year, f.year_to), f.lang)
+
+choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
+                      format_func=lambda i: T(f"ind.{i}"))
+indicator = indicators.INDICATORS[choice]
+name = T(f"ind.{choice}")
+
+st.subheader(T("overview.trend", indicator=name))
+trend = by_year[by_year.indicator == choice]
+events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
+st.plotly_chart(charts.indicator_trend(trend, events, indicator, f.lang, note), key="overview_trend")
+
+league = db.run("district_league", indicator=choice, year=f.year_to, districts=f.districts, sectors=f.sectors,
+                min_samples=f.min_samples, higher_is_better=indicator.higher_is_better)
+map_column, table_column = st.columns([3, 2])
+with map_column:
+    st.subheader(T("overview.map", year=f.year_to, indicator=name))
+    boundaries = json.loads((db.current().path / city["boundaries"]).read_text(encoding="utf-8"))
+    st.plotly_chart(charts.district_map(league, boundaries, indicator, f.lang, note), key="overview_map")
+with table_column:
+    st.subheader(T("overview.league", year=f.year_to))
+    table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
+    st.dataframe(i18n.localize(table, f.lang), hide_index=True, key="overview_league", column_config={
+        T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
+        T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
+        T("col.base"): st.column_config.NumberColumn(format="localized")})
+    st.caption(T("overview.league_note", n=f.min_samples))

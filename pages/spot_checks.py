@@ -1,0 +1,46 @@
+"""Spot checks: pass rate by domain and year, district x year heatmap, sector ranking with intervals,
+failure reasons as a Pareto, and the rows behind the charts for download."""
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+note = ui.source_note(db.current().city(), f.lang)
+
+st.title(T("spot.title"))
+by_domain = db.run("pass_rate_by_domain_year", **f.params)
+if by_domain.empty:
+    st.info(T("empty"))
+    st.stop()
+
+st.subheader(T("spot.by_domain"))
+st.plotly_chart(charts.domain_trend(by_domain, f.lang, note), key="spot_domains")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(T("spot.heatmap"))
+    by_district_year = db.run("pass_rate_by_district_year", **f.params)
+    st.plotly_chart(charts.district_year_heatmap(by_district_year, f.lang, note), key="spot_heatmap")
+with right:
+    st.subheader(T("spot.sectors", year=f.year_to))
+    by_sector = db.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
+                       min_samples=f.min_samples)
+    if by_sector.empty:
+        st.info(T("empty"))
+    else:
+        st.plotly_chart(charts.interval_ranking(by_sector, f.lang, note), key="spot_sectors")
+        st.caption(T("spot.sectors_note", n=f.min_samples))
+
+st.subheader(T("spot.pareto"))
+failures = db.run("failures_by_item", **f.params)
+st.plotly_chart(charts.pareto(failures, f.lang, note), key="spot_pareto")
+
+st.subheader(T("spot.table"))
+rows = i18n.localize(db.run("pass_rate_by_district_sector_year", **f.params), f.lang)
+st.caption(T("spot.rows", n=i18n.fmt_count(len(rows), f.lang)))
+st.dataframe(rows, hide_index=True, key="spot_rows")
+notes = [note, ui.filter_note(f, db.run("districts").set_index("district_code"),
+                              db.run("sectors").set_index("sector_code"))]
+ui.download_csv(rows, f"spot-checks-{f.year_from}-{f.year_to}", notes, f.lang, key="spot_download")

@@ -1,0 +1,205 @@
+"""Chart builders: pure functions DataFrame -> Plotly Figure with one house style and a source footnote.
+
+Pages never style a figure themselves. Fonts are system CJK fonts (nothing is fetched), and the district map
+draws the boundary GeoJSON on a blank geo layer: no basemap, no tiles.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.subplots import make_subplots
+
+from qcity import i18n
+from qcity.indicators import Indicator
+
+FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
+COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a"]
+GOOD_TO_BAD = "RdYlGn"
+SMALL_DISTRICT = 0.10  # label a district when its area is at least this share of the largest one's
+MIN_COLOUR_SPAN = {"pct": 2.0, "per_10k": 0.05}  # the map's colour scale covers at least this range
+MUTED = "#9aa0a6"
+TEMPLATE = go.layout.Template(layout=go.Layout(
+    font=dict(family=FONT, size=14),
+    colorway=COLORS,
+    margin=dict(l=10, r=10, t=40, b=10),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    hoverlabel=dict(font_family=FONT),
+))
+
+
+def _finish(fig: go.Figure, note: str, height: int = 420) -> go.Figure:
+    """Apply the house template and the footnote (source, and the synthetic label for demo data).
+
+    The footnote is the figure's title anchored to the bottom of the container: with automargin Plotly keeps
+    room for it below the axis labels, however tall they are.
+    """
+    fig.update_layout(template=TEMPLATE, height=height, title=dict(
+        text=note, x=0, xref="paper", xanchor="left", y=0, yref="container", yanchor="bottom", automargin=True,
+        pad=dict(b=6), font=dict(size=11, color=MUTED, weight="normal")))
+    return fig
+
+
+def _axis_unit(indicator: Indicator, lang: str) -> str:
+    return f"{i18n.t(f'ind.{indicator.id}', lang)}（{i18n.t(f'unit.{indicator.unit}', lang)}）" if lang == "zh" \
+        else f"{i18n.t(f'ind.{indicator.id}', lang)} ({i18n.t(f'unit.{indicator.unit}', lang)})"
+
+
+def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indicator, lang: str,
+                    note: str) -> go.Figure:
+    """One indicator by year with its target and programme events as dated vertical lines."""
+    fig = go.Figure()
+    fig.add_scatter(x=by_year.year, y=by_year.value, mode="lines+markers", name=i18n.t("legend.value", lang),
+                    line=dict(width=3, color=COLORS[0]),
+                    hovertemplate="%{x}: %{y:." + str(indicator.digits + 1) + "f}<extra></extra>")
+    if by_year.target.notna().any():
+        fig.add_scatter(x=by_year.year, y=by_year.target, mode="lines", name=i18n.t("legend.target", lang),
+                        line=dict(dash="dash", width=2, color=COLORS[1], shape="hv"))
+    title = i18n.name_column(lang).replace("name", "title")
+    for i, event in enumerate(events.itertuples()):
+        fig.add_vline(x=event.year_position, line=dict(color=MUTED, dash="dot", width=1))
+        fig.add_annotation(x=event.year_position, y=1, yref="paper", yshift=4 + 16 * (i % 3),
+                           text=getattr(event, title), showarrow=False, xanchor="left", yanchor="bottom",
+                           font=dict(size=11, color=MUTED))
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=_axis_unit(indicator, lang))
+    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(t=40 + 16 * min(len(events), 3)))
+    return _finish(fig, note)
+
+
+def domain_trend(by_domain: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Pass rate by year, one line per domain, with the Wilson interval in the hover."""
+    fig = go.Figure()
+    for i, (domain, rows) in enumerate(by_domain.groupby("domain", sort=False)):
+        fig.add_scatter(
+            x=rows.year, y=rows.pass_rate, mode="lines+markers", name=i18n.label("domain", domain, lang),
+            line=dict(width=3, color=COLORS[i % len(COLORS)]),
+            customdata=rows[["samples", "interval_low", "interval_high"]],
+            hovertemplate=(f"%{{x}}: %{{y:.2f}}%<br>{i18n.t('hover.samples', lang)} %{{customdata[0]:,}}<br>"
+                           f"{i18n.t('hover.interval', lang)} %{{customdata[1]:.2f}}–%{{customdata[2]:.2f}}%"
+                           "<extra></extra>"))
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
+    return _finish(fig, note)
+
+
+def district_year_heatmap(by_district_year: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Pass rate per district (rows) and year (columns), labelled in each cell."""
+    names = i18n.name_column(lang)
+    rate = by_district_year.pivot(index=names, columns="year", values="pass_rate")
+    samples = by_district_year.pivot(index=names, columns="year", values="samples").reindex_like(rate)
+    fig = go.Figure(go.Heatmap(
+        z=rate.to_numpy(), x=rate.columns, y=rate.index, colorscale=GOOD_TO_BAD, customdata=samples.to_numpy(),
+        text=rate.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
+        colorbar=dict(title=dict(text="%"), thickness=12),
+        hovertemplate=(f"%{{y}} %{{x}}: %{{z:.2f}}%<br>{i18n.t('hover.samples', lang)} %{{customdata:,}}"
+                       "<extra></extra>")))
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=None, autorange="reversed")
+    return _finish(fig, note, height=max(320, 60 + 34 * len(rate)))
+
+
+def interval_ranking(by_sector: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Pass rate per sector as a point with its 95% interval; sectors with too few samples in grey, unranked."""
+    names = i18n.name_column(lang)
+    rows = by_sector.iloc[::-1]  # plotly draws the first row at the bottom
+    label = [f"{name} (n={n:,})" for name, n in zip(rows[names], rows.samples)]
+    fig = go.Figure()
+    for enough, name, color in ((True, i18n.t("legend.ranked", lang), COLORS[0]),
+                                (False, i18n.t("legend.few_samples", lang), MUTED)):
+        mask = (rows.enough_samples == enough).to_numpy()
+        part = rows[mask]
+        fig.add_scatter(
+            x=part.pass_rate, y=[lab for lab, keep in zip(label, mask) if keep], mode="markers", name=name,
+            marker=dict(size=9, color=color),
+            error_x=dict(type="data", symmetric=False, array=part.interval_high - part.pass_rate,
+                         arrayminus=part.pass_rate - part.interval_low, color=color, thickness=1.5),
+            hovertemplate="%{y}: %{x:.2f}%<extra></extra>")
+    fig.update_yaxes(categoryorder="array", categoryarray=label, title=None)
+    fig.update_xaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
+    return _finish(fig, note, height=max(360, 90 + 26 * len(rows)))
+
+
+def pareto(failures: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Failures per reason as bars, largest first, with the cumulative share as a line."""
+    labels = [i18n.label("failed_item", item, lang) for item in failures.failed_item]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=labels, y=failures.failures, name=i18n.t("legend.failures", lang), marker_color=COLORS[0])
+    fig.add_scatter(x=labels, y=failures.cumulative_pct, name=i18n.t("legend.cumulative", lang),
+                    mode="lines+markers", line=dict(color=COLORS[1], width=2), secondary_y=True)
+    fig.update_yaxes(title=i18n.t("axis.failures", lang), secondary_y=False)
+    fig.update_yaxes(title=i18n.t("axis.cumulative", lang), range=[0, 104], tickvals=[0, 20, 40, 60, 80, 100],
+                     ticksuffix="%", showgrid=False, secondary_y=True)
+    return _finish(fig, note)
+
+
+def _rings(geometry: dict) -> list[list]:
+    """The outer rings of a Polygon or MultiPolygon."""
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return [polygon[0] for polygon in polygons]
+
+
+def _centroid(ring: list) -> tuple[float, float, float]:
+    """Area-weighted centroid and absolute area of a ring (shoelace formula); the label goes at the centroid."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if not area:
+        return float(ring[0][0]), float(ring[0][1]), 0.0
+    return cx / (3 * area), cy / (3 * area), abs(area) / 2
+
+
+def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, lang: str, note: str) -> go.Figure:
+    """Districts filled by an indicator's value, drawn from the boundary GeoJSON on plain axes.
+
+    Plotly's geo layer fetches world topojson from a CDN even when hidden, so the map is drawn as filled
+    polygons instead: no basemap, no tiles, nothing from the network.
+    """
+    names = i18n.name_column(lang)
+    values = league.set_index("district_code")
+    scale = GOOD_TO_BAD if indicator.higher_is_better else GOOD_TO_BAD + "_r"
+    known = values.value.dropna()
+    low, high = (known.min(), known.max()) if len(known) else (0.0, 1.0)
+    if high - low < MIN_COLOUR_SPAN[indicator.unit]:  # small gaps should not look like red against green
+        middle = (low + high) / 2
+        low, high = middle - MIN_COLOUR_SPAN[indicator.unit] / 2, middle + MIN_COLOUR_SPAN[indicator.unit] / 2
+    span = high - low
+    fmt = f".{indicator.digits + 1}f"
+    base = i18n.t(f"base.{indicator.base}", lang)
+    fig = go.Figure()
+    labels = []
+    for feature in boundaries["features"]:
+        code = feature["properties"]["district_code"]
+        selected = code in values.index and pd.notna(values.at[code, "value"])
+        colour = sample_colorscale(scale, [(values.at[code, "value"] - low) / span])[0] if selected else "#e3e5e8"
+        rings = _rings(feature["geometry"])
+        for ring in rings:
+            fig.add_scatter(x=[p[0] for p in ring], y=[p[1] for p in ring], fill="toself", fillcolor=colour,
+                            mode="lines", line=dict(color="white", width=1.5), hoverinfo="skip", showlegend=False)
+        if selected:
+            x, y, area = _centroid(max(rings, key=len))
+            row = values.loc[code]
+            labels.append((x, y, area, row[names], format(row.value, fmt), row.base))
+    if labels:
+        x, y, area, name, text, n = zip(*labels)
+        big = max(area) * SMALL_DISTRICT  # small urban districts stay unlabelled: their labels would overlap
+        fig.add_scatter(x=x, y=y, mode="text+markers", marker=dict(size=14, opacity=0), showlegend=False,
+                        text=[f"{a}<br>{b}" if s >= big else "" for a, b, s in zip(name, text, area)],
+                        textfont=dict(size=12, color="#1b1f24"), customdata=list(zip(name, text, n)),
+                        hovertemplate=f"%{{customdata[0]}}: %{{customdata[1]}}<br>{base} %{{customdata[2]:,}}"
+                                      "<extra></extra>")
+    fig.add_scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker=dict(
+        colorscale=scale, cmin=low, cmax=high, color=[low], showscale=True,
+        colorbar=dict(title=dict(text=i18n.t(f"unit.{indicator.unit}", lang)), thickness=12)))
+    latitudes = [p[1] for f in boundaries["features"] for ring in _rings(f["geometry"]) for p in ring]
+    mid = math.radians((min(latitudes) + max(latitudes)) / 2) if latitudes else 0.0
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(mid))
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
+    return _finish(fig, note, height=520)

@@ -1,0 +1,140 @@
+"""Database access: DuckDB views over the data directory's files and named queries from queries/*.sql.
+
+This is the only module that touches DuckDB. Queries name tables (`inspections`), never file paths; every
+value comes in as a bound `$name` parameter. Results are cached on query name, SQL text, parameters and the
+data version, which changes whenever a data file changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from qcity import schema
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES_DIR = ROOT / "queries"
+DEFAULT_DATA_DIR = ROOT / "data"
+QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+COMMENT = re.compile(r"--[^\n]*")
+
+
+class QueryError(ValueError):
+    """A query was asked for by a name or with parameters that do not fit its SQL file."""
+
+
+def data_dir() -> Path:
+    """The data directory: $QCITY_DATA_DIR when set, else data/ beside the code."""
+    return Path(os.environ.get("QCITY_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
+
+
+def data_version(path: Path) -> str:
+    """A fingerprint of the data files (name, size, modification time); changes whenever any of them does."""
+    names = ["city.json"] + [t.file for t in schema.TABLES.values()]
+    stats = []
+    for name in names:
+        try:
+            stat = (path / name).stat()
+            stats.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+        except FileNotFoundError:
+            stats.append(f"{name}:-")
+    return hashlib.sha1("|".join(stats).encode()).hexdigest()[:16]
+
+
+def query_sql(name: str) -> str:
+    """The SQL text of queries/<name>.sql."""
+    if not QUERY_NAME.match(name) or not (QUERIES_DIR / f"{name}.sql").is_file():
+        raise QueryError(f"unknown query '{name}': there is no queries/{name}.sql")
+    return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query_parameters(sql: str) -> set[str]:
+    """The $names a query uses (comments ignored)."""
+    return set(PARAMETER.findall(COMMENT.sub("", sql)))
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal; used only for the data directory's own file paths, which views cannot bind."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Database:
+    """One DuckDB connection with a view per table of the data directory; a fresh cursor per query."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.con = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+        self.missing: list[str] = []
+        for table in schema.TABLES.values():
+            self.con.execute(self._view_sql(table))
+        for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
+            self.con.execute(setup.read_text(encoding="utf-8"))
+
+    def _view_sql(self, table: schema.Table) -> str:
+        """`create view` for a table: typed columns from its file, or an empty typed view when it is absent."""
+        file = self.path / table.file
+        if not file.exists():
+            self.missing.append(table.file)
+            columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
+            return f"create view {table.name} as select {columns} where false"
+        if table.storage == "csv":
+            types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns)
+            source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
+        else:
+            source = f"read_parquet({_literal(str(file))})"
+        columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
+                            for c in table.columns)
+        return f"create view {table.name} as select {columns} from {source}"
+
+    def city(self) -> dict:
+        """The city config (city.json) of this data directory; empty when there is none."""
+        file = self.path / "city.json"
+        return json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with exactly the parameters it names."""
+        sql = query_sql(name)
+        wanted = query_parameters(sql)
+        if missing := wanted - params.keys():
+            raise QueryError(f"query '{name}' needs parameter(s) {', '.join(sorted(missing))}")
+        if extra := params.keys() - wanted:
+            raise QueryError(f"query '{name}' has no parameter(s) {', '.join(sorted(extra))}")
+        values = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+        return self.con.cursor().execute(sql, values).df()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def database(path: str, version: str) -> Database:
+    """The process-wide database for a data directory at one data version."""
+    return Database(Path(path))
+
+
+@st.cache_data(max_entries=2000, ttl=24 * 3600, show_spinner=False)
+def _cached_query(path: str, version: str, name: str, sql: str, params: tuple) -> pd.DataFrame:
+    return database(path, version).query(name, **dict(params))
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, list | tuple | set) else value
+
+
+def current() -> Database:
+    """The database of the current data directory and version."""
+    path = data_dir()
+    return database(str(path), data_version(path))
+
+
+def run(name: str, **params) -> pd.DataFrame:
+    """Run a named query on the current data directory, cached on (query, SQL, parameters, data version)."""
+    path = data_dir()
+    sql = query_sql(name)
+    frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
+    return _cached_query(str(path), data_version(path), name, sql, frozen)

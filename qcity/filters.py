@@ -1,0 +1,201 @@
+"""Global filters (years, districts, sectors, language): sidebar widgets mirrored in the URL both ways.
+
+URL parameters are short because people paste links into messages:
+`?from=2020&to=2025&district=430104,430105&sector=food-catering&lang=en`. A value that does not fit the data
+(unknown code, year out of range, SQL fragment, control characters) is dropped with a visible notice; it never
+reaches SQL as text, since queries only ever receive codes checked against the dimension tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from qcity import app, db, i18n
+
+URL_KEYS = ("from", "to", "district", "sector", "lang")
+IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own
+MAX_SHOWN = 40  # characters of a rejected value echoed back in a notice
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the data allows: year bounds and the known codes."""
+
+    first_year: int
+    last_year: int
+    districts: tuple[str, ...]
+    sectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose; an empty tuple means all."""
+
+    year_from: int
+    year_to: int
+    districts: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    lang: str = i18n.DEFAULT_LANG
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A URL value that was dropped, and why (an i18n key with its values)."""
+
+    key: str
+    value: str
+    reason: str
+    values: dict = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        reason = i18n.t(self.reason, lang, **self.values)
+        return i18n.t("url.notice", lang, key=self.key, value=self.value, reason=reason)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The resolved filters a page queries with: explicit code lists, never "all"."""
+
+    year_from: int
+    year_to: int
+    districts: tuple[str, ...]
+    sectors: tuple[str, ...]
+    lang: str
+    all_districts: bool
+    all_sectors: bool
+    min_samples: int
+
+    @property
+    def params(self) -> dict:
+        """Bound parameters for queries that take the sidebar filters."""
+        return {"year_from": self.year_from, "year_to": self.year_to,
+                "districts": self.districts, "sectors": self.sectors}
+
+
+def _shown(value: str) -> str:
+    """A rejected value made safe to echo: no control characters, bounded length."""
+    clean = CONTROL.sub("", value)
+    return clean if len(clean) <= MAX_SHOWN else clean[:MAX_SHOWN] + "…"
+
+
+def _items(values: list[str]) -> list[str]:
+    """Comma-separated and repeated values as one list."""
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+def parse(query: Mapping[str, list[str]], options: Options) -> tuple[Selection, list[Notice]]:
+    """A URL's query parameters as a Selection, with a Notice for every value that was dropped."""
+    notices: list[Notice] = []
+    years = {"from": options.first_year, "to": options.last_year}
+    for key in years:
+        for value in _items(query.get(key, []))[-1:]:
+            if value.isascii() and value.isdigit() and options.first_year <= int(value) <= options.last_year:
+                years[key] = int(value)
+            else:
+                notices.append(Notice(key, _shown(value), "url.bad_year",
+                                      {"first": options.first_year, "last": options.last_year}))
+    if years["from"] > years["to"]:
+        notices.append(Notice("from", f"{years['from']}>{years['to']}", "url.reversed"))
+        years = {"from": years["to"], "to": years["from"]}
+
+    def codes(key: str, known: tuple[str, ...], reason: str) -> tuple[str, ...]:
+        kept = []
+        for value in _items(query.get(key, [])):
+            if value not in known:
+                notices.append(Notice(key, _shown(value), reason))
+            elif value not in kept:
+                kept.append(value)
+        return tuple(kept)
+
+    districts = codes("district", options.districts, "url.unknown_district")
+    sectors = codes("sector", options.sectors, "url.unknown_sector")
+    lang = i18n.DEFAULT_LANG
+    for value in _items(query.get("lang", []))[-1:]:
+        if value in i18n.LANGS:
+            lang = value
+        else:
+            notices.append(Notice("lang", _shown(value), "url.bad_lang"))
+    for key in query:
+        if key not in URL_KEYS and key not in IGNORED_KEYS:
+            notices.append(Notice(_shown(key), _shown(",".join(query[key])), "url.unknown_key"))
+    return Selection(years["from"], years["to"], districts, sectors, lang), notices
+
+
+def to_query(selection: Selection) -> dict[str, str]:
+    """The URL parameters for a selection; districts and sectors only when narrowed."""
+    query = {"from": str(selection.year_from), "to": str(selection.year_to)}
+    if selection.districts:
+        query["district"] = ",".join(selection.districts)
+    if selection.sectors:
+        query["sector"] = ",".join(selection.sectors)
+    query["lang"] = selection.lang
+    return query
+
+
+def load_options() -> tuple[Options, dict, dict]:
+    """Year bounds and codes from the data, plus the district and sector dimension frames by code."""
+    years = db.run("data_years").iloc[0]
+    districts = db.run("districts").set_index("district_code")
+    sectors = db.run("sectors").set_index("sector_code")
+    first = int(years.first_year) if years.notna().all() else 2016
+    last = int(years.last_year) if years.notna().all() else first
+    return Options(first, last, tuple(districts.index), tuple(sectors.index)), districts, sectors
+
+
+def _init_from_url(options: Options) -> None:
+    """On a session's first run, put the URL's filters into the widgets' state."""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    selection, notices = parse(query, options)
+    st.session_state.update({
+        "lang": selection.lang, "years": (selection.year_from, selection.year_to),
+        "districts": list(selection.districts), "sectors": list(selection.sectors),
+        "url_notices": notices, "filters_ready": True,
+    })
+
+
+def sidebar(min_samples: int) -> Filters:
+    """Render the filter widgets, keep the URL in step with them, and return the resolved filters."""
+    options, districts, sectors = load_options()
+    if "filters_ready" not in st.session_state:
+        _init_from_url(options)
+    years = st.session_state.get("years", (options.first_year, options.last_year))
+    if not (options.first_year <= years[0] <= years[1] <= options.last_year):  # the data changed under us
+        st.session_state["years"] = (options.first_year, options.last_year)
+    with st.sidebar:
+        lang = st.radio(i18n.t("app.language", "zh"), i18n.LANGS, horizontal=True, key="lang",
+                        format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+        T = i18n.translator(lang)
+        st.header(T("filters.title"))
+        if options.first_year < options.last_year:
+            year_from, year_to = st.slider(T("filters.years"), options.first_year, options.last_year, key="years")
+        else:
+            year_from = year_to = options.first_year
+            st.caption(f"{T('filters.years')}: {year_from}")
+        names = i18n.name_column(lang)
+        chosen_districts = st.multiselect(
+            T("filters.districts"), options.districts, key="districts", placeholder=T("filters.all_districts"),
+            format_func=lambda code: districts.at[code, names])
+        chosen_sectors = st.multiselect(
+            T("filters.sectors"), options.sectors, key="sectors", placeholder=T("filters.all_sectors"),
+            format_func=lambda code: f"{i18n.label('domain', sectors.at[code, 'domain'], lang)} › "
+                                     f"{sectors.at[code, names]}")
+        st.caption(T("filters.link_hint"))
+    selection = Selection(year_from, year_to, tuple(chosen_districts), tuple(chosen_sectors), lang)
+    st.query_params.from_dict(to_query(selection))
+    resolved = Filters(year_from, year_to, selection.districts or options.districts,
+                       selection.sectors or options.sectors, lang, not selection.districts, not selection.sectors,
+                       min_samples)
+    st.session_state["filters"] = resolved
+    return resolved
+
+
+def current() -> Filters:
+    """The filters set by the sidebar in this run (the entry script renders it before every page)."""
+    if "filters" not in st.session_state:
+        app.recover_from_legacy_mode()
+    return st.session_state["filters"]

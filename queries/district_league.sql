@@ -1,0 +1,57 @@
+-- One indicator per selected district for one year: value, change on the previous year, base (samples,
+-- units or projects), Wilson 95% interval for rates, and a rank that skips districts below $min_samples.
+-- Grain: one row per selected district (districts without data have null values).
+-- Params: $indicator, $year, $districts, $sectors, $min_samples, $higher_is_better.
+with observations as (
+    select *
+    from indicator_observations
+    where indicator = $indicator
+        and year between $year - 1 and $year
+        and list_contains($districts, district_code)
+        and list_contains($sectors, sector_code)
+),
+
+by_district_year as (
+    select
+        district_code,
+        year,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(numerator) / sum(denominator) * any_value(scale) as value,
+        any_value(scale) = 100 as is_rate
+    from observations
+    group by all
+    having sum(denominator) > 0
+),
+
+joined as (
+    select
+        d.district_code,
+        d.name_zh,
+        d.name_en,
+        c.denominator as base,
+        c.numerator,
+        c.value,
+        p.value as previous_value,
+        c.value - p.value as change,
+        case when c.is_rate then wilson_low_pct(c.numerator, c.denominator) end as interval_low,
+        case when c.is_rate then wilson_high_pct(c.numerator, c.denominator) end as interval_high,
+        coalesce(c.denominator >= $min_samples, false) as enough_samples
+    from districts as d
+    left join by_district_year as c on c.district_code = d.district_code and c.year = $year
+    left join by_district_year as p on p.district_code = d.district_code and p.year = $year - 1
+    where list_contains($districts, d.district_code)
+),
+
+final as (
+    select
+        *,
+        case when enough_samples then rank() over (
+            partition by enough_samples
+            order by case when $higher_is_better then value else -value end desc
+        ) end as rank
+    from joined
+)
+
+select * from final
+order by rank nulls last, value desc nulls last, district_code

@@ -1,0 +1,51 @@
+-- Headline indicators per year for the selected districts and sectors, with the change on the previous year
+-- (in the indicator's unit: percentage points for rates) and the city-wide target for that year.
+-- Grain: one row per indicator x year (years without observations are absent).
+-- Params: $year_from, $year_to, $districts, $sectors.
+with observations as (
+    select *
+    from indicator_observations
+    where year between $year_from - 1 and $year_to
+        and list_contains($districts, district_code)
+        and list_contains($sectors, sector_code)
+),
+
+by_year as (
+    select
+        indicator,
+        year,
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        sum(numerator) / sum(denominator) * any_value(scale) as value
+    from observations
+    group by all
+    having sum(denominator) > 0
+),
+
+with_previous as (
+    select
+        *,
+        lag(year) over by_indicator as previous_year,
+        lag(value) over by_indicator as previous_any
+    from by_year
+    window by_indicator as (partition by indicator order by year)
+),
+
+final as (
+    select
+        p.indicator,
+        p.year,
+        p.numerator,
+        p.denominator,
+        p.value,
+        case when p.previous_year = p.year - 1 then p.previous_any end as previous_value,
+        case when p.previous_year = p.year - 1 then p.value - p.previous_any end as change,
+        t.target
+    from with_previous as p
+    left join targets as t
+        on t.indicator = p.indicator and t.year = p.year and t.district_code is null
+    where p.year >= $year_from
+)
+
+select * from final
+order by indicator, year

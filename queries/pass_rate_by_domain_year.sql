@@ -1,0 +1,30 @@
+-- Spot-check pass rate per domain and year, with the Wilson 95% interval.
+-- Grain: one row per domain x year that has samples. Params: $year_from, $year_to, $districts, $sectors.
+with selected as (
+    select * from selected_inspections($year_from, $year_to, $districts, $sectors)
+),
+
+by_domain_year as (
+    select
+        domain,
+        year,
+        count(*) as samples,
+        count(*) filter (where passed) as passed
+    from selected
+    group by all
+),
+
+final as (
+    select
+        domain,
+        year,
+        samples,
+        passed,
+        pass_rate_pct(passed, samples) as pass_rate,
+        wilson_low_pct(passed, samples) as interval_low,
+        wilson_high_pct(passed, samples) as interval_high
+    from by_domain_year
+)
+
+select * from final
+order by domain, year

@@ -1,0 +1,51 @@
+-- indicator_observations: the one definition of every headline indicator.
+-- Grain: one row per indicator x year x district x sector, with numerator, denominator and scale
+-- (value = sum(numerator) / sum(denominator) * scale). Names, units and directions: qcity/indicators.py.
+create or replace view indicator_observations as
+with inspections_by_cell as (
+    select
+        year(i.sample_date) as year,
+        i.district_code,
+        i.sector_code,
+        s.domain,
+        i.kind,
+        count(*) as samples,
+        count(*) filter (where i.passed) as passed
+    from inspections as i
+    join sectors as s using (sector_code)
+    group by all
+),
+
+pass_rates as (
+    select
+        case domain
+            when 'manufacturing' then 'mfg_pass_rate'
+            when 'food' then 'food_pass_rate'
+            when 'drugs' then 'drug_pass_rate'
+        end as indicator,
+        year, district_code, sector_code, passed as numerator, samples as denominator, 100.0 as scale
+    from inspections_by_cell
+    where domain in ('manufacturing', 'food', 'drugs')
+    union all
+    select 'agri_pass_rate', year, district_code, sector_code, passed, samples, 100.0
+    from inspections_by_cell
+    where domain = 'agri' and kind = 'routine_monitoring'
+),
+
+special_equipment_deaths as (
+    select 'se_deaths_per_10k' as indicator, year, district_code, 'special-equipment' as sector_code,
+        sum(deaths) as numerator, sum(registered_units) as denominator, 10000.0 as scale
+    from special_equipment
+    group by all
+),
+
+construction_acceptance as (
+    select 'construction_acceptance_rate' as indicator, year, district_code, 'construction' as sector_code,
+        sum(projects_accepted_first_time) as numerator, sum(projects_completed) as denominator, 100.0 as scale
+    from construction
+    group by all
+)
+
+select * from pass_rates
+union all select * from special_equipment_deaths
+union all select * from construction_acceptance
