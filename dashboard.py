@@ -1,19 +1,18 @@
-"""Entry point: page config, the data directory, language and global filters, navigation, then the page."""
+"""Entry point: the data directory, language and global filters, navigation, then the chosen page."""
 
 import streamlit as st
 
 from qcity import app, db, filters, i18n, ui
 
-st.set_page_config(page_title="质量强市 Quality City", page_icon="📊", layout="wide")
-
 database = db.current()
 city = database.city()
-if not city or database.missing and {"districts.csv", "sectors.csv"} & set(database.missing):
+if not city or {"districts.csv", "sectors.csv"} & set(database.missing):
     st.error(i18n.t("app.no_data", st.session_state.get("lang", i18n.DEFAULT_LANG), path=database.path))
     st.stop()
 
 selected = filters.sidebar(min_samples=int(city.get("min_samples", 30)))
 T = i18n.translator(selected.lang)
+st.set_page_config(page_title=T("app.title"), page_icon="📊", layout="wide")
 page = st.navigation(app.pages(selected.lang))
 ui.banner(city, selected.lang)
 for notice in st.session_state.pop("url_notices", []):

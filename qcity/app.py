@@ -18,12 +18,24 @@ def pages(lang: str) -> list:
             for i, (file, title, icon, url) in enumerate(PAGES)]
 
 
-def recover_from_legacy_mode() -> None:
-    """Start over through dashboard.py when a page was run without it.
+def legacy_mode() -> bool:
+    """True while Streamlit runs in its legacy `pages/` mode, i.e. this run did not go through dashboard.py.
 
-    Because the card fixes the folder name `pages/`, a fresh Streamlit server starts in its legacy multipage mode
-    and, if its very first request is a deep link such as /spot-checks, runs that page file alone. Declaring the
-    navigation switches the whole process to `st.navigation` for good; the rerun then goes through the entry script.
+    The card fixes the folder name `pages/`, so a fresh server (and AppTest, on every run) starts in that mode and
+    runs a requested page file alone. The flag turns false for the whole process once `st.navigation` is called.
+    It is Streamlit's internal class attribute; if it ever disappears, this reads as false.
     """
-    st.navigation(pages(i18n.DEFAULT_LANG), position="hidden")
-    st.rerun()
+    from streamlit.runtime.pages_manager import PagesManager
+
+    return bool(getattr(PagesManager, "uses_pages_directory", False))
+
+
+def recover_from_legacy_mode() -> None:
+    """Declare the navigation (which ends legacy mode for the process) and go to the requested page through it.
+
+    This happens before any sidebar widget exists in the session, so nothing is lost; the link's parameters are
+    carried over.
+    """
+    requested = st.navigation(pages(i18n.DEFAULT_LANG), position="hidden")
+    st.switch_page(requested, query_params=[(key, value) for key in st.query_params
+                                            for value in st.query_params.get_all(key)])

@@ -196,6 +196,6 @@ def sidebar(min_samples: int) -> Filters:
 
 def current() -> Filters:
     """The filters set by the sidebar in this run (the entry script renders it before every page)."""
-    if "filters" not in st.session_state:
+    if app.legacy_mode() or "filters" not in st.session_state:
         app.recover_from_legacy_mode()
     return st.session_state["filters"]

@@ -1,0 +1,54 @@
+"""The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
+
+    python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
+    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+STAMP = VENV / ".qcity-requirements"
+
+
+def ensure_environment(requirements: str) -> None:
+    """Create .venv and install the requirements, again only when they changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print("creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    wanted = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != wanted:
+        print(f"installing {requirements} into .venv ...", flush=True)
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r",
+                        ROOT / requirements], check=True)
+        STAMP.write_text(wanted)
+
+
+def start(args: list[str]) -> int:
+    ensure_environment("requirements.txt")
+    if not os.environ.get("QCITY_DATA_DIR") and not (ROOT / "data" / "city.json").exists():
+        subprocess.run([PYTHON, "-m", "qcity.demo", "--city", "changsha", "--out", ROOT / "data"], cwd=ROOT, check=True)
+    return subprocess.call([PYTHON, "-m", "streamlit", "run", ROOT / "dashboard.py", *args], cwd=ROOT)
+
+
+def test(args: list[str]) -> int:
+    ensure_environment("requirements-dev.txt")
+    lint = subprocess.call([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
+    tests = subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
+    return lint or tests
+
+
+if __name__ == "__main__":
+    commands = {"start": start, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    sys.exit(commands[sys.argv[1]](sys.argv[2:]))

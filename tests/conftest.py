@@ -1,0 +1,103 @@
+"""Fixtures: a tiny hand-made city whose numbers are worked out by hand in the tests, and a generated demo."""
+
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qcity import db, demo, schema  # noqa: E402
+
+D1, D2, D3 = "100001", "100002", "100003"
+
+# (year, district, sector, kind, passed, failed items): one inspection row per pass and per failed item.
+# Expected figures (see test_queries):
+#   food 2024: D1 8/10 + 10/10, D2 19/20, D3 3/4 -> 40/44 = 90.909091%
+#   food 2025: D1 9/10, D2 20/20, D3 5/5        -> 34/35 = 97.142857%, change +6.233766 points
+#   agri monitoring 2024 counts only routine monitoring: 9/10 = 90%; all agri samples 9/15 = 60%
+INSPECTIONS = [
+    (2024, D1, "food-a", "supervision", 8, ["microbial", "microbial"]),
+    (2024, D1, "food-b", "supervision", 10, []),
+    (2024, D2, "food-a", "supervision", 19, ["additive"]),
+    (2024, D3, "food-a", "supervision", 3, [None]),
+    (2024, D1, "mfg-a", "supervision", 9, ["performance"]),
+    (2024, D1, "agri-a", "routine_monitoring", 9, ["pesticide_residue"]),
+    (2024, D1, "agri-a", "supervision", 0, ["heavy_metal"] * 5),
+    (2025, D1, "food-a", "supervision", 9, ["microbial"]),
+    (2025, D2, "food-a", "supervision", 20, []),
+    (2025, D3, "food-a", "supervision", 5, []),
+]
+
+
+def _square(code: str, x: float) -> dict:
+    ring = [[x, 28.0], [x + 0.1, 28.0], [x + 0.1, 28.1], [x, 28.1], [x, 28.0]]
+    return {"type": "Feature", "properties": {"district_code": code},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def write_tiny_city(out: Path) -> Path:
+    """Write the hand-made data directory: the tables the queries use; the rest are absent (empty views)."""
+    out.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame([(D1, "甲区", "District A", "district", 10.0), (D2, "乙区", "District B", "district", 20.0),
+                  (D3, "丙县", "County C", "county", 5.0)],
+                 columns=["district_code", "name_zh", "name_en", "kind", "population_10k"]).to_csv(
+        out / "districts.csv", index=False)
+    pd.DataFrame([("food-a", "食品甲", "Food A", "food"), ("food-b", "食品乙", "Food B", "food"),
+                  ("mfg-a", "工业甲", "Manufacturing A", "manufacturing"), ("agri-a", "农产品甲", "Agri A", "agri"),
+                  ("special-equipment", "特种设备", "Special equipment", "special_equipment"),
+                  ("construction", "建设工程", "Construction", "construction")],
+                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
+    rows = []
+    for year, district, sector, kind, passed, failures in INSPECTIONS:
+        outcomes = [(True, None)] * passed + [(False, item) for item in failures]
+        for i, (ok, item) in enumerate(outcomes):
+            rows.append({"sample_id": f"S{len(rows) + 1:04d}", "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
+                         "district_code": district, "sector_code": sector, "product": "p", "enterprise_id": "E1",
+                         "level": "municipal", "kind": kind, "passed": ok, "failed_item": item})
+    pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
+    # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
+    pd.DataFrame([(2024, D1, "elevator", 20000, 3, 2), (2024, D2, "elevator", 30000, 0, 0),
+                  (2025, D1, "elevator", 20000, 1, 1), (2025, D2, "elevator", 30000, 0, 0)],
+                 columns=list(schema.TABLES["special_equipment"].column_names)).to_parquet(
+        out / "special_equipment.parquet", index=False)
+    # construction 2025: (99 + 48) / (100 + 50) = 98%
+    pd.DataFrame([(2025, D1, 100, 99, 3), (2025, D2, 50, 48, 1)],
+                 columns=list(schema.TABLES["construction"].column_names)).to_parquet(
+        out / "construction.parquet", index=False)
+    pd.DataFrame([("food_pass_rate", 2025, 98.0, None), ("se_deaths_per_10k", 2025, 0.3, None),
+                  ("food_pass_rate", 2025, 90.0, D1)],
+                 columns=["indicator", "year", "target", "district_code"]).to_csv(out / "targets.csv", index=False)
+    pd.DataFrame([("2024-09-14", "质量月", "Quality Month")], columns=["date", "title_zh", "title_en"]).to_csv(
+        out / "events.csv", index=False)
+    (out / "boundaries.geojson").write_text(json.dumps(
+        {"type": "FeatureCollection", "features": [_square(D1, 112.0), _square(D2, 112.1), _square(D3, 112.2)]}))
+    (out / "city.json").write_text(json.dumps({"code": "100000", "name_zh": "测试市", "name_en": "Test City",
+                                               "boundaries": "boundaries.geojson", "min_samples": 10}))
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory) -> Path:
+    return write_tiny_city(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tiny_dir) -> db.Database:
+    return db.Database(tiny_dir)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The default demo (200,000 inspection rows, seed 7), generated once per test session."""
+    out = tmp_path_factory.mktemp("demo")
+    demo.DemoCity("changsha", 200_000, 7).write(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_dir) -> db.Database:
+    return db.Database(demo_dir)

@@ -1,0 +1,66 @@
+"""Chart builders: the right traces, labels in the chosen language, and the source note on every figure."""
+
+import json
+
+from conftest import D1, D2, D3
+
+from qcity import charts
+from qcity.indicators import INDICATORS
+
+NOTE = "合成演示数据，非真实统计"
+
+
+def league(tiny_db, indicator="food_pass_rate", higher=True):
+    return tiny_db.query("district_league", indicator=indicator, year=2025, districts=[D1, D2, D3],
+                         sectors=["food-a", "food-b", "special-equipment"], min_samples=10, higher_is_better=higher)
+
+
+def test_map_draws_every_district_without_geo_layer(tiny_db, tiny_dir):
+    boundaries = json.loads((tiny_dir / "boundaries.geojson").read_text())
+    fig = charts.district_map(league(tiny_db), boundaries, INDICATORS["food_pass_rate"], "en", NOTE)
+    fills = [t for t in fig.data if t.fill == "toself"]
+    assert len(fills) == 3
+    assert not any(t.type in ("choropleth", "scattergeo", "choroplethmap") for t in fig.data)
+    labels = next(t for t in fig.data if t.mode == "text+markers")
+    assert [c[0] for c in labels.customdata] == ["District A", "District B", "County C"]  # boundary file order
+    assert fig.layout.title.text == NOTE
+
+
+def test_map_colours_lower_is_better_reversed(tiny_db, tiny_dir):
+    boundaries = json.loads((tiny_dir / "boundaries.geojson").read_text())
+    fig = charts.district_map(league(tiny_db, "se_deaths_per_10k", False), boundaries,
+                              INDICATORS["se_deaths_per_10k"], "zh", NOTE)
+    colourbar = fig.data[-1].marker
+    assert colourbar.showscale and colourbar.colorscale[0][1] != charts.district_map.__globals__["GOOD_TO_BAD"]
+    fill = {t.x[0]: t.fillcolor for t in fig.data if t.fill == "toself"}
+    assert fill[112.0] != fill[112.1]  # D1 (0.5 deaths per 10k) and D2 (0) differ
+
+
+def test_interval_ranking_greys_out_small_samples(tiny_db):
+    frame = tiny_db.query("pass_rate_by_sector", year=2024, districts=[D1, D2, D3],
+                          sectors=["food-a", "food-b", "mfg-a", "agri-a"], min_samples=11)
+    fig = charts.interval_ranking(frame, "en", NOTE)
+    ranked, few = fig.data
+    assert ranked.name == "Ranked" and len(ranked.x) == 2
+    assert few.name == "Too few samples" and len(few.x) == 2 and few.marker.color == charts.MUTED
+    assert "Food A (n=34)" in fig.layout.yaxis.categoryarray
+
+
+def test_pareto_has_bars_and_a_cumulative_line(tiny_db):
+    frame = tiny_db.query("failures_by_item", year_from=2024, year_to=2025, districts=[D1, D2, D3],
+                          sectors=["food-a", "food-b", "mfg-a", "agri-a"])
+    fig = charts.pareto(frame, "zh", NOTE)
+    bars, line = fig.data
+    assert list(bars.x)[:2] == ["重金属", "微生物"] and list(bars.y)[:2] == [5, 3]
+    assert line.yaxis == "y2" and line.y[-1] == 100
+
+
+def test_trend_marks_events_and_target(tiny_db):
+    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, districts=[D1, D2, D3],
+                            sectors=["food-a", "food-b"])
+    events = tiny_db.query("events_between", year_from=2024, year_to=2025)
+    fig = charts.indicator_trend(by_year[by_year.indicator == "food_pass_rate"], events,
+                                 INDICATORS["food_pass_rate"], "en", NOTE)
+    assert [t.name for t in fig.data] == ["Actual", "Target"]
+    assert any(a.text == "Quality Month" for a in fig.layout.annotations)
+    assert fig.layout.xaxis.title.text == "Year"

@@ -1,0 +1,151 @@
+"""Every query on the tiny hand-made city, against figures worked out by hand (see conftest.INSPECTIONS)."""
+
+import pandas as pd
+import pytest
+from conftest import D1, D2, D3
+
+from qcity import db
+
+ALL_DISTRICTS = [D1, D2, D3]
+ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]
+DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, "districts": ALL_DISTRICTS, "sectors": ALL_SECTORS,
+            "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True}
+GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
+    "indicator_by_year": ["indicator", "year"],
+    "district_league": ["district_code"],
+    "pass_rate_by_domain_year": ["domain", "year"],
+    "pass_rate_by_district_year": ["district_code", "year"],
+    "pass_rate_by_sector": ["sector_code"],
+    "failures_by_item": ["failed_item"],
+    "pass_rate_by_district_sector_year": ["year", "district_code", "sector_code"],
+    "events_between": ["date", "title_en"],
+    "districts": ["district_code"],
+    "sectors": ["sector_code"],
+    "data_years": [],
+}
+
+
+def params_for(name: str) -> dict:
+    return {p: DEFAULTS[p] for p in db.query_parameters(db.query_sql(name))}
+
+
+def test_every_query_file_has_a_declared_grain():
+    assert sorted(p.stem for p in db.QUERIES_DIR.glob("*.sql")) == sorted(GRAIN)
+
+
+@pytest.mark.parametrize("name", sorted(GRAIN))
+def test_every_query_runs_and_keeps_its_grain(tiny_db, name):
+    frame = tiny_db.query(name, **params_for(name))
+    assert len(frame) > 0
+    if GRAIN[name]:
+        assert not frame.duplicated(GRAIN[name]).any()
+    else:
+        assert len(frame) == 1
+
+
+def test_indicator_by_year_pass_rate_change_and_target(tiny_db):
+    frame = tiny_db.query("indicator_by_year", **params_for("indicator_by_year")).set_index(["indicator", "year"])
+    food_2024, food_2025 = frame.loc[("food_pass_rate", 2024)], frame.loc[("food_pass_rate", 2025)]
+    assert (food_2024.numerator, food_2024.denominator) == (40, 44)
+    assert food_2024.value == pytest.approx(100 * 40 / 44)
+    assert pd.isna(food_2024.previous_value)  # 2023 has no data
+    assert (food_2025.numerator, food_2025.denominator) == (34, 35)
+    assert food_2025.value == pytest.approx(97.142857, abs=1e-6)
+    assert food_2025.change == pytest.approx(97.142857 - 90.909091, abs=1e-6)
+    assert food_2025.target == 98.0  # the city-wide target, not D1's own 90
+    # agricultural monitoring counts routine monitoring only: 9/10, not 9/15
+    assert frame.loc[("agri_pass_rate", 2024)].value == pytest.approx(90.0)
+    se = frame.loc[("se_deaths_per_10k", 2025)]
+    assert se.value == pytest.approx(0.2) and se.change == pytest.approx(-0.2) and se.target == 0.3
+    assert frame.loc[("construction_acceptance_rate", 2025)].value == pytest.approx(98.0)
+
+
+def test_indicator_by_year_change_needs_the_previous_year_even_when_it_is_outside_the_range(tiny_db):
+    frame = tiny_db.query("indicator_by_year", **{**params_for("indicator_by_year"), "year_from": 2025})
+    food = frame[frame.indicator == "food_pass_rate"]
+    assert food.year.tolist() == [2025]
+    assert food.change.iloc[0] == pytest.approx(6.233766, abs=1e-6)
+
+
+def test_filters_narrow_the_indicator(tiny_db):
+    frame = tiny_db.query("indicator_by_year", **{**params_for("indicator_by_year"), "districts": [D2],
+                                                  "sectors": ["food-a"]})
+    food = frame[frame.indicator == "food_pass_rate"].set_index("year")
+    assert food.loc[2024].value == pytest.approx(95.0)  # 19/20
+    assert food.loc[2025].value == pytest.approx(100.0)  # 20/20
+    assert set(frame.indicator) == {"food_pass_rate"}  # the other indicators' sectors are filtered out
+
+
+def test_district_league_order_interval_and_unranked_small_district(tiny_db):
+    league = tiny_db.query("district_league", **params_for("district_league"))
+    assert league.district_code.tolist() == [D2, D1, D3]
+    assert league["rank"].iloc[:2].tolist() == [1, 2]
+    assert pd.isna(league["rank"].iloc[2])  # D3 has 5 samples, below the minimum of 10
+    assert league.enough_samples.tolist() == [True, True, False]
+    d1 = league.set_index("district_code").loc[D1]
+    assert (d1.numerator, d1.base) == (9, 10)
+    assert d1.change == pytest.approx(90.0 - 90.0)  # 2024: 18/20
+    # Wilson 95% interval for 9 of 10: 0.5958 to 0.9821 (standard tables)
+    assert d1.interval_low == pytest.approx(59.58, abs=0.01)
+    assert d1.interval_high == pytest.approx(98.21, abs=0.01)
+
+
+def test_district_league_lower_is_better_ranks_the_smallest_first(tiny_db):
+    league = tiny_db.query("district_league", **{**params_for("district_league"), "indicator": "se_deaths_per_10k",
+                                                 "higher_is_better": False, "min_samples": 1})
+    ranked = league.dropna(subset=["rank"])
+    assert ranked.district_code.tolist() == [D2, D1]  # 0 deaths ranks above 0.5 per 10k
+    assert ranked.set_index("district_code").loc[D1].value == pytest.approx(0.5)  # 1 / 20,000 * 10,000
+    assert ranked.interval_low.isna().all()  # intervals are for pass rates only
+
+
+def test_wilson_interval_of_8_in_10(tiny_db):
+    low, high = tiny_db.con.execute("select wilson_low_pct(8, 10), wilson_high_pct(8, 10)").fetchone()
+    assert (low, high) == (pytest.approx(49.02, abs=0.01), pytest.approx(94.33, abs=0.01))
+
+
+def test_pass_rate_by_domain_year_counts_all_samples_of_a_domain(tiny_db):
+    frame = tiny_db.query("pass_rate_by_domain_year", **params_for("pass_rate_by_domain_year"))
+    rates = frame.set_index(["domain", "year"]).pass_rate
+    assert rates[("agri", 2024)] == pytest.approx(60.0)  # 9/15
+    assert rates[("manufacturing", 2024)] == pytest.approx(90.0)
+    assert rates[("food", 2025)] == pytest.approx(100 * 34 / 35)
+
+
+def test_pass_rate_by_sector_ranks_and_flags_small_samples(tiny_db):
+    frame = tiny_db.query("pass_rate_by_sector", **{**params_for("pass_rate_by_sector"), "year": 2024})
+    by_sector = frame.set_index("sector_code")
+    assert by_sector.loc["food-a"].samples == 34 and by_sector.loc["food-a"].passed == 30
+    # 2024: food-b 10/10 = 100%, mfg-a 9/10 = 90%, food-a 30/34 = 88.2%, agri-a 9/15 = 60%
+    assert frame.sector_code.tolist() == ["food-b", "mfg-a", "food-a", "agri-a"]
+    assert frame["rank"].tolist() == [1, 2, 3, 4]
+    strict = tiny_db.query("pass_rate_by_sector", **{**params_for("pass_rate_by_sector"), "year": 2024,
+                                                     "min_samples": 11})
+    # with a minimum of 11, the two sectors of 10 samples are flagged and left unranked, after the ranked ones
+    assert strict.sector_code.tolist() == ["food-a", "agri-a", "food-b", "mfg-a"]
+    assert strict["rank"].iloc[:2].tolist() == [1, 2] and strict["rank"].iloc[2:].isna().all()
+    assert strict.enough_samples.tolist() == [True, True, False, False]
+
+
+def test_failures_by_item_is_a_pareto(tiny_db):
+    frame = tiny_db.query("failures_by_item", **params_for("failures_by_item"))
+    assert frame.failed_item.tolist() == ["heavy_metal", "microbial", "additive", "performance",
+                                          "pesticide_residue", "unknown"]
+    assert frame.failures.tolist() == [5, 3, 1, 1, 1, 1]
+    assert frame.cumulative_pct.tolist() == pytest.approx([100 * 5 / 12, 100 * 8 / 12, 75.0, 100 * 10 / 12,
+                                                           100 * 11 / 12, 100.0])
+
+
+def test_rows_behind_the_charts_add_up(tiny_db):
+    frame = tiny_db.query("pass_rate_by_district_sector_year", **params_for("pass_rate_by_district_sector_year"))
+    assert frame.samples.sum() == sum(p + len(f) for *_, p, f in __import__("conftest").INSPECTIONS)
+    assert (frame.samples == frame.passed + frame.failed).all()
+
+
+def test_data_years_and_events(tiny_db):
+    years = tiny_db.query("data_years").iloc[0]
+    assert (years.first_year, years.last_year) == (2024, 2025)
+    events = tiny_db.query("events_between", year_from=2024, year_to=2024)
+    assert events.title_en.tolist() == ["Quality Month"]
+    assert events.year_position.iloc[0] == pytest.approx(2024 + 257 / 365)  # 14 September 2024 is day 258
+    assert tiny_db.query("events_between", year_from=2025, year_to=2025).empty
