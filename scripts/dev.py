@@ -19,7 +19,7 @@ STAMP = VENV / ".qcity-requirements"
 
 def ensure_environment(requirements: str) -> None:
     """Create .venv and install the requirements, again only when they changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script is what a newcomer runs with any python3
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)
