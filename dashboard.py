@@ -12,7 +12,7 @@ if not city or {"districts.csv", "sectors.csv"} & set(database.missing):
 
 selected = filters.sidebar(min_samples=int(city.get("min_samples", 30)))
 T = i18n.translator(selected.lang)
-st.set_page_config(page_title=T("app.title"), page_icon="📊", layout="wide")
+st.set_page_config(page_title=T("app.title"), layout="wide")
 page = st.navigation(app.pages(selected.lang))
 ui.banner(city, selected.lang)
 for notice in st.session_state.pop("url_notices", []):

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from qcity import i18n
 
-PAGES = (  # file, title key, icon, url path. Emoji icons: a :material/...: favicon is fetched from Google
-    ("pages/overview.py", "page.overview", "📊", "overview"),
-    ("pages/spot_checks.py", "page.spot_checks", "🔬", "spot-checks"),
-)
+PAGES = (("pages/overview.py", "page.overview"), ("pages/spot_checks.py", "page.spot_checks"))  # file, title
 
 
 def pages(lang: str) -> list:
-    """The navigation's pages with titles in `lang`; the first is the default."""
-    return [st.Page(file, title=i18n.t(title, lang), icon=icon, url_path=url, default=i == 0)
-            for i, (file, title, icon, url) in enumerate(PAGES)]
+    """The navigation's pages with titles in `lang`; the first is the default (served at /).
+
+    Each URL path is the file's name, as Streamlit's legacy `pages/` mode would make it, so that a fresh server's
+    first request for /spot_checks reaches the same page in both modes. No icons: emoji need a font that office
+    machines may lack, and a Material icon as favicon is fetched from Google.
+    """
+    return [st.Page(file, title=i18n.t(title, lang), url_path=Path(file).stem, default=i == 0)
+            for i, (file, title) in enumerate(PAGES)]
 
 
 def legacy_mode() -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import streamlit as st
 
@@ -148,48 +148,65 @@ def load_options() -> tuple[Options, dict, dict]:
 
 
 def _init_from_url(options: Options) -> None:
-    """On a session's first run, put the URL's filters into the widgets' state."""
+    """On a session's first run, take the selection from the URL."""
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     selection, notices = parse(query, options)
-    st.session_state.update({
-        "lang": selection.lang, "years": (selection.year_from, selection.year_to),
-        "districts": list(selection.districts), "sectors": list(selection.sectors),
-        "url_notices": notices, "filters_ready": True,
-    })
+    st.session_state.update({"selection": selection, "url_notices": notices})
+
+
+def _remember(widget: str) -> None:
+    """Widget callback (runs before the script): write the widget's new value into the selection."""
+    value = st.session_state[widget]
+    change = {"years": lambda: {"year_from": value[0], "year_to": value[1]}, "lang": lambda: {"lang": value},
+              "districts": lambda: {"districts": tuple(value)}, "sectors": lambda: {"sectors": tuple(value)}}
+    st.session_state["selection"] = replace(st.session_state["selection"], **change[widget]())
+
+
+def _show(selection: Selection, options: Options) -> None:
+    """Put the selection into the widgets before they render.
+
+    The selection, not the widgets, is what persists: Streamlit drops widget values on a page switch, and keeps a
+    multiselect's value by its label, which changes with the language.
+    """
+    if not (options.first_year <= selection.year_from <= selection.year_to <= options.last_year):
+        selection = replace(selection, year_from=options.first_year, year_to=options.last_year)  # data changed
+    st.session_state.update({"selection": selection, "lang": selection.lang,
+                             "years": (selection.year_from, selection.year_to),
+                             "districts": list(selection.districts), "sectors": list(selection.sectors)})
 
 
 def sidebar(min_samples: int) -> Filters:
     """Render the filter widgets, keep the URL in step with them, and return the resolved filters."""
     options, districts, sectors = load_options()
-    if "filters_ready" not in st.session_state:
+    if "selection" not in st.session_state:
         _init_from_url(options)
-    years = st.session_state.get("years", (options.first_year, options.last_year))
-    if not (options.first_year <= years[0] <= years[1] <= options.last_year):  # the data changed under us
-        st.session_state["years"] = (options.first_year, options.last_year)
+    _show(st.session_state["selection"], options)
     with st.sidebar:
         lang = st.radio(i18n.t("app.language", "zh"), i18n.LANGS, horizontal=True, key="lang",
+                        on_change=_remember, args=("lang",),
                         format_func=lambda code: {"zh": "中文", "en": "English"}[code])
         T = i18n.translator(lang)
         st.header(T("filters.title"))
         if options.first_year < options.last_year:
-            year_from, year_to = st.slider(T("filters.years"), options.first_year, options.last_year, key="years")
+            st.slider(T("filters.years"), options.first_year, options.last_year, key="years",
+                      on_change=_remember, args=("years",))
         else:
-            year_from = year_to = options.first_year
-            st.caption(f"{T('filters.years')}: {year_from}")
+            st.caption(f"{T('filters.years')}: {options.first_year}")
         names = i18n.name_column(lang)
-        chosen_districts = st.multiselect(
+        st.multiselect(
             T("filters.districts"), options.districts, key="districts", placeholder=T("filters.all_districts"),
-            format_func=lambda code: districts.at[code, names])
-        chosen_sectors = st.multiselect(
+            on_change=_remember, args=("districts",), format_func=lambda code: districts.at[code, names])
+        st.multiselect(
             T("filters.sectors"), options.sectors, key="sectors", placeholder=T("filters.all_sectors"),
+            on_change=_remember, args=("sectors",),
             format_func=lambda code: f"{i18n.label('domain', sectors.at[code, 'domain'], lang)} › "
                                      f"{sectors.at[code, names]}")
         st.caption(T("filters.link_hint"))
-    selection = Selection(year_from, year_to, tuple(chosen_districts), tuple(chosen_sectors), lang)
+    selection = st.session_state["selection"]
     st.query_params.from_dict(to_query(selection))
-    resolved = Filters(year_from, year_to, selection.districts or options.districts,
-                       selection.sectors or options.sectors, lang, not selection.districts, not selection.sectors,
-                       min_samples)
+    resolved = Filters(selection.year_from, selection.year_to, selection.districts or options.districts,
+                       selection.sectors or options.sectors, selection.lang, not selection.districts,
+                       not selection.sectors, min_samples)
     st.session_state["filters"] = resolved
     return resolved
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ("", "spot-checks")  # the default page (Overview) lives at /
+PAGES = ("", "spot_checks")  # the default page (Overview) lives at /
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 

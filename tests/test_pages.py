@@ -144,16 +144,25 @@ def test_an_empty_data_directory_says_how_to_load_data(tmp_path, monkeypatch):
     assert "python -m qcity.demo" in at.error[0].value
 
 
-def test_a_page_run_alone_by_legacy_mode_recovers_through_the_entry_script(demo_dir, monkeypatch):
-    """A fresh server in legacy mode runs a page file alone for a legacy-style URL (/spot_checks); the page must
-    not fail but go through dashboard.py, keeping the link's filters. That URL is not one of the navigation's,
-    so it lands on the default page, as any unknown page does."""
+def test_a_first_request_in_legacy_mode_reaches_the_page_with_its_filters(demo_dir, monkeypatch):
+    """A fresh server starts in legacy `pages/` mode and runs a requested page file alone; the page must go through
+    dashboard.py instead, land on the page that was asked for and keep the link's filters."""
     monkeypatch.setenv("QCITY_DATA_DIR", str(demo_dir))
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.query_params.update({"district": "430104", "lang": "en"})
     at.switch_page("pages/spot_checks.py").run()
     assert not at.exception
-    assert at.title[0].value == "Quality City overview"
+    assert at.title[0].value == "Spot checks"
     assert at.multiselect(key="districts").value == ["430104"]
     assert at.radio(key="lang").value == "en"
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_filters_survive_a_language_switch_followed_by_a_page_switch(app):
+    at = app({"district": "430104", "sector": "food-catering"})
+    at.radio(key="lang").set_value("en").run()
+    at.switch_page("pages/spot_checks.py").run()
+    assert not at.exception
+    assert at.multiselect(key="districts").value == ["430104"]
+    assert at.multiselect(key="sectors").value == ["food-catering"]
+    assert at.title[0].value == "Spot checks"
