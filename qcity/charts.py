@@ -31,15 +31,15 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
 ))
 
 
-def _finish(fig: go.Figure, note: str, height: int = 420) -> go.Figure:
+def _finish(fig: go.Figure, note: str, height: int = 420, bottom: int = 110) -> go.Figure:
     """Apply the house template and the footnote (source, and the synthetic label for demo data).
 
-    The footnote is the figure's title anchored to the bottom of the container: with automargin Plotly keeps
-    room for it below the axis labels, however tall they are.
+    The footnote sits at the figure's bottom edge, inside a bottom margin tall enough for any tick labels and axis
+    title, so it never overlaps them (Plotly's title automargin does not guarantee that for bottom titles).
     """
-    fig.update_layout(template=TEMPLATE, height=height, title=dict(
-        text=note, x=0, xref="paper", xanchor="left", y=0, yref="container", yanchor="bottom", automargin=True,
-        pad=dict(b=6), font=dict(size=11, color=MUTED, weight="normal")))
+    fig.update_layout(template=TEMPLATE, height=height, margin=dict(b=bottom))
+    fig.add_annotation(text=note, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 4), xanchor="left",
+                       yanchor="bottom", showarrow=False, font=dict(size=11, color=MUTED))
     return fig
 
 
@@ -50,14 +50,21 @@ def _axis_unit(indicator: Indicator, lang: str) -> str:
 
 def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indicator, lang: str,
                     note: str) -> go.Figure:
-    """One indicator by year with its target and programme events as dated vertical lines."""
+    """One indicator by year with its target, both labelled at their ends, and programme events as dated lines."""
+    digits = indicator.digits + 1
+    last = [""] * (len(by_year) - 1) + [i18n.fmt_value(by_year.value.iloc[-1], indicator.unit, lang, digits)]
     fig = go.Figure()
-    fig.add_scatter(x=by_year.year, y=by_year.value, mode="lines+markers", name=i18n.t("legend.value", lang),
-                    line=dict(width=3, color=COLORS[0]),
-                    hovertemplate="%{x}: %{y:." + str(indicator.digits + 1) + "f}<extra></extra>")
-    if by_year.target.notna().any():
-        fig.add_scatter(x=by_year.year, y=by_year.target, mode="lines", name=i18n.t("legend.target", lang),
+    fig.add_scatter(x=by_year.year, y=by_year.value, mode="lines+markers+text", name=i18n.t("legend.value", lang),
+                    line=dict(width=3, color=COLORS[0]), text=last, textposition="top center",
+                    textfont=dict(color=COLORS[0], size=13),
+                    hovertemplate="%{x}: %{y:." + str(digits) + "f}<extra></extra>")
+    targets = by_year.dropna(subset=["target"])
+    if len(targets):
+        fig.add_scatter(x=targets.year, y=targets.target, mode="lines", name=i18n.t("legend.target", lang),
                         line=dict(dash="dash", width=2, color=COLORS[1], shape="hv"))
+        label = f"{i18n.t('legend.target', lang)} {i18n.fmt_value(targets.target.iloc[-1], indicator.unit, lang)}"
+        fig.add_annotation(x=targets.year.iloc[-1], y=targets.target.iloc[-1], text=label, showarrow=False,
+                           xanchor="left", xshift=6, font=dict(color=COLORS[1], size=12))
     title = i18n.name_column(lang).replace("name", "title")
     for i, event in enumerate(events.itertuples()):
         fig.add_vline(x=event.year_position, line=dict(color=MUTED, dash="dot", width=1))
@@ -66,7 +73,7 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
                            font=dict(size=11, color=MUTED))
     fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
     fig.update_yaxes(title=_axis_unit(indicator, lang))
-    fig.update_layout(legend=dict(y=-0.25, yanchor="top"), margin=dict(t=40 + 16 * min(len(events), 3)))
+    fig.update_layout(showlegend=False, margin=dict(t=40 + 16 * min(len(events), 3), r=90))
     return _finish(fig, note)
 
 
@@ -88,17 +95,18 @@ def domain_trend(by_domain: pd.DataFrame, lang: str, note: str) -> go.Figure:
 
 def district_year_heatmap(by_district_year: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Pass rate per district (rows) and year (columns), labelled in each cell."""
-    names = i18n.name_column(lang)
-    rate = by_district_year.pivot(index=names, columns="year", values="pass_rate")
-    samples = by_district_year.pivot(index=names, columns="year", values="samples").reindex_like(rate)
+    names = by_district_year.drop_duplicates("district_code").set_index("district_code")[i18n.name_column(lang)]
+    rate = by_district_year.pivot(index="district_code", columns="year", values="pass_rate")  # rows in code order
+    samples = by_district_year.pivot(index="district_code", columns="year", values="samples").reindex_like(rate)
     fig = go.Figure(go.Heatmap(
-        z=rate.to_numpy(), x=rate.columns, y=rate.index, colorscale=GOOD_TO_BAD, customdata=samples.to_numpy(),
+        z=rate.to_numpy(), x=rate.columns, y=names[rate.index].to_numpy(), colorscale=GOOD_TO_BAD,
+        customdata=samples.to_numpy(),
         text=rate.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
         colorbar=dict(title=dict(text="%"), thickness=12),
         hovertemplate=(f"%{{y}} %{{x}}: %{{z:.2f}}%<br>{i18n.t('hover.samples', lang)} %{{customdata:,}}"
                        "<extra></extra>")))
     fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
-    fig.update_yaxes(title=None, autorange="reversed")
+    fig.update_yaxes(title=None, autorange="reversed", categoryorder="array", categoryarray=list(fig.data[0].y))
     return _finish(fig, note, height=max(320, 60 + 34 * len(rate)))
 
 
@@ -202,4 +210,4 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(mid))
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
-    return _finish(fig, note, height=520)
+    return _finish(fig, note, height=440, bottom=30)

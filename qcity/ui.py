@@ -31,10 +31,11 @@ def kpi_cards(cards: list[Kpi], lang: str, per_row: int = 3) -> None:
             ind = card.indicator
             with column.container(border=True):
                 if card.value is None:
-                    st.metric(T(f"ind.{ind.id}"), T("kpi.no_data"))
+                    st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=T(f"ind.{ind.id}"))
                     continue
                 st.metric(
-                    T(f"ind.{ind.id}"), i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                    T(f"ind.{ind.id}.short"), i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                    help=T(f"ind.{ind.id}"),
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_description=T("kpi.vs_last_year"))
@@ -54,8 +55,9 @@ def filter_note(f: Filters, districts: pd.DataFrame, sectors: pd.DataFrame) -> s
     """The filters in words, for exports."""
     T = i18n.translator(f.lang)
     names = i18n.name_column(f.lang)
-    chosen_districts = T("export.all") if f.all_districts else "、".join(districts.loc[list(f.districts), names])
-    chosen_sectors = T("export.all") if f.all_sectors else "、".join(sectors.loc[list(f.sectors), names])
+    joiner = "、" if f.lang == "zh" else ", "
+    chosen_districts = T("export.all") if f.all_districts else joiner.join(districts.loc[list(f.districts), names])
+    chosen_sectors = T("export.all") if f.all_sectors else joiner.join(sectors.loc[list(f.sectors), names])
     return T("export.filters", years=f"{f.year_from}–{f.year_to}", districts=chosen_districts, sectors=chosen_sectors)
 
 

@@ -23,7 +23,7 @@ def test_map_draws_every_district_without_geo_layer(tiny_db, tiny_dir):
     assert not any(t.type in ("choropleth", "scattergeo", "choroplethmap") for t in fig.data)
     labels = next(t for t in fig.data if t.mode == "text+markers")
     assert [c[0] for c in labels.customdata] == ["District A", "District B", "County C"]  # boundary file order
-    assert fig.layout.title.text == NOTE
+    assert fig.layout.annotations[-1].text == NOTE
 
 
 def test_map_colours_lower_is_better_reversed(tiny_db, tiny_dir):
@@ -63,4 +63,5 @@ def test_trend_marks_events_and_target(tiny_db):
                                  INDICATORS["food_pass_rate"], "en", NOTE)
     assert [t.name for t in fig.data] == ["Actual", "Target"]
     assert any(a.text == "Quality Month" for a in fig.layout.annotations)
+    assert fig.layout.annotations[-1].text == NOTE
     assert fig.layout.xaxis.title.text == "Year"

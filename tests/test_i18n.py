@@ -24,7 +24,8 @@ def test_every_enumeration_value_and_indicator_has_a_label():
         for value in values:
             assert f"{enum}.{value}" in i18n.MESSAGES, f"{enum}.{value}"
     for ind in indicators.INDICATORS.values():
-        assert f"ind.{ind.id}" in i18n.MESSAGES and f"unit.{ind.unit}" in i18n.MESSAGES
+        assert f"ind.{ind.id}" in i18n.MESSAGES and f"ind.{ind.id}.short" in i18n.MESSAGES
+        assert f"unit.{ind.unit}" in i18n.MESSAGES
         assert f"base.{ind.base}" in i18n.MESSAGES
 
 
