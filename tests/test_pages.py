@@ -136,6 +136,9 @@ def test_a_selection_without_data_says_so(app):
     assert len(at.get("plotly_chart")) == 0
     overview = app({"sector": "construction", "lang": "en"})
     assert kpis(overview).count("no data") == 5  # only construction acceptance has data
+    assert "No data for the selected years" in texts(overview)  # the food trend, chosen by default, is empty
+    overview.selectbox(key="overview_indicator").set_value("construction_acceptance_rate").run()
+    assert not overview.exception and len(overview.get("plotly_chart")) == 2
 
 
 def test_an_empty_data_directory_says_how_to_load_data(tmp_path, monkeypatch):
