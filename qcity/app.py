@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from qcity import i18n
 
@@ -29,8 +30,6 @@ def legacy_mode() -> bool:
     runs a requested page file alone. The flag turns false for the whole process once `st.navigation` is called.
     It is Streamlit's internal class attribute; if it ever disappears, this reads as false.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     return bool(getattr(PagesManager, "uses_pages_directory", False))
 
 

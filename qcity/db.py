@@ -71,7 +71,7 @@ class Database:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.con = duckdb.connect(config={"threads": max(1, os.cpu_count() or 1)})
+        self.con = duckdb.connect()
         self.missing: list[str] = []
         for table in schema.TABLES.values():
             self.con.execute(self._view_sql(table))

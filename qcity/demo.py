@@ -107,14 +107,6 @@ def logit(p):
     return np.log(p / (1 - p))
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding="utf-8")
-
-
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
-
-
 class DemoCity:
     """Everything needed to draw a year of samples; fixed by the city and the seed."""
 
@@ -390,17 +382,17 @@ class DemoCity:
 
     def write(self, out: Path) -> None:
         out.mkdir(parents=True, exist_ok=True)
-        write_parquet(self.enterprises, out / "enterprises.parquet")
+        self.enterprises.to_parquet(out / "enterprises.parquet", index=False)
         with pq.ParquetWriter(out / "inspections.parquet", self.inspections_for_year(YEARS[0], 1).schema) as writer:
             for year, count in self.yearly_counts().items():
                 writer.write_table(self.inspections_for_year(year, count), row_group_size=256_000)
-        write_csv(self.districts, out / "districts.csv")
-        write_csv(self.sectors[list(schema.TABLES["sectors"].column_names)], out / "sectors.csv")
-        write_csv(self.targets(), out / "targets.csv")
-        write_csv(pd.DataFrame(EVENTS, columns=["date", "title_zh", "title_en"]), out / "events.csv")
+        self.districts.to_csv(out / "districts.csv", index=False)
+        self.sectors[list(schema.TABLES["sectors"].column_names)].to_csv(out / "sectors.csv", index=False)
+        self.targets().to_csv(out / "targets.csv", index=False)
+        pd.DataFrame(EVENTS, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
         for name in ("awards", "standards", "brands", "enforcement", "special_equipment", "construction", "innovation"):
-            write_parquet(getattr(self, name)(), out / f"{name}.parquet")
-        write_parquet(self.diagnosis, out / "diagnosis.parquet")
+            getattr(self, name)().to_parquet(out / f"{name}.parquet", index=False)
+        self.diagnosis.to_parquet(out / "diagnosis.parquet", index=False)
         shutil.copyfile(self.ref / self.city["boundaries"], out / self.city["boundaries"])
         config = {**self.city, "synthetic": True, "years": [YEARS[0], YEARS[-1]], "as_of": f"{YEARS[-1]}-12-31",
                   "generator": {"rows": self.rows, "seed": self.seed}}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import streamlit as st
 
@@ -142,8 +143,10 @@ def load_options() -> tuple[Options, dict, dict]:
     years = db.run("data_years").iloc[0]
     districts = db.run("districts").set_index("district_code")
     sectors = db.run("sectors").set_index("sector_code")
-    first = int(years.first_year) if years.notna().all() else 2016
-    last = int(years.last_year) if years.notna().all() else first
+    if years.notna().all():
+        first, last = int(years.first_year), int(years.last_year)
+    else:  # no observations yet: pages show their empty state
+        first = last = date.today().year
     return Options(first, last, tuple(districts.index), tuple(sectors.index)), districts, sectors
 
 
@@ -157,9 +160,11 @@ def _init_from_url(options: Options) -> None:
 def _remember(widget: str) -> None:
     """Widget callback (runs before the script): write the widget's new value into the selection."""
     value = st.session_state[widget]
-    change = {"years": lambda: {"year_from": value[0], "year_to": value[1]}, "lang": lambda: {"lang": value},
-              "districts": lambda: {"districts": tuple(value)}, "sectors": lambda: {"sectors": tuple(value)}}
-    st.session_state["selection"] = replace(st.session_state["selection"], **change[widget]())
+    if widget == "years":
+        change = {"year_from": value[0], "year_to": value[1]}
+    else:
+        change = {widget: tuple(value) if isinstance(value, list) else value}
+    st.session_state["selection"] = replace(st.session_state["selection"], **change)
 
 
 def _show(selection: Selection, options: Options) -> None:

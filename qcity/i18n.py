@@ -240,7 +240,7 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     other = [c for c in frame.columns if c.endswith("_zh" if lang == "en" else "_en")]
     out = frame.drop(columns=other)
     for column in out.columns:
-        values = out[column].dropna().unique() if out[column].dtype == object or out[column].dtype == "string" else []
+        values = out[column].dropna().unique() if pd.api.types.is_string_dtype(out[column]) else []
         if len(values) and all(f"{column}.{v}" in MESSAGES for v in values):
             out[column] = out[column].map(lambda v, c=column: label(c, v, lang))
     renamed = {}
