@@ -38,6 +38,7 @@ def kpi_cards(cards: list[Kpi], lang: str, per_row: int = 3) -> None:
                     help=T(f"ind.{ind.id}"),
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
+                    delta_arrow="off" if card.improved is None else "auto",
                     delta_description=T("kpi.vs_last_year"))
                 if card.target is None:
                     target = T("kpi.no_target")
