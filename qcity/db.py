@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from qcity import schema
+from qcity import rollups, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -38,14 +38,15 @@ def data_dir() -> Path:
 
 def data_version(path: Path) -> str:
     """A fingerprint of the data files (name, size, modification time); changes whenever any of them does."""
-    names = ["city.json"] + [t.file for t in schema.TABLES.values()]
+    files = [path / "city.json", path / rollups.FILE] + [path / t.file for t in schema.TABLES.values()]
+    files += [f for t in schema.TABLES.values() if (path / t.name).is_dir() for f in sorted((path / t.name).rglob("*"))]
     stats = []
-    for name in names:
+    for file in files:
         try:
-            stat = (path / name).stat()
-            stats.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+            stat = file.stat()
+            stats.append(f"{file}:{stat.st_size}:{stat.st_mtime_ns}")
         except FileNotFoundError:
-            stats.append(f"{name}:-")
+            stats.append(f"{file}:-")
     return hashlib.sha1("|".join(stats).encode()).hexdigest()[:16]
 
 
@@ -69,23 +70,33 @@ def _literal(text: str) -> str:
 class Database:
     """One DuckDB connection with a view per table of the data directory; a fresh cursor per query."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, use_rollups: bool = True):
         self.path = Path(path)
-        self.con = duckdb.connect()
+        self.con = duckdb.connect(config={"threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
+                                          "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB")})
         self.missing: list[str] = []
         for table in schema.TABLES.values():
             self.con.execute(self._view_sql(table))
+        self.rollups_current = use_rollups and rollups.is_current(self.path)
+        if self.rollups_current:
+            counts = f"select * from read_parquet({_literal(str(self.path / rollups.FILE))})"
+        else:
+            counts = rollups.SQL.read_text(encoding="utf-8")
+        self.con.execute(f"create view inspection_counts as {counts}")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
 
     def _view_sql(self, table: schema.Table) -> str:
         """`create view` for a table: typed columns from its file, or an empty typed view when it is absent."""
         file = self.path / table.file
-        if not file.exists():
+        folder = self.path / table.name  # a (hive-partitioned) folder of Parquet files, for large fact tables
+        if table.storage == "parquet" and not file.exists() and folder.is_dir():
+            source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
+        elif not file.exists():
             self.missing.append(table.file)
             columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
             return f"create view {table.name} as select {columns} where false"
-        if table.storage == "csv":
+        elif table.storage == "csv":
             types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns)
             source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
         else:

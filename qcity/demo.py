@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from qcity import schema
+from qcity import rollups, schema
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "data" / "cities"
 YEARS = range(2016, 2026)
@@ -397,6 +397,7 @@ class DemoCity:
         config = {**self.city, "synthetic": True, "years": [YEARS[0], YEARS[-1]], "as_of": f"{YEARS[-1]}-12-31",
                   "generator": {"rows": self.rows, "seed": self.seed}}
         (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        rollups.build(out)
 
 
 def main(argv: list[str] | None = None) -> int:

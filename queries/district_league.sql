@@ -15,8 +15,8 @@ by_district_year as (
     select
         district_code,
         year,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        sum(numerator)::bigint as numerator,
+        sum(denominator)::bigint as denominator,
         sum(numerator) / sum(denominator) * any_value(scale) as value,
         any_value(scale) = 100 as is_rate
     from observations

@@ -1,16 +1,11 @@
 -- Failed samples by failure reason, largest first, with each reason's share and the cumulative share (Pareto).
 -- Grain: one row per failure reason (failed samples without a recorded reason count as 'unknown').
 -- Params: $year_from, $year_to, $districts, $sectors.
-with failed as (
-    select coalesce(failed_item, 'unknown') as failed_item
-    from selected_inspections($year_from, $year_to, $districts, $sectors)
-    where not passed
-),
-
-by_item as (
-    select failed_item, count(*) as failures
-    from failed
+with by_item as (
+    select coalesce(failed_item, 'unknown') as failed_item, sum(samples - passed)::bigint as failures
+    from selected_counts($year_from, $year_to, $districts, $sectors)
     group by all
+    having sum(samples - passed) > 0
 ),
 
 final as (

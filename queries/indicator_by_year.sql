@@ -14,8 +14,8 @@ by_year as (
     select
         indicator,
         year,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        sum(numerator)::bigint as numerator,
+        sum(denominator)::bigint as denominator,
         sum(numerator) / sum(denominator) * any_value(scale) as value
     from observations
     group by all

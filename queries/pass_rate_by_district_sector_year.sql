@@ -1,7 +1,7 @@
 -- The rows behind the spot-check charts: samples, passes and failures per district, sector and year.
 -- Grain: one row per district x sector x year that has samples. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
-    select * from selected_inspections($year_from, $year_to, $districts, $sectors)
+    select * from selected_counts($year_from, $year_to, $districts, $sectors)
 ),
 
 by_cell as (
@@ -9,8 +9,8 @@ by_cell as (
         year,
         district_code,
         sector_code,
-        count(*) as samples,
-        count(*) filter (where passed) as passed
+        sum(samples)::bigint as samples,
+        sum(passed)::bigint as passed
     from selected
     group by all
 ),

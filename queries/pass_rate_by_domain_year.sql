@@ -1,15 +1,15 @@
 -- Spot-check pass rate per domain and year, with the Wilson 95% interval.
 -- Grain: one row per domain x year that has samples. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
-    select * from selected_inspections($year_from, $year_to, $districts, $sectors)
+    select * from selected_counts($year_from, $year_to, $districts, $sectors)
 ),
 
 by_domain_year as (
     select
         domain,
         year,
-        count(*) as samples,
-        count(*) filter (where passed) as passed
+        sum(samples)::bigint as samples,
+        sum(passed)::bigint as passed
     from selected
     group by all
 ),

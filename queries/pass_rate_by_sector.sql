@@ -2,14 +2,14 @@
 -- $min_samples samples are flagged and left unranked.
 -- Grain: one row per sector with samples in $year. Params: $year, $districts, $sectors, $min_samples.
 with selected as (
-    select * from selected_inspections($year, $year, $districts, $sectors)
+    select * from selected_counts($year, $year, $districts, $sectors)
 ),
 
 by_sector as (
     select
         sector_code,
-        count(*) as samples,
-        count(*) filter (where passed) as passed
+        sum(samples)::bigint as samples,
+        sum(passed)::bigint as passed
     from selected
     group by all
 ),

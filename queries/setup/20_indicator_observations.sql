@@ -4,14 +4,14 @@
 create or replace view indicator_observations as
 with inspections_by_cell as (
     select
-        year(i.sample_date) as year,
-        i.district_code,
-        i.sector_code,
+        c.year,
+        c.district_code,
+        c.sector_code,
         s.domain,
-        i.kind,
-        count(*) as samples,
-        count(*) filter (where i.passed) as passed
-    from inspections as i
+        c.kind,
+        sum(c.samples)::bigint as samples,
+        sum(c.passed)::bigint as passed
+    from inspection_counts as c
     join sectors as s using (sector_code)
     group by all
 ),
@@ -34,14 +34,14 @@ pass_rates as (
 
 special_equipment_deaths as (
     select 'se_deaths_per_10k' as indicator, year, district_code, 'special-equipment' as sector_code,
-        sum(deaths) as numerator, sum(registered_units) as denominator, 10000.0 as scale
+        sum(deaths)::bigint as numerator, sum(registered_units)::bigint as denominator, 10000.0 as scale
     from special_equipment
     group by all
 ),
 
 construction_acceptance as (
     select 'construction_acceptance_rate' as indicator, year, district_code, 'construction' as sector_code,
-        sum(projects_accepted_first_time) as numerator, sum(projects_completed) as denominator, 100.0 as scale
+        sum(projects_accepted_first_time)::bigint as numerator, sum(projects_completed)::bigint as denominator, 100.0 as scale
     from construction
     group by all
 )

@@ -1,0 +1,75 @@
+"""Rollups give exactly the raw rows' numbers, are ignored once stale, and work on a hive-partitioned tree."""
+
+import random
+import shutil
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from conftest import write_tiny_city
+from test_queries import GRAIN
+
+from qcity import db, indicators, rollups
+
+
+def random_params(rng: random.Random, name: str, districts: list, sectors: list) -> dict:
+    """Parameters for a query, drawn at random: year ranges, non-empty subsets, any indicator and minimum."""
+    first, last = sorted(rng.sample(range(2016, 2026), 2)) if rng.random() < 0.8 else (2021, 2021)
+    indicator = rng.choice(list(indicators.INDICATORS))
+    values = {"year_from": first, "year_to": last, "year": last, "min_samples": rng.randint(1, 300),
+              "districts": rng.sample(districts, rng.randint(1, len(districts))),
+              "sectors": rng.sample(sectors, rng.randint(1, len(sectors))),
+              "indicator": indicator, "higher_is_better": indicators.INDICATORS[indicator].higher_is_better}
+    return {p: values[p] for p in db.query_parameters(db.query_sql(name))}
+
+
+def test_the_demo_ships_a_current_rollup(demo_db):
+    assert demo_db.rollups_current
+    rows = demo_db.con.execute("select count(*), sum(samples) from inspection_counts").fetchone()
+    assert rows[0] < 200_000 / 4 and rows[1] == 200_000
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_query_gives_the_raw_rows_numbers_on_random_filters(demo_dir, demo_db, seed):
+    raw = db.Database(demo_dir, use_rollups=False)
+    assert not raw.rollups_current
+    districts = demo_db.query("districts").district_code.tolist()
+    sectors = demo_db.query("sectors").sector_code.tolist()
+    rng = random.Random(seed)
+    for name in sorted(GRAIN):
+        for _ in range(5):
+            params = random_params(rng, name, districts, sectors)
+            fast, slow = demo_db.query(name, **params), raw.query(name, **params)
+            pd.testing.assert_frame_equal(fast, slow, check_exact=False, rtol=1e-12, obj=f"{name} {params}")
+
+
+def test_a_stale_rollup_is_not_used(tmp_path):
+    write_tiny_city(tmp_path)
+    rollups.build(tmp_path)
+    assert db.Database(tmp_path).rollups_current
+    inspections = pq.read_table(tmp_path / "inspections.parquet")
+    pq.write_table(inspections.slice(0, 50), tmp_path / "inspections.parquet")  # a change nobody rolled up
+    changed = db.Database(tmp_path)
+    assert not changed.rollups_current
+    total = changed.con.execute("select sum(samples) from inspection_counts").fetchone()[0]
+    assert total == 50
+
+
+def test_hive_partitioned_inspections_answer_like_one_file(tmp_path, tiny_db):
+    write_tiny_city(tmp_path)
+    table = pq.read_table(tmp_path / "inspections.parquet").to_pandas()
+    table["year"] = pd.to_datetime(table.sample_date).dt.year
+    (tmp_path / "inspections.parquet").unlink()
+    table.to_parquet(tmp_path / "inspections", partition_cols=["year"], index=False)
+    assert sorted(p.parent.name for p in (tmp_path / "inspections").rglob("*.parquet")) == ["year=2024", "year=2025"]
+    tree = db.Database(tmp_path)
+    assert "inspections.parquet" not in tree.missing and not tree.rollups_current
+    params = {"year_from": 2024, "year_to": 2025, "districts": ["100001", "100002", "100003"],
+              "sectors": ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]}
+    for name in ("indicator_by_year", "pass_rate_by_domain_year", "failures_by_item"):
+        pd.testing.assert_frame_equal(tree.query(name, **params), tiny_db.query(name, **params))
+    rollups.build(tmp_path)
+    assert db.Database(tmp_path).rollups_current
+    before = db.data_version(tmp_path)
+    shutil.rmtree(tmp_path / "inspections" / "year=2025")
+    assert db.data_version(tmp_path) != before and not rollups.is_current(tmp_path)
