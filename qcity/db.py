@@ -68,7 +68,11 @@ def _literal(text: str) -> str:
 
 
 class Database:
-    """One DuckDB connection with a view per table of the data directory; a fresh cursor per query."""
+    """One DuckDB connection over a data directory, at one data version; a fresh cursor per query.
+
+    Large fact tables stay views over their files; every other table, and the rollup, is loaded into memory
+    when the connection opens (a new data version opens a new connection).
+    """
 
     def __init__(self, path: Path, use_rollups: bool = True):
         self.path = Path(path)
@@ -79,10 +83,10 @@ class Database:
             self.con.execute(self._view_sql(table))
         self.rollups_current = use_rollups and rollups.is_current(self.path)
         if self.rollups_current:
-            counts = f"select * from read_parquet({_literal(str(self.path / rollups.FILE))})"
-        else:
-            counts = rollups.SQL.read_text(encoding="utf-8")
-        self.con.execute(f"create view inspection_counts as {counts}")
+            source = f"read_parquet({_literal(str(self.path / rollups.FILE))})"
+            self.con.execute(f"create table inspection_counts as select * from {source}")
+        else:  # correct but slow: every query counts the raw rows
+            self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
 
@@ -103,7 +107,8 @@ class Database:
             source = f"read_parquet({_literal(str(file))})"
         columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
                             for c in table.columns)
-        return f"create view {table.name} as select {columns} from {source}"
+        kind = "view" if table.large else "table"  # small tables are read once, not parsed on every query
+        return f"create {kind} {table.name} as select {columns} from {source}"
 
     def city(self) -> dict:
         """The city config (city.json) of this data directory; empty when there is none."""

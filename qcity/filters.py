@@ -60,16 +60,22 @@ class Notice:
 
 @dataclass(frozen=True)
 class Filters:
-    """The resolved filters a page queries with: explicit code lists, never "all"."""
+    """The filters a page queries with. Districts and sectors are code tuples; an empty one means all."""
 
     year_from: int
     year_to: int
     districts: tuple[str, ...]
     sectors: tuple[str, ...]
     lang: str
-    all_districts: bool
-    all_sectors: bool
     min_samples: int
+
+    @property
+    def all_districts(self) -> bool:
+        return not self.districts
+
+    @property
+    def all_sectors(self) -> bool:
+        return not self.sectors
 
     @property
     def params(self) -> dict:
@@ -181,7 +187,7 @@ def _show(selection: Selection, options: Options) -> None:
 
 
 def sidebar(min_samples: int) -> Filters:
-    """Render the filter widgets, keep the URL in step with them, and return the resolved filters."""
+    """Render the filter widgets, keep the URL in step with them, and return the filters."""
     options, districts, sectors = load_options()
     if "selection" not in st.session_state:
         _init_from_url(options)
@@ -209,11 +215,10 @@ def sidebar(min_samples: int) -> Filters:
         st.caption(T("filters.link_hint"))
     selection = st.session_state["selection"]
     st.query_params.from_dict(to_query(selection))
-    resolved = Filters(selection.year_from, selection.year_to, selection.districts or options.districts,
-                       selection.sectors or options.sectors, selection.lang, not selection.districts,
-                       not selection.sectors, min_samples)
-    st.session_state["filters"] = resolved
-    return resolved
+    chosen = Filters(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
+                     min_samples)
+    st.session_state["filters"] = chosen
+    return chosen
 
 
 def current() -> Filters:

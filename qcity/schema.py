@@ -63,6 +63,7 @@ class Table:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     storage: str = "parquet"
+    large: bool = False  # queried in place from its files; every other table is loaded into memory once
 
     @property
     def file(self) -> str:
@@ -117,7 +118,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("kind", "VARCHAR", "supervision spot check / risk monitoring / routine monitoring", enum="kind"),
         _c("passed", "BOOLEAN", "true when the batch met the standard"),
         _c("failed_item", "VARCHAR", "reason for failure; empty when passed", required=False, enum="failed_item"),
-    )),
+    ), large=True),
     Table("awards", "Mayor Quality Award reviews.", "one row per applicant and year, at the furthest stage reached",
           ("year", "enterprise_id"), (
         YEAR,

@@ -2,13 +2,14 @@
 -- units or projects), Wilson 95% interval for rates, and a rank that skips districts below $min_samples.
 -- Grain: one row per selected district (districts without data have null values).
 -- Params: $indicator, $year, $districts, $sectors, $min_samples, $higher_is_better.
+-- $districts and $sectors are code lists; an empty list means all.
 with observations as (
     select *
     from indicator_observations
     where indicator = $indicator
         and year between $year - 1 and $year
-        and list_contains($districts, district_code)
-        and list_contains($sectors, sector_code)
+        and (len($districts) = 0 or list_contains($districts, district_code))
+        and (len($sectors) = 0 or list_contains($sectors, sector_code))
 ),
 
 by_district_year as (
@@ -40,7 +41,7 @@ joined as (
     from districts as d
     left join by_district_year as c on c.district_code = d.district_code and c.year = $year
     left join by_district_year as p on p.district_code = d.district_code and p.year = $year - 1
-    where list_contains($districts, d.district_code)
+    where len($districts) = 0 or list_contains($districts, d.district_code)
 ),
 
 final as (

@@ -2,12 +2,13 @@
 -- (in the indicator's unit: percentage points for rates) and the city-wide target for that year.
 -- Grain: one row per indicator x year (years without observations are absent).
 -- Params: $year_from, $year_to, $districts, $sectors.
+-- $districts and $sectors are code lists; an empty list means all.
 with observations as (
     select *
     from indicator_observations
     where year between $year_from - 1 and $year_to
-        and list_contains($districts, district_code)
-        and list_contains($sectors, sector_code)
+        and (len($districts) = 0 or list_contains($districts, district_code))
+        and (len($sectors) = 0 or list_contains($sectors, sector_code))
 ),
 
 by_year as (

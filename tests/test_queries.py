@@ -149,3 +149,11 @@ def test_data_years_and_events(tiny_db):
     assert events.title_en.tolist() == ["Quality Month"]
     assert events.year_position.iloc[0] == pytest.approx(2024 + 257 / 365)  # 14 September 2024 is day 258
     assert tiny_db.query("events_between", year_from=2025, year_to=2025).empty
+
+
+@pytest.mark.parametrize("name", sorted(n for n in GRAIN if {"districts", "sectors"} & db.query_parameters(
+    db.query_sql(n))))
+def test_an_empty_code_list_means_all(tiny_db, name):
+    params = params_for(name)
+    everything = tiny_db.query(name, **{**params, "districts": [], "sectors": []})
+    pd.testing.assert_frame_equal(everything, tiny_db.query(name, **params))
