@@ -19,4 +19,6 @@ for notice in st.session_state.pop("url_notices", []):
     st.warning(notice.text(selected.lang), icon=":material/link_off:")
 if database.missing:
     st.info(T("app.missing_tables", files=", ".join(database.missing)))
+if not database.rollups_current and "inspections.parquet" not in database.missing:
+    st.info(T("app.rollup_stale", path=database.path))
 page.run()

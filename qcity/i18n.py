@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "The data directory {path} has no usable data (city.json, districts.csv or sectors.csv is missing). "
                     "Run `python -m qcity.demo --out {path}` for demo data, or point QCITY_DATA_DIR at a data directory."),
     "app.missing_tables": ("数据目录缺少以下文件，相关图表为空：{files}", "These data files are missing, so charts that use them are empty: {files}"),
+    "app.rollup_stale": ("抽检汇总表（inspection_counts.parquet）与抽检明细不一致，页面改为直接统计明细，结果正确但较慢。运行 `python -m qcity.rollups {path}` 重建汇总表。",
+                         "The inspection rollup (inspection_counts.parquet) does not match the inspections, so pages count the raw rows: correct, but slow. Run `python -m qcity.rollups {path}` to rebuild it."),
     "note.synthetic": ("合成演示数据，非真实统计", "Synthetic demo data, not real statistics"),
     "note.source": ("数据来源：{source}", "Source: {source}"),
     "page.overview": ("总览", "Overview"),

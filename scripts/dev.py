@@ -2,6 +2,7 @@
 
     python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
     python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
+    python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
 """
 
 import hashlib
@@ -40,6 +41,11 @@ def start(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "streamlit", "run", ROOT / "dashboard.py", *args], cwd=ROOT)
 
 
+def bench(args: list[str]) -> int:
+    ensure_environment("requirements-dev.txt")
+    return subprocess.call([PYTHON, "-m", "bench.run", *args], cwd=ROOT)
+
+
 def test(args: list[str]) -> int:
     ensure_environment("requirements-dev.txt")
     lint = subprocess.call([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
@@ -48,7 +54,7 @@ def test(args: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"start": start, "test": test}
+    commands = {"start": start, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

@@ -170,3 +170,16 @@ def test_filters_survive_a_language_switch_followed_by_a_page_switch(app):
     assert at.multiselect(key="districts").value == ["430104"]
     assert at.multiselect(key="sectors").value == ["food-catering"]
     assert at.title[0].value == "Spot checks"
+
+
+def test_a_stale_rollup_is_reported_and_the_pages_still_work(tmp_path, monkeypatch):
+    from conftest import write_tiny_city
+    write_tiny_city(tmp_path)  # no rollup file: pages count raw rows
+    monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.query_params.update({"lang": "en"})
+    at.run()
+    assert not at.exception
+    assert any("python -m qcity.rollups" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 2

@@ -1,7 +1,8 @@
 -- indicator_observations: the one definition of every headline indicator.
 -- Grain: one row per indicator x year x district x sector, with numerator, denominator and scale
 -- (value = sum(numerator) / sum(denominator) * scale). Names, units and directions: qcity/indicators.py.
-create or replace view indicator_observations as
+-- A table built once when the connection opens (it is small): queries on it are cheap to plan and to run.
+create or replace table indicator_observations as
 with inspections_by_cell as (
     select
         c.year,

@@ -1,0 +1,39 @@
+"""What both sides of the benchmark share: the seeded filters (so the app and the pandas baseline answer the same
+questions) and how peak memory is read."""
+
+import random
+import resource
+from pathlib import Path
+
+DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
+SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
+           "agri-vegetables", "agri-aquatic", "drug-tcm", "drug-chemical"]
+PAGES = {"overview": "pages/overview.py", "spot_checks": "pages/spot_checks.py"}
+
+
+def random_filters(count: int = 8, seed: int = 2026) -> list[dict]:
+    """URL-style filters: a year range, and sometimes a few districts or sectors (absent = all)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        first, last = sorted(rng.sample(range(2016, 2026), 2))
+        query = {"from": str(first), "to": str(last)}
+        if rng.random() < 0.6:
+            query["district"] = ",".join(rng.sample(DISTRICTS, rng.randint(1, 3)))
+        if rng.random() < 0.5:
+            query["sector"] = ",".join(rng.sample(SECTORS, rng.randint(1, 4)))
+        out.append(query)
+    return out
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB.
+
+    Linux's VmHWM, not getrusage's ru_maxrss: the latter survives fork and exec, so a child started by a parent
+    that had just generated 50 million rows would report the parent's peak as its own.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

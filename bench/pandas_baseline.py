@@ -1,0 +1,84 @@
+"""The usual Streamlit way, as the baseline: the file loaded once into a cached DataFrame, each page's numbers
+computed in pandas per filter. Same filters and same figures as the app's queries.
+
+    python -m bench.pandas_baseline DATA_DIR   # prints one JSON object
+"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from bench.common import peak_rss_mb, random_filters
+
+COLUMNS = ["sample_date", "district_code", "sector_code", "kind", "passed", "failed_item"]
+
+
+def load(data_dir: Path) -> dict:
+    inspections = pd.read_parquet(data_dir / "inspections.parquet", columns=COLUMNS)
+    domains = pd.read_csv(data_dir / "sectors.csv").set_index("sector_code").domain
+    inspections["domain"] = inspections.sector_code.map(domains).astype("category")
+    inspections["year"] = pd.to_datetime(inspections.sample_date).dt.year
+    return {"inspections": inspections, "special_equipment": pd.read_parquet(data_dir / "special_equipment.parquet"),
+            "construction": pd.read_parquet(data_dir / "construction.parquet")}
+
+
+def selected(frame: pd.DataFrame, query: dict, first: int, last: int) -> pd.DataFrame:
+    mask = frame.year.between(first, last)
+    if "district" in query:
+        mask &= frame.district_code.isin(query["district"].split(","))
+    if "sector" in query:
+        mask &= frame.sector_code.isin(query["sector"].split(","))
+    return frame[mask]
+
+
+def rate(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.groupby(keys, observed=True).passed.agg(["sum", "count"])
+
+
+def overview(data: dict, query: dict) -> list:
+    """Headline indicators by year (with the previous year) and the food league by district."""
+    first, last = int(query["from"]), int(query["to"])
+    rows = selected(data["inspections"], query, first - 1, last)
+    out = [rate(rows[rows.domain.isin(["manufacturing", "food", "drugs"])], ["domain", "year"]),
+           rate(rows[(rows.domain == "agri") & (rows.kind == "routine_monitoring")], ["year"]),
+           rate(rows[(rows.domain == "food") & (rows.year >= last - 1)], ["district_code", "year"])]
+    for table in ("special_equipment", "construction"):
+        small = data[table]
+        keep = small.year.between(first - 1, last)
+        if "district" in query:
+            keep &= small.district_code.isin(query["district"].split(","))
+        out.append(small[keep].groupby("year").sum(numeric_only=True))
+    return out
+
+
+def spot_checks(data: dict, query: dict) -> list:
+    """Domain x year, district x year, sectors in the last year, failure reasons, and the rows behind."""
+    first, last = int(query["from"]), int(query["to"])
+    rows = selected(data["inspections"], query, first, last)
+    return [rate(rows, ["domain", "year"]), rate(rows, ["district_code", "year"]),
+            rate(rows[rows.year == last], ["sector_code"]),
+            rows[~rows.passed].failed_item.astype(object).fillna("unknown").value_counts(),
+            rate(rows, ["year", "district_code", "sector_code"])]
+
+
+def main(data_dir: str) -> dict:
+    start = time.perf_counter()
+    data = load(Path(data_dir))
+    load_s = time.perf_counter() - start
+    pages = {}
+    for name, page in (("overview", overview), ("spot_checks", spot_checks)):
+        times = []
+        for query in random_filters():
+            start = time.perf_counter()
+            page(data, query)
+            times.append(time.perf_counter() - start)
+        pages[name] = {"median_ms": 1000 * statistics.median(times), "max_ms": 1000 * max(times)}
+    return {"load_s": load_s, "pages": pages, "peak_rss_mb": peak_rss_mb()}
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1])))
