@@ -83,6 +83,7 @@ def domain_trend(by_domain: pd.DataFrame, lang: str, note: str) -> go.Figure:
     for i, (domain, rows) in enumerate(by_domain.groupby("domain", sort=False)):
         fig.add_scatter(
             x=rows.year, y=rows.pass_rate, mode="lines+markers", name=i18n.label("domain", domain, lang),
+            showlegend=True,  # named even when only one domain is selected
             line=dict(width=3, color=COLORS[i % len(COLORS)]),
             customdata=rows[["samples", "interval_low", "interval_high"]],
             hovertemplate=(f"%{{x}}: %{{y:.2f}}%<br>{i18n.t('hover.samples', lang)} %{{customdata[0]:,}}<br>"

@@ -65,3 +65,9 @@ def test_trend_marks_events_and_target(tiny_db):
     assert any(a.text == "Quality Month" for a in fig.layout.annotations)
     assert fig.layout.annotations[-1].text == NOTE
     assert fig.layout.xaxis.title.text == "Year"
+
+
+def test_domain_trend_names_its_line_even_when_there_is_only_one(tiny_db):
+    frame = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, districts=[], sectors=["food-a"])
+    fig = charts.domain_trend(frame, "en", NOTE)
+    assert [(t.name, t.showlegend) for t in fig.data] == [("Food", True)]
