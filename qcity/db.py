@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from pathlib import Path
@@ -18,6 +19,10 @@ import pandas as pd
 import streamlit as st
 
 from qcity import rollups, schema
+
+# Outside a Streamlit server (command-line tools, tests) the cache decorators below work in memory; Streamlit
+# still logs a warning about it at import, which would only be noise in `python -m qcity.demo` and friends.
+logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
@@ -67,6 +72,33 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def table_exists(path: Path, table: schema.Table) -> bool:
+    """Whether the data directory holds the table, as one file or (Parquet) as a folder of files."""
+    return (path / table.file).exists() or (table.storage == "parquet" and (path / table.name).is_dir())
+
+
+def table_sql(path: Path, table: schema.Table) -> str:
+    """The statement that makes a table available to queries under its own name, with the schema's columns.
+
+    Large fact tables become views over their files (one file, or a hive-partitioned folder of Parquet files);
+    small ones are loaded into memory once; an absent table is an empty view of the right types.
+    """
+    file, folder = path / table.file, path / table.name
+    if not table_exists(path, table):
+        columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
+        return f"create view {table.name} as select {columns} where false"
+    if not file.exists():
+        source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
+    elif table.storage == "csv":
+        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns)
+        source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
+    else:
+        source = f"read_parquet({_literal(str(file))})"
+    columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
+                        for c in table.columns)
+    return f"create {'view' if table.large else 'table'} {table.name} as select {columns} from {source}"
+
+
 class Database:
     """One DuckDB connection over a data directory, at one data version; a fresh cursor per query.
 
@@ -78,9 +110,9 @@ class Database:
         self.path = Path(path)
         self.con = duckdb.connect(config={"threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
                                           "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB")})
-        self.missing: list[str] = []
+        self.missing = [t.file for t in schema.TABLES.values() if not table_exists(self.path, t)]
         for table in schema.TABLES.values():
-            self.con.execute(self._view_sql(table))
+            self.con.execute(table_sql(self.path, table))
         self.rollups_current = use_rollups and rollups.is_current(self.path)
         if self.rollups_current:
             source = f"read_parquet({_literal(str(self.path / rollups.FILE))})"
@@ -89,26 +121,6 @@ class Database:
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
-
-    def _view_sql(self, table: schema.Table) -> str:
-        """`create view` for a table: typed columns from its file, or an empty typed view when it is absent."""
-        file = self.path / table.file
-        folder = self.path / table.name  # a (hive-partitioned) folder of Parquet files, for large fact tables
-        if table.storage == "parquet" and not file.exists() and folder.is_dir():
-            source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
-        elif not file.exists():
-            self.missing.append(table.file)
-            columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
-            return f"create view {table.name} as select {columns} where false"
-        elif table.storage == "csv":
-            types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns)
-            source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
-        else:
-            source = f"read_parquet({_literal(str(file))})"
-        columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
-                            for c in table.columns)
-        kind = "view" if table.large else "table"  # small tables are read once, not parsed on every query
-        return f"create {kind} {table.name} as select {columns} from {source}"
 
     def city(self) -> dict:
         """The city config (city.json) of this data directory; empty when there is none."""

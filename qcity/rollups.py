@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 
 FILE = "inspection_counts.parquet"
@@ -53,10 +54,12 @@ def is_current(data_dir: Path) -> bool:
 
 def build(data_dir: Path) -> int:
     """Write the rollup for a data directory (aside, then renamed into place); returns its row count."""
-    from qcity.db import Database
+    from qcity import db, schema
 
     data_dir = Path(data_dir)
-    table = Database(data_dir, use_rollups=False).con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
+    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB")})
+    con.execute(db.table_sql(data_dir, schema.TABLES["inspections"]))  # the raw rows only
+    table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint(data_dir).encode()})
     aside = data_dir / f".{FILE}.tmp"
     pq.write_table(table, aside)
