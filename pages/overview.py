@@ -45,7 +45,7 @@ with map_column:
 with table_column:
     st.subheader(T("overview.league", year=f.year_to))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
-    st.dataframe(i18n.localize(table, f.lang), hide_index=True, key="overview_league", column_config={
+    st.dataframe(i18n.localize(table, f.lang), hide_index=True, key="overview_league", height="content", column_config={
         T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
         T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
         T("col.base"): st.column_config.NumberColumn(format="localized")})

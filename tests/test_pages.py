@@ -183,3 +183,19 @@ def test_a_stale_rollup_is_reported_and_the_pages_still_work(tmp_path, monkeypat
     assert not at.exception
     assert any("python -m qcity.rollups" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 2
+
+
+def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
+    from qcity import demo
+    demo.DemoCity("chenzhou", 20_000, 3).write(tmp_path)
+    monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.query_params.update({"district": "431081", "lang": "en"})
+    at.run()
+    assert not at.exception
+    assert "Chenzhou" in at.warning[0].value
+    assert at.multiselect(key="districts").value == ["431081"]
+    assert len(at.multiselect(key="districts").options) == 11
+    at.switch_page("pages/spot_checks.py").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 4
