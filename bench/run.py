@@ -55,14 +55,16 @@ def report(results: dict) -> str:
     lines = ["# Benchmark results", "",
              "Produced by `python3 scripts/dev.py bench` (bench/run.py); do not edit by hand.", "",
              f"Machine: {machine()}.", "",
-             "- *new filter*: median over 8 seeded random filters (year range, sometimes a few districts or sectors) "
-             "of the time a running server spends on the page's queries when the filter is new: every query that "
-             "takes the filters runs in DuckDB, the others (districts, sectors, year bounds) come from the cache; "
-             "*max* is the slowest of the 8.",
+             "- Every figure is a median over 8 seeded random filters (year range, sometimes a few districts or "
+             "sectors), each filter timed 3 times (median kept); *max* is the slowest filter. Runs on this shared "
+             "machine vary by about a third, so compare ratios within a run.",
+             "- *new filter*: "
+             "the time a running server spends on the page's queries when the filter is new: every query that "
+             "takes the filters runs in DuckDB, the others (districts, sectors, year bounds) come from the cache.",
              "- *repeated*: the same filters again, all from the cache.",
              "- *pandas*: the usual way — the inspections file loaded once into a cached DataFrame (only the six "
-             "columns needed, as categoricals), then the page's numbers filtered and grouped in pandas; median over "
-             "the same filters. *ratio* = pandas / new filter.",
+             "columns needed, as categoricals), then the page's numbers filtered and grouped in pandas, for the same "
+             "filters. *ratio* = pandas / new filter.",
              "- *cold start*: a fresh process to the Overview rendered under Streamlit's AppTest, including imports. "
              "*app RSS*: peak resident memory (VmHWM) of that process over all runs; *pandas RSS* likewise "
              "for the baseline.",
