@@ -40,8 +40,12 @@ league = db.run("district_league", indicator=choice, year=f.year_to, districts=f
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st.subheader(T("overview.map", year=f.year_to, indicator=name))
-    boundaries = json.loads((db.current().path / city["boundaries"]).read_text(encoding="utf-8"))
-    st.plotly_chart(charts.district_map(league, boundaries, indicator, f.lang, note), key="overview_map")
+    boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
+    if boundary_file.is_file():
+        boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
+        st.plotly_chart(charts.district_map(league, boundaries, indicator, f.lang, note), key="overview_map")
+    else:
+        st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=f.year_to))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]

@@ -54,6 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "overview.indicator": ("指标", "Indicator"),
     "overview.trend": ("{indicator}趋势", "{indicator}: trend"),
     "overview.map": ("{year} 年各区县{indicator}", "{indicator} by district, {year}"),
+    "overview.no_boundaries": ("数据目录中没有区县边界文件（{file}），无法绘制地图；排名见右表。", "There is no district boundary file ({file}) in the data directory, so no map; the league is on the right."),
     "overview.league": ("{year} 年区县排名", "District league, {year}"),
     "overview.league_note": ("样本少于 {n} 的区县不参与排名。", "Districts with fewer than {n} in the base are not ranked."),
     "kpi.target": ("目标 {target}", "target {target}"),

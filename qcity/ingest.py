@@ -258,6 +258,12 @@ def prepare(sheet: readers.Sheet, table_name: str, data_dir: Path, mapping: Mapp
     if "passed" in table.column_names and mapping.pass_rule:
         _apply_pass_rule(mapping.pass_rule, frame, out, problem)
     new_enterprises = _enterprises(table, mapping, frame, out, database, problem)
+    firms = _district_and_sector_from_enterprise(table, out, database, new_enterprises)
+    if firms is not None:
+        header = mapping.columns.get("enterprise_id", "enterprise_id")
+        for row, firm in out["enterprise_id"].items():
+            if not _empty(firm) and firm not in firms:
+                problem(row, header, firm, "unknown enterprise; import it into enterprises first")
     if "sample_id" in table.column_names and "sample_id" not in mapping.columns:
         out["sample_id"] = [_generated_id(sheet.file, row, frame.loc[row]) for row in frame.index]
     for column in table.columns:
@@ -312,6 +318,20 @@ def _enterprises(table, mapping, frame, out, database, problem) -> pd.DataFrame:
                          "sector_code": out.at[row, "sector_code"] if "sector_code" in out else None, "size": None}
         out.at[row, "enterprise_id"] = enterprise_id
     return pd.DataFrame(list(new.values()), columns=columns)
+
+
+def _district_and_sector_from_enterprise(table, out, database, new_enterprises) -> pd.Index:
+    """A row without a district or sector takes its enterprise's: agency files often name only the firm."""
+    if "enterprise_id" not in out or table.name == "enterprises":
+        return
+    known = database.con.execute("select enterprise_id, district_code, sector_code from enterprises").df()
+    firms = pd.concat([known, new_enterprises[known.columns]], ignore_index=True).drop_duplicates("enterprise_id")
+    firms = firms.set_index("enterprise_id")
+    for column in ("district_code", "sector_code"):
+        if column in table.column_names:
+            gaps = out[column].map(_empty) & ~out["enterprise_id"].map(_empty)
+            out.loc[gaps, column] = out.loc[gaps, "enterprise_id"].map(firms[column])
+    return firms.index
 
 
 def _generated_id(file: str, row: int, cells: pd.Series) -> str:

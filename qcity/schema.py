@@ -93,7 +93,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("name_zh", "VARCHAR", "Chinese name"),
         _c("name_en", "VARCHAR", "English name"),
         _c("kind", "VARCHAR", "district / county / county-level city", enum="district_kind"),
-        _c("population_10k", "DOUBLE", "resident population in 10,000s (for per-capita figures)", min=0),
+        _c("population_10k", "DOUBLE", "resident population in 10,000s (for per-capita figures)", min=0,
+           required=False),
     ), storage="csv"),
     Table("sectors", "Sectors, each in one domain.", "one row per sector", ("sector_code",), (
         _c("sector_code", "VARCHAR", "short readable code used in URLs, e.g. food-catering"),
@@ -106,7 +107,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("enterprise_id", "VARCHAR", "enterprise id"),
         _c("name", "VARCHAR", "registered name"),
         DISTRICT, SECTOR,
-        _c("size", "VARCHAR", "enterprise size", enum="size"),
+        _c("size", "VARCHAR", "enterprise size", enum="size", required=False),
     )),
     Table("inspections", "Spot checks and monitoring samples.", "one row per sampled batch", ("sample_id",), (
         _c("sample_id", "VARCHAR", "sample id"),
