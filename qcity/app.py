@@ -9,7 +9,8 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from qcity import i18n
 
-PAGES = (("pages/overview.py", "page.overview"), ("pages/spot_checks.py", "page.spot_checks"))  # file, title
+PAGES = (("pages/overview.py", "page.overview"), ("pages/spot_checks.py", "page.spot_checks"),
+         ("pages/data.py", "page.data"))  # file, title
 
 
 def pages(lang: str) -> list:

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -121,6 +122,41 @@ class Database:
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """All rows of a (small) table of the schema."""
+        return self.con.cursor().execute(f"select * from {schema.TABLES[name].name}").df()
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows per table of the schema (0 when absent)."""
+        return {t.name: self.con.cursor().execute(f"select count(*) from {t.name}").fetchone()[0]
+                for t in schema.TABLES.values()}
+
+    def keys_present(self, name: str, keys: pd.DataFrame) -> list:
+        """The `row` values of `keys` (the table's key columns as text, plus `row`) already in the table."""
+        table = schema.TABLES[name]
+        match = " and ".join(f"cast(t.{k} as varchar) = i.{k}" for k in table.key)
+        with self._registered(keys) as cursor:
+            return [r[0] for r in cursor.execute(f"select i.row from incoming as i where exists "
+                                                 f"(select 1 from {table.name} as t where {match})").fetchall()]
+
+    def write_with(self, name: str, rows, target: Path) -> None:
+        """Write the table plus `rows` (an Arrow table) to a Parquet file; inspections stay sorted by date."""
+        order = " order by sample_date" if name == "inspections" else ""
+        with self._registered(rows) as cursor:
+            cursor.execute(f"copy (select * from {schema.TABLES[name].name} union all by name select * from "
+                           f"incoming{order}) to {_literal(str(target))} (format parquet)")
+
+    @contextmanager
+    def _registered(self, data):
+        """A cursor with `data` (a DataFrame or Arrow table) visible as `incoming`, released afterwards."""
+        cursor = self.con.cursor()
+        cursor.register("incoming", data)
+        try:
+            yield cursor
+        finally:
+            cursor.unregister("incoming")
+            cursor.close()
 
     def city(self) -> dict:
         """The city config (city.json) of this data directory; empty when there is none."""

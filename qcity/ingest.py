@@ -49,6 +49,9 @@ ALIASES = {  # header aliases per schema column (compared after readers.normalis
 }
 ENTERPRISE_NAME_ALIASES = ["enterprise", "enterprisename", "企业名称", "被抽样单位名称", "被抽样单位", "生产企业名称",
                            "生产企业", "单位名称"]
+SUGGESTED_DEFAULTS = {  # for required columns agency files usually lack; shown to the user, who may change them
+    "inspections": {"level": "municipal", "kind": "supervision"},
+}
 TRUE_WORDS = {"合格", "是", "pass", "passed", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"不合格", "否", "fail", "failed", "false", "no", "n", "0", "×"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
@@ -88,15 +91,28 @@ class Mapping:
     pass_rule: dict | None = None
 
     @classmethod
-    def load(cls, path: Path) -> Mapping:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    def from_json(cls, text: str | bytes) -> Mapping:
+        """A mapping from its JSON text; a ValueError says what is wrong with it."""
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("a mapping is a JSON object with columns, defaults, values and pass_rule")
         unknown = set(data) - {"columns", "defaults", "values", "pass_rule"}
         if unknown:
-            raise ValueError(f"{path}: unknown mapping keys {', '.join(sorted(unknown))}")
+            raise ValueError(f"unknown mapping keys {', '.join(sorted(unknown))}")
         return cls(**data)
 
+    @classmethod
+    def load(cls, path: Path) -> Mapping:
+        try:
+            return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, indent=2) + "\n"
+
     def save(self, path: Path) -> None:
-        Path(path).write_text(json.dumps(self.__dict__, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        Path(path).write_text(self.to_json(), encoding="utf-8")
 
 
 @dataclass
@@ -166,7 +182,8 @@ def guess_mapping(table: schema.Table, columns: list[str], mapping: Mapping | No
         found = next((headers[a] for a in map(readers.normalise_header, ENTERPRISE_NAME_ALIASES) if a in headers), None)
         if found:
             guessed["enterprise"] = found
-    return Mapping(guessed, dict(mapping.defaults), dict(mapping.values), mapping.pass_rule)
+    suggested = {k: v for k, v in SUGGESTED_DEFAULTS.get(table.name, {}).items() if k not in guessed}
+    return Mapping(guessed, {**suggested, **mapping.defaults}, dict(mapping.values), mapping.pass_rule)
 
 
 def known_headers() -> set[str]:
@@ -192,8 +209,7 @@ def prepare(sheet: readers.Sheet, table_name: str, data_dir: Path, mapping: Mapp
         if row is not None:
             bad_rows.add(row)
 
-    districts = database.con.execute("select * from districts").df()
-    sectors = database.con.execute("select * from sectors").df()
+    districts, sectors = database.table("districts"), database.table("sectors")
     resolve = {"district_code": _resolver(districts, "district_code", mapping.values.get("district_code", {})),
                "sector_code": _resolver(sectors, "sector_code", mapping.values.get("sector_code", {}))}
     for column in table.columns:
@@ -305,7 +321,8 @@ def _enterprises(table, mapping, frame, out, database, problem) -> pd.DataFrame:
     header = mapping.columns.get("enterprise")
     if "enterprise_id" not in table.column_names or header is None or table.name == "enterprises":
         return pd.DataFrame(columns=columns)
-    known = dict(database.con.execute("select name, enterprise_id from enterprises").fetchall())
+    firms = database.table("enterprises")
+    known = dict(zip(firms.name, firms.enterprise_id))
     new = {}
     for row, name in frame[header].items():
         if _empty(name) or not _empty(out.at[row, "enterprise_id"]):
@@ -324,7 +341,7 @@ def _district_and_sector_from_enterprise(table, out, database, new_enterprises) 
     """A row without a district or sector takes its enterprise's: agency files often name only the firm."""
     if "enterprise_id" not in out or table.name == "enterprises":
         return
-    known = database.con.execute("select enterprise_id, district_code, sector_code from enterprises").df()
+    known = database.table("enterprises")[["enterprise_id", "district_code", "sector_code"]]
     firms = pd.concat([known, new_enterprises[known.columns]], ignore_index=True).drop_duplicates("enterprise_id")
     firms = firms.set_index("enterprise_id")
     for column in ("district_code", "sector_code"):
@@ -346,13 +363,7 @@ def _check_keys(table, out, database, mode, file, problem) -> None:
     for row in out.index[keys.duplicated(keep="first")]:
         problem(row, "+".join(key), keys[row], "the same key appears earlier in this file")
     if mode == "append" and len(out):
-        incoming = out[key].astype(str).assign(row=out.index)
-        cursor = database.con.cursor()
-        cursor.register("incoming", incoming)
-        join = " and ".join(f"cast(t.{k} as varchar) = i.{k}" for k in key)
-        taken = cursor.execute(f"select i.row from incoming as i where exists "
-                               f"(select 1 from {table.name} as t where {join})").fetchall()
-        for (row,) in taken:
+        for row in database.keys_present(table.name, out[key].astype(str).assign(row=out.index)):
             problem(row, "+".join(key), keys[row], "this key is already in the data (use --mode replace to replace)")
 
 
@@ -370,18 +381,12 @@ def _write_aside(data_dir: Path, table: schema.Table, rows: pd.DataFrame, mode: 
     database = db.Database(data_dir, use_rollups=False) if mode == "append" else None
     if table.storage == "csv":
         if database:
-            rows = pd.concat([database.con.execute(f"select * from {table.name}").df(), rows], ignore_index=True)
+            rows = pd.concat([database.table(table.name), rows], ignore_index=True)
         rows[list(table.column_names)].to_csv(aside, index=False)
-        return aside
-    incoming = _arrow(table, rows)
-    if database is None or not db.table_exists(data_dir, table):
-        pq.write_table(incoming, aside)
-        return aside
-    cursor = database.con.cursor()
-    cursor.register("incoming", incoming)
-    order = " order by sample_date" if table.name == "inspections" else ""  # kept sorted for year filters
-    cursor.execute(f"copy (select * from {table.name} union all by name select * from incoming{order}) "
-                   f"to {db._literal(str(aside))} (format parquet)")
+    elif database is None or not db.table_exists(data_dir, table):
+        pq.write_table(_arrow(table, rows), aside)
+    else:
+        database.write_with(table.name, _arrow(table, rows), aside)
     return aside
 
 
@@ -520,6 +525,9 @@ def main(argv: list[str] | None = None) -> int:
     result = prepare(sheet, args.table, data_dir, mapping, args.mode)
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
+    if result.mapping.defaults:
+        print("defaults for columns the file lacks: "
+              + ", ".join(f"{k}={v}" for k, v in result.mapping.defaults.items()) + " (change with --set)")
     for note_row, text in sheet.notes:
         print(f"{sheet.file}: row {note_row}: left out as a note below the table: '{text[:60]}'")
     for problem in result.problems:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
-from qcity import export, i18n
+from qcity import auth, export, i18n, schema
 from qcity.filters import Filters
 from qcity.indicators import Kpi
 
@@ -62,7 +64,81 @@ def filter_note(f: Filters, districts: pd.DataFrame, sectors: pd.DataFrame) -> s
     return T("export.filters", years=f"{f.year_from}–{f.year_to}", districts=chosen_districts, sectors=chosen_sectors)
 
 
-def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str) -> None:
+def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str,
+                 label: str | None = None) -> None:
     """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top)."""
-    st.download_button(i18n.t("spot.download", lang), export.csv_bytes(frame, notes), f"{file_stem}.csv",
+    st.download_button(label or i18n.t("spot.download", lang), export.csv_bytes(frame, notes), f"{file_stem}.csv",
                        "text/csv", key=key, icon=":material/download:")
+
+
+def catalog(database, lang: str) -> pd.DataFrame:
+    """Every table of the data model: its file, rows, last change and whether it is loaded."""
+    T = i18n.translator(lang)
+    counts = database.row_counts()
+    rows = []
+    for table in schema.TABLES.values():
+        file = database.path / table.file
+        folder = database.path / table.name
+        source = file if file.exists() else folder if folder.is_dir() else None
+        modified = datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else "—"
+        rows.append({T("col.table"): table.name, T("col.file"): table.file, T("col.rows"): counts[table.name],
+                     T("col.modified"): modified,
+                     T("col.status"): T("data.present") if source else T("data.missing")})
+    return pd.DataFrame(rows)
+
+
+def sign_in_form(lang: str) -> None:
+    """The analyst sign-in: OIDC where configured, else the password; a clear note when neither is set up."""
+    T = i18n.translator(lang)
+    st.subheader(T("data.sign_in"))
+    if auth.oidc_configured():
+        st.button(T("data.oidc"), on_click=st.login, key="data_oidc")
+    if not auth.password_configured():
+        if not auth.oidc_configured():
+            st.info(T("data.no_password"))
+        return
+    with st.form("data_sign_in", clear_on_submit=True):  # the typed password does not stay in the session
+        password = st.text_input(T("data.password"), type="password", key="data_password")
+        if st.form_submit_button(T("data.sign_in_button")) and not auth.sign_in(password):
+            st.error(T("data.wrong_password"))
+    if auth.is_analyst():
+        st.rerun()
+
+
+def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
+    """Review and change where each field comes from (a file column or a default); returns the new mapping."""
+    from qcity.ingest import Mapping
+
+    T = i18n.translator(lang)
+    table = schema.TABLES[table_name]
+    fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
+    required = {c.name for c in table.columns if c.required}
+    frame = pd.DataFrame({"field": fields, "required": [f in required for f in fields],
+                          "source": [mapping.columns.get(f, "") for f in fields],
+                          "default": [mapping.defaults.get(f, "") for f in fields]})
+    st.caption(T("data.mapping"))
+    edited = st.data_editor(frame, hide_index=True, key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
+                            disabled=["field", "required"], column_config={
+                                "field": st.column_config.TextColumn(T("data.field")),
+                                "required": st.column_config.CheckboxColumn(T("data.required")),
+                                "source": st.column_config.SelectboxColumn(T("data.source"), options=["", *headers]),
+                                "default": st.column_config.TextColumn(T("data.default"))})
+    columns = {r.field: r.source for r in edited.itertuples() if isinstance(r.source, str) and r.source}
+    defaults = {r.field: r.default for r in edited.itertuples() if isinstance(r.default, str) and r.default}
+    return Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule)
+
+
+def versions_panel(path, lang: str) -> None:
+    """The import log, and a rollback to any earlier version."""
+    from qcity import ingest
+
+    T = i18n.translator(lang)
+    entries = ingest.versions(path)
+    if not entries:
+        st.caption(T("data.no_versions"))
+        return
+    st.dataframe(pd.DataFrame(entries), hide_index=True, key="data_versions")
+    choices = [0] + [e["version"] for e in entries[:-1]]
+    target = st.selectbox(T("data.rollback_to"), choices, index=len(choices) - 1, key="data_rollback_to")
+    if st.button(T("data.rollback"), key="data_rollback"):
+        st.success(T("data.rolled_back", version=target, new=ingest.rollback(path, target)))

@@ -86,8 +86,10 @@ def tiny_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_db(tiny_dir) -> db.Database:
-    return db.Database(tiny_dir)
+def tiny_db(tiny_dir):
+    database = db.Database(tiny_dir)
+    yield database
+    database.con.close()
 
 
 @pytest.fixture(scope="session")
@@ -99,5 +101,29 @@ def demo_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_db(demo_dir) -> db.Database:
-    return db.Database(demo_dir)
+def demo_db(demo_dir):
+    database = db.Database(demo_dir)
+    yield database
+    database.con.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Tear DuckDB down before Python exits.
+
+    The last AppTest runs leave their scripts' namespaces alive (`database = db.current()` in dashboard.py), and
+    DuckDB's bindings report connections still alive at interpreter exit as leaks, after pytest's summary.
+    """
+    import gc
+
+    import streamlit as st
+    from streamlit.runtime import Runtime
+
+    st.cache_resource.clear()
+    Runtime._instance = None
+    for database in [o for o in gc.get_objects() if isinstance(o, db.Database)]:
+        database.con.close()
+        for holder in gc.get_referrers(database):
+            if isinstance(holder, dict):
+                for name in [k for k, v in holder.items() if v is database]:
+                    del holder[name]
+    gc.collect()

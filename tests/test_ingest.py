@@ -204,3 +204,12 @@ def test_a_killed_import_leaves_the_previous_version_intact(data, tmp_path):
     assert after == before
     assert db.Database(data).con.execute("select count(*) from inspections").fetchone() == (LOADED,)
     assert ingest.versions(data) == []  # nothing was logged: the import did not happen
+
+
+def test_suggested_defaults_are_shown_and_can_be_changed(data, tmp_path, capsys):
+    path = gbk_file(tmp_path, ["甲区,食品甲,2025-03-01,合格,甲厂,"])
+    code, out = run([path, "--table", "inspections", "--data-dir", data, "--set", "level=provincial"], capsys)
+    assert code == 0
+    assert "defaults for columns the file lacks: level=provincial, kind=supervision (change with --set)" in out
+    row = db.Database(data).con.execute("select level, kind from inspections where sample_id like 'IMP-%'").fetchone()
+    assert row == ("provincial", "supervision")

@@ -1,0 +1,74 @@
+"""Data: what is loaded and how fresh; for analysts, import a file (map, check, commit) and roll back."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from qcity import auth, db, filters, i18n, ingest, readers, schema, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+database = db.current()
+
+st.title(T("data.title"))
+st.subheader(T("data.catalog"))
+st.dataframe(ui.catalog(database, f.lang), hide_index=True, key="data_catalog", height="content")
+st.caption(T("data.catalog_note", path=database.path))
+
+if not auth.is_analyst():
+    ui.sign_in_form(f.lang)
+    st.stop()
+st.button(T("data.sign_out"), on_click=auth.sign_out, key="data_sign_out")
+
+st.subheader(T("data.import_title"))
+uploaded = st.file_uploader(T("data.upload"), type=["csv", "txt", "xlsx", "parquet"], key="data_upload")
+table = st.selectbox(T("data.table"), list(schema.TABLES), index=list(schema.TABLES).index("inspections"),
+                     key="data_table")
+mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="data_mode",
+                format_func=lambda m: T(f"data.mode_{m}"))
+mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
+if uploaded is not None:
+    staging = Path(tempfile.mkdtemp(prefix="qcity-upload-"))  # outside the data directory; the name is ours
+    path = staging / f"upload{Path(uploaded.name).suffix.lower()}"
+    path.write_bytes(uploaded.getvalue())
+    try:
+        sheet_name = None
+        if path.suffix == ".xlsx":
+            sheet_name = st.selectbox(T("data.sheet"), readers.sheet_names(path), key="data_sheet")
+        sheet = readers.read(path, sheet=sheet_name, known_headers=ingest.known_headers())
+        loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else None
+    except (readers.ReadError, ValueError, TypeError) as error:
+        st.error(str(error).replace(path.name, Path(uploaded.name).name))
+        st.stop()
+    finally:
+        shutil.rmtree(staging)
+    sheet.file = Path(uploaded.name).name
+    st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—", rows=len(sheet.rows)))
+    if sheet.notes:
+        st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
+    mapping = ui.mapping_editor(ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table,
+                                sheet.columns, f.lang)
+    result = ingest.prepare(sheet, table, database.path, mapping, mode)
+    st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
+              new=len(result.new_enterprises)))
+    report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["file", "row", "column", "value", "message"])
+    if len(report):
+        st.subheader(T("data.problems"))
+        st.dataframe(i18n.localize(report.drop(columns="file"), f.lang), hide_index=True, key="data_problems")
+        ui.download_csv(report, "import-report", [sheet.file], f.lang, key="data_report_download",
+                        label=T("data.download_report"))
+    st.download_button(T("data.download_mapping"), result.mapping.to_json(), "mapping.json",
+                       "application/json", key="data_mapping_download")
+    accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if len(report) else False
+    if st.button(T("data.import"), type="primary", key="data_import",
+                 disabled=result.valid.empty or (len(report) > 0 and not accept)):
+        version = ingest.commit(result, database.path, mode, sheet.file)
+        if len(report):
+            ingest.write_rejects(result, sheet, database.path / ingest.VERSIONS / str(version))
+        st.success(T("data.imported", version=version))
+
+st.subheader(T("data.versions"))
+ui.versions_panel(database.path, f.lang)
