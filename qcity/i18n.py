@@ -88,6 +88,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.rollback": ("回滚", "Roll back"),
     "data.rolled_back": ("已恢复版本 {version}（记为版本 {new}）。", "Restored version {version} (recorded as version {new})."),
     "col.message": ("问题", "Problem"), "col.row": ("行", "Row"), "col.column": ("列", "Column"),
+    "field.sample_id": ("样品编号", "Sample id"), "field.sample_date": ("抽样日期", "Sample date"),
+    "field.district_code": ("区县", "District"), "field.sector_code": ("行业", "Sector"),
+    "field.product": ("样品名称", "Product"), "field.enterprise_id": ("企业编号", "Enterprise id"),
+    "field.enterprise": ("企业名称", "Enterprise name"), "field.level": ("抽检级别", "Level"),
+    "field.kind": ("抽检类型", "Kind"), "field.passed": ("检验结论", "Verdict"),
+    "field.failed_item": ("不合格项目", "Failed item"), "field.name": ("名称", "Name"), "field.size": ("规模", "Size"),
     # overview
     "overview.title": ("质量强市总览", "Quality City overview"),
     "overview.caption": ("{year} 年 · 与上年比较 · {scope}", "{year} · compared with the previous year · {scope}"),

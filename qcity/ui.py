@@ -113,7 +113,8 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     table = schema.TABLES[table_name]
     fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
     required = {c.name for c in table.columns if c.required}
-    frame = pd.DataFrame({"field": fields, "required": [f in required for f in fields],
+    labels = [f"{T(f'field.{f}')} ({f})" if f"field.{f}" in i18n.MESSAGES else f for f in fields]
+    frame = pd.DataFrame({"field": labels, "required": [f in required for f in fields],
                           "source": [mapping.columns.get(f, "") for f in fields],
                           "default": [mapping.defaults.get(f, "") for f in fields]})
     st.caption(T("data.mapping"))
@@ -123,8 +124,9 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
                                 "required": st.column_config.CheckboxColumn(T("data.required")),
                                 "source": st.column_config.SelectboxColumn(T("data.source"), options=["", *headers]),
                                 "default": st.column_config.TextColumn(T("data.default"))})
-    columns = {r.field: r.source for r in edited.itertuples() if isinstance(r.source, str) and r.source}
-    defaults = {r.field: r.default for r in edited.itertuples() if isinstance(r.default, str) and r.default}
+    rows = list(zip(fields, edited.source, edited.default, strict=True))  # the editor keeps the row order
+    columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
+    defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
     return Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule)
 
 
