@@ -4,12 +4,8 @@
 -- Params: $indicator, $year, $districts, $sectors, $min_samples, $higher_is_better.
 -- $districts and $sectors are code lists; an empty list means all.
 with observations as (
-    select *
-    from indicator_observations
+    select * from selected_observations($year - 1, $year, $districts, $sectors)
     where indicator = $indicator
-        and year between $year - 1 and $year
-        and (len($districts) = 0 or list_contains($districts, district_code))
-        and (len($sectors) = 0 or list_contains($sectors, sector_code))
 ),
 
 by_district_year as (

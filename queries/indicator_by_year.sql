@@ -4,11 +4,7 @@
 -- Params: $year_from, $year_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
 with observations as (
-    select *
-    from indicator_observations
-    where year between $year_from - 1 and $year_to
-        and (len($districts) = 0 or list_contains($districts, district_code))
-        and (len($sectors) = 0 or list_contains($sectors, sector_code))
+    select * from selected_observations($year_from - 1, $year_to, $districts, $sectors)
 ),
 
 by_year as (
