@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ("", "spot_checks")  # the default page (Overview) lives at /
+PAGES = ("", "spot_checks", "data")  # the default page (Overview) lives at /
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -24,7 +24,7 @@ def main(base: str, out: Path, query: str = "") -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 3400}, device_scale_factor=1)
                 page.on("request", lambda request: outside.append(request.url))
                 page.goto(f"{base}/{page_name}?lang={lang}{query}")
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
+                page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stDataFrame]", timeout=60000)
                 page.wait_for_timeout(2500)
                 errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
                 charts = page.locator(".js-plotly-plot").count()
