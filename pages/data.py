@@ -51,7 +51,7 @@ if uploaded is not None:
         st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
     mapping = ui.mapping_editor(ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table,
                                 sheet.columns, f.lang)
-    result = ingest.prepare(sheet, table, database.path, mapping, mode)
+    result = ingest.prepare(sheet, table, database, mapping, mode)
     st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
               new=len(result.new_enterprises)))
     report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["file", "row", "column", "value", "message"])

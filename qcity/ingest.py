@@ -193,12 +193,11 @@ def known_headers() -> set[str]:
     return {readers.normalise_header(n) for n in names}
 
 
-def prepare(sheet: readers.Sheet, table_name: str, data_dir: Path, mapping: Mapping | None = None,
+def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mapping: Mapping | None = None,
             mode: str = "append") -> Result:
-    """Map and validate a sheet against a table; nothing is written."""
+    """Map and validate a sheet against a table of a database's data directory; nothing is written."""
     table = schema.TABLES[table_name]
     mapping = guess_mapping(table, sheet.columns, mapping)
-    database = db.Database(data_dir)
     frame = sheet.frame()
     problems: list[Problem] = []
     bad_rows: set[int] = set()
@@ -217,6 +216,8 @@ def prepare(sheet: readers.Sheet, table_name: str, data_dir: Path, mapping: Mapp
         if header is not None and header not in frame.columns:
             problem(None, header, None, f"the mapping names column '{header}' for {column.name}, but the file has "
                                         f"no such column")
+            out[column.name] = pd.Series(None, index=frame.index, dtype=object)
+            bad_rows.update(frame.index)
             continue
         if header is None and column.name in mapping.defaults:
             raw = pd.Series(mapping.defaults[column.name], index=frame.index, dtype=object)
@@ -378,7 +379,7 @@ def _write_aside(data_dir: Path, table: schema.Table, rows: pd.DataFrame, mode: 
     """The table's new file, written beside the data (in .versions/): the rows, or the current table plus them."""
     aside = data_dir / VERSIONS / f".{table.file}.{os.getpid()}.tmp"
     aside.parent.mkdir(exist_ok=True)
-    database = db.Database(data_dir, use_rollups=False) if mode == "append" else None
+    database = db.Database(data_dir) if mode == "append" else None
     if table.storage == "csv":
         if database:
             rows = pd.concat([database.table(table.name), rows], ignore_index=True)
@@ -522,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     except readers.ReadError as error:
         print(error)
         return 1
-    result = prepare(sheet, args.table, data_dir, mapping, args.mode)
+    result = prepare(sheet, args.table, db.Database(data_dir), mapping, args.mode)
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
     if result.mapping.defaults:

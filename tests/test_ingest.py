@@ -213,3 +213,14 @@ def test_suggested_defaults_are_shown_and_can_be_changed(data, tmp_path, capsys)
     assert "defaults for columns the file lacks: level=provincial, kind=supervision (change with --set)" in out
     row = db.Database(data).con.execute("select level, kind from inspections where sample_id like 'IMP-%'").fetchone()
     assert row == ("provincial", "supervision")
+
+
+def test_a_mapping_naming_a_column_the_file_lacks_rejects_the_file(data, tmp_path, capsys):
+    ingest.Mapping(columns={"sample_date": "when"}).save(tmp_path / "m.json")
+    path = gbk_file(tmp_path, ["甲区,食品甲,2025-03-01,合格,甲厂,"])
+    before = fingerprint(data)
+    code, out = run([path, "--table", "inspections", "--data-dir", data, "--mapping", tmp_path / "m.json",
+                     "--accept-valid"], capsys)
+    assert code == 1
+    assert "column when: the mapping names column 'when' for sample_date, but the file has no such column" in out
+    assert fingerprint(data) == before
