@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +29,8 @@ logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.E
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DATA_DIR = ROOT / "data"
+# Where DuckDB spills work that exceeds its memory limit (an in-memory database has nowhere to spill otherwise).
+SPILL_DIR = os.environ.get("QCITY_DUCKDB_TEMP", os.path.join(tempfile.gettempdir(), "qcity-duckdb"))
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*")
@@ -110,7 +113,8 @@ class Database:
     def __init__(self, path: Path, use_rollups: bool = True):
         self.path = Path(path)
         self.con = duckdb.connect(config={"threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
-                                          "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB")})
+                                          "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
+                                          "temp_directory": SPILL_DIR})
         self.missing = [t.file for t in schema.TABLES.values() if not table_exists(self.path, t)]
         for table in schema.TABLES.values():
             self.con.execute(table_sql(self.path, table))
@@ -141,11 +145,15 @@ class Database:
                                                  f"(select 1 from {table.name} as t where {match})").fetchall()]
 
     def write_with(self, name: str, rows, target: Path) -> None:
-        """Write the table plus `rows` (an Arrow table) to a Parquet file; inspections stay sorted by date."""
+        """Write the table plus `rows` (an Arrow table) to a Parquet file, streaming the existing rows unchanged.
+
+        New inspections are sorted by date among themselves, not merged into the whole table: a full sort of tens
+        of millions of rows would not fit the memory limit, and new batches are mostly the newest dates anyway.
+        """
         order = " order by sample_date" if name == "inspections" else ""
         with self._registered(rows) as cursor:
-            cursor.execute(f"copy (select * from {schema.TABLES[name].name} union all by name select * from "
-                           f"incoming{order}) to {_literal(str(target))} (format parquet)")
+            cursor.execute(f"copy (select * from {schema.TABLES[name].name} union all by name "
+                           f"(select * from incoming{order})) to {_literal(str(target))} (format parquet)")
 
     @contextmanager
     def _registered(self, data):

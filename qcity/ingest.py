@@ -399,7 +399,9 @@ def versions(data_dir: Path) -> list[dict]:
 def _snapshot(data_dir: Path, version: int, files: list[str]) -> None:
     """Keep the current state of `files` as `version` (hard links: no copy; we only ever replace, never edit)."""
     folder = data_dir / VERSIONS / str(version)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists():  # left by an attempt that stopped before it was logged: it is not this version
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     for name in files:
         if (data_dir / name).exists():
             try:

@@ -57,7 +57,8 @@ def build(data_dir: Path) -> int:
     from qcity import db, schema
 
     data_dir = Path(data_dir)
-    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB")})
+    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
+                                 "temp_directory": db.SPILL_DIR})
     con.execute(db.table_sql(data_dir, schema.TABLES["inspections"]))  # the raw rows only
     table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint(data_dir).encode()})
