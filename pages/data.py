@@ -1,9 +1,5 @@
 """Data: what is loaded and how fresh; for analysts, import a file (map, check, commit) and roll back."""
 
-import shutil
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -31,27 +27,22 @@ mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="dat
                 format_func=lambda m: T(f"data.mode_{m}"))
 mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
 if uploaded is not None:
-    staging = Path(tempfile.mkdtemp(prefix="qcity-upload-"))  # outside the data directory; the name is ours
-    path = staging / f"upload{Path(uploaded.name).suffix.lower()}"
-    path.write_bytes(uploaded.getvalue())
+    content = uploaded.getvalue()
     try:
-        sheet_name = None
-        if path.suffix == ".xlsx":
-            sheet_name = st.selectbox(T("data.sheet"), readers.sheet_names(path), key="data_sheet")
-        sheet = readers.read(path, sheet=sheet_name, known_headers=ingest.known_headers())
+        names, _ = ui.read_upload(content, uploaded.name, None)
+        sheet_name = st.selectbox(T("data.sheet"), names, key="data_sheet") if names else None
+        _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
         loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else None
     except (readers.ReadError, ValueError, TypeError) as error:
-        st.error(str(error).replace(path.name, Path(uploaded.name).name))
+        st.error(str(error))
         st.stop()
-    finally:
-        shutil.rmtree(staging)
-    sheet.file = Path(uploaded.name).name
     st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—", rows=len(sheet.rows)))
     if sheet.notes:
         st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
     mapping = ui.mapping_editor(ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table,
                                 sheet.columns, f.lang)
-    result = ingest.prepare(sheet, table, database, mapping, mode)
+    result = ui.prepare_upload(content, uploaded.name, sheet_name, table, mapping.to_json(), mode,
+                               str(database.path), db.data_version(database.path))
     st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
               new=len(result.new_enterprises)))
     report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["file", "row", "column", "value", "message"])

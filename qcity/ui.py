@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -128,6 +129,42 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
     defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
     return Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def read_upload(content: bytes, name: str, sheet: str | None):
+    """An uploaded file read once per content (not on every rerun), from a temp folder outside the data directory.
+
+    Returns (sheet names for .xlsx or [], the Sheet); raises readers.ReadError naming the uploaded file.
+    """
+    import shutil
+    import tempfile
+
+    from qcity import ingest, readers
+
+    staging = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
+    path = staging / f"upload{Path(name).suffix.lower()}"  # our own name: the uploaded one never becomes a path
+    path.write_bytes(content)
+    try:
+        names = readers.sheet_names(path) if path.suffix == ".xlsx" else []
+        table = readers.read(path, sheet=sheet, known_headers=ingest.known_headers())
+    except readers.ReadError as error:
+        raise readers.ReadError(Path(name).name, error.message, error.row, error.column) from None
+    finally:
+        shutil.rmtree(staging)
+    table.file = Path(name).name
+    return names, table
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def prepare_upload(content: bytes, name: str, sheet: str | None, table: str, mapping_json: str, mode: str,
+                   data_path: str, version: str):
+    """Validation of an upload, once per file, mapping, mode and data version rather than on every rerun."""
+    from qcity import db, ingest
+
+    _, read = read_upload(content, name, sheet)
+    mapping = ingest.Mapping.from_json(mapping_json)
+    return ingest.prepare(read, table, db.database(data_path, version), mapping, mode)
 
 
 def versions_panel(path, lang: str) -> None:
