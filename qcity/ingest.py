@@ -274,8 +274,9 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
 
     if "passed" in table.column_names and mapping.pass_rule:
         _apply_pass_rule(mapping.pass_rule, frame, out, problem)
-    new_enterprises = _enterprises(table, mapping, frame, out, database, problem)
-    firms = _district_and_sector_from_enterprise(table, out, database, new_enterprises)
+    known_firms = database.table("enterprises")
+    new_enterprises = _enterprises(table, mapping, frame, out, known_firms)
+    firms = _district_and_sector_from_enterprise(table, out, known_firms, new_enterprises)
     if firms is not None:
         header = mapping.columns.get("enterprise_id", "enterprise_id")
         for row, firm in out["enterprise_id"].items():
@@ -293,7 +294,7 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
             else:
                 for row in missing:
                     problem(row, mapping.columns.get(column.name, column.name), None, "required value is empty")
-    _check_keys(table, out, database, mode, sheet.file, problem)
+    _check_keys(table, out, database, mode, problem)
     valid = out.drop(index=sorted(bad_rows & set(out.index)))
     return Result(table_name, valid[list(table.column_names)], problems, sorted(bad_rows), new_enterprises, mapping)
 
@@ -316,14 +317,13 @@ def _apply_pass_rule(rule: dict, frame: pd.DataFrame, out: pd.DataFrame, problem
             out.at[row, "passed"] = text.strip() in {str(v) for v in rule["in"]}
 
 
-def _enterprises(table, mapping, frame, out, database, problem) -> pd.DataFrame:
+def _enterprises(table, mapping, frame, out, known_firms: pd.DataFrame) -> pd.DataFrame:
     """Enterprise ids from names: known firms matched by name, new ones added with a stable generated id."""
     columns = list(schema.TABLES["enterprises"].column_names)
     header = mapping.columns.get("enterprise")
     if "enterprise_id" not in table.column_names or header is None or table.name == "enterprises":
         return pd.DataFrame(columns=columns)
-    firms = database.table("enterprises")
-    known = dict(zip(firms.name, firms.enterprise_id))
+    known = dict(zip(known_firms.name, known_firms.enterprise_id))
     new = {}
     for row, name in frame[header].items():
         if _empty(name) or not _empty(out.at[row, "enterprise_id"]):
@@ -338,11 +338,14 @@ def _enterprises(table, mapping, frame, out, database, problem) -> pd.DataFrame:
     return pd.DataFrame(list(new.values()), columns=columns)
 
 
-def _district_and_sector_from_enterprise(table, out, database, new_enterprises) -> pd.Index:
-    """A row without a district or sector takes its enterprise's: agency files often name only the firm."""
+def _district_and_sector_from_enterprise(table, out, known_firms, new_enterprises) -> pd.Index | None:
+    """A row without a district or sector takes its enterprise's: agency files often name only the firm.
+
+    Returns the ids of all enterprises known after this import, or None for tables without enterprise ids.
+    """
     if "enterprise_id" not in out or table.name == "enterprises":
-        return
-    known = database.table("enterprises")[["enterprise_id", "district_code", "sector_code"]]
+        return None
+    known = known_firms[["enterprise_id", "district_code", "sector_code"]]
     firms = pd.concat([known, new_enterprises[known.columns]], ignore_index=True).drop_duplicates("enterprise_id")
     firms = firms.set_index("enterprise_id")
     for column in ("district_code", "sector_code"):
@@ -358,7 +361,7 @@ def _generated_id(file: str, row: int, cells: pd.Series) -> str:
     return "IMP-" + hashlib.sha1(f"{file}\x1f{row}\x1f{content}".encode()).hexdigest()[:16].upper()
 
 
-def _check_keys(table, out, database, mode, file, problem) -> None:
+def _check_keys(table, out, database, mode, problem) -> None:
     key = list(table.key)
     keys = out[key].astype(str).agg("|".join, axis=1)
     for row in out.index[keys.duplicated(keep="first")]:
@@ -375,10 +378,15 @@ def _arrow(table: schema.Table, frame: pd.DataFrame) -> pa.Table:
                      for c in table.columns})
 
 
+def _aside(data_dir: Path, table: schema.Table) -> Path:
+    """Where a table's next file is written before it is renamed into place."""
+    (data_dir / VERSIONS).mkdir(exist_ok=True)
+    return data_dir / VERSIONS / f".{table.file}.{os.getpid()}.tmp"
+
+
 def _write_aside(data_dir: Path, table: schema.Table, rows: pd.DataFrame, mode: str) -> Path:
     """The table's new file, written beside the data (in .versions/): the rows, or the current table plus them."""
-    aside = data_dir / VERSIONS / f".{table.file}.{os.getpid()}.tmp"
-    aside.parent.mkdir(exist_ok=True)
+    aside = _aside(data_dir, table)
     database = db.Database(data_dir) if mode == "append" else None
     if table.storage == "csv":
         if database:
@@ -396,13 +404,13 @@ def versions(data_dir: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
 
 
-def _snapshot(data_dir: Path, version: int, files: list[str]) -> None:
-    """Keep the current state of `files` as `version` (hard links: no copy; we only ever replace, never edit)."""
+def _snapshot(data_dir: Path, version: int) -> None:
+    """Keep the current state of every table as `version` (hard links: no copy; we only ever replace, never edit)."""
     folder = data_dir / VERSIONS / str(version)
     if folder.exists():  # left by an attempt that stopped before it was logged: it is not this version
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    for name in files:
+    for name in (t.file for t in schema.TABLES.values()):
         if (data_dir / name).exists():
             try:
                 os.link(data_dir / name, folder / name)
@@ -426,20 +434,17 @@ def commit(result: Result, data_dir: Path, mode: str, source: str) -> int:
     if len(result.new_enterprises):
         changes.insert(0, (schema.TABLES["enterprises"], result.new_enterprises, "append"))
     if not versions(data_dir):  # the state before the first import is version 0
-        (data_dir / VERSIONS).mkdir(exist_ok=True)
-        _snapshot(data_dir, 0, [t.file for t in schema.TABLES.values()])
-    written = []
+        _snapshot(data_dir, 0)
     for table, rows, how in changes:
         aside = _write_aside(data_dir, table, rows, how)
         if os.environ.get(PAUSE_ENV):  # the kill test stops the process here, between write and rename
             Path(os.environ[PAUSE_ENV]).touch()
             time.sleep(60)
         os.replace(aside, data_dir / table.file)
-        written.append(table.file)
     version = _log(data_dir, {"action": "import", "file": source, "table": result.table, "mode": mode,
                               "rows": len(result.valid), "rejected": len(result.rejected_rows),
                               "new_enterprises": len(result.new_enterprises)})
-    _snapshot(data_dir, version, [t.file for t in schema.TABLES.values()])
+    _snapshot(data_dir, version)
     if result.table == "inspections" and rollups.inspection_files(data_dir):
         rollups.build(data_dir)
     return version
@@ -455,13 +460,13 @@ def rollback(data_dir: Path, version: int) -> int:
     for table in schema.TABLES.values():
         snapshot, live = folder / table.file, data_dir / table.file
         if snapshot.exists():
-            aside = data_dir / VERSIONS / f".{table.file}.{os.getpid()}.tmp"
+            aside = _aside(data_dir, table)
             shutil.copy2(snapshot, aside)
             os.replace(aside, live)
         elif live.exists():
             live.unlink()
     new = _log(data_dir, {"action": "rollback", "to": version})
-    _snapshot(data_dir, new, [t.file for t in schema.TABLES.values()])
+    _snapshot(data_dir, new)
     if rollups.inspection_files(data_dir):
         rollups.build(data_dir)
     return new

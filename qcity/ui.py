@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, export, i18n, schema
+from qcity import auth, db, export, i18n, ingest, readers, schema
 from qcity.filters import Filters
 from qcity.indicators import Kpi
 
@@ -108,8 +110,6 @@ def sign_in_form(lang: str) -> None:
 
 def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     """Review and change where each field comes from (a file column or a default); returns the new mapping."""
-    from qcity.ingest import Mapping
-
     T = i18n.translator(lang)
     table = schema.TABLES[table_name]
     fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
@@ -128,7 +128,7 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     rows = list(zip(fields, edited.source, edited.default, strict=True))  # the editor keeps the row order
     columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
     defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
-    return Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule)
+    return ingest.Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -137,11 +137,6 @@ def read_upload(content: bytes, name: str, sheet: str | None):
 
     Returns (sheet names for .xlsx or [], the Sheet); raises readers.ReadError naming the uploaded file.
     """
-    import shutil
-    import tempfile
-
-    from qcity import ingest, readers
-
     staging = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
     path = staging / f"upload{Path(name).suffix.lower()}"  # our own name: the uploaded one never becomes a path
     path.write_bytes(content)
@@ -160,8 +155,6 @@ def read_upload(content: bytes, name: str, sheet: str | None):
 def prepare_upload(content: bytes, name: str, sheet: str | None, table: str, mapping_json: str, mode: str,
                    data_path: str, version: str):
     """Validation of an upload, once per file, mapping, mode and data version rather than on every rerun."""
-    from qcity import db, ingest
-
     _, read = read_upload(content, name, sheet)
     mapping = ingest.Mapping.from_json(mapping_json)
     return ingest.prepare(read, table, db.database(data_path, version), mapping, mode)
@@ -169,8 +162,6 @@ def prepare_upload(content: bytes, name: str, sheet: str | None, table: str, map
 
 def versions_panel(path, lang: str) -> None:
     """The import log, and a rollback to any earlier version."""
-    from qcity import ingest
-
     T = i18n.translator(lang)
     entries = ingest.versions(path)
     if not entries:
