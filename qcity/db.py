@@ -81,11 +81,12 @@ def table_exists(path: Path, table: schema.Table) -> bool:
     return (path / table.file).exists() or (table.storage == "parquet" and (path / table.name).is_dir())
 
 
-def table_sql(path: Path, table: schema.Table) -> str:
+def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -> str:
     """The statement that makes a table available to queries under its own name, with the schema's columns.
 
     Large fact tables become views over their files (one file, or a hive-partitioned folder of Parquet files);
-    small ones are loaded into memory once; an absent table is an empty view of the right types.
+    small ones are loaded into memory once; an absent table is an empty view of the right types. An optional
+    column the file lacks (data written before the column existed) reads as null. `con` reads the file's header.
     """
     file, folder = path / table.file, path / table.name
     if not table_exists(path, table):
@@ -94,11 +95,15 @@ def table_sql(path: Path, table: schema.Table) -> str:
     if not file.exists():
         source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
     elif table.storage == "csv":
-        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns)
-        source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
+        source = f"read_csv({_literal(str(file))}, header = true)"
     else:
         source = f"read_parquet({_literal(str(file))})"
-    columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
+    present = {d[0] for d in con.execute(f"select * from {source} limit 0").description}
+    if table.storage == "csv" and file.exists():
+        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns if c.name in present)
+        source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
+    columns = ", ".join(f"cast(null as {c.type}) as {c.name}" if c.name not in present and not c.required
+                        else f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
                         for c in table.columns)
     return f"create {'view' if table.large else 'table'} {table.name} as select {columns} from {source}"
 
@@ -117,7 +122,7 @@ class Database:
                                           "temp_directory": SPILL_DIR})
         self.missing = [t.file for t in schema.TABLES.values() if not table_exists(self.path, t)]
         for table in schema.TABLES.values():
-            self.con.execute(table_sql(self.path, table))
+            self.con.execute(table_sql(self.path, table, self.con))
         self.rollups_current = use_rollups and rollups.is_current(self.path)
         if self.rollups_current:
             source = f"read_parquet({_literal(str(self.path / rollups.FILE))})"

@@ -335,6 +335,11 @@ class DemoCity:
                 "status": status}))
         frame = pd.concat(rows, ignore_index=True)
         frame["opened"] = frame.opened.astype("datetime64[s]").dt.date
+        known = rng.random(len(frame)) < 0.6  # cases against a registered enterprise; the rest are street vendors
+        firms = self.enterprises.iloc[rng.integers(0, len(self.enterprises), known.sum())]
+        frame["enterprise_id"] = None
+        frame.loc[known, ["enterprise_id", "district_code", "sector_code"]] = firms[
+            ["enterprise_id", "district_code", "sector_code"]].to_numpy()
         return frame
 
     def special_equipment(self) -> pd.DataFrame:

@@ -139,24 +139,103 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legend.cumulative": ("累计占比", "Cumulative share"),
     "hover.samples": ("样本", "samples"),
     "hover.interval": ("95% 区间", "95% interval"),
-    # indicators
+    # indicators: name, short name (KPI cards), definition (glossary and chart help)
     "ind.food_pass_rate": ("食品抽检合格率", "Food sampling pass rate"),
     "ind.mfg_pass_rate": ("工业产品抽检合格率", "Manufactured product pass rate"),
     "ind.agri_pass_rate": ("食用农产品监测合格率", "Edible agricultural product monitoring pass rate"),
     "ind.drug_pass_rate": ("药品抽检合格率", "Drug sampling pass rate"),
     "ind.se_deaths_per_10k": ("特种设备万台死亡率", "Special-equipment deaths per 10,000 units"),
+    "ind.se_accidents_per_10k": ("特种设备万台事故率", "Special-equipment accidents per 10,000 units"),
     "ind.construction_acceptance_rate": ("工程一次验收合格率", "Construction first-time acceptance rate"),
+    "ind.construction_complaints_per_100": ("工程质量投诉率", "Construction complaints per 100 projects"),
+    "ind.standards_led": ("主导制定标准数", "Standards led"),
+    "ind.brands": ("新认定质量品牌数", "Quality brands recognised"),
+    "ind.enforcement_cases": ("打假案件数", "Enforcement cases"),
+    "ind.enforcement_fines": ("罚没金额", "Fines and confiscations"),
+    "ind.case_closure_rate": ("案件办结率", "Case closure rate"),
+    "ind.award_applicants": ("市长质量奖申报企业数", "Mayor Quality Award applicants"),
+    "ind.award_winners": ("市长质量奖获奖企业数", "Mayor Quality Award winners"),
+    "ind.award_mean_score": ("市长质量奖评审平均分", "Mayor Quality Award mean score"),
+    "ind.diagnosis_enterprises": ("质量诊断服务企业数", "Enterprises served by quality diagnosis"),
+    "ind.diagnosis_resolution_rate": ("诊断问题解决率", "Diagnosis problem resolution rate"),
+    "ind.diagnosis_satisfaction": ("诊断服务满意度", "Diagnosis service satisfaction"),
+    "ind.invention_patents_per_10k": ("每万人发明专利拥有量", "Invention patents per 10,000 residents"),
+    "ind.high_value_patents_per_10k": ("每万人高价值发明专利拥有量", "High-value invention patents per 10,000 residents"),
+    "ind.high_tech_enterprises": ("高新技术企业数", "High-tech enterprises"),
     "ind.food_pass_rate.short": ("食品抽检合格率", "Food pass rate"),
     "ind.mfg_pass_rate.short": ("工业产品抽检合格率", "Manufactured products pass rate"),
     "ind.agri_pass_rate.short": ("食用农产品监测合格率", "Agri-product monitoring pass rate"),
     "ind.drug_pass_rate.short": ("药品抽检合格率", "Drug pass rate"),
     "ind.se_deaths_per_10k.short": ("特种设备万台死亡率", "Special-equipment deaths per 10k units"),
+    "ind.se_accidents_per_10k.short": ("特种设备万台事故率", "Special-equipment accidents per 10k units"),
     "ind.construction_acceptance_rate.short": ("工程一次验收合格率", "Construction first-time acceptance"),
+    "ind.construction_complaints_per_100.short": ("每百项工程投诉", "Complaints per 100 projects"),
+    "ind.standards_led.short": ("主导制定标准", "Standards led"),
+    "ind.brands.short": ("新认定品牌", "Brands recognised"),
+    "ind.enforcement_cases.short": ("打假案件", "Cases"),
+    "ind.enforcement_fines.short": ("罚没金额", "Fines"),
+    "ind.case_closure_rate.short": ("案件办结率", "Closure rate"),
+    "ind.award_applicants.short": ("申报企业", "Applicants"),
+    "ind.award_winners.short": ("获奖企业", "Winners"),
+    "ind.award_mean_score.short": ("评审平均分", "Mean score"),
+    "ind.diagnosis_enterprises.short": ("服务企业", "Enterprises served"),
+    "ind.diagnosis_resolution_rate.short": ("问题解决率", "Resolution rate"),
+    "ind.diagnosis_satisfaction.short": ("满意度", "Satisfaction"),
+    "ind.invention_patents_per_10k.short": ("每万人发明专利", "Invention patents per 10k"),
+    "ind.high_value_patents_per_10k.short": ("每万人高价值发明专利", "High-value patents per 10k"),
+    "ind.high_tech_enterprises.short": ("高新技术企业", "High-tech enterprises"),
+    "ind.food_pass_rate.def": ("食品领域各行业抽检批次中检验合格的比例（合格批次 ÷ 抽检批次），含监督抽检和风险监测。",
+                               "Share of food samples that passed (passed ÷ sampled batches) across food sectors, supervision and risk monitoring."),
+    "ind.mfg_pass_rate.def": ("工业产品领域抽检合格批次 ÷ 抽检批次。", "Passed ÷ sampled batches in the manufactured-products domain."),
+    "ind.agri_pass_rate.def": ("食用农产品例行监测合格批次 ÷ 监测批次；不含监督抽检和风险监测。",
+                               "Passed ÷ sampled batches of routine monitoring of edible agricultural products; supervision and risk monitoring are not counted."),
+    "ind.drug_pass_rate.def": ("药品领域抽检合格批次 ÷ 抽检批次。", "Passed ÷ sampled batches in the drugs domain."),
+    "ind.se_deaths_per_10k.def": ("特种设备事故死亡人数 ÷ 年末登记设备台数 × 10000。", "Deaths in special-equipment accidents ÷ units registered at year end × 10,000."),
+    "ind.se_accidents_per_10k.def": ("特种设备事故起数 ÷ 年末登记设备台数 × 10000。", "Special-equipment accidents ÷ units registered at year end × 10,000."),
+    "ind.construction_acceptance_rate.def": ("首次竣工验收即合格的工程 ÷ 竣工工程。", "Projects accepted at the first completion inspection ÷ projects completed."),
+    "ind.construction_complaints_per_100.def": ("工程质量投诉件数 ÷ 竣工工程 × 100。", "Quality complaints ÷ projects completed × 100."),
+    "ind.standards_led.def": ("本地企业主导制定、当年发布的各级标准数（按标准编号计，同一标准由多个区县企业主导时各计一次）。",
+                              "Standards of any level published in the year and led by a local enterprise (counted by standard number; a standard led by firms in two districts counts in each)."),
+    "ind.brands.def": ("当年新认定的质量品牌（驰名商标、地理标志、老字号、省级名牌等）数量。",
+                       "Quality brands recognised in the year (well-known trademarks, geographical indications, time-honoured and provincial famous brands)."),
+    "ind.enforcement_cases.def": ("当年立案的打击假冒伪劣案件数。", "Cases against counterfeit and substandard goods opened in the year."),
+    "ind.enforcement_fines.def": ("当年立案案件的罚没金额合计（万元）。", "Fines and confiscations of the cases opened in the year, in 10,000 yuan."),
+    "ind.case_closure_rate.def": ("当年立案案件中已结案或已移送的比例。", "Share of the year's cases that are closed or transferred."),
+    "ind.award_applicants.def": ("当年（届）申报市长质量奖的企业数。", "Enterprises that applied for the Mayor Quality Award in the year (session)."),
+    "ind.award_winners.def": ("当年（届）获得市长质量奖的企业数。", "Enterprises that won the Mayor Quality Award in the year (session)."),
+    "ind.award_mean_score.def": ("进入评审的申报企业按卓越绩效评价准则（GB/T 19580，满分 1000）的平均得分。",
+                                 "Mean score of reviewed applicants on the excellence model (GB/T 19580, out of 1,000)."),
+    "ind.diagnosis_enterprises.def": ("当年接受一站式质量诊断服务的企业数（多次服务计一家）。", "Enterprises that received the one-stop quality diagnosis service in the year (each counted once)."),
+    "ind.diagnosis_resolution_rate.def": ("诊断中已解决的问题 ÷ 发现的问题。", "Problems solved ÷ problems found in diagnosis visits."),
+    "ind.diagnosis_satisfaction.def": ("企业对诊断服务的平均评分（1–5 分）。", "Enterprises' mean rating of the service visits (1–5)."),
+    "ind.invention_patents_per_10k.def": ("有效发明专利拥有量 ÷ 常住人口（万人）。", "Invention patents held ÷ resident population in 10,000s."),
+    "ind.high_value_patents_per_10k.def": ("高价值发明专利拥有量 ÷ 常住人口（万人）。", "High-value invention patents held ÷ resident population in 10,000s."),
+    "ind.high_tech_enterprises.def": ("经认定的高新技术企业数。", "Enterprises recognised as high-tech enterprises."),
     "unit.pct": ("%", "%"),
-    "unit.per_10k": ("人/万台", "per 10,000 units"),
+    "unit.per_10k": ("每万台", "per 10,000 units"),
+    "unit.per_100": ("件/百项", "per 100 projects"),
+    "unit.per_10k_people": ("件/万人", "per 10,000 residents"),
+    "unit.count": ("个", "count"),
+    "unit.yuan_10k": ("万元", "10,000 yuan"),
+    "unit.score": ("分（1–5）", "points (1–5)"),
+    "unit.points": ("分（满分 1000）", "points (of 1,000)"),
     "base.samples": ("样本", "samples"),
     "base.units": ("设备", "units"),
     "base.projects": ("工程", "projects"),
+    "base.cases": ("案件", "cases"),
+    "base.reviewed": ("参评企业", "reviewed"),
+    "base.problems": ("问题", "problems"),
+    "base.visits": ("评分次数", "ratings"),
+    "base.people_10k": ("人口（万人）", "residents (10,000s)"),
+    "area.safety": ("质量安全", "Safety"),
+    "area.standards": ("标准与品牌", "Standards & brands"),
+    "area.enforcement": ("执法打假", "Enforcement"),
+    "area.award": ("市长质量奖", "Mayor Quality Award"),
+    "area.diagnosis": ("质量诊断服务", "Diagnosis service"),
+    "area.innovation": ("科技创新", "Innovation"),
+    "direction.up": ("越高越好", "higher is better"),
+    "direction.down": ("越低越好", "lower is better"),
+    "direction.none": ("无好坏方向", "no better direction"),
     # columns of tables and downloads
     "col.rank": ("排名", "Rank"),
     "col.district": ("区县", "District"),
@@ -256,18 +335,27 @@ def fmt_pct(value: float | None, lang: str, digits: int = 1) -> str:
 
 
 def fmt_change(change: float | None, unit: str, lang: str, digits: int = 1) -> str:
-    """A change on last year: percentage points for rates (个百分点 / pts), plain units otherwise."""
+    """A change on last year: percentage points for rates (个百分点 / pts), the value's own format otherwise."""
     if change is None or pd.isna(change):
         return "—"
-    text = f"{change:+.{digits}f}"
     if unit == "pct":
+        text = f"{change:+.{digits}f}"
         return f"{text} 个百分点" if lang == "zh" else f"{text} pts"
-    return text
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    return sign + fmt_value(abs(change), unit, lang, digits)
 
 
 def fmt_value(value: float | None, unit: str, lang: str, digits: int = 1) -> str:
-    """A value with its unit: 97.8% for rates, 0.07 for per-10k figures."""
-    return fmt_pct(value, lang, digits) if unit == "pct" else fmt_number(value, lang, digits)
+    """A value in its unit: 97.8% for rates, 1.2万 for counts, 万元 / M yuan for money, plain numbers otherwise."""
+    if value is None or pd.isna(value):
+        return "—"
+    if unit == "pct":
+        return fmt_pct(value, lang, digits)
+    if unit == "count":
+        return fmt_count(value, lang)
+    if unit == "yuan_10k":
+        return f"{fmt_number(value, lang, digits)} 万元" if lang == "zh" else f"{value / 100:,.{digits + 1}f} M yuan"
+    return fmt_number(value, lang, digits)
 
 
 def fmt_count(n: float | None, lang: str) -> str:

@@ -1,7 +1,8 @@
-"""Headline indicators: id, unit, direction and how a year's value compares with last year and the target.
+"""Indicators: id, quality area, unit, direction, source table, and how a year's value compares with last year
+and the target.
 
-The numbers themselves are defined once in queries/setup/20_indicator_observations.sql; names live in
-qcity.i18n under `ind.<id>`.
+The numbers themselves are defined once in queries/setup/20_indicator_observations.sql; names and definitions
+live in qcity.i18n under `ind.<id>`, `ind.<id>.short` and `ind.<id>.def`.
 """
 
 from __future__ import annotations
@@ -10,24 +11,56 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+AREAS = ("safety", "standards", "enforcement", "award", "diagnosis", "innovation")
+
 
 @dataclass(frozen=True)
 class Indicator:
     id: str
-    unit: str  # "pct" (percent, change in points) or "per_10k"
-    higher_is_better: bool
-    base: str  # what the denominator counts: "samples", "units" or "projects"
+    area: str  # one of AREAS
+    unit: str  # pct, per_10k (units), per_100 (projects), per_10k_people, count, yuan_10k, score, points
+    higher_is_better: bool | None  # None: neither direction is better (e.g. number of cases)
+    source: str  # the table it is computed from
+    base: str | None = None  # what the denominator counts; None for counts and sums
     digits: int = 1
+    headline: bool = False  # one of the Overview's cards
+
+    @property
+    def directional(self) -> bool:
+        return self.higher_is_better is not None
 
 
 INDICATORS = {i.id: i for i in (
-    Indicator("food_pass_rate", "pct", True, "samples"),
-    Indicator("mfg_pass_rate", "pct", True, "samples"),
-    Indicator("agri_pass_rate", "pct", True, "samples"),
-    Indicator("drug_pass_rate", "pct", True, "samples"),
-    Indicator("se_deaths_per_10k", "per_10k", False, "units", digits=2),
-    Indicator("construction_acceptance_rate", "pct", True, "projects"),
+    Indicator("food_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
+    Indicator("mfg_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
+    Indicator("agri_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
+    Indicator("drug_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
+    Indicator("se_deaths_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2,
+              headline=True),
+    Indicator("se_accidents_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2),
+    Indicator("construction_acceptance_rate", "safety", "pct", True, "construction", "projects", headline=True),
+    Indicator("construction_complaints_per_100", "safety", "per_100", False, "construction", "projects"),
+    Indicator("standards_led", "standards", "count", True, "standards", digits=0),
+    Indicator("brands", "standards", "count", True, "brands", digits=0),
+    Indicator("enforcement_cases", "enforcement", "count", None, "enforcement", digits=0),
+    Indicator("enforcement_fines", "enforcement", "yuan_10k", None, "enforcement", digits=1),
+    Indicator("case_closure_rate", "enforcement", "pct", True, "enforcement", "cases"),
+    Indicator("award_applicants", "award", "count", True, "awards", digits=0),
+    Indicator("award_winners", "award", "count", None, "awards", digits=0),
+    Indicator("award_mean_score", "award", "points", True, "awards", "reviewed", digits=1),
+    Indicator("diagnosis_enterprises", "diagnosis", "count", True, "diagnosis", digits=0),
+    Indicator("diagnosis_resolution_rate", "diagnosis", "pct", True, "diagnosis", "problems"),
+    Indicator("diagnosis_satisfaction", "diagnosis", "score", True, "diagnosis", "visits", digits=2),
+    Indicator("invention_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
+    Indicator("high_value_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
+    Indicator("high_tech_enterprises", "innovation", "count", True, "innovation", digits=0),
 )}
+HEADLINE = [i.id for i in INDICATORS.values() if i.headline]
+
+
+def in_area(area: str) -> list[str]:
+    """The ids of an area's indicators, in registry order."""
+    return [i.id for i in INDICATORS.values() if i.area == area]
 
 
 @dataclass(frozen=True)
@@ -37,22 +70,22 @@ class Kpi:
     value: float | None
     change: float | None
     target: float | None
-    base: int
+    base: float | None
     status: str | None  # "met", "missed" or None when there is no target
     improved: bool | None  # better than last year, by the indicator's direction
 
 
-def status(value: float | None, target: float | None, higher_is_better: bool) -> str | None:
+def status(value: float | None, target: float | None, higher_is_better: bool | None) -> str | None:
     """Whether a value meets its target, reading the target as a floor or a ceiling by direction."""
-    if value is None or target is None or pd.isna(value) or pd.isna(target):
+    if value is None or target is None or pd.isna(value) or pd.isna(target) or higher_is_better is None:
         return None
     met = value >= target if higher_is_better else value <= target
     return "met" if met else "missed"
 
 
-def improved(change: float | None, higher_is_better: bool) -> bool | None:
-    """True when the change moves the right way; None when there is no previous year or no change."""
-    if change is None or pd.isna(change) or change == 0:
+def improved(change: float | None, higher_is_better: bool | None) -> bool | None:
+    """True when the change moves the right way; None without a previous year, a change or a direction."""
+    if change is None or pd.isna(change) or change == 0 or higher_is_better is None:
         return None
     return (change > 0) == higher_is_better
 
@@ -61,16 +94,36 @@ def _clean(value):
     return None if value is None or pd.isna(value) else float(value)
 
 
-def kpis(by_year: pd.DataFrame, year: int) -> list[Kpi]:
-    """One KPI per indicator for `year`, from the rows of the indicator_by_year query."""
+def kpis(by_year: pd.DataFrame, year: int, ids: list[str] | None = None) -> list[Kpi]:
+    """One KPI per indicator (the headline ones unless `ids` is given) for `year`, from indicator_by_year rows."""
     rows = by_year[by_year.year == year].set_index("indicator")
     out = []
-    for ind in INDICATORS.values():
+    for ind in (INDICATORS[i] for i in ids or HEADLINE):
         if ind.id not in rows.index:
-            out.append(Kpi(ind, year, None, None, None, 0, None, None))
+            out.append(Kpi(ind, year, None, None, None, None, None, None))
             continue
         r = rows.loc[ind.id]
         value, change, target = _clean(r.value), _clean(r.change), _clean(r.target)
-        out.append(Kpi(ind, year, value, change, target, int(r.denominator),
+        out.append(Kpi(ind, year, value, change, target, _clean(r.denominator),
                        status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better)))
     return out
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """How the directional indicators with data moved: "9 of 12 improved on last year", and targets met."""
+
+    compared: int
+    improved: int
+    worsened: int
+    with_target: int
+    met: int
+
+
+def rollup(cards: list[Kpi]) -> Rollup:
+    """Count the directional indicators that improved, worsened and met their target."""
+    directional = [k for k in cards if k.indicator.directional and k.value is not None]
+    compared = [k for k in directional if k.change is not None]
+    targeted = [k for k in directional if k.status is not None]
+    return Rollup(len(compared), sum(k.improved is True for k in compared), sum(k.improved is False for k in compared),
+                  len(targeted), sum(k.status == "met" for k in targeted))

@@ -59,7 +59,7 @@ def build(data_dir: Path) -> int:
     data_dir = Path(data_dir)
     con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
                                  "temp_directory": db.SPILL_DIR})
-    con.execute(db.table_sql(data_dir, schema.TABLES["inspections"]))  # the raw rows only
+    con.execute(db.table_sql(data_dir, schema.TABLES["inspections"], con))  # the raw rows only
     table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint(data_dir).encode()})
     aside = data_dir / f".{FILE}.tmp"

@@ -149,6 +149,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("goods_value_yuan", "DOUBLE", "value of goods involved, yuan", min=0),
         _c("fine_yuan", "DOUBLE", "fines and confiscations, yuan", min=0),
         _c("status", "VARCHAR", "case status", enum="status"),
+        _c("enterprise_id", "VARCHAR", "enterprise the case is against, when known", required=False,
+           references="enterprises.enterprise_id"),
     )),
     Table("special_equipment", "Special-equipment registrations and accidents.",
           "one row per year, district and equipment", ("year", "district_code", "equipment"), (

@@ -1,5 +1,6 @@
 -- One indicator per selected district for one year: value, change on the previous year, base (samples,
--- units or projects), Wilson 95% interval for rates, and a rank that skips districts below $min_samples.
+-- units, projects…; null for counts and totals), Wilson 95% interval for rates, and a rank that skips districts
+-- whose base is below $min_samples.
 -- Grain: one row per selected district (districts without data have null values).
 -- Params: $indicator, $year, $districts, $sectors, $min_samples, $higher_is_better.
 -- $districts and $sectors are code lists; an empty list means all.
@@ -12,13 +13,13 @@ by_district_year as (
     select
         district_code,
         year,
-        sum(numerator)::bigint as numerator,
-        sum(denominator)::bigint as denominator,
-        sum(numerator) / sum(denominator) * any_value(scale) as value,
-        any_value(scale) = 100 as is_rate
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        observed_value(sum(numerator), sum(denominator), count(denominator), any_value(scale)) as value,
+        any_value(scale) = 100 and count(denominator) > 0 as is_rate
     from observations
     group by all
-    having sum(denominator) > 0
+    having value is not null
 ),
 
 joined as (
@@ -33,7 +34,8 @@ joined as (
         c.value - p.value as change,
         case when c.is_rate then wilson_low_pct(c.numerator, c.denominator) end as interval_low,
         case when c.is_rate then wilson_high_pct(c.numerator, c.denominator) end as interval_high,
-        coalesce(c.denominator >= $min_samples, false) as enough_samples
+        coalesce(c.denominator >= $min_samples or (c.value is not null and c.denominator is null), false)
+            as enough_samples
     from districts as d
     left join by_district_year as c on c.district_code = d.district_code and c.year = $year
     left join by_district_year as p on p.district_code = d.district_code and p.year = $year - 1

@@ -1,5 +1,6 @@
--- Headline indicators per year for the selected districts and sectors, with the change on the previous year
--- (in the indicator's unit: percentage points for rates) and the city-wide target for that year.
+-- Indicators per year for the selected districts and sectors, with the change on the previous year (in the
+-- indicator's unit: percentage points for rates) and the target for that year: the selected district's own
+-- target when exactly one district is selected and it has one, else the city-wide target.
 -- Grain: one row per indicator x year (years without observations are absent).
 -- Params: $year_from, $year_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
@@ -11,12 +12,12 @@ by_year as (
     select
         indicator,
         year,
-        sum(numerator)::bigint as numerator,
-        sum(denominator)::bigint as denominator,
-        sum(numerator) / sum(denominator) * any_value(scale) as value
+        sum(numerator) as numerator,
+        sum(denominator) as denominator,
+        observed_value(sum(numerator), sum(denominator), count(denominator), any_value(scale)) as value
     from observations
     group by all
-    having sum(denominator) > 0
+    having value is not null
 ),
 
 with_previous as (
@@ -37,10 +38,13 @@ final as (
         p.value,
         case when p.previous_year = p.year - 1 then p.previous_any end as previous_value,
         case when p.previous_year = p.year - 1 then p.value - p.previous_any end as change,
-        t.target
+        coalesce(own.target, city.target) as target
     from with_previous as p
-    left join targets as t
-        on t.indicator = p.indicator and t.year = p.year and t.district_code is null
+    left join targets as city
+        on city.indicator = p.indicator and city.year = p.year and city.district_code is null
+    left join targets as own
+        on own.indicator = p.indicator and own.year = p.year and len($districts) = 1
+        and own.district_code = $districts[1]
     where p.year >= $year_from
 )
 

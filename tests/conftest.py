@@ -33,6 +33,38 @@ INSPECTIONS = [
 ]
 
 
+ENTERPRISE_OF = {D1: "E1", D2: "E2", D3: "E3"}  # who was sampled in each district
+
+# The other tables; expected figures (see test_areas):
+#   standards led 2025: S-1, S-2 = 2 (S-3 only participated); 2024: 1.   brands 2025: 3; 2024: 1
+#   enforcement 2025: 3 cases, fines 20,000 + 8,000 + 12,000 yuan = 4.0 (10,000 yuan), closed or transferred 2/3
+#   awards 2025: 3 applicants, 1 winner, mean score (850 + 780) / 2 = 815; funnel 3 > 2 > 2 > 2 > winner 1
+#   diagnosis 2025: E1 and E2 served; problems solved (3 + 2 + 1) / found (4 + 2 + 4) = 60%; satisfaction 4.5
+#   innovation 2025: invention patents (120 + 330) / population (10 + 20) = 15.0 per 10,000; 2024: 400 / 30
+ENTERPRISES = [("E1", "【示例】甲食品有限公司", D1, "food-a", "large"), ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
+               ("E3", "【示例】丙机械有限公司", D3, "mfg-a", "small")]
+STANDARDS = [("S-1", "甲标准", "national", "lead", 2025, "E1"), ("S-2", "乙标准", "local", "lead", 2025, "E2"),
+             ("S-3", "丙标准", "group", "participate", 2025, "E1"), ("S-4", "丁标准", "group", "lead", 2024, "E1")]
+BRANDS = [(2025, "E1", "well_known_trademark"), (2025, "E2", "time_honoured"), (2025, "E3", "provincial_famous"),
+          (2024, "E1", "geographical_indication")]
+CASES = [("C1", "2025-03-01", D1, "food-a", "counterfeit", 10000.0, 20000.0, "closed", "E1"),
+         ("C2", "2025-05-01", D1, "food-b", "substandard", 5000.0, 8000.0, "open", None),
+         ("C3", "2025-07-01", D2, "mfg-a", "unlicensed", 0.0, 12000.0, "transferred", "E2"),
+         ("C4", "2024-06-01", D2, "food-a", "counterfeit", 3000.0, 4000.0, "closed", None)]
+AWARDS = [(2025, 3, "E1", "winner", 850.0, 100.0), (2025, 3, "E2", "nominee", 780.0, 10.0),
+          (2025, 3, "E3", "applied", None, None),
+          (2024, 2, "E1", "nominee", 700.0, 10.0), (2024, 2, "E2", "material_review", 600.0, None)]
+VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 4), ("V3", "2025-03-01", "E2", 4, 1, None)]
+INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120, 50, 12), (2025, D2, 330, 120, 25)]
+
+
+def _frame(table: str, rows: list, dates: tuple[str, ...] = ()) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(schema.TABLES[table].column_names))
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
+
+
 def _square(code: str, x: float) -> dict:
     ring = [[x, 28.0], [x + 0.1, 28.0], [x + 0.1, 28.1], [x, 28.1], [x, 28.0]]
     return {"type": "Feature", "properties": {"district_code": code},
@@ -40,7 +72,7 @@ def _square(code: str, x: float) -> dict:
 
 
 def write_tiny_city(out: Path) -> Path:
-    """Write the hand-made data directory: the tables the queries use; the rest are absent (empty views)."""
+    """Write the hand-made data directory: every table of the data model."""
     out.mkdir(parents=True, exist_ok=True)
     pd.DataFrame([(D1, "甲区", "District A", "district", 10.0), (D2, "乙区", "District B", "district", 20.0),
                   (D3, "丙县", "County C", "county", 5.0)],
@@ -56,7 +88,8 @@ def write_tiny_city(out: Path) -> Path:
         outcomes = [(True, None)] * passed + [(False, item) for item in failures]
         for i, (ok, item) in enumerate(outcomes):
             rows.append({"sample_id": f"S{len(rows) + 1:04d}", "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
-                         "district_code": district, "sector_code": sector, "product": "p", "enterprise_id": "E1",
+                         "district_code": district, "sector_code": sector, "product": "p",
+                         "enterprise_id": ENTERPRISE_OF[district],
                          "level": "municipal", "kind": kind, "passed": ok, "failed_item": item})
     pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
     # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
@@ -68,6 +101,14 @@ def write_tiny_city(out: Path) -> Path:
     pd.DataFrame([(2025, D1, 100, 99, 3), (2025, D2, 50, 48, 1)],
                  columns=list(schema.TABLES["construction"].column_names)).to_parquet(
         out / "construction.parquet", index=False)
+    _frame("enterprises", ENTERPRISES).to_parquet(out / "enterprises.parquet", index=False)
+    _frame("standards", STANDARDS).to_parquet(out / "standards.parquet", index=False)
+    _frame("brands", BRANDS).to_parquet(out / "brands.parquet", index=False)
+    _frame("enforcement", CASES, ("opened",)).to_parquet(out / "enforcement.parquet", index=False)
+    _frame("awards", AWARDS).to_parquet(out / "awards.parquet", index=False)
+    _frame("diagnosis", VISITS, ("date",)).astype({"satisfaction": "Int64"}).to_parquet(
+        out / "diagnosis.parquet", index=False)
+    _frame("innovation", INNOVATION).to_parquet(out / "innovation.parquet", index=False)
     pd.DataFrame([("food_pass_rate", 2025, 98.0, None), ("se_deaths_per_10k", 2025, 0.3, None),
                   ("food_pass_rate", 2025, 90.0, D1)],
                  columns=["indicator", "year", "target", "district_code"]).to_csv(out / "targets.csv", index=False)

@@ -42,10 +42,12 @@ def sign_in(at: AppTest, password: str) -> AppTest:
 
 
 def test_a_viewer_sees_the_catalog_and_no_write_action(page):
+    (page.data / "awards.parquet").unlink()
     at = page(password=None)
-    catalog = at.dataframe[0].value
-    assert catalog.set_index("Table").loc["inspections", "Rows"] == LOADED
-    assert catalog.set_index("Table").loc["awards", "Status"] == "missing"
+    catalog = at.dataframe[0].value.set_index("Table")
+    assert catalog.loc["inspections", "Rows"] == LOADED
+    assert catalog.loc["brands", "Rows"] == 4 and catalog.loc["brands", "Status"] == "loaded"
+    assert catalog.loc["awards", "Status"] == "missing"
     assert not at.get("file_uploader") and not at.button
     assert any("QCITY_ANALYST_PASSWORD" in i.value for i in at.info)
 

@@ -3,6 +3,7 @@
 import os
 import time
 
+import pandas as pd
 import pytest
 
 from qcity import db
@@ -34,9 +35,24 @@ def test_parameters_are_bound_not_spliced(tiny_db):
     assert frame.empty
 
 
-def test_absent_files_are_empty_views(tiny_db):
-    assert "awards.parquet" in tiny_db.missing
-    assert tiny_db.con.execute("select count(*) from awards").fetchone() == (0,)
+def test_absent_files_are_empty_views(tmp_path):
+    from conftest import write_tiny_city
+    write_tiny_city(tmp_path)
+    (tmp_path / "awards.parquet").unlink()
+    database = db.Database(tmp_path)
+    assert database.missing == ["awards.parquet"]
+    assert database.con.execute("select count(*) from awards").fetchone() == (0,)
+    database.con.close()
+
+
+def test_an_optional_column_missing_from_an_older_file_reads_as_null(tmp_path):
+    from conftest import write_tiny_city
+    write_tiny_city(tmp_path)
+    cases = pd.read_parquet(tmp_path / "enforcement.parquet").drop(columns="enterprise_id")
+    cases.to_parquet(tmp_path / "enforcement.parquet", index=False)  # written before the column existed
+    database = db.Database(tmp_path)
+    assert database.con.execute("select count(*), count(enterprise_id) from enforcement").fetchone() == (4, 0)
+    database.con.close()
 
 
 def test_data_version_changes_when_a_file_changes(tmp_path):

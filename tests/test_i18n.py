@@ -24,9 +24,11 @@ def test_every_enumeration_value_and_indicator_has_a_label():
         for value in values:
             assert f"{enum}.{value}" in i18n.MESSAGES, f"{enum}.{value}"
     for ind in indicators.INDICATORS.values():
-        assert f"ind.{ind.id}" in i18n.MESSAGES and f"ind.{ind.id}.short" in i18n.MESSAGES
-        assert f"unit.{ind.unit}" in i18n.MESSAGES
-        assert f"base.{ind.base}" in i18n.MESSAGES
+        for key in (f"ind.{ind.id}", f"ind.{ind.id}.short", f"ind.{ind.id}.def", f"unit.{ind.unit}",
+                    f"area.{ind.area}"):
+            assert key in i18n.MESSAGES, key
+        assert ind.base is None or f"base.{ind.base}" in i18n.MESSAGES
+        assert ind.source in schema.TABLES
 
 
 @pytest.mark.parametrize("path", sorted(ROOT.glob("pages/*.py")) + [ROOT / "dashboard.py"])
@@ -58,3 +60,12 @@ def test_localize_keeps_one_language_and_labels_enumerations():
     assert zh.iloc[0].tolist() == [2025, "岳麓区", "食品", 10]
     en = i18n.localize(frame, "en")
     assert en.iloc[0].tolist() == [2025, "Yuelu", "Food", 10]
+
+
+def test_values_and_changes_follow_the_unit_and_language():
+    assert i18n.fmt_value(97.84, "pct", "zh") == "97.8%"
+    assert i18n.fmt_value(23456, "count", "zh") == "2.3万" and i18n.fmt_value(23456, "count", "en") == "23,456"
+    assert i18n.fmt_value(1234.5, "yuan_10k", "zh") == "1,234.5 万元"
+    assert i18n.fmt_value(1234.5, "yuan_10k", "en") == "12.35 M yuan"  # 1,234.5 x 10,000 yuan
+    assert i18n.fmt_change(-0.6, "pct", "en") == "-0.6 pts" and i18n.fmt_change(0.6, "pct", "zh") == "+0.6 个百分点"
+    assert i18n.fmt_change(-12, "count", "en") == "-12" and i18n.fmt_change(0.02, "per_10k", "en", 2) == "+0.02"

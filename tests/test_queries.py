@@ -5,11 +5,14 @@ import pytest
 from conftest import D1, D2, D3
 
 from qcity import db
+from qcity.indicators import HEADLINE, in_area
 
 ALL_DISTRICTS = [D1, D2, D3]
 ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]
 DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, "districts": ALL_DISTRICTS, "sectors": ALL_SECTORS,
-            "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True}
+            "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True, "text": "E1",
+            "enterprise_id": "E1", "indicators": ["food_pass_rate", "construction_acceptance_rate"],
+            "weights": [1.0, 1.0], "higher": [True, True]}
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
     "indicator_by_year": ["indicator", "year"],
     "district_league": ["district_code"],
@@ -22,6 +25,26 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "districts": ["district_code"],
     "sectors": ["sector_code"],
     "data_years": [],
+    "special_equipment_by_kind_year": ["equipment", "year"],
+    "standards_by_level_year": ["level", "role", "year"],
+    "brands_by_kind_district": ["kind", "district_code"],
+    "enforcement_by_violation_year": ["violation", "year"],
+    "enforcement_by_sector": ["sector_code"],
+    "award_funnel": ["stage"],
+    "award_applicants": ["year", "enterprise_id"],
+    "award_by_year": ["year"],
+    "diagnosis_by_sector": ["sector_code"],
+    "diagnosis_effect_by_year": ["year", "grp"],
+    "indicator_coverage": ["indicator"],
+    "quality_index_by_district_year": ["district_code", "year"],
+    "quality_index_contributions": ["district_code", "indicator"],
+    "enterprise_search": ["enterprise_id"],
+    "enterprise_inspections": ["year"],
+    "enterprise_standards": ["standard_code"],
+    "enterprise_brands": ["year", "brand_kind"],
+    "enterprise_awards": ["year"],
+    "enterprise_cases": ["case_id"],
+    "enterprise_diagnosis": ["service_id"],
 }
 
 
@@ -73,7 +96,10 @@ def test_filters_narrow_the_indicator(tiny_db):
     food = frame[frame.indicator == "food_pass_rate"].set_index("year")
     assert food.loc[2024].value == pytest.approx(95.0)  # 19/20
     assert food.loc[2025].value == pytest.approx(100.0)  # 20/20
-    assert set(frame.indicator) == {"food_pass_rate"}  # the other indicators' sectors are filtered out
+    # the other headline indicators' sectors are filtered out, and so are patents, which have no sector
+    assert set(frame.indicator) & set(HEADLINE) == {"food_pass_rate"}
+    assert not set(frame.indicator) & {"invention_patents_per_10k", "high_tech_enterprises"}
+    assert frame.set_index(["indicator", "year"]).loc[("award_applicants", 2025)].value == 1  # E2, in D2 food-a
 
 
 def test_district_league_order_interval_and_unranked_small_district(tiny_db):
@@ -156,4 +182,6 @@ def test_data_years_and_events(tiny_db):
 def test_an_empty_code_list_means_all(tiny_db, name):
     params = params_for(name)
     everything = tiny_db.query(name, **{**params, "districts": [], "sectors": []})
+    if "indicator" in everything and "sectors" in params:  # patents have no sector: naming sectors leaves them out
+        everything = everything[~everything.indicator.isin(in_area("innovation"))].reset_index(drop=True)
     pd.testing.assert_frame_equal(everything, tiny_db.query(name, **params))

@@ -16,3 +16,12 @@ create or replace macro wilson_low_pct(passed, samples) as
 
 create or replace macro wilson_high_pct(passed, samples) as
     case when samples > 0 then 100.0 * (wilson_center(passed, samples) + wilson_half(passed, samples)) end;
+
+-- observed_value: an indicator's value from summed observations. A ratio (numerator / denominator x scale) when
+-- the observations have denominators; a plain sum (numerator x scale) for counts and totals, whose denominator
+-- is null. Null when a ratio has nothing in its denominator.
+create or replace macro observed_value(numerator_sum, denominator_sum, denominator_count, scale) as
+    case
+        when denominator_count = 0 then numerator_sum * scale
+        when denominator_sum > 0 then numerator_sum / denominator_sum * scale
+    end;

@@ -1,6 +1,8 @@
--- indicator_observations: the one definition of every headline indicator.
--- Grain: one row per indicator x year x district x sector, with numerator, denominator and scale
--- (value = sum(numerator) / sum(denominator) * scale). Names, units and directions: qcity/indicators.py.
+-- indicator_observations: the one definition of every indicator.
+-- Grain: one row per indicator x year x district x sector (sector null where the data have none), with
+-- numerator, denominator and scale: value = observed_value(sum(numerator), sum(denominator), ..., scale), a ratio
+-- where there is a denominator and a plain sum for counts and totals (null denominator). Names, units and
+-- directions: qcity/indicators.py; definitions in words: `ind.<id>.def` in qcity/i18n.py.
 -- A table built once when the connection opens (it is small): queries on it are cheap to plan and to run.
 create or replace table indicator_observations as
 with inspections_by_cell as (
@@ -45,8 +47,121 @@ construction_acceptance as (
         sum(projects_accepted_first_time)::bigint as numerator, sum(projects_completed)::bigint as denominator, 100.0 as scale
     from construction
     group by all
+),
+
+by_enterprise as (
+    select enterprise_id, district_code, sector_code from enterprises
+),
+
+standards_brands as (
+    select 'standards_led' as indicator, s.year, e.district_code, e.sector_code,
+        count(distinct s.standard_code) as numerator, null as denominator, 1.0 as scale
+    from standards as s
+    join by_enterprise as e using (enterprise_id)
+    where s.role = 'lead'
+    group by all
+    union all
+    select 'brands', b.year, e.district_code, e.sector_code, count(*), null, 1.0
+    from brands as b
+    join by_enterprise as e using (enterprise_id)
+    group by all
+),
+
+enforcement_cases as (
+    select year(opened) as year, district_code, sector_code, count(*) as cases,
+        count(*) filter (where status in ('closed', 'transferred')) as concluded, sum(fine_yuan) as fines
+    from enforcement
+    group by all
+),
+
+enforcement_measures as (
+    select 'enforcement_cases' as indicator, year, district_code, sector_code, cases as numerator,
+        null as denominator, 1.0 as scale
+    from enforcement_cases
+    union all select 'enforcement_fines', year, district_code, sector_code, fines, null, 0.0001 from enforcement_cases
+    union all select 'case_closure_rate', year, district_code, sector_code, concluded, cases, 100.0 from enforcement_cases
+),
+
+award_measures as (
+    select 'award_applicants' as indicator, a.year, e.district_code, e.sector_code, count(*) as numerator,
+        null as denominator, 1.0 as scale
+    from awards as a
+    join by_enterprise as e using (enterprise_id)
+    group by all
+    union all
+    select 'award_winners', a.year, e.district_code, e.sector_code, count(*) filter (where a.stage = 'winner'), null, 1.0
+    from awards as a
+    join by_enterprise as e using (enterprise_id)
+    group by all
+    union all
+    select 'award_mean_score', a.year, e.district_code, e.sector_code, sum(a.score), count(a.score), 1.0
+    from awards as a
+    join by_enterprise as e using (enterprise_id)
+    where a.score is not null
+    group by all
+),
+
+diagnosis_measures as (
+    select 'diagnosis_enterprises' as indicator, year(v.date) as year, e.district_code, e.sector_code,
+        count(distinct v.enterprise_id) as numerator, null as denominator, 1.0 as scale
+    from diagnosis as v
+    join by_enterprise as e using (enterprise_id)
+    group by all
+    union all
+    select 'diagnosis_resolution_rate', year(v.date), e.district_code, e.sector_code, sum(v.problems_solved),
+        sum(v.problems_found), 100.0
+    from diagnosis as v
+    join by_enterprise as e using (enterprise_id)
+    group by all
+    union all
+    select 'diagnosis_satisfaction', year(v.date), e.district_code, e.sector_code, sum(v.satisfaction),
+        count(v.satisfaction), 1.0
+    from diagnosis as v
+    join by_enterprise as e using (enterprise_id)
+    where v.satisfaction is not null
+    group by all
+),
+
+safety_measures as (
+    select 'se_accidents_per_10k' as indicator, year, district_code, 'special-equipment' as sector_code,
+        sum(accidents) as numerator, sum(registered_units) as denominator, 10000.0 as scale
+    from special_equipment
+    group by all
+    union all
+    select 'construction_complaints_per_100', year, district_code, 'construction', sum(complaints),
+        sum(projects_completed), 100.0
+    from construction
+    group by all
+),
+
+innovation_measures as (  -- patents have no sector; per 10,000 residents of the district's population
+    select 'invention_patents_per_10k' as indicator, i.year, i.district_code, null as sector_code,
+        i.invention_patents as numerator, d.population_10k as denominator, 1.0 as scale
+    from innovation as i
+    join districts as d using (district_code)
+    where d.population_10k > 0
+    union all
+    select 'high_value_patents_per_10k', i.year, i.district_code, null, i.high_value_patents, d.population_10k, 1.0
+    from innovation as i
+    join districts as d using (district_code)
+    where d.population_10k > 0
+    union all
+    select 'high_tech_enterprises', year, district_code, null, high_tech_enterprises, null, 1.0
+    from innovation
+),
+
+final as (
+    select * from pass_rates
+    union all select * from special_equipment_deaths
+    union all select * from construction_acceptance
+    union all select * from standards_brands
+    union all select * from enforcement_measures
+    union all select * from award_measures
+    union all select * from diagnosis_measures
+    union all select * from safety_measures
+    union all select * from innovation_measures
 )
 
-select * from pass_rates
-union all select * from special_equipment_deaths
-union all select * from construction_acceptance
+select indicator, year::integer as year, district_code, sector_code, numerator::double as numerator,
+    denominator::double as denominator, scale
+from final

@@ -1,0 +1,12 @@
+-- One enterprise's spot-check history: samples and pass rate per year and the reasons it failed.
+-- Grain: one row per year with samples. Params: $enterprise_id.
+select
+    year(sample_date) as year,
+    count(*) as samples,
+    count(*) filter (where passed) as passed,
+    pass_rate_pct(count(*) filter (where passed), count(*)) as pass_rate,
+    list_sort(list_distinct(list(failed_item) filter (where failed_item is not null))) as failed_items
+from inspections
+where enterprise_id = $enterprise_id
+group by all
+order by year

@@ -1,0 +1,22 @@
+-- Standards that local enterprises led or joined, per level, role and year (a standard counts once per role
+-- even when several selected enterprises worked on it).
+-- Grain: one row per level x role x year. Params: $year_from, $year_to, $districts, $sectors.
+with selected as (
+    select st.*
+    from standards as st
+    join selected_enterprises($districts, $sectors) as e using (enterprise_id)
+    where st.year between $year_from and $year_to
+),
+
+final as (
+    select
+        level,
+        role,
+        year,
+        count(distinct standard_code) as standards
+    from selected
+    group by all
+)
+
+select * from final
+order by level, role, year
