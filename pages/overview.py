@@ -1,5 +1,5 @@
-"""Overview: headline indicators against target and last year, a trend with programme events, and districts
-on a map and in a league table."""
+"""Overview: headline indicators against target and last year, every indicator's target and progress, a trend
+with programme events, and districts on a map (click one to narrow the filters) and in a league table."""
 
 import json
 
@@ -20,14 +20,17 @@ if by_year.empty:
 
 scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
 st.caption(T("overview.caption", year=f.year_to, scope=scope))
-ui.kpi_cards(indicators.kpis(by_year, f.year_to), f.lang)
+ui.kpi_cards(indicators.kpis(by_year, f.year_to), f)
+
+with st.expander(T("scorecard.title"), expanded=True):
+    ui.scorecard(indicators.kpis(by_year, f.year_to, list(indicators.INDICATORS)), f.lang)
 
 choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
                       format_func=lambda i: T(f"ind.{i}"))
 indicator = indicators.INDICATORS[choice]
 name = T(f"ind.{choice}")
 
-st.subheader(T("overview.trend", indicator=name))
+st.subheader(T("overview.trend", indicator=name), help=ui.indicator_help(choice, f))
 trend = by_year[by_year.indicator == choice]
 if trend.empty:
     st.info(T("empty"))
@@ -43,7 +46,8 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        st.plotly_chart(charts.district_map(league, boundaries, indicator, f.lang, note), key="overview_map")
+        ui.chart(charts.district_map(league, boundaries, indicator, f.lang, note), "overview_map", select="districts")
+        st.caption(T("map.click"))
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:

@@ -9,8 +9,9 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from qcity import i18n
 
-PAGES = (("pages/overview.py", "page.overview"), ("pages/spot_checks.py", "page.spot_checks"),
-         ("pages/data.py", "page.data"))  # file, title
+PAGES = tuple((f"pages/{name}.py", f"page.{name}") for name in (  # file, title; the first is the entry page
+    "overview", "spot_checks", "safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation",
+    "quality_index", "enterprise", "glossary", "data"))
 
 
 def pages(lang: str) -> list:

@@ -19,6 +19,7 @@ from qcity.indicators import Indicator
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
 COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a"]
 GOOD_TO_BAD = "RdYlGn"
+NEUTRAL = "Blues"  # for indicators where neither direction is better
 SMALL_DISTRICT = 0.10  # label a district when its area is at least this share of the largest one's
 MIN_COLOUR_SPAN = {"pct": 2.0, "per_10k": 0.05}  # the map's colour scale covers at least this range
 MUTED = "#9aa0a6"
@@ -172,15 +173,17 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
     """
     names = i18n.name_column(lang)
     values = league.set_index("district_code")
-    scale = GOOD_TO_BAD if indicator.higher_is_better else GOOD_TO_BAD + "_r"
+    scale = NEUTRAL if indicator.higher_is_better is None else GOOD_TO_BAD if indicator.higher_is_better \
+        else GOOD_TO_BAD + "_r"
     known = values.value.dropna()
     low, high = (known.min(), known.max()) if len(known) else (0.0, 1.0)
-    if high - low < MIN_COLOUR_SPAN[indicator.unit]:  # small gaps should not look like red against green
-        middle = (low + high) / 2
-        low, high = middle - MIN_COLOUR_SPAN[indicator.unit] / 2, middle + MIN_COLOUR_SPAN[indicator.unit] / 2
+    min_span = MIN_COLOUR_SPAN.get(indicator.unit, 0.0)
+    if high - low < min_span or high == low:  # small gaps should not look like red against green
+        middle, half = (low + high) / 2, max(min_span, abs(high) * 0.02, 1e-9) / 2
+        low, high = middle - half, middle + half
     span = high - low
     fmt = f".{indicator.digits + 1}f"
-    base = i18n.t(f"base.{indicator.base}", lang)
+    base = i18n.t(f"base.{indicator.base}", lang) if indicator.base else ""
     fig = go.Figure()
     labels = []
     for feature in boundaries["features"]:
@@ -194,21 +197,145 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
         if selected:
             x, y, area = _centroid(max(rings, key=len))
             row = values.loc[code]
-            labels.append((x, y, area, row[names], format(row.value, fmt), row.base))
+            labels.append((x, y, area, code, row[names], format(row.value, fmt), row.get("base")))
     if labels:
-        x, y, area, name, text, n = zip(*labels)
+        x, y, area, code, name, text, n = zip(*labels)
         big = max(area) * SMALL_DISTRICT  # small urban districts stay unlabelled: their labels would overlap
         fig.add_scatter(x=x, y=y, mode="text+markers", marker=dict(size=14, opacity=0), showlegend=False,
                         text=[f"{a}<br>{b}" if s >= big else "" for a, b, s in zip(name, text, area)],
-                        textfont=dict(size=12, color="#1b1f24"), customdata=list(zip(name, text, n)),
-                        hovertemplate=f"%{{customdata[0]}}: %{{customdata[1]}}<br>{base} %{{customdata[2]:,}}"
-                                      "<extra></extra>")
+                        textfont=dict(size=12, color="#1b1f24"), customdata=list(zip(code, name, text, n)),
+                        hovertemplate="%{customdata[1]}: %{customdata[2]}"
+                                      + (f"<br>{base} %{{customdata[3]:,}}" if base else "") + "<extra></extra>")
     fig.add_scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip", marker=dict(
         colorscale=scale, cmin=low, cmax=high, color=[low], showscale=True,
         colorbar=dict(title=dict(text=i18n.t(f"unit.{indicator.unit}", lang)), thickness=12)))
+    fig.update_layout(clickmode="event+select")
     latitudes = [p[1] for f in boundaries["features"] for ring in _rings(f["geometry"]) for p in ring]
     mid = math.radians((min(latitudes) + max(latitudes)) / 2) if latitudes else 0.0
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(mid))
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
     return _finish(fig, note, height=440, bottom=30)
+
+
+def district_bars(league: pd.DataFrame, indicator: Indicator, lang: str, note: str) -> go.Figure:
+    """An indicator per district as bars, best first, with the 95% interval for rates; unranked districts grey.
+
+    Each bar carries its district code, so clicking it can narrow the page to that district.
+    """
+    names = i18n.name_column(lang)
+    rows = league.dropna(subset=["value"]).iloc[::-1]  # plotly draws the first row at the bottom
+    ranked = rows.enough_samples.to_numpy()
+    error = None
+    if rows.interval_low.notna().any():
+        error = dict(type="data", symmetric=False, array=(rows.interval_high - rows.value).fillna(0),
+                     arrayminus=(rows.value - rows.interval_low).fillna(0), color="#5f6368", thickness=1.2)
+    digits = indicator.digits + 1
+    fig = go.Figure(go.Bar(
+        x=rows.value, y=rows[names], orientation="h", error_x=error, customdata=rows[["district_code"]],
+        marker_color=[COLORS[0] if r else MUTED for r in ranked],
+        text=[i18n.fmt_value(v, indicator.unit, lang, digits) for v in rows.value], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(title=_axis_unit(indicator, lang), rangemode="tozero" if indicator.unit != "pct" else None)
+    if indicator.unit == "pct" and len(rows):
+        low = float((rows.interval_low.fillna(rows.value)).min())
+        fig.update_xaxes(range=[max(0.0, low - (100 - low) * 0.5 - 0.5), 100.2])
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(rows[names]))
+    fig.update_layout(clickmode="event+select", showlegend=False)
+    return _finish(fig, note, height=max(300, 90 + 30 * len(rows)))
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, note: str, y_title: str,
+                 x_labels: str | None = None, horizontal: bool = False) -> go.Figure:
+    """Counts or sums stacked by an enumeration (`by`), e.g. standards per year by level.
+
+    `x` is the category column; `x_labels` a column with its display names (else the values are shown, as for
+    years). Horizontal bars put the categories on the y axis, for long names.
+    """
+    fig = go.Figure()
+    order = list(dict.fromkeys(frame[x]))
+    labels = dict(zip(frame[x], frame[x_labels])) if x_labels else {v: v for v in order}
+    for i, (value, rows) in enumerate(frame.groupby(by, sort=False)):
+        cats = [labels[v] for v in rows[x]]
+        fig.add_bar(x=rows[y] if horizontal else cats, y=cats if horizontal else rows[y],
+                    orientation="h" if horizontal else "v", name=i18n.label(by, value, lang),
+                    marker_color=COLORS[i % len(COLORS)], customdata=rows[[x]])  # the code, for click-to-filter
+    category_axis, value_axis = (fig.update_yaxes, fig.update_xaxes) if horizontal else (fig.update_xaxes,
+                                                                                         fig.update_yaxes)
+    shown = [labels[v] for v in order]
+    category_axis(title=i18n.t("axis.year", lang) if x == "year" else None, categoryorder="array",
+                  categoryarray=shown[::-1] if horizontal else shown,  # horizontal: the first row on top
+                  **({"dtick": 1} if x == "year" else {}))
+    value_axis(title=y_title)
+    fig.update_layout(barmode="stack", clickmode="event+select")
+    return _finish(fig, note, height=max(380, 90 + 28 * len(order)) if horizontal else 420)
+
+
+def funnel(stages: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """The award review as a funnel: applicants reaching each stage, with the share of all applicants."""
+    labels = [i18n.label("stage", s, lang) for s in stages.stage]
+    fig = go.Figure(go.Funnel(y=labels, x=stages.reached, textinfo="value+percent initial",
+                              marker=dict(color=[COLORS[0]] * 4 + [COLORS[2], COLORS[1]])))
+    return _finish(fig, note, height=380, bottom=40)
+
+
+def score_distribution(applicants: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Scores of reviewed applicants in 25-point bins, winners and nominees picked out from the rest."""
+    fig = go.Figure()
+    groups = (("winner", COLORS[2]), ("nominee", COLORS[1]), (None, COLORS[0]))
+    for stage, colour in groups:
+        rows = applicants[applicants.stage == stage] if stage else applicants[
+            ~applicants.stage.isin(["winner", "nominee"])]
+        name = i18n.label("stage", stage, lang) if stage else i18n.t("legend.other_applicants", lang)
+        fig.add_histogram(x=rows.score.dropna(), name=name, marker_color=colour,
+                          xbins=dict(start=0, end=1000, size=25))
+    fig.update_xaxes(title=i18n.t("axis.score", lang))
+    fig.update_yaxes(title=i18n.t("axis.applicants", lang))
+    fig.update_layout(barmode="stack")
+    return _finish(fig, note, height=380)
+
+
+def bars_by_year(frame: pd.DataFrame, y: str, lang: str, note: str, y_title: str,
+                 line: str | None = None, line_title: str | None = None) -> go.Figure:
+    """One value per year as bars, optionally a second one as a line on its own axis (e.g. prizes and winners)."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=frame.year, y=frame[y], name=y_title, marker_color=COLORS[0])
+    if line:
+        fig.add_scatter(x=frame.year, y=frame[line], name=line_title, mode="lines+markers",
+                        line=dict(color=COLORS[1], width=2), secondary_y=True)
+        fig.update_yaxes(title=line_title, rangemode="tozero", showgrid=False, secondary_y=True)
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=y_title, secondary_y=False)
+    return _finish(fig, note)
+
+
+def group_comparison(by_group: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Pass rate per year for groups of samples (e.g. served enterprises after the service vs the rest), each
+    point with its 95% interval and sample count."""
+    fig = go.Figure()
+    for i, (group, rows) in enumerate(by_group.groupby("grp", sort=False)):
+        fig.add_scatter(
+            x=rows.year, y=rows.pass_rate, mode="lines+markers", name=i18n.label("grp", group, lang),
+            line=dict(width=2.5, color=COLORS[i % len(COLORS)]), customdata=rows[["samples"]],
+            error_y=dict(type="data", symmetric=False, array=rows.interval_high - rows.pass_rate,
+                         arrayminus=rows.pass_rate - rows.interval_low, thickness=1),
+            hovertemplate=f"%{{x}}: %{{y:.2f}}%<br>{i18n.t('hover.samples', lang)} %{{customdata[0]:,}}<extra></extra>")
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    fig.update_yaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
+    return _finish(fig, note)
+
+
+def index_contributions(parts: pd.DataFrame, lang: str, note: str) -> go.Figure:
+    """Each district's composite index as stacked bars, one segment per indicator's contribution, best first."""
+    names = i18n.name_column(lang)
+    order = list(dict.fromkeys(parts.sort_values("quality_index")[names]))  # plotly draws bottom-up
+    fig = go.Figure()
+    for i, (indicator, rows) in enumerate(parts.groupby("indicator", sort=False)):
+        fig.add_bar(x=rows.contribution, y=rows[names], orientation="h", name=i18n.t(f"ind.{indicator}.short", lang),
+                    marker_color=COLORS[i % len(COLORS)], customdata=rows[["district_code"]],
+                    hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>")
+    fig.update_xaxes(title=i18n.t("axis.index", lang), range=[0, 100])
+    fig.update_yaxes(title=None, categoryorder="array", categoryarray=order)
+    fig.update_layout(barmode="stack", clickmode="event+select",
+                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
+    return _finish(fig, note, height=max(420, 160 + 32 * len(order)), bottom=150)

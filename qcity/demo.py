@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from qcity import rollups, schema
+from qcity import indicators, rollups, schema
 
 CITIES_DIR = Path(__file__).resolve().parent.parent / "data" / "cities"
 YEARS = range(2016, 2026)
@@ -399,7 +399,8 @@ class DemoCity:
             getattr(self, name)().to_parquet(out / f"{name}.parquet", index=False)
         self.diagnosis.to_parquet(out / "diagnosis.parquet", index=False)
         shutil.copyfile(self.ref / self.city["boundaries"], out / self.city["boundaries"])
-        config = {**self.city, "synthetic": True, "years": [YEARS[0], YEARS[-1]], "as_of": f"{YEARS[-1]}-12-31",
+        config = {**self.city, "synthetic": True, "index_weights": indicators.DEFAULT_INDEX_WEIGHTS,
+                  "years": [YEARS[0], YEARS[-1]], "as_of": f"{YEARS[-1]}-12-31",
                   "generator": {"rows": self.rows, "seed": self.seed}}
         (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         rollups.build(out)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from qcity import app, db, i18n
 
-URL_KEYS = ("from", "to", "district", "sector", "lang")
+URL_KEYS = ("from", "to", "district", "sector", "lang", "enterprise")  # enterprise: the profile page's own
 IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own
 MAX_SHOWN = 40  # characters of a rejected value echoed back in a notice
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -186,6 +186,31 @@ def _show(selection: Selection, options: Options) -> None:
                              "districts": list(selection.districts), "sectors": list(selection.sectors)})
 
 
+def without_sectors(f: Filters) -> Filters:
+    """The filters for data that have no sector (patents): the same years, districts and language, all sectors."""
+    return replace(f, sectors=())
+
+
+def narrow(selection: Selection, dimension: str, codes: list, known: tuple[str, ...]) -> Selection:
+    """The selection narrowed to the chosen codes of a dimension ("districts" or "sectors").
+
+    Codes come from a browser (a chart's selection event), so only known codes are kept; with none left, the
+    selection stays as it was.
+    """
+    kept = tuple(dict.fromkeys(c for c in codes if isinstance(c, str) and c in known))
+    return replace(selection, **{dimension: kept}) if kept else selection
+
+
+def select_from_chart(chart_key: str, dimension: str) -> None:
+    """Chart callback: points picked on a chart (each carrying its code as first customdata) narrow the filters."""
+    points = st.session_state[chart_key]["selection"]["points"]
+    codes = [p["customdata"][0] if isinstance(p.get("customdata"), list) and p["customdata"] else None
+             for p in points]
+    options = load_options()[0]
+    known = options.districts if dimension == "districts" else options.sectors
+    st.session_state["selection"] = narrow(st.session_state["selection"], dimension, codes, known)
+
+
 def sidebar(min_samples: int) -> Filters:
     """Render the filter widgets, keep the URL in step with them, and return the filters."""
     options, districts, sectors = load_options()
@@ -214,11 +239,25 @@ def sidebar(min_samples: int) -> Filters:
                                      f"{sectors.at[code, names]}")
         st.caption(T("filters.link_hint"))
     selection = st.session_state["selection"]
-    st.query_params.from_dict(to_query(selection))
+    query = to_query(selection)
+    if enterprise := enterprise_from_url():
+        query["enterprise"] = enterprise
+    st.query_params.from_dict(query)
     chosen = Filters(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
                      min_samples)
     st.session_state["filters"] = chosen
     return chosen
+
+
+def enterprise_from_url() -> str:
+    """The enterprise named in the URL (the profile page's search text), cleaned of control characters and cut
+    to 60 characters; it only ever reaches SQL as a bound parameter."""
+    return CONTROL.sub("", st.query_params.get("enterprise", "")).strip()[:60]
+
+
+def keep_enterprise_in_url(enterprise_id: str) -> None:
+    """Put the profile page's chosen enterprise into the URL, so that a link opens the same profile."""
+    st.query_params["enterprise"] = enterprise_id
 
 
 def current() -> Filters:

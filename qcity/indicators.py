@@ -127,3 +127,36 @@ def rollup(cards: list[Kpi]) -> Rollup:
     targeted = [k for k in directional if k.status is not None]
     return Rollup(len(compared), sum(k.improved is True for k in compared), sum(k.improved is False for k in compared),
                   len(targeted), sum(k.status == "met" for k in targeted))
+
+
+# The composite quality index: not an observation of its own but a weighted mix of indicators per district
+# (queries/setup/60_index_scores.sql). Weights come from city.json `index_weights`, else these.
+QUALITY_INDEX = Indicator("quality_index", "index", "index_points", True, "indicator_observations", digits=1)
+DEFAULT_INDEX_WEIGHTS = {
+    "food_pass_rate": 0.2, "mfg_pass_rate": 0.15, "agri_pass_rate": 0.1, "drug_pass_rate": 0.1,
+    "se_deaths_per_10k": 0.1, "construction_acceptance_rate": 0.1, "case_closure_rate": 0.1,
+    "diagnosis_resolution_rate": 0.05, "invention_patents_per_10k": 0.1,
+}
+# Counts grow with a district's size, so they would rank big districts first; the index takes rates only.
+INDEX_UNITS = ("pct", "per_10k", "per_100", "per_10k_people", "score", "points")
+
+
+class ConfigError(ValueError):
+    """city.json holds a value the app cannot use; the message says which and why."""
+
+
+def index_weights(city: dict) -> dict[str, list]:
+    """The index's query parameters (parallel lists: indicators, weights, higher) from the city config."""
+    weights = city.get("index_weights", DEFAULT_INDEX_WEIGHTS)
+    if not isinstance(weights, dict) or not weights:
+        raise ConfigError("city.json: index_weights must be an object of indicator id -> weight")
+    for key, weight in weights.items():
+        ind = INDICATORS.get(key)
+        if ind is None:
+            raise ConfigError(f"city.json: index_weights names an unknown indicator '{key}'")
+        if not ind.directional or ind.unit not in INDEX_UNITS:
+            raise ConfigError(f"city.json: index_weights: '{key}' has no better direction or is a count")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 100:
+            raise ConfigError(f"city.json: index_weights: the weight of '{key}' must be a number above 0")
+    return {"indicators": list(weights), "weights": [float(w) for w in weights.values()],
+            "higher": [INDICATORS[k].higher_is_better for k in weights]}

@@ -5,14 +5,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 from datetime import datetime
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, db, export, i18n, ingest, readers, schema
+from qcity import auth, charts, db, export, filters, i18n, indicators, ingest, readers, schema
 from qcity.filters import Filters
-from qcity.indicators import Kpi
+from qcity.indicators import INDICATORS, Kpi
 
 
 def source_note(city: dict, lang: str) -> str:
@@ -28,33 +30,155 @@ def banner(city: dict, lang: str) -> None:
         st.warning(i18n.t("app.synthetic_banner", lang, city=city[i18n.name_column(lang)]), icon=":material/science:")
 
 
-def kpi_cards(cards: list[Kpi], lang: str, per_row: int = 3) -> None:
-    """A card per indicator: value, change on last year (green when it moves the right way), target, base."""
-    T = i18n.translator(lang)
+def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
+    """A card per indicator: value, change on last year (green when it moves the right way), target, base; the
+    card's help is the indicator's definition with a link to the glossary."""
+    T = i18n.translator(f.lang)
+    lang = f.lang
     for start in range(0, len(cards), per_row):
         for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
             ind = card.indicator
             with column.container(border=True):
                 if card.value is None:
-                    st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=T(f"ind.{ind.id}"))
+                    st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=indicator_help(ind.id, f))
                     continue
                 st.metric(
                     T(f"ind.{ind.id}.short"), i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
-                    help=T(f"ind.{ind.id}"),
+                    help=indicator_help(ind.id, f),
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_arrow="off" if card.improved is None else "auto",
                     delta_description=T("kpi.vs_last_year"))
-                if card.target is None:
-                    target = T("kpi.no_target")
-                else:
-                    verdict = {"met": T("kpi.met"),
-                               "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling")}
-                    colour = "green" if card.status == "met" else "red"
-                    target = (f"{T('kpi.target', target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits))} · "
-                              f":{colour}[{verdict[card.status]}]")
-                base = T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(card.base, lang))
-                st.markdown(f"{target} · {base}")
+                parts = []
+                if ind.directional:
+                    if card.target is None:
+                        parts.append(T("kpi.no_target"))
+                    else:
+                        verdict = {"met": T("kpi.met"),
+                                   "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling")}
+                        colour = "green" if card.status == "met" else "red"
+                        target = i18n.fmt_value(card.target, ind.unit, lang, ind.digits)
+                        parts.append(f"{T('kpi.target', target=target)} · :{colour}[{verdict[card.status]}]")
+                if ind.base and card.base is not None:
+                    parts.append(T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(card.base, lang)))
+                st.markdown(" · ".join(parts) or "&nbsp;")
+
+
+def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
+    """An area page's top: title, year and scope, and a KPI card per indicator of the area.
+
+    Returns the indicator_by_year rows, or None after saying so when the filters leave the area without data.
+    """
+    T = i18n.translator(f.lang)
+    st.title(T(f"area.{area}"))
+    by_year = db.run("indicator_by_year", **f.params)
+    ids = indicators.in_area(area)
+    if not by_year.indicator.isin(ids).any():
+        st.info(T("empty"))
+        return None
+    scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+    st.caption(T("overview.caption", year=f.year_to, scope=scope))
+    kpi_cards(indicators.kpis(by_year, f.year_to, ids), f, per_row=4 if len(ids) > 3 else 3)
+    return by_year
+
+
+def indicator_picker(area: str, f: Filters, key: str) -> str:
+    """Which of an area's indicators the page's trend and district charts show."""
+    return st.selectbox(i18n.t("overview.indicator", f.lang), indicators.in_area(area), key=key,
+                        format_func=lambda i: i18n.t(f"ind.{i}", f.lang))
+
+
+def indicator_help(indicator_id: str, f: Filters) -> str:
+    """Tooltip text for anything showing an indicator: definition, unit, direction, source, glossary link.
+
+    The link keeps the current filters, so following it does not lose the view.
+    """
+    T = i18n.translator(f.lang)
+    ind = INDICATORS.get(indicator_id, indicators.QUALITY_INDEX)
+    direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
+    link = f"glossary?{urlencode(filters.to_query(f))}#{indicator_id}"
+    return (f"{T(f'ind.{indicator_id}.def')}\n\n{T(f'unit.{ind.unit}')} · {T(direction)} · "
+            f"{T('glossary.source')} `{ind.source}` · [{T('glossary.link')}]({link})")
+
+
+def chart(fig, key: str, select: str | None = None) -> None:
+    """Show a figure; with `select` ("districts" or "sectors"), clicking a bar or point narrows the filters to it."""
+    if select:
+        st.plotly_chart(fig, key=key, on_select=partial(filters.select_from_chart, key, select),
+                        selection_mode="points")
+    else:
+        st.plotly_chart(fig, key=key)
+
+
+def min_base(indicator: indicators.Indicator, min_samples: int) -> int:
+    """The smallest base a district needs to be ranked: the sample rule applies to counted bases, not to
+    population (a small county is not a small sample) nor to counts and totals."""
+    return 0 if indicator.base in (None, "people_10k") else min_samples
+
+
+def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note: str, key: str) -> None:
+    """An indicator's trend (with target and programme events) beside its value per district for the last
+    selected year; clicking a district's bar narrows the filters to it."""
+    T = i18n.translator(f.lang)
+    ind = INDICATORS[indicator_id]
+    st.subheader(T(f"ind.{indicator_id}"), help=indicator_help(indicator_id, f), anchor=False)
+    trend = by_year[by_year.indicator == indicator_id]
+    if trend.empty:
+        st.info(T("empty"))
+        return
+    left, right = st.columns(2)
+    with left:
+        events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
+        chart(charts.indicator_trend(trend, events, ind, f.lang, note), f"{key}_trend")
+    with right:
+        league = db.run("district_league", indicator=indicator_id, year=f.year_to, districts=f.districts,
+                        sectors=f.sectors, min_samples=min_base(ind, f.min_samples),
+                        higher_is_better=ind.higher_is_better is not False)
+        if league.value.isna().all():
+            st.info(T("empty_year", year=f.year_to))
+            return
+        chart(charts.district_bars(league, ind, f.lang, note), f"{key}_districts", select="districts")
+        unranked = int((league.value.notna() & ~league.enough_samples).sum())
+        st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=min_base(ind, f.min_samples))
+                                           if unranked else ""))
+
+
+def scorecard(cards: list[Kpi], lang: str) -> None:
+    """Every directional indicator against its target and last year, coloured by whether it moved the right way,
+    under a one-line roll-up."""
+    T = i18n.translator(lang)
+    summary = indicators.rollup(cards)
+    st.markdown(T("scorecard.rollup", improved=summary.improved, compared=summary.compared,
+                  worsened=summary.worsened, met=summary.met, targeted=summary.with_target))
+    rows = []
+    for card in cards:
+        ind = card.indicator
+        if not ind.directional:
+            continue
+        rows.append({T("col.area"): T(f"area.{ind.area}"), T("col.indicator"): T(f"ind.{ind.id}"),
+                     T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                     T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+                     T("col.status"): {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better
+                                       else T("kpi.missed_ceiling"), None: "—"}[card.status],
+                     T("col.change"): i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
+                     T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
+                     "_good": card.status == "met" if card.status else None, "_improved": card.improved})
+    table = pd.DataFrame(rows)
+    colour = {True: "color: #1e7b34", False: "color: #b3261e", None: ""}
+    styled = table.drop(columns=["_good", "_improved"]).style.apply(
+        lambda column: [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
+        if column.name in (T("col.status"), T("col.change")) else [""] * len(column), axis=0)
+    st.dataframe(styled, hide_index=True, key="overview_scorecard", height="content")
+
+
+def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
+    """The rows behind a page's charts: shown in this language and downloadable as CSV with the filters noted."""
+    rows = i18n.localize(frame, f.lang)
+    st.caption(i18n.t("spot.rows", f.lang, n=i18n.fmt_count(len(rows), f.lang)))
+    st.dataframe(rows, hide_index=True, key=key)
+    notes = [note, filter_note(f, db.run("districts").set_index("district_code"),
+                               db.run("sectors").set_index("sector_code"))]
+    download_csv(rows, f"{file_stem}-{f.year_from}-{f.year_to}", notes, f.lang, key=f"{key}_download")
 
 
 def filter_note(f: Filters, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:

@@ -4,7 +4,7 @@ select
     a.year,
     a.session,
     a.enterprise_id,
-    e.name,
+    e.name as enterprise,
     e.district_code,
     e.district_zh,
     e.district_en,

@@ -1,7 +1,7 @@
 -- Quality brands recognised in the years, per kind and the enterprise's district.
--- Grain: one row per kind x district. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per brand_kind x district. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
-    select b.kind, e.district_code, e.district_zh, e.district_en
+    select b.kind as brand_kind, e.district_code, e.district_zh, e.district_en
     from brands as b
     join selected_enterprises($districts, $sectors) as e using (enterprise_id)
     where b.year between $year_from and $year_to
@@ -9,14 +9,14 @@ with selected as (
 
 final as (
     select
-        kind,
+        brand_kind,
         district_code,
         any_value(district_zh) as name_zh,
         any_value(district_en) as name_en,
         count(*) as brands
     from selected
-    group by kind, district_code
+    group by brand_kind, district_code
 )
 
 select * from final
-order by district_code, kind
+order by district_code, brand_kind

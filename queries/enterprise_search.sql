@@ -1,6 +1,6 @@
 -- Enterprises whose id is $text or whose name contains it (case-insensitive), at most 50, exact ids first.
 -- Grain: one row per enterprise. Params: $text.
-select e.enterprise_id, e.name, e.district_code, d.name_zh as district_zh, d.name_en as district_en,
+select e.enterprise_id, e.name as enterprise, e.district_code, d.name_zh as district_zh, d.name_en as district_en,
     e.sector_code, s.name_zh as sector_zh, s.name_en as sector_en, e.size
 from enterprises as e
 left join districts as d using (district_code)

@@ -1,6 +1,6 @@
 -- Standards that local enterprises led or joined, per level, role and year (a standard counts once per role
 -- even when several selected enterprises worked on it).
--- Grain: one row per level x role x year. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per standard_level x role x year. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
     select st.*
     from standards as st
@@ -10,7 +10,7 @@ with selected as (
 
 final as (
     select
-        level,
+        level as standard_level,
         role,
         year,
         count(distinct standard_code) as standards
@@ -19,4 +19,4 @@ final as (
 )
 
 select * from final
-order by level, role, year
+order by standard_level, role, year

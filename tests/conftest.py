@@ -41,7 +41,8 @@ ENTERPRISE_OF = {D1: "E1", D2: "E2", D3: "E3"}  # who was sampled in each distri
 #   awards 2025: 3 applicants, 1 winner, mean score (850 + 780) / 2 = 815; funnel 3 > 2 > 2 > 2 > winner 1
 #   diagnosis 2025: E1 and E2 served; problems solved (3 + 2 + 1) / found (4 + 2 + 4) = 60%; satisfaction 4.5
 #   innovation 2025: invention patents (120 + 330) / population (10 + 20) = 15.0 per 10,000; 2024: 400 / 30
-ENTERPRISES = [("E1", "【示例】甲食品有限公司", D1, "food-a", "large"), ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
+ENTERPRISES = [("E1", "【示例】甲食品有限公司", D1, "food-a", "large"),
+               ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
                ("E3", "【示例】丙机械有限公司", D3, "mfg-a", "small")]
 STANDARDS = [("S-1", "甲标准", "national", "lead", 2025, "E1"), ("S-2", "乙标准", "local", "lead", 2025, "E2"),
              ("S-3", "丙标准", "group", "participate", 2025, "E1"), ("S-4", "丁标准", "group", "lead", 2024, "E1")]
@@ -54,7 +55,8 @@ CASES = [("C1", "2025-03-01", D1, "food-a", "counterfeit", 10000.0, 20000.0, "cl
 AWARDS = [(2025, 3, "E1", "winner", 850.0, 100.0), (2025, 3, "E2", "nominee", 780.0, 10.0),
           (2025, 3, "E3", "applied", None, None),
           (2024, 2, "E1", "nominee", 700.0, 10.0), (2024, 2, "E2", "material_review", 600.0, None)]
-VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 4), ("V3", "2025-03-01", "E2", 4, 1, None)]
+VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 4),
+          ("V3", "2025-03-01", "E2", 4, 1, None)]
 INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120, 50, 12), (2025, D2, 330, 120, 25)]
 
 

@@ -73,12 +73,12 @@ def test_special_equipment_by_kind(tiny_db):
 
 def test_standards_and_brands(tiny_db):
     standards = tiny_db.query("standards_by_level_year", **YEARS)
-    assert sorted(map(tuple, standards[["level", "role", "year", "standards"]].to_numpy().tolist())) == [
+    assert sorted(map(tuple, standards[["standard_level", "role", "year", "standards"]].to_numpy().tolist())) == [
         ("group", "lead", 2024, 1), ("group", "participate", 2025, 1), ("local", "lead", 2025, 1),
         ("national", "lead", 2025, 1)]
     brands = tiny_db.query("brands_by_kind_district", **YEARS)
     assert brands.groupby("district_code").brands.sum().to_dict() == {D1: 2, D2: 1, D3: 1}
-    assert tiny_db.query("brands_by_kind_district", **{**YEARS, "sectors": ["mfg-a"]}).kind.tolist() == [
+    assert tiny_db.query("brands_by_kind_district", **{**YEARS, "sectors": ["mfg-a"]}).brand_kind.tolist() == [
         "provincial_famous"]
 
 

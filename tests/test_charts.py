@@ -22,7 +22,8 @@ def test_map_draws_every_district_without_geo_layer(tiny_db, tiny_dir):
     assert len(fills) == 3
     assert not any(t.type in ("choropleth", "scattergeo", "choroplethmap") for t in fig.data)
     labels = next(t for t in fig.data if t.mode == "text+markers")
-    assert [c[0] for c in labels.customdata] == ["District A", "District B", "County C"]  # boundary file order
+    assert [c[1] for c in labels.customdata] == ["District A", "District B", "County C"]  # boundary file order
+    assert [c[0] for c in labels.customdata] == [D1, D2, D3]  # the code, for click-to-filter
     assert fig.layout.annotations[-1].text == NOTE
 
 

@@ -1,5 +1,6 @@
 """URL parameters: good values are kept, anything else is dropped with a notice and never reaches a query."""
 
+from qcity import filters
 from qcity.filters import Options, Selection, parse, to_query
 
 OPTIONS = Options(2016, 2025, ("430102", "430104"), ("food-catering", "food-dairy"))
@@ -61,3 +62,11 @@ def test_reversed_range_is_swapped_with_a_notice():
 
 def test_streamlit_embed_parameters_are_not_reported():
     assert parse({"embed": ["true"]}, OPTIONS)[1] == []
+
+
+def test_a_chart_selection_narrows_to_known_codes_only():
+    selection = filters.Selection(2020, 2025, ("430104",), ())
+    known = ("430102", "430104", "430105")
+    assert filters.narrow(selection, "districts", ["430105", "430105"], known).districts == ("430105",)
+    assert filters.narrow(selection, "districts", ["' OR 1=1", None, 7], known) == selection  # nothing usable
+    assert filters.narrow(selection, "sectors", ["food-dairy"], ("food-dairy",)).sectors == ("food-dairy",)

@@ -69,3 +69,11 @@ def test_values_and_changes_follow_the_unit_and_language():
     assert i18n.fmt_value(1234.5, "yuan_10k", "en") == "12.35 M yuan"  # 1,234.5 x 10,000 yuan
     assert i18n.fmt_change(-0.6, "pct", "en") == "-0.6 pts" and i18n.fmt_change(0.6, "pct", "zh") == "+0.6 个百分点"
     assert i18n.fmt_change(-12, "count", "en") == "-12" and i18n.fmt_change(0.02, "per_10k", "en", 2) == "+0.02"
+
+
+def test_every_message_key_used_in_the_code_exists():
+    pattern = re.compile(r"""\bT\(\s*["']([a-z_]+\.[a-z_.]+|empty)["']""")
+    used = {key for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/*.py"), ROOT / "dashboard.py"]
+            for key in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 50
+    assert sorted(key for key in used if key not in i18n.MESSAGES) == []

@@ -1,0 +1,55 @@
+"""Mayor Quality Award: the review of the last selected year as a funnel, scores on the 1,000-point excellence
+model, winners by district and domain, prize money over the years, and the applicants."""
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+note = ui.source_note(db.current().city(), f.lang)
+
+by_year = ui.area_overview("award", f)
+if by_year is None:
+    st.stop()
+
+applicants = db.run("award_applicants", **f.params)
+if applicants.empty:
+    st.info(T("empty"))
+    st.stop()
+left, right = st.columns(2)
+with left:
+    st.subheader(T("award.funnel", year=f.year_to))
+    funnel = db.run("award_funnel", year=f.year_to, districts=f.districts, sectors=f.sectors)
+    if funnel.empty:
+        st.info(T("empty_year", year=f.year_to))
+    else:
+        ui.chart(charts.funnel(funnel, f.lang, note), "award_funnel")
+with right:
+    st.subheader(T("award.scores"), help=ui.indicator_help("award_mean_score", f))
+    ui.chart(charts.score_distribution(applicants, f.lang, note), "award_scores")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(T("award.by_district"))
+    winners = db.run("award_winners_by_district", **f.params)
+    if winners.empty:
+        st.info(T("award.no_winners"))
+    else:
+        ui.chart(charts.stacked_bars(winners, "district_code", "winners", "domain", f.lang, note,
+                                     T("col.winners"), x_labels=i18n.name_column(f.lang), horizontal=True),
+                 "award_districts", select="districts")
+        st.caption(T("districts.click"))
+with right:
+    st.subheader(T("award.prizes"))
+    ui.chart(charts.bars_by_year(db.run("award_by_year", **f.params), "prize_10k_yuan", f.lang, note,
+                                 T("col.prize_10k_yuan"), line="winners", line_title=T("col.winners")),
+             "award_prizes")
+
+st.subheader(T("award.winners"))
+winners_table = applicants[applicants.stage == "winner"].drop(columns=["enterprise_id", "district_code",
+                                                                      "sector_code"])
+st.dataframe(i18n.localize(winners_table, f.lang), hide_index=True, key="award_winners")
+
+st.subheader(T("spot.table"))
+ui.rows_table(applicants, f, note, "award", key="award_rows")

@@ -1,0 +1,37 @@
+"""The one-stop quality-diagnosis service: enterprises served, problems found and solved, satisfaction, by
+district and sector, and how served enterprises fare in later spot checks compared with the rest."""
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+note = ui.source_note(db.current().city(), f.lang)
+
+by_year = ui.area_overview("diagnosis", f)
+if by_year is None:
+    st.stop()
+
+choice = ui.indicator_picker("diagnosis", f, key="diagnosis_indicator")
+ui.indicator_section(choice, by_year, f, note, key="diagnosis")
+
+st.subheader(T("diagnosis.effect"))
+effect = db.run("diagnosis_effect_by_year", **f.params)
+if effect.empty:
+    st.info(T("empty"))
+else:
+    ui.chart(charts.group_comparison(effect, f.lang, note), "diagnosis_effect")
+    st.caption(T("diagnosis.effect_note"))
+
+st.subheader(T("diagnosis.by_sector"))
+sectors = db.run("diagnosis_by_sector", **f.params)
+if sectors.empty:
+    st.info(T("empty"))
+else:
+    st.dataframe(i18n.localize(sectors.round({"resolution_rate": 1, "satisfaction": 2}), f.lang), hide_index=True,
+                 key="diagnosis_sectors")
+
+st.subheader(T("spot.table"))
+ui.rows_table(effect.round({"pass_rate": 2, "interval_low": 2, "interval_high": 2}), f, note, "diagnosis",
+              key="diagnosis_rows")

@@ -1,0 +1,37 @@
+"""Enforcement against counterfeit and substandard goods: cases, fines and closure over the years and by
+district, cases by kind of violation, and by sector."""
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+note = ui.source_note(db.current().city(), f.lang)
+
+by_year = ui.area_overview("enforcement", f)
+if by_year is None:
+    st.stop()
+
+choice = ui.indicator_picker("enforcement", f, key="enforcement_indicator")
+ui.indicator_section(choice, by_year, f, note, key="enforcement")
+
+violations = db.run("enforcement_by_violation_year", **f.params)
+if violations.empty:
+    st.info(T("empty"))
+    st.stop()
+left, right = st.columns(2)
+with left:
+    st.subheader(T("enforcement.by_violation"), help=ui.indicator_help("enforcement_cases", f))
+    ui.chart(charts.stacked_bars(violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
+             "enforcement_violations")
+with right:
+    st.subheader(T("enforcement.by_sector"))
+    sectors = db.run("enforcement_by_sector", **f.params)
+    ui.chart(charts.stacked_bars(sectors, "sector_code", "cases", "domain", f.lang, note, T("col.cases"),
+                                 x_labels=i18n.name_column(f.lang), horizontal=True), "enforcement_sectors",
+             select="sectors")
+    st.caption(T("sectors.click"))
+
+st.subheader(T("spot.table"))
+ui.rows_table(violations, f, note, "enforcement", key="enforcement_rows")

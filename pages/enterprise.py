@@ -1,0 +1,52 @@
+"""Enterprise profile: find an enterprise by name or id and see its spot-check history, standards, brands, award
+record, enforcement cases and diagnosis visits on one page. The chosen enterprise is in the URL (`enterprise=`)."""
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+note = ui.source_note(db.current().city(), f.lang)
+
+st.title(T("page.enterprise"))
+text = st.text_input(T("enterprise.search"), key="enterprise_search", max_chars=60,
+                     value=filters.enterprise_from_url(), placeholder=T("enterprise.placeholder"))
+if not text.strip():
+    st.info(T("enterprise.hint"))
+    st.stop()
+found = db.run("enterprise_search", text=text)
+if found.empty:
+    st.info(T("enterprise.none", text=text.strip()))
+    st.stop()
+labels = dict(zip(found.enterprise_id, found.enterprise + " (" + found.enterprise_id + ")"))
+chosen = st.selectbox(T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice",
+                      format_func=labels.get)
+filters.keep_enterprise_in_url(chosen)
+
+firm = found.set_index("enterprise_id").loc[chosen]
+names = i18n.name_column(f.lang).removeprefix("name")
+size = i18n.label("size", firm["size"], f.lang) if isinstance(firm["size"], str) else "—"
+st.subheader(firm.enterprise)
+st.caption(f"{chosen} · {firm['district' + names]} · {firm['sector' + names]} · {size}")
+
+st.subheader(T("enterprise.inspections"))
+history = db.run("enterprise_inspections", enterprise_id=chosen)
+if history.empty:
+    st.info(T("enterprise.no_records"))
+else:
+    ui.chart(charts.bars_by_year(history, "samples", f.lang, note, T("col.samples"), line="pass_rate",
+                                 line_title=T("col.pass_rate")), "enterprise_history")
+    history["failed_items"] = history.failed_items.map(
+        lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
+    st.dataframe(i18n.localize(history.round({"pass_rate": 2}), f.lang), hide_index=True, key="enterprise_rows")
+
+for query, title in (("enterprise_standards", "enterprise.standards"), ("enterprise_brands", "enterprise.brands"),
+                     ("enterprise_awards", "enterprise.awards"), ("enterprise_cases", "enterprise.cases"),
+                     ("enterprise_diagnosis", "enterprise.diagnosis")):
+    st.subheader(T(title))
+    records = db.run(query, enterprise_id=chosen)
+    if records.empty:
+        st.caption(T("enterprise.no_records"))
+    else:
+        st.dataframe(i18n.localize(records, f.lang), hide_index=True, key=f"{query}_rows")

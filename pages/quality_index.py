@@ -1,0 +1,55 @@
+"""Composite quality index: districts scored 0-100 from normalised indicators with the weights in the city
+config, on a map and as a ranking that shows what each indicator contributes."""
+
+import json
+
+import streamlit as st
+
+from qcity import charts, db, filters, i18n, indicators, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+city = db.current().city()
+note = ui.source_note(city, f.lang)
+
+st.title(T("page.quality_index"), help=ui.indicator_help("quality_index", f))
+try:
+    weights = indicators.index_weights(city)
+except indicators.ConfigError as error:
+    st.error(T("index.bad_config", error=str(error)))
+    st.stop()
+st.caption(T("index.caption", year=f.year_to, n=len(weights["indicators"])))
+
+parts = db.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors, **weights)
+if parts.empty:
+    st.info(T("empty_year", year=f.year_to))
+    st.stop()
+by_year = db.run("quality_index_by_district_year", **f.params, **weights)
+league = by_year[by_year.year == f.year_to].rename(columns={"quality_index": "value"}).assign(
+    enough_samples=lambda frame: frame["rank"].notna())
+
+map_column, bars_column = st.columns([2, 3])
+with map_column:
+    st.subheader(T("index.map", year=f.year_to))
+    boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
+    if boundary_file.is_file():
+        boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
+        ui.chart(charts.district_map(league, boundaries, indicators.QUALITY_INDEX, f.lang, note), "index_map",
+                 select="districts")
+    else:
+        st.info(T("overview.no_boundaries", file=boundary_file.name))
+    st.dataframe(i18n.localize(league[["rank", "name_zh", "name_en", "value", "coverage"]].round(
+        {"value": 1, "coverage": 2}), f.lang), hide_index=True, key="index_league", height="content")
+    if league["rank"].isna().any():
+        st.caption(T("index.partial"))
+with bars_column:
+    st.subheader(T("index.contributions", year=f.year_to))
+    ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")
+    st.caption(T("districts.click"))
+
+with st.expander(T("index.weights")):
+    st.dataframe(i18n.localize(db.run("index_weights", **weights), f.lang), hide_index=True, key="index_weights")
+    st.caption(T("index.method"))
+
+st.subheader(T("spot.table"))
+ui.rows_table(by_year.round({"quality_index": 2, "coverage": 3}), f, note, "quality-index", key="index_rows")
