@@ -97,8 +97,9 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
     ind = INDICATORS.get(indicator_id, indicators.QUALITY_INDEX)
     direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
     link = f"glossary?{urlencode(filters.to_query(f))}#{indicator_id}"
-    return (f"{T(f'ind.{indicator_id}.def')}\n\n{T(f'unit.{ind.unit}')} · {T(direction)} · "
-            f"{T('glossary.source')} `{ind.source}` · [{T('glossary.link')}]({link})")
+    return (f"**{T(f'ind.{indicator_id}')}**: {T(f'ind.{indicator_id}.def')}\n\n"
+            f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
+            f"[{T('glossary.link')}]({link})")
 
 
 def chart(fig, key: str, select: str | None = None) -> None:

@@ -5,7 +5,7 @@ select
     count(*) as samples,
     count(*) filter (where passed) as passed,
     pass_rate_pct(count(*) filter (where passed), count(*)) as pass_rate,
-    list_sort(list_distinct(list(failed_item) filter (where failed_item is not null))) as failed_items
+    coalesce(list_sort(list_distinct(list(failed_item) filter (where failed_item is not null))), []) as failed_items
 from inspections
 where enterprise_id = $enterprise_id
 group by all

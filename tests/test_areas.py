@@ -167,3 +167,19 @@ def test_enterprise_search_and_profile(tiny_db):
     assert tiny_db.query("enterprise_cases", enterprise_id="E2").case_id.tolist() == ["C3"]
     assert tiny_db.query("enterprise_diagnosis", enterprise_id="E1").service_id.tolist() == ["V2", "V1"]
     assert tiny_db.query("enterprise_cases", enterprise_id="' or 1=1 --").empty
+
+
+def test_standards_leaders_and_sectors_count_led_standards_only(tiny_db):
+    leaders = tiny_db.query("standards_leaders", **YEARS)
+    assert leaders[["enterprise_id", "standards", "national_or_above"]].to_numpy().tolist() == [
+        ["E1", 2, 1], ["E2", 1, 0]]  # E1: S-1 (national) and S-4; S-3 was only joined
+    sectors = tiny_db.query("standards_by_sector", **YEARS)
+    assert sectors[["sector_code", "standard_level", "standards"]].to_numpy().tolist() == [
+        ["food-a", "group", 1], ["food-a", "local", 1], ["food-a", "national", 1]]
+
+
+def test_award_winners_by_district_and_index_weights(tiny_db):
+    winners = tiny_db.query("award_winners_by_district", **YEARS)
+    assert winners[["district_code", "domain", "winners"]].to_numpy().tolist() == [[D1, "food", 1]]
+    weights = tiny_db.query("index_weights", indicators=["a", "b"], weights=[3.0, 1.0], higher=[True, False])
+    assert weights.share_pct.tolist() == [75.0, 25.0]

@@ -72,3 +72,31 @@ def test_domain_trend_names_its_line_even_when_there_is_only_one(tiny_db):
     frame = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, districts=[], sectors=["food-a"])
     fig = charts.domain_trend(frame, "en", NOTE)
     assert [(t.name, t.showlegend) for t in fig.data] == [("Food", True)]
+
+
+def test_district_bars_carry_codes_intervals_and_grey_out_small_bases(tiny_db):
+    fig = charts.district_bars(league(tiny_db), INDICATORS["food_pass_rate"], "en", NOTE)
+    bars = fig.data[0]
+    assert [c[0] for c in bars.customdata] == [D3, D1, D2]  # drawn bottom-up: best (D2, 20/20) on top
+    assert bars.marker.color[0] == charts.MUTED  # County C: 5 samples, below 10
+    assert bars.error_x.array is not None and fig.layout.clickmode == "event+select"
+
+
+def test_stacked_bars_label_the_enumeration_and_put_the_first_row_on_top(tiny_db):
+    brands = tiny_db.query("brands_by_kind_district", year_from=2024, year_to=2025, districts=[], sectors=[])
+    fig = charts.stacked_bars(brands, "district_code", "brands", "brand_kind", "zh", NOTE, "品牌数",
+                              x_labels="name_zh", horizontal=True)
+    assert {t.name for t in fig.data} == {"驰名商标", "地理标志", "老字号", "省级名牌"}
+    assert list(fig.layout.yaxis.categoryarray) == ["丙县", "乙区", "甲区"]
+    assert all(t.customdata[0][0] in (D1, D2, D3) for t in fig.data)
+
+
+def test_funnel_and_index_contributions(tiny_db):
+    funnel = charts.funnel(tiny_db.query("award_funnel", year=2025, districts=[], sectors=[]), "en", NOTE)
+    assert list(funnel.data[0].y) == ["Applied", "Material review", "On-site review", "Committee", "Winner",
+                                      "Nominee"]
+    parts = tiny_db.query("quality_index_contributions", year=2025, districts=[], sectors=[],
+                          indicators=["food_pass_rate", "se_deaths_per_10k"], weights=[1.0, 1.0], higher=[True, False])
+    fig = charts.index_contributions(parts, "en", NOTE)
+    assert [t.name for t in fig.data] == ["Food pass rate", "Special-equipment deaths per 10k units"]
+    assert list(fig.layout.yaxis.categoryarray)[0] == "District A"  # index 0: the worst, drawn at the bottom

@@ -7,8 +7,13 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
+from qcity import i18n, indicators
+
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = {"overview": ("pages/overview.py", 2), "spot_checks": ("pages/spot_checks.py", 4)}  # file, charts
+CHARTS = {"overview": 2, "spot_checks": 4, "safety": 3, "standards_brands": 5, "enforcement": 4, "award": 4,
+          "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0}  # on the demo
+PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
+AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
 
 
 class ServerLikePagesManager(PagesManager):
@@ -58,7 +63,8 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     assert len(at.get("plotly_chart")) == PAGES[page][1]
     title = at.title[0].value
     assert title == {("overview", "zh"): "质量强市总览", ("overview", "en"): "Quality City overview",
-                     ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks"}[(page, lang)]
+                     ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks"}.get(
+        (page, lang), i18n.t(f"page.{page}", lang))
     synthetic = {"zh": "合成数据", "en": "every figure is synthetic"}[lang]
     assert synthetic in at.warning[0].value
 
@@ -69,7 +75,7 @@ def test_overview_shows_a_card_per_headline_indicator_with_target(app):
                                             "Agri-product monitoring pass rate", "Drug pass rate",
                                             "Special-equipment deaths per 10k units",
                                             "Construction first-time acceptance"]
-    assert at.metric[2].help == "Edible agricultural product monitoring pass rate"
+    assert at.metric[2].help.startswith("**Edible agricultural product monitoring pass rate**: Passed ÷ sampled")
     assert all(value.endswith("%") for value in kpis(at)[:4])
     assert "target 98.0%" in texts(at)
 
@@ -199,3 +205,93 @@ def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
     assert len(at.multiselect(key="districts").options) == 11
     at.switch_page("pages/spot_checks.py").run()
     assert not at.exception and len(at.get("plotly_chart")) == 4
+
+
+@pytest.mark.parametrize("page", AREA_PAGES)
+def test_every_area_page_narrows_to_one_district_and_to_one_sector(app, page):
+    one_district = app({"district": "430104", "lang": "en"}, page)
+    assert one_district.multiselect(key="districts").value == ["430104"]
+    assert len(one_district.get("plotly_chart")) >= 1
+    one_sector = app({"sector": "food-catering", "lang": "en"}, page)
+    assert one_sector.multiselect(key="sectors").value == ["food-catering"]
+    assert one_sector.get("plotly_chart") or "No data" in texts(one_sector)
+
+
+@pytest.fixture
+def gap_city(tmp_path, monkeypatch):
+    """The tiny city plus one 2020 patent record: the year filter then spans 2020-2025 with nothing in 2021-22."""
+    import pandas as pd
+    from conftest import D1, write_tiny_city
+    write_tiny_city(tmp_path)
+    innovation = pd.read_parquet(tmp_path / "innovation.parquet")
+    pd.concat([innovation, pd.DataFrame([(2020, D1, 90, 30, 8)], columns=innovation.columns)]).to_parquet(
+        tmp_path / "innovation.parquet", index=False)
+    monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
+    return tmp_path
+
+
+@pytest.mark.parametrize("page", ["overview", "spot_checks", *AREA_PAGES])
+def test_a_year_range_without_data_gets_an_empty_state_not_an_empty_chart(gap_city, page):
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.query_params.update({"from": "2021", "to": "2022", "lang": "en"})
+    at.run()
+    at.switch_page(PAGES[page][0]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="years").value == (2021, 2022)
+    assert len(at.get("plotly_chart")) == 0
+    assert "No data for" in texts(at)
+
+
+def test_overview_scorecard_rolls_up_every_directional_indicator(app):
+    at = app({"lang": "en"})
+    assert "comparable indicators improved on last year" in texts(at)
+    scorecard = at.dataframe[0].value  # the first table on the page
+    directional = [i for i in indicators.INDICATORS.values() if i.directional]
+    assert list(scorecard["Indicator"]) == [i18n.t(f"ind.{i.id}", "en") for i in directional]
+    deaths = scorecard.set_index("Indicator").loc["Special-equipment deaths per 10,000 units"]
+    assert deaths["Direction"] == "lower is better" and deaths["Target"] == "0.08"
+
+
+def test_charts_link_to_the_glossary_which_explains_every_indicator(app):
+    at = app({"lang": "en", "district": "430104"}, "safety")
+    assert "glossary?from=2016&to=2025&district=430104&lang=en#food_pass_rate" in at.metric[0].help
+    glossary = app({"lang": "en"}, "glossary")
+    headings = [h.value for h in glossary.subheader]
+    assert headings == [i18n.t(f"ind.{i}", "en") for i in indicators.INDICATORS] + ["Composite quality index"]
+    assert "Passed ÷ sampled batches of routine monitoring" in texts(glossary)
+    assert "2016–2025" in texts(glossary)
+
+
+def test_innovation_says_the_sector_filter_does_not_apply(app):
+    at = app({"lang": "en", "sector": "food-catering"}, "innovation")
+    assert "sector filter does not apply" in texts(at)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_enterprise_profile_from_a_link_and_from_a_search(app):
+    at = app({"lang": "en", "enterprise": "E000010"}, "enterprise")
+    assert at.text_input(key="enterprise_search").value == "E000010"
+    assert at.selectbox(key="enterprise_choice").value == "E000010"
+    assert at.query_params["enterprise"] in ("E000010", ["E000010"])
+    assert at.subheader[0].value.startswith("【示例】")
+    assert [s.value for s in at.subheader][1:] == ["Spot-check history", "Standards", "Quality brands",
+                                                  "Mayor Quality Award", "Enforcement cases", "Diagnosis visits"]
+    at.text_input(key="enterprise_search").input("' OR 1=1 --").run()
+    assert not at.exception
+    assert "No enterprise has" in texts(at)
+
+
+def test_a_bad_index_weight_in_the_city_config_is_named(tmp_path, monkeypatch):
+    from conftest import write_tiny_city
+    write_tiny_city(tmp_path)
+    city = json.loads((tmp_path / "city.json").read_text())
+    (tmp_path / "city.json").write_text(json.dumps({**city, "index_weights": {"brands": 1}}))
+    monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
+    at = AppTest.from_file(ENTRY, default_timeout=60)
+    at.query_params.update({"lang": "en"})
+    at.run()
+    at.switch_page("pages/quality_index.py").run()
+    assert not at.exception
+    assert "'brands' has no better direction or is a count" in at.error[0].value

@@ -45,6 +45,10 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "enterprise_awards": ["year"],
     "enterprise_cases": ["case_id"],
     "enterprise_diagnosis": ["service_id"],
+    "standards_leaders": ["enterprise_id"],
+    "standards_by_sector": ["sector_code", "standard_level"],
+    "award_winners_by_district": ["district_code", "domain"],
+    "index_weights": ["indicator"],
 }
 
 

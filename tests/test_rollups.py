@@ -16,10 +16,13 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
     """Parameters for a query, drawn at random: year ranges, code subsets (empty = all), indicator, minimum."""
     first, last = sorted(rng.sample(range(2016, 2026), 2)) if rng.random() < 0.8 else (2021, 2021)
     indicator = rng.choice(list(indicators.INDICATORS))
+    direction = indicators.INDICATORS[indicator].higher_is_better is not False  # as the pages pass it
     values = {"year_from": first, "year_to": last, "year": last, "min_samples": rng.randint(1, 300),
               "districts": rng.sample(districts, rng.randint(0, len(districts))),  # empty means all
               "sectors": rng.sample(sectors, rng.randint(0, len(sectors))),
-              "indicator": indicator, "higher_is_better": indicators.INDICATORS[indicator].higher_is_better}
+              "indicator": indicator, "higher_is_better": direction,
+              "enterprise_id": f"E{rng.randint(1, 2000):06d}", "text": rng.choice(["食品", "E0001", "有限"]),
+              **indicators.index_weights({})}
     return {p: values[p] for p in db.query_parameters(db.query_sql(name))}
 
 
