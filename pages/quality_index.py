@@ -28,7 +28,7 @@ by_year = db.run("quality_index_by_district_year", **f.params, **weights)
 league = by_year[by_year.year == f.year_to].rename(columns={"quality_index": "value"}).assign(
     enough_samples=lambda frame: frame["rank"].notna())
 
-map_column, bars_column = st.columns([2, 3])
+map_column, table_column = st.columns([3, 2])
 with map_column:
     st.subheader(T("index.map", year=f.year_to))
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
@@ -38,14 +38,15 @@ with map_column:
                  select="districts")
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
+with table_column:
+    st.subheader(T("overview.league", year=f.year_to))
     st.dataframe(i18n.localize(league[["rank", "name_zh", "name_en", "value", "coverage"]].round(
         {"value": 1, "coverage": 2}), f.lang), hide_index=True, key="index_league", height="content")
     if league["rank"].isna().any():
         st.caption(T("index.partial"))
-with bars_column:
-    st.subheader(T("index.contributions", year=f.year_to))
-    ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")
-    st.caption(T("districts.click"))
+st.subheader(T("index.contributions", year=f.year_to))
+ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")
+st.caption(T("districts.click"))
 
 with st.expander(T("index.weights")):
     st.dataframe(i18n.localize(db.run("index_weights", **weights), f.lang), hide_index=True, key="index_weights")

@@ -14,10 +14,12 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from qcity import i18n
+from qcity.schema import ENUMS
 from qcity.indicators import Indicator
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
-COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a"]
+COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a", "#8d5524", "#4cc9f0",
+          "#9bbf3a"]
 GOOD_TO_BAD = "RdYlGn"
 NEUTRAL = "Blues"  # for indicators where neither direction is better
 SMALL_DISTRICT = 0.10  # label a district when its area is at least this share of the largest one's
@@ -72,7 +74,9 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
         fig.add_annotation(x=event.year_position, y=1, yref="paper", yshift=4 + 16 * (i % 3),
                            text=getattr(event, title), showarrow=False, xanchor="left", yanchor="bottom",
                            font=dict(size=11, color=MUTED))
-    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
+    first, last = int(by_year.year.min()), int(by_year.year.max())
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1 if last - first < 8 else 2, tickformat="d",
+                     range=[first - 0.4, last + 0.4])  # autorange would pad for the labels' text, too far when narrow
     fig.update_yaxes(title=_axis_unit(indicator, lang))
     fig.update_layout(showlegend=False, margin=dict(t=40 + 16 * min(len(events), 3), r=90))
     return _finish(fig, note)
@@ -218,31 +222,38 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
     return _finish(fig, note, height=440, bottom=30)
 
 
-def district_bars(league: pd.DataFrame, indicator: Indicator, lang: str, note: str) -> go.Figure:
-    """An indicator per district as bars, best first, with the 95% interval for rates; unranked districts grey.
+def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note: str) -> go.Figure:
+    """An indicator per district, best first; unranked districts (too small a base) grey.
 
-    Each bar carries its district code, so clicking it can narrow the page to that district.
+    Rates are dots with their 95% interval on an axis fitted to the data (a bar would have to start at zero to be
+    honest, hiding half-point gaps); other values are bars from zero. Each mark carries its district code, so
+    clicking it can narrow the page to that district.
     """
     names = i18n.name_column(lang)
     rows = league.dropna(subset=["value"]).iloc[::-1]  # plotly draws the first row at the bottom
-    ranked = rows.enough_samples.to_numpy()
-    error = None
-    if rows.interval_low.notna().any():
-        error = dict(type="data", symmetric=False, array=(rows.interval_high - rows.value).fillna(0),
-                     arrayminus=(rows.value - rows.interval_low).fillna(0), color="#5f6368", thickness=1.2)
+    colours = [COLORS[0] if r else MUTED for r in rows.enough_samples.to_numpy()]
     digits = indicator.digits + 1
-    fig = go.Figure(go.Bar(
-        x=rows.value, y=rows[names], orientation="h", error_x=error, customdata=rows[["district_code"]],
-        marker_color=[COLORS[0] if r else MUTED for r in ranked],
-        text=[i18n.fmt_value(v, indicator.unit, lang, digits) for v in rows.value], textposition="auto",
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_xaxes(title=_axis_unit(indicator, lang), rangemode="tozero" if indicator.unit != "pct" else None)
-    if indicator.unit == "pct" and len(rows):
-        low = float((rows.interval_low.fillna(rows.value)).min())
-        fig.update_xaxes(range=[max(0.0, low - (100 - low) * 0.5 - 0.5), 100.2])
+    text = [i18n.fmt_value(v, indicator.unit, lang, digits) for v in rows.value]
+    common = dict(x=rows.value, y=rows[names], customdata=rows[["district_code"]], text=text,
+                  hovertemplate="%{y}: %{text}<extra></extra>")
+    if indicator.unit == "pct":
+        has_interval = rows.interval_low.notna()
+        fig = go.Figure(go.Scatter(
+            **common, mode="markers+text", textposition="top center", textfont=dict(size=11),
+            marker=dict(size=10, color=colours),
+            error_x=dict(type="data", symmetric=False, array=(rows.interval_high - rows.value).where(has_interval, 0),
+                         arrayminus=(rows.value - rows.interval_low).where(has_interval, 0), color="#5f6368",
+                         thickness=1.2)))
+        low, high = rows.interval_low.fillna(rows.value).min(), rows.interval_high.fillna(rows.value).max()
+        pad = max((high - low) * 0.08, 0.2)
+        fig.update_xaxes(range=[low - pad, min(100.0, high + pad) + pad / 2], ticksuffix="%")
+    else:
+        fig = go.Figure(go.Bar(**common, orientation="h", marker_color=colours, textposition="auto"))
+        fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(title=_axis_unit(indicator, lang))
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(rows[names]))
     fig.update_layout(clickmode="event+select", showlegend=False)
-    return _finish(fig, note, height=max(300, 90 + 30 * len(rows)))
+    return _finish(fig, note, height=max(300, 100 + 34 * len(rows)))
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, note: str, y_title: str,
@@ -255,7 +266,10 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, note: 
     fig = go.Figure()
     order = list(dict.fromkeys(frame[x]))
     labels = dict(zip(frame[x], frame[x_labels])) if x_labels else {v: v for v in order}
-    for i, (value, rows) in enumerate(frame.groupby(by, sort=False)):
+    values = ENUMS.get(by, ())
+    ordered = sorted(frame.groupby(by, sort=False), key=lambda g: values.index(g[0]) if g[0] in values else 99)
+    for value, rows in ordered:  # a value keeps its colour (its place in the schema) in every chart
+        i = values.index(value) if value in values else len(fig.data)
         cats = [labels[v] for v in rows[x]]
         fig.add_bar(x=rows[y] if horizontal else cats, y=cats if horizontal else rows[y],
                     orientation="h" if horizontal else "v", name=i18n.label(by, value, lang),
@@ -303,7 +317,9 @@ def bars_by_year(frame: pd.DataFrame, y: str, lang: str, note: str, y_title: str
     if line:
         fig.add_scatter(x=frame.year, y=frame[line], name=line_title, mode="lines+markers",
                         line=dict(color=COLORS[1], width=2), secondary_y=True)
-        fig.update_yaxes(title=line_title, rangemode="tozero", showgrid=False, secondary_y=True)
+        whole = (frame[line].dropna() % 1 == 0).all()  # counts get whole-number ticks
+        step = max(1, math.ceil(frame[line].max() / 5)) if whole and len(frame) else None
+        fig.update_yaxes(title=line_title, rangemode="tozero", showgrid=False, dtick=step, secondary_y=True)
     fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1, tickformat="d")
     fig.update_yaxes(title=y_title, secondary_y=False)
     return _finish(fig, note)
@@ -336,6 +352,6 @@ def index_contributions(parts: pd.DataFrame, lang: str, note: str) -> go.Figure:
                     hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>")
     fig.update_xaxes(title=i18n.t("axis.index", lang), range=[0, 100])
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=order)
-    fig.update_layout(barmode="stack", clickmode="event+select",
-                      legend=dict(orientation="h", yanchor="top", y=-0.12, x=0))
-    return _finish(fig, note, height=max(420, 160 + 32 * len(order)), bottom=150)
+    legend_rows = math.ceil(len(fig.data) / 4)  # the template's legend sits on top, about four entries a row
+    fig.update_layout(barmode="stack", clickmode="event+select", margin=dict(t=30 + 22 * legend_rows))
+    return _finish(fig, note, height=max(420, 120 + 22 * legend_rows + 32 * len(order)), bottom=80)

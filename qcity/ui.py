@@ -138,7 +138,7 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         if league.value.isna().all():
             st.info(T("empty_year", year=f.year_to))
             return
-        chart(charts.district_bars(league, ind, f.lang, note), f"{key}_districts", select="districts")
+        chart(charts.district_ranking(league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
         st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=min_base(ind, f.min_samples))
                                            if unranked else ""))

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-PAGES = ("", "spot_checks", "data")  # the default page (Overview) lives at /
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from qcity.app import PAGES as APP_PAGES  # noqa: E402
+
+PAGES = ("", *(Path(file).stem for file, _ in APP_PAGES[1:]))  # the default page (Overview) lives at /
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
@@ -24,8 +27,12 @@ def main(base: str, out: Path, query: str = "") -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 3400}, device_scale_factor=1)
                 page.on("request", lambda request: outside.append(request.url))
                 page.goto(f"{base}/{page_name}?lang={lang}{query}")
-                page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stDataFrame]", timeout=60000)
-                page.wait_for_timeout(2500)
+                page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stDataFrame], [data-testid=stHeading]",
+                                       timeout=60000)
+                page.wait_for_timeout(1000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
+                                       timeout=60000)  # the script has finished running
+                page.wait_for_timeout(1500)
                 errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
                 charts = page.locator(".js-plotly-plot").count()
                 path = out / f"{page_name or 'overview'}-{lang}.png"

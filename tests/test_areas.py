@@ -136,6 +136,12 @@ def test_quality_index_weights_scores_and_coverage(tiny_db):
     assert year.coverage.to_dict() == pytest.approx({D1: 1.0, D2: 1.0, D3: 0.5})
     assert (year.loc[D2, "rank"], year.loc[D1, "rank"]) == (1, 2)
     assert pd.isna(year.loc[D3, "rank"])  # a partial index is not ranked
+    # 2024 has no construction data anywhere: districts with food and deaths (0.75 of the weight) are comparable.
+    # food D1 18/20 = 90, D2 19/20 = 95, D3 3/4 = 75 -> 0.75, 1, 0; deaths D1 1.0, D2 0 -> 0, 1
+    # D1 = 100 x (0.5 x 0.75) / 0.75 = 50; D2 = 100 x 0.75 / 0.75 = 100; D3 = 0 from food alone, unranked
+    earlier = frame[frame.year == 2024].set_index("district_code")
+    assert earlier.quality_index.to_dict() == pytest.approx({D1: 50.0, D2: 100.0, D3: 0.0})
+    assert (earlier.loc[D2, "rank"], earlier.loc[D1, "rank"]) == (1, 2) and pd.isna(earlier.loc[D3, "rank"])
     parts = tiny_db.query("quality_index_contributions", year=2025, districts=[], sectors=[], **INDEX)
     d2 = parts[parts.district_code == D2].set_index("indicator").contribution
     assert d2.to_dict() == pytest.approx({"food_pass_rate": 50.0, "se_deaths_per_10k": 25.0,

@@ -74,12 +74,17 @@ def test_domain_trend_names_its_line_even_when_there_is_only_one(tiny_db):
     assert [(t.name, t.showlegend) for t in fig.data] == [("Food", True)]
 
 
-def test_district_bars_carry_codes_intervals_and_grey_out_small_bases(tiny_db):
-    fig = charts.district_bars(league(tiny_db), INDICATORS["food_pass_rate"], "en", NOTE)
-    bars = fig.data[0]
-    assert [c[0] for c in bars.customdata] == [D3, D1, D2]  # drawn bottom-up: best (D2, 20/20) on top
-    assert bars.marker.color[0] == charts.MUTED  # County C: 5 samples, below 10
-    assert bars.error_x.array is not None and fig.layout.clickmode == "event+select"
+def test_district_ranking_carries_codes_and_intervals_and_greys_out_small_bases(tiny_db):
+    fig = charts.district_ranking(league(tiny_db), INDICATORS["food_pass_rate"], "en", NOTE)
+    dots = fig.data[0]
+    assert dots.type == "scatter"  # rates are dots on a fitted axis, not bars cut off above zero
+    assert [c[0] for c in dots.customdata] == [D3, D1, D2]  # drawn bottom-up: best (D2, 20/20) on top
+    assert dots.marker.color[0] == charts.MUTED  # County C: 5 samples, below 10
+    assert dots.error_x.array is not None and fig.layout.clickmode == "event+select"
+    counts = tiny_db.query("district_league", indicator="brands", year=2025, districts=[], sectors=[], min_samples=0,
+                           higher_is_better=True)
+    bars = charts.district_ranking(counts, INDICATORS["brands"], "en", NOTE).data[0]
+    assert bars.type == "bar" and list(bars.x) == [1, 1, 1]
 
 
 def test_stacked_bars_label_the_enumeration_and_put_the_first_row_on_top(tiny_db):
