@@ -3,11 +3,12 @@ Charts and cards link here (`glossary#<indicator id>`)."""
 
 import streamlit as st
 
-from qcity import db, filters, i18n, indicators
+from qcity import db, filters, i18n, indicators, schema, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-city = db.current().city()
+database = db.current()
+city = database.city()
 
 st.title(T("page.glossary"))
 coverage = db.run("indicator_coverage").set_index("indicator")
@@ -21,6 +22,8 @@ for area in (*indicators.AREAS, "index"):
         direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
         years = (T("glossary.years", first=coverage.at[ind.id, "first_year"], last=coverage.at[ind.id, "last_year"],
                    n=coverage.at[ind.id, "districts"]) if ind.id in coverage.index else T("glossary.no_data"))
+        updated = ui.table_modified(database.path, ind.source) if ind.source in schema.TABLES else None
         st.markdown(f"{T(f'ind.{ind.id}.def')}\n\n"
                     f"- {T('col.unit')}: {T(f'unit.{ind.unit}')}\n- {T('col.direction')}: {T(direction)}\n"
-                    f"- {T('col.source')}: `{ind.source}`\n- {T('glossary.coverage')}: {years}")
+                    f"- {T('col.source')}: `{ind.source}` ({T('col.modified')} {updated or '—'})\n"
+                    f"- {T('glossary.coverage')}: {years}")

@@ -25,8 +25,8 @@ if parts.empty:
     st.info(T("empty_year", year=f.year_to))
     st.stop()
 by_year = db.run("quality_index_by_district_year", **f.params, **weights)
-league = by_year[by_year.year == f.year_to].rename(columns={"quality_index": "value"}).assign(
-    enough_samples=lambda frame: frame["rank"].notna())
+this_year = by_year[by_year.year == f.year_to]
+league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
@@ -40,9 +40,9 @@ with map_column:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=f.year_to))
-    st.dataframe(i18n.localize(league[["rank", "name_zh", "name_en", "value", "coverage"]].round(
-        {"value": 1, "coverage": 2}), f.lang), hide_index=True, key="index_league", height="content")
-    if league["rank"].isna().any():
+    st.dataframe(i18n.localize(this_year[["rank", "name_zh", "name_en", "quality_index", "coverage"]].round(
+        {"quality_index": 1, "coverage": 2}), f.lang), hide_index=True, key="index_league", height="content")
+    if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
 st.subheader(T("index.contributions", year=f.year_to))
 ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")

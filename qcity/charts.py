@@ -14,8 +14,8 @@ from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from qcity import i18n
-from qcity.schema import ENUMS
 from qcity.indicators import Indicator
+from qcity.schema import ENUMS
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
 COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a", "#8d5524", "#4cc9f0",
@@ -59,7 +59,7 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
     fig = go.Figure()
     fig.add_scatter(x=by_year.year, y=by_year.value, mode="lines+markers+text", name=i18n.t("legend.value", lang),
                     line=dict(width=3, color=COLORS[0]), text=last, textposition="top center",
-                    textfont=dict(color=COLORS[0], size=13),
+                    textfont=dict(color=COLORS[0], size=13), cliponaxis=False,
                     hovertemplate="%{x}: %{y:." + str(digits) + "f}<extra></extra>")
     targets = by_year.dropna(subset=["target"])
     if len(targets):
@@ -69,10 +69,12 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
         fig.add_annotation(x=targets.year.iloc[-1], y=targets.target.iloc[-1], text=label, showarrow=False,
                            xanchor="left", xshift=6, font=dict(color=COLORS[1], size=12))
     title = i18n.name_column(lang).replace("name", "title")
+    middle = (by_year.year.min() + by_year.year.max()) / 2
     for i, event in enumerate(events.itertuples()):
         fig.add_vline(x=event.year_position, line=dict(color=MUTED, dash="dot", width=1))
         fig.add_annotation(x=event.year_position, y=1, yref="paper", yshift=4 + 16 * (i % 3),
-                           text=getattr(event, title), showarrow=False, xanchor="left", yanchor="bottom",
+                           text=getattr(event, title), showarrow=False, yanchor="bottom",
+                           xanchor="left" if event.year_position < middle else "right",  # stay inside the figure
                            font=dict(size=11, color=MUTED))
     first, last = int(by_year.year.min()), int(by_year.year.max())
     fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1 if last - first < 8 else 2, tickformat="d",

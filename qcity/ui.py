@@ -205,14 +205,19 @@ def catalog(database, lang: str) -> pd.DataFrame:
     counts = database.row_counts()
     rows = []
     for table in schema.TABLES.values():
-        file = database.path / table.file
-        folder = database.path / table.name
-        source = file if file.exists() else folder if folder.is_dir() else None
-        modified = datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else "—"
+        modified = table_modified(database.path, table.name)
         rows.append({T("col.table"): table.name, T("col.file"): table.file, T("col.rows"): counts[table.name],
-                     T("col.modified"): modified,
-                     T("col.status"): T("data.present") if source else T("data.missing")})
+                     T("col.modified"): modified or "—",
+                     T("col.status"): T("data.present") if modified else T("data.missing")})
     return pd.DataFrame(rows)
+
+
+def table_modified(path: Path, name: str) -> str | None:
+    """When a table's file (or partition folder) last changed, or None when the data directory lacks it."""
+    table = schema.TABLES[name]
+    file, folder = path / table.file, path / table.name
+    source = file if file.exists() else folder if folder.is_dir() else None
+    return datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else None
 
 
 def sign_in_form(lang: str) -> None:

@@ -15,8 +15,8 @@ final as (
         year,
         count(*) as cases,
         count(*) filter (where status in ('closed', 'transferred')) as concluded,
-        sum(goods_value_yuan) / 10000 as goods_value_10k_yuan,
-        sum(fine_yuan) / 10000 as fines_10k_yuan
+        round(sum(goods_value_yuan) / 10000, 2) as goods_value_10k_yuan,
+        round(sum(fine_yuan) / 10000, 2) as fines_10k_yuan
     from selected
     group by all
 )
