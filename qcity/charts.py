@@ -236,8 +236,9 @@ def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note
     colours = [COLORS[0] if r else MUTED for r in rows.enough_samples.to_numpy()]
     digits = indicator.digits + 1
     text = [i18n.fmt_value(v, indicator.unit, lang, digits) for v in rows.value]
-    common = dict(x=rows.value, y=rows[names], customdata=rows[["district_code"]], text=text,
-                  hovertemplate="%{y}: %{text}<extra></extra>")
+    base = f"<br>{i18n.t(f'base.{indicator.base}', lang)} %{{customdata[1]:,.0f}}" if indicator.base else ""
+    common = dict(x=rows.value, y=rows[names], customdata=rows[["district_code", "base"]], text=text,
+                  hovertemplate="%{y}: %{text}" + base + "<extra></extra>")
     if indicator.unit == "pct":
         has_interval = rows.interval_low.notna()
         fig = go.Figure(go.Scatter(

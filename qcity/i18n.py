@@ -48,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "districts.click": ("点击某区县的柱条，可将全部页面筛选到该区县。", "Click a district's bar to narrow every page to it."),
     "districts.unranked": ("灰色：{n} 个区县基数少于 {min}，不参与排名。", "Grey: {n} districts with a base below {min}, not ranked."),
     "sectors.click": ("点击某行业的柱条，可将全部页面筛选到该行业。", "Click a sector's bar to narrow every page to it."),
+    "safety.sectors": ("{year} 年{domain}各行业合格率（95% 置信区间）", "{domain}: pass rate by sector, {year} (95% interval)"),
+    "safety.all_kinds": ("各行业合格率含全部抽检类型，而监测合格率只计例行监测。", "Sector rates count every kind of sampling; the monitoring pass rate counts routine monitoring only."),
     "safety.equipment": ("特种设备事故（按设备种类）", "Special-equipment accidents by kind of equipment"),
     "standards.by_level": ("各层级标准数（按年份）", "Standards by level and year"),
     "standards.leaders": ("主导制定标准最多的企业", "Enterprises leading the most standards"),

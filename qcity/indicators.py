@@ -24,6 +24,7 @@ class Indicator:
     base: str | None = None  # what the denominator counts; None for counts and sums
     digits: int = 1
     headline: bool = False  # one of the Overview's cards
+    domain: str | None = None  # for spot-check pass rates: the domain whose sectors it covers
 
     @property
     def directional(self) -> bool:
@@ -31,10 +32,10 @@ class Indicator:
 
 
 INDICATORS = {i.id: i for i in (
-    Indicator("food_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
-    Indicator("mfg_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
-    Indicator("agri_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
-    Indicator("drug_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True),
+    Indicator("food_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="food"),
+    Indicator("mfg_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="manufacturing"),
+    Indicator("agri_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="agri"),
+    Indicator("drug_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="drugs"),
     Indicator("se_deaths_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2,
               headline=True),
     Indicator("se_accidents_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2),

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from qcity import i18n, indicators
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-CHARTS = {"overview": 2, "spot_checks": 4, "safety": 3, "standards_brands": 5, "enforcement": 4, "award": 4,
+CHARTS = {"overview": 2, "spot_checks": 4, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
           "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
 AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
