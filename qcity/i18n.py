@@ -45,7 +45,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "glossary.source": ("来源表", "source table"),
     "glossary.link": ("指标说明", "glossary"),
     "map.click": ("点击地图上的区县名称，可将全部页面筛选到该区县。", "Click a district's name on the map to narrow every page to it."),
-    "districts.click": ("点击某区县的柱条，可将全部页面筛选到该区县。", "Click a district's bar to narrow every page to it."),
+    "districts.click": ("点击某区县的数据点或柱条，可将全部页面筛选到该区县。", "Click a district's dot or bar to narrow every page to it."),
     "districts.unranked": ("灰色：{n} 个区县基数少于 {min}，不参与排名。", "Grey: {n} districts with a base below {min}, not ranked."),
     "sectors.click": ("点击某行业的柱条，可将全部页面筛选到该行业。", "Click a sector's bar to narrow every page to it."),
     "safety.sectors": ("{year} 年{domain}各行业合格率（95% 置信区间）", "{domain}: pass rate by sector, {year} (95% interval)"),
