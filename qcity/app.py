@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from qcity import i18n
+from qcity import i18n, schema
 
-PAGES = tuple((f"pages/{name}.py", f"page.{name}") for name in (  # file, title; the first is the entry page
-    "overview", "spot_checks", "safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation",
-    "quality_index", "enterprise", "glossary", "data"))
+ALL = tuple(schema.TABLES)
+BY_ENTERPRISE = ("enterprises", "districts", "sectors")
+# name (pages/<name>.py, title `page.<name>`, URL /<name>) and the tables it reads: a damaged file is reported on
+# the pages that read it. The first page is the entry page.
+PAGES = (
+    ("overview", ALL), ("spot_checks", ("inspections",)),
+    ("safety", ("inspections", "special_equipment", "construction", "targets")),
+    ("standards_brands", ("standards", "brands", *BY_ENTERPRISE)), ("enforcement", ("enforcement",)),
+    ("award", ("awards", *BY_ENTERPRISE)), ("diagnosis", ("diagnosis", "inspections", *BY_ENTERPRISE)),
+    ("innovation", ("innovation",)),
+    ("quality_index", ("inspections", "special_equipment", "construction", "enforcement", "diagnosis", "innovation",
+                       *BY_ENTERPRISE)),
+    ("enterprise", ("inspections", "standards", "brands", "awards", "enforcement", "diagnosis", *BY_ENTERPRISE)),
+    ("glossary", ALL), ("data", ALL),
+)
+
+
+def tables_read_by(url_path: str) -> tuple[str, ...]:
+    """The tables a page reads (the entry page's URL path is empty)."""
+    return dict(PAGES).get(url_path or PAGES[0][0], ALL)
 
 
 def pages(lang: str) -> list:
@@ -21,8 +36,8 @@ def pages(lang: str) -> list:
     first request for /spot_checks reaches the same page in both modes. No icons: emoji need a font that office
     machines may lack, and a Material icon as favicon is fetched from Google.
     """
-    return [st.Page(file, title=i18n.t(title, lang), url_path=Path(file).stem, default=i == 0)
-            for i, (file, title) in enumerate(PAGES)]
+    return [st.Page(f"pages/{name}.py", title=i18n.t(f"page.{name}", lang), url_path=name, default=i == 0)
+            for i, (name, _) in enumerate(PAGES)]
 
 
 def legacy_mode() -> bool:

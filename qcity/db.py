@@ -40,6 +40,14 @@ class QueryError(ValueError):
     """A query was asked for by a name or with parameters that do not fit its SQL file."""
 
 
+class DataError(RuntimeError):
+    """A data file could not be read while a query ran (damaged after the app opened it)."""
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0][:300]
+
+
 def data_dir() -> Path:
     """The data directory: $QCITY_DATA_DIR when set, else data/ beside the code."""
     return Path(os.environ.get("QCITY_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
@@ -90,8 +98,7 @@ def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -
     """
     file, folder = path / table.file, path / table.name
     if not table_exists(path, table):
-        columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
-        return f"create view {table.name} as select {columns} where false"
+        return empty_table_sql(table)
     if not file.exists():
         source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
     elif table.storage == "csv":
@@ -108,6 +115,12 @@ def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -
     return f"create {'view' if table.large else 'table'} {table.name} as select {columns} from {source}"
 
 
+def empty_table_sql(table: schema.Table) -> str:
+    """An empty view with the table's columns and types: what queries see of an absent or unreadable file."""
+    columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
+    return f"create or replace view {table.name} as select {columns} where false"
+
+
 class Database:
     """One DuckDB connection over a data directory, at one data version; a fresh cursor per query.
 
@@ -121,13 +134,21 @@ class Database:
                                           "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
                                           "temp_directory": SPILL_DIR})
         self.missing = [t.file for t in schema.TABLES.values() if not table_exists(self.path, t)]
+        self.broken: dict[str, str] = {}  # table name -> why its file could not be read; the table reads as empty
         for table in schema.TABLES.values():
-            self.con.execute(table_sql(self.path, table, self.con))
-        self.rollups_current = use_rollups and rollups.is_current(self.path)
+            try:
+                self.con.execute(table_sql(self.path, table, self.con))
+            except duckdb.Error as error:  # a damaged file must not take the pages that do not use it down
+                self.broken[table.name] = _first_line(error)
+                self.con.execute(empty_table_sql(table))
+        self.rollups_current = use_rollups and "inspections" not in self.broken and rollups.is_current(self.path)
         if self.rollups_current:
             source = f"read_parquet({_literal(str(self.path / rollups.FILE))})"
-            self.con.execute(f"create table inspection_counts as select * from {source}")
-        else:  # correct but slow: every query counts the raw rows
+            try:
+                self.con.execute(f"create table inspection_counts as select * from {source}")
+            except duckdb.Error:  # an unreadable rollup is rebuilt from the raw rows, like a stale one
+                self.rollups_current = False
+        if not self.rollups_current:  # correct but slow: every query counts the raw rows
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
@@ -185,7 +206,10 @@ class Database:
         if extra := params.keys() - wanted:
             raise QueryError(f"query '{name}' has no parameter(s) {', '.join(sorted(extra))}")
         values = {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
-        return self.con.cursor().execute(sql, values).df()
+        try:
+            return self.con.cursor().execute(sql, values).df()
+        except (duckdb.IOException, duckdb.InvalidInputException) as error:  # a file damaged since it was opened
+            raise DataError(_first_line(error)) from error
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

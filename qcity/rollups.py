@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 FILE = "inspection_counts.parquet"
@@ -48,8 +49,11 @@ def is_current(data_dir: Path) -> bool:
     file = data_dir / FILE
     if not file.exists() or not inspection_files(data_dir):
         return False
-    metadata = pq.read_schema(file).metadata or {}
-    return metadata.get(FINGERPRINT_KEY) == fingerprint(data_dir).encode()
+    try:
+        metadata = pq.read_schema(file).metadata or {}
+        return metadata.get(FINGERPRINT_KEY) == fingerprint(data_dir).encode()
+    except (OSError, pa.ArrowException):  # damaged: treated as stale, the raw rows are counted instead
+        return False
 
 
 def build(data_dir: Path) -> int:

@@ -206,9 +206,10 @@ def catalog(database, lang: str) -> pd.DataFrame:
     rows = []
     for table in schema.TABLES.values():
         modified = table_modified(database.path, table.name)
+        status = T("data.damaged") if table.name in database.broken else T("data.present") if modified \
+            else T("data.missing")
         rows.append({T("col.table"): table.name, T("col.file"): table.file, T("col.rows"): counts[table.name],
-                     T("col.modified"): modified or "—",
-                     T("col.status"): T("data.present") if modified else T("data.missing")})
+                     T("col.modified"): modified or "—", T("col.status"): status})
     return pd.DataFrame(rows)
 
 
