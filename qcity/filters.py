@@ -85,8 +85,8 @@ class Filters:
 
 
 def _shown(value: str) -> str:
-    """A rejected value made safe to echo: no control characters, bounded length."""
-    clean = CONTROL.sub("", value)
+    """A rejected value made safe to echo: no control characters or backticks (it is shown as code), bounded length."""
+    clean = CONTROL.sub("", value).replace("`", "'")
     return clean if len(clean) <= MAX_SHOWN else clean[:MAX_SHOWN] + "…"
 
 

@@ -116,7 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "filters.all_districts": ("全部区县", "All districts"),
     "filters.all_sectors": ("全部行业", "All sectors"),
     "filters.link_hint": ("当前视图的筛选条件已写入地址栏，复制链接即可分享。", "The filters are in the address bar: copy the link to share this view."),
-    "url.notice": ("链接参数 {key}={value} 已忽略：{reason}。", "Link parameter {key}={value} ignored: {reason}."),
+    "url.notice": ("链接参数 `{key}={value}` 已忽略：{reason}。", "Link parameter `{key}={value}` ignored: {reason}."),
     "url.bad_year": ("不是数据范围（{first}–{last}）内的年份", "not a year within the data ({first}-{last})"),
     "url.reversed": ("起始年份晚于结束年份，已交换", "start year after end year, swapped"),
     "url.unknown_district": ("未知区县代码", "unknown district code"),

@@ -1,12 +1,14 @@
 """The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
 
     python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
-    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
+    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite (installs Debian's
+                                                       # chromium for the browser tests when it can)
     python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
 """
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -46,8 +48,27 @@ def bench(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "bench.run", *args], cwd=ROOT)
 
 
+BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # Debian's: the browser tests never download a browser
+
+
+def ensure_browser() -> None:
+    """Install Debian's chromium and CJK fonts for the browser tests when they are missing and apt can be used."""
+    if os.environ.get("QCITY_CHROMIUM") or Path("/usr/bin/chromium").exists() or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"] if shutil.which("sudo") else None
+    if sudo is None:
+        print("browser tests need Debian's chromium: apt-get install -y " + " ".join(BROWSER_PACKAGES))
+        return
+    print("installing " + ", ".join(BROWSER_PACKAGES) + " for the browser tests ...", flush=True)
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], env=environment, check=False)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES],
+                   env=environment, check=False)
+
+
 def test(args: list[str]) -> int:
     ensure_environment("requirements-dev.txt")
+    ensure_browser()
     lint = subprocess.call([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
     tests = subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
     return lint or tests

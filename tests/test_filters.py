@@ -41,7 +41,7 @@ def test_hostile_values_are_dropped_with_notices():
     long_value = next(n for n in notices if n.key == "sector").value
     assert len(long_value) == 41 and long_value.endswith("…")  # echoed back bounded
     text = next(n for n in notices if n.key == "lang").text("en")
-    assert text == "Link parameter lang=fr ignored: language must be zh or en."
+    assert text == "Link parameter `lang=fr` ignored: language must be zh or en."
 
 
 def test_control_characters_are_not_echoed():

@@ -1,0 +1,218 @@
+"""Every page in a real browser: Debian's chromium (never a downloaded one) driven by Playwright against
+`streamlit run` on localhost. Screenshots go to artifacts/browser/.
+
+Set QCITY_CHROMIUM to use another Chromium binary; `.ci/run` installs Debian's chromium and fonts-noto-cjk.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import sync_playwright
+from test_pages import CHARTS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHROMIUM = os.environ.get("QCITY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PASSWORD = "browser test password 7"
+PAGES = [*CHARTS, "data"]  # page name -> charts on the demo (the Data page has none)
+DOWNLOADS = {"spot_checks", "safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation",
+             "quality_index"}
+YUELU = {"zh": "岳麓区", "en": "Yuelu"}
+GOOD = "\n".join(["2025年第一季度食品安全监督抽检结果,,,,,", "区县,行业,抽样日期,检验结论,企业名称,不合格项目",
+                  "岳麓区,乳制品,2025-03-01,合格,测试厂,", "开福区,乳制品,2025-03-02,不合格,测试厂,微生物", ""]).encode("gbk")
+MIXED = "\n".join(["区县,行业,抽样日期,检验结论,企业名称,不合格项目", "岳麓区,乳制品,2025-03-01,合格,测试厂,",
+                   "火星区,乳制品,2025-03-02,合格,测试厂,", ""]).encode()
+
+
+def path(name: str) -> str:
+    """A page's URL path: the entry page (Overview) lives at /."""
+    return "" if name == PAGES[0] else name
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_dir, tmp_path_factory):
+    """`streamlit run` on a copy of the demo data (the import test writes to it), with an analyst password."""
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(demo_dir, data)
+    port = free_port()
+    log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
+    env = {**os.environ, "QCITY_DATA_DIR": str(data), "QCITY_ANALYST_PASSWORD": PASSWORD}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"streamlit did not start; see {log.name}")
+            time.sleep(0.3)
+    yield SimpleNamespace(url=url, data=data, log=Path(log.name))
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium fonts-noto-cjk` (what .ci/run does), "
+                    "or point QCITY_CHROMIUM at a Chromium binary")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def settle(page, charts: int = 0) -> None:
+    """Wait until the script run has finished and `charts` Plotly charts have drawn their SVG."""
+    page.wait_for_selector("[data-testid=stSidebar]", timeout=60_000)
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
+    page.wait_for_function(
+        "n => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
+        " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }", arg=charts, timeout=60_000)
+    page.wait_for_timeout(700)
+
+
+def chart_text(page) -> str:
+    """What the charts say (ticks, labels, annotations): changes when their data change."""
+    return page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.textContent).join('|')")
+
+
+def problems(page) -> list[str]:
+    return page.locator("[data-testid=stException], [data-testid=stAlertContentError]").all_inner_texts()
+
+
+def open_page(browser, url: str, charts: int):
+    context = browser.new_context(viewport={"width": 1400, "height": 3400}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(url)
+    settle(page, charts)
+    return page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_draws_its_charts_without_errors(server, browser, name, lang):
+    charts = CHARTS.get(name, 0)
+    page = open_page(browser, f"{server.url}/{path(name)}?lang={lang}", charts)
+    page.screenshot(path=ARTIFACTS / f"{name}-{lang}.png", full_page=True)
+    assert problems(page) == []
+    assert page.locator(".js-plotly-plot").count() == charts
+    assert page.locator("h1").first.inner_text().strip()
+    assert page.locator("[role=dialog]").count() == 0  # e.g. Streamlit's "Page not found"
+    synthetic = {"zh": "合成数据", "en": "synthetic"}[lang]
+    assert synthetic in page.locator("[data-testid=stAlert]").first.inner_text()
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", [p for p in PAGES if p != "data"])
+def test_a_filter_change_follows_into_the_url_and_a_fresh_browser_reproduces_it(server, browser, name):
+    lang = "en" if PAGES.index(name) % 2 else "zh"
+    charts = CHARTS[name]
+    page = open_page(browser, f"{server.url}/{path(name)}?lang={lang}", charts)
+    before = chart_text(page)
+    districts = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
+    districts.click()
+    page.keyboard.type(YUELU[lang])
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => location.search.includes('district=430104')", timeout=30_000)
+    settle(page, min(charts, 1))
+    after = chart_text(page)
+    if charts:
+        assert after != before, "the charts did not change with the filter"
+    link = page.url
+    assert "district=430104" in link and f"lang={lang}" in link
+
+    fresh = open_page(browser, link, min(charts, 1))
+    assert YUELU[lang] in fresh.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.inner_text()
+    if charts:
+        settle(fresh, charts)
+        assert chart_text(fresh) == after
+    assert problems(fresh) == [] and fresh.locator("[role=dialog]").count() == 0
+
+    if name in DOWNLOADS:
+        with fresh.expect_download() as download:
+            fresh.locator("[data-testid=stDownloadButton] button").last.click()
+        content = Path(download.value.path()).read_bytes()
+        assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens the Chinese intact
+        text = content.decode("utf-8-sig")
+        assert {"zh": "合成演示数据", "en": "Synthetic demo data"}[lang] in text and "430104" not in text.split("\n")[0]
+    page.context.close()
+    fresh.context.close()
+
+
+def test_hostile_links_get_a_notice_and_no_error(server, browser):
+    page = open_page(browser, f"{server.url}/spot_checks?district=%27%20OR%201%3D1%20--&from=99999&lang=en&x="
+                     + "A" * 5000, CHARTS["spot_checks"])
+    notices = " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
+    assert "district=' OR 1=1 --" in notices and "from=99999" in notices and "A" * 41 not in notices
+    assert problems(page) == []
+    page.context.close()
+
+
+def test_a_viewer_has_no_write_action_even_by_url(server, browser):
+    page = open_page(browser, f"{server.url}/data?lang=en&analyst=1&admin=true&mode=replace", 0)
+    assert page.locator("[data-testid=stFileUploader]").count() == 0
+    assert page.get_by_role("button", name="Import").count() == 0
+    page.get_by_label("Analyst password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    assert "Wrong password." in " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
+    assert page.locator("[data-testid=stFileUploader]").count() == 0
+    assert PASSWORD not in page.content()
+    page.context.close()
+
+
+def test_an_analyst_imports_a_good_file_and_a_bad_one_is_rejected_with_its_report(server, browser):
+    page = open_page(browser, f"{server.url}/data?lang=en", 0)
+    page.get_by_label("Analyst password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    uploader = page.locator("[data-testid=stFileUploaderDropzoneInput]").first
+    uploader.set_input_files(files=[{"name": "q1.csv", "mimeType": "text/csv", "buffer": GOOD}])
+    page.get_by_text("2 valid rows, 0 rows with problems").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_text("Imported as version 1.").wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "data-imported-en.png", full_page=True)
+
+    uploader.set_input_files(files=[{"name": "mixed.csv", "mimeType": "text/csv", "buffer": MIXED}])
+    page.get_by_text("1 rows with problems").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Import", exact=True).is_disabled()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the report").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "火星区" in report and "mixed.csv" in report
+
+    uploader.set_input_files(files=[{"name": "../../etc/passwd.xlsx", "mimeType": "application/octet-stream",
+                                     "buffer": b"not a zip at all"}])
+    page.get_by_text("not a valid .xlsx file").wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "data-rejected-en.png", full_page=True)
+    assert not (server.data.parent / "etc").exists() and not list(server.data.parent.glob("**/passwd*"))
+    assert [e for e in problems(page) if "not a valid .xlsx file" not in e] == []
+    assert PASSWORD not in server.log.read_text()
+    page.context.close()
