@@ -9,6 +9,7 @@ DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121
 SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
            "agri-vegetables", "agri-aquatic", "drug-tcm", "drug-chemical"]
 PAGES = {"overview": "pages/overview.py", "spot_checks": "pages/spot_checks.py"}
+LOAD_HEADING = "## Load: concurrent browser sessions"
 
 
 def random_filters(count: int = 8, seed: int = 2026) -> list[dict]:
@@ -37,3 +38,13 @@ def peak_rss_mb() -> float:
         line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
         return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def replace_section(path: Path, heading: str, body: str) -> None:
+    """Put `body` under `heading` in a Markdown file, replacing that section (up to the next `## `) if present."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = text.find(heading)
+    if start >= 0:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + ("" if end < 0 else text[end + 1:])
+    path.write_text(f"{text.rstrip()}\n\n{heading}\n\n{body.strip()}\n", encoding="utf-8")

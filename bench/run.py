@@ -17,6 +17,7 @@ from datetime import date
 from importlib.metadata import version
 from pathlib import Path
 
+from bench.common import LOAD_HEADING, replace_section
 from qcity import demo, rollups
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,11 @@ def main() -> None:
         results[rows] = {"app": measure("bench.app_timing", directory),
                          "pandas": measure("bench.pandas_baseline", directory)}
         print(f"{rows:,} rows: {json.dumps(results[rows])}", flush=True)
-    (ROOT / "bench" / "RESULTS.md").write_text(report(results), encoding="utf-8")
+    results_file = ROOT / "bench" / "RESULTS.md"
+    kept = results_file.read_text(encoding="utf-8") if results_file.exists() else ""
+    results_file.write_text(report(results), encoding="utf-8")
+    if LOAD_HEADING in kept:  # the load test's figures (bench/load.py, the last section) live in the same file
+        replace_section(results_file, LOAD_HEADING, kept[kept.find(LOAD_HEADING) + len(LOAD_HEADING):])
     print((ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8"))
 
 
