@@ -157,6 +157,15 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused_before_unpacking(tmp_path):
         read(path, max_expanded_bytes=10 * 2**20)
 
 
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from qcity import readers
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2**20)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 600_000)  # 2.3 MB
+    with pytest.raises(ReadError, match="big.csv: the file is 2 MB; the limit is 1 MB"):
+        read(path)
+
+
 def test_a_damaged_xlsx(tmp_path):
     path = tmp_path / "damaged.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
