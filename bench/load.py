@@ -100,6 +100,12 @@ async def run(url: str, sessions: int, rounds: int, think: float) -> tuple[list,
     return times, errors, wall
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list, q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
@@ -114,17 +120,21 @@ def main() -> None:
     args = parser.parse_args()
     data = args.data or next(p for p in (ROOT / "bench/cache/rows-10000000", ROOT / "data")
                              if (p / "city.json").exists())
-    rows = ["| sessions | filter changes | p50 s | p95 s | max s | errors | wall s |", "|---|---|---|---|---|---|---|"]
+    rows = ["| sessions | filter changes | p50 s | p95 s | max s | errors | wall s | server CPU s | server share |",
+            "|---|---|---|---|---|---|---|---|---|"]
     notes = []
     for count in (int(n) for n in args.sessions.split(",")):
         process, url = start_server(data)  # a fresh server per size: nothing cached from the previous one
         try:
+            before = cpu_seconds(process.pid)
             times, errors, wall = asyncio.run(run(url, count, args.rounds, args.think))
+            server = cpu_seconds(process.pid) - before
         finally:
             process.terminate()
             process.wait(timeout=30)
         line = (f"| {count} | {len(times)} | {percentile(times, 0.5):.2f} | {percentile(times, 0.95):.2f} | "
-                f"{max(times, default=float('nan')):.2f} | {len(errors)} | {wall:.0f} |")
+                f"{max(times, default=float('nan')):.2f} | {len(errors)} | {wall:.0f} | {server:.0f} | "
+                f"{server / (wall * os.cpu_count()):.0%} |")
         rows.append(line)
         notes += errors[:5]
         print(line, *errors[:5], sep="\n", flush=True)
@@ -132,7 +142,8 @@ def main() -> None:
         f"Produced by `python -m bench.load` on {date.today()}, {os.cpu_count()} cores; server and all browsers on "
         f"this one machine. Data: `{data.name}`. Each session adds a district {args.rounds} times (half on the "
         f"Overview, half on Spot checks), looking {args.think:g} s on average (uniform ±50%) before each change; "
-        "time = click on the district to the script run finished with every chart drawn.",
+        "time = click on the district to the script run finished with every chart drawn. *server CPU*: what the "
+        "server process used over the run (page loads included); *server share*: of all the machine's CPU time.",
         "", *rows, *([""] + [f"- {n}" for n in notes] if notes else [])])
     replace_section(ROOT / "bench" / "RESULTS.md", LOAD_HEADING, body)
 

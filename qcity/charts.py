@@ -7,10 +7,11 @@ draws the boundary GeoJSON on a blank geo layer: no basemap, no tiles.
 from __future__ import annotations
 
 import math
+import os
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 from plotly.subplots import make_subplots
 
 from qcity import i18n
@@ -20,8 +21,10 @@ from qcity.schema import ENUMS
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
 COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a", "#8d5524", "#4cc9f0",
           "#9bbf3a"]
-GOOD_TO_BAD = "RdYlGn"
-NEUTRAL = "Blues"  # for indicators where neither direction is better
+# Colour scales as explicit lists: served figures skip Plotly's checks, which would expand a name plotly.js lacks.
+GOOD_TO_BAD = get_colorscale("RdYlGn")
+GOOD_TO_BAD_REVERSED = get_colorscale("RdYlGn_r")
+NEUTRAL = get_colorscale("Blues")  # for indicators where neither direction is better
 SMALL_DISTRICT = 0.10  # label a district when its area is at least this share of the largest one's
 MIN_COLOUR_SPAN = {"pct": 2.0, "per_10k": 0.05}  # the map's colour scale covers at least this range
 MUTED = "#9aa0a6"
@@ -32,6 +35,13 @@ TEMPLATE = go.layout.Template(layout=go.Layout(
     legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     hoverlabel=dict(font_family=FONT),
 ))
+
+
+def _figure(*traces: dict) -> go.Figure:
+    """A new figure. Plotly checks every property set on a figure against its schema, which costs several times
+    the rest of building a chart (a trend: 32 ms checked, 3 ms not); each served rerun builds several. The builders
+    are tested with the checks on (QCITY_VALIDATE_FIGURES=1, set by tests/conftest.py), so pages skip them."""
+    return go.Figure(list(traces) or None, _validate=os.environ.get("QCITY_VALIDATE_FIGURES") == "1")
 
 
 def _finish(fig: go.Figure, note: str, height: int = 420, bottom: int = 110) -> go.Figure:
@@ -56,7 +66,7 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
     """One indicator by year with its target, both labelled at their ends, and programme events as dated lines."""
     digits = indicator.digits + 1
     last = [""] * (len(by_year) - 1) + [i18n.fmt_value(by_year.value.iloc[-1], indicator.unit, lang, digits)]
-    fig = go.Figure()
+    fig = _figure()
     fig.add_scatter(x=by_year.year, y=by_year.value, mode="lines+markers+text", name=i18n.t("legend.value", lang),
                     line=dict(width=3, color=COLORS[0]), text=last, textposition="top center",
                     textfont=dict(color=COLORS[0], size=13), cliponaxis=False,
@@ -86,7 +96,7 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
 
 def domain_trend(by_domain: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Pass rate by year, one line per domain, with the Wilson interval in the hover."""
-    fig = go.Figure()
+    fig = _figure()
     for i, (domain, rows) in enumerate(by_domain.groupby("domain", sort=False)):
         fig.add_scatter(
             x=rows.year, y=rows.pass_rate, mode="lines+markers", name=i18n.label("domain", domain, lang),
@@ -106,8 +116,8 @@ def district_year_heatmap(by_district_year: pd.DataFrame, lang: str, note: str) 
     names = by_district_year.drop_duplicates("district_code").set_index("district_code")[i18n.name_column(lang)]
     rate = by_district_year.pivot(index="district_code", columns="year", values="pass_rate")  # rows in code order
     samples = by_district_year.pivot(index="district_code", columns="year", values="samples").reindex_like(rate)
-    fig = go.Figure(go.Heatmap(
-        z=rate.to_numpy(), x=rate.columns, y=names[rate.index].to_numpy(), colorscale=GOOD_TO_BAD,
+    fig = _figure(dict(
+        type="heatmap", z=rate.to_numpy(), x=rate.columns, y=names[rate.index].to_numpy(), colorscale=GOOD_TO_BAD,
         customdata=samples.to_numpy(),
         text=rate.map(lambda v: "" if pd.isna(v) else f"{v:.1f}").to_numpy(), texttemplate="%{text}",
         colorbar=dict(title=dict(text="%"), thickness=12),
@@ -123,7 +133,7 @@ def interval_ranking(by_sector: pd.DataFrame, lang: str, note: str) -> go.Figure
     names = i18n.name_column(lang)
     rows = by_sector.iloc[::-1]  # plotly draws the first row at the bottom
     label = [f"{name} (n={n:,})" for name, n in zip(rows[names], rows.samples)]
-    fig = go.Figure()
+    fig = _figure()
     for enough, name, color in ((True, i18n.t("legend.ranked", lang), COLORS[0]),
                                 (False, i18n.t("legend.few_samples", lang), MUTED)):
         mask = (rows.enough_samples == enough).to_numpy()
@@ -180,7 +190,7 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
     names = i18n.name_column(lang)
     values = league.set_index("district_code")
     scale = NEUTRAL if indicator.higher_is_better is None else GOOD_TO_BAD if indicator.higher_is_better \
-        else GOOD_TO_BAD + "_r"
+        else GOOD_TO_BAD_REVERSED
     known = values.value.dropna()
     low, high = (known.min(), known.max()) if len(known) else (0.0, 1.0)
     min_span = MIN_COLOUR_SPAN.get(indicator.unit, 0.0)
@@ -190,7 +200,7 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
     span = high - low
     fmt = f".{indicator.digits + 1}f"
     base = i18n.t(f"base.{indicator.base}", lang) if indicator.base else ""
-    fig = go.Figure()
+    fig = _figure()
     labels = []
     for feature in boundaries["features"]:
         code = feature["properties"]["district_code"]
@@ -241,8 +251,8 @@ def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note
                   hovertemplate="%{y}: %{text}" + base + "<extra></extra>")
     if indicator.unit == "pct":
         has_interval = rows.interval_low.notna()
-        fig = go.Figure(go.Scatter(
-            **common, mode="markers+text", textposition="top center", textfont=dict(size=11),
+        fig = _figure(dict(
+            type="scatter", **common, mode="markers+text", textposition="top center", textfont=dict(size=11),
             marker=dict(size=10, color=colours),
             error_x=dict(type="data", symmetric=False, array=(rows.interval_high - rows.value).where(has_interval, 0),
                          arrayminus=(rows.value - rows.interval_low).where(has_interval, 0), color="#5f6368",
@@ -251,7 +261,7 @@ def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note
         pad = max((high - low) * 0.08, 0.2)
         fig.update_xaxes(range=[low - pad, min(100.0, high + pad) + pad / 2], ticksuffix="%")
     else:
-        fig = go.Figure(go.Bar(**common, orientation="h", marker_color=colours, textposition="auto"))
+        fig = _figure(dict(type="bar", **common, orientation="h", marker_color=colours, textposition="auto"))
         fig.update_xaxes(rangemode="tozero")
     fig.update_xaxes(title=_axis_unit(indicator, lang))
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(rows[names]))
@@ -266,7 +276,7 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, note: 
     `x` is the category column; `x_labels` a column with its display names (else the values are shown, as for
     years). Horizontal bars put the categories on the y axis, for long names.
     """
-    fig = go.Figure()
+    fig = _figure()
     order = list(dict.fromkeys(frame[x]))
     labels = dict(zip(frame[x], frame[x_labels])) if x_labels else {v: v for v in order}
     values = ENUMS.get(by, ())
@@ -291,14 +301,14 @@ def stacked_bars(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, note: 
 def funnel(stages: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """The award review as a funnel: applicants reaching each stage, with the share of all applicants."""
     labels = [i18n.label("stage", s, lang) for s in stages.stage]
-    fig = go.Figure(go.Funnel(y=labels, x=stages.reached, textinfo="value+percent initial",
+    fig = _figure(dict(type="funnel", y=labels, x=stages.reached, textinfo="value+percent initial",
                               marker=dict(color=[COLORS[0]] * 4 + [COLORS[2], COLORS[1]])))
     return _finish(fig, note, height=380, bottom=40)
 
 
 def score_distribution(applicants: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Scores of reviewed applicants in 25-point bins, winners and nominees picked out from the rest."""
-    fig = go.Figure()
+    fig = _figure()
     groups = (("winner", COLORS[2]), ("nominee", COLORS[1]), (None, COLORS[0]))
     for stage, colour in groups:
         rows = applicants[applicants.stage == stage] if stage else applicants[
@@ -331,7 +341,7 @@ def bars_by_year(frame: pd.DataFrame, y: str, lang: str, note: str, y_title: str
 def group_comparison(by_group: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Pass rate per year for groups of samples (e.g. served enterprises after the service vs the rest), each
     point with its 95% interval and sample count."""
-    fig = go.Figure()
+    fig = _figure()
     for i, (group, rows) in enumerate(by_group.groupby("grp", sort=False)):
         fig.add_scatter(
             x=rows.year, y=rows.pass_rate, mode="lines+markers", name=i18n.label("grp", group, lang),
@@ -348,7 +358,7 @@ def index_contributions(parts: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Each district's composite index as stacked bars, one segment per indicator's contribution, best first."""
     names = i18n.name_column(lang)
     order = list(dict.fromkeys(parts.sort_values("quality_index")[names]))  # plotly draws bottom-up
-    fig = go.Figure()
+    fig = _figure()
     for i, (indicator, rows) in enumerate(parts.groupby("indicator", sort=False)):
         fig.add_bar(x=rows.contribution, y=rows[names], orientation="h", name=i18n.t(f"ind.{indicator}.short", lang),
                     marker_color=COLORS[i % len(COLORS)], customdata=rows[["district_code"]],

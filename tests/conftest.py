@@ -1,6 +1,7 @@
 """Fixtures: a tiny hand-made city whose numbers are worked out by hand in the tests, and a generated demo."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ["QCITY_VALIDATE_FIGURES"] = "1"  # every figure the tests build is checked against Plotly's schema
 
 from qcity import db, demo, schema  # noqa: E402
 

@@ -32,7 +32,7 @@ def test_map_colours_lower_is_better_reversed(tiny_db, tiny_dir):
     fig = charts.district_map(league(tiny_db, "se_deaths_per_10k", False), boundaries,
                               INDICATORS["se_deaths_per_10k"], "zh", NOTE)
     colourbar = fig.data[-1].marker
-    assert colourbar.showscale and colourbar.colorscale[0][1] != charts.district_map.__globals__["GOOD_TO_BAD"]
+    assert colourbar.showscale and colourbar.colorscale[0][1] == charts.GOOD_TO_BAD[-1][1]  # green at the low end
     fill = {t.x[0]: t.fillcolor for t in fig.data if t.fill == "toself"}
     assert fill[112.0] != fill[112.1]  # D1 (0.5 deaths per 10k) and D2 (0) differ
 
@@ -105,3 +105,22 @@ def test_funnel_and_index_contributions(tiny_db):
     fig = charts.index_contributions(parts, "en", NOTE)
     assert [t.name for t in fig.data] == ["Food pass rate", "Special-equipment deaths per 10k units"]
     assert list(fig.layout.yaxis.categoryarray)[0] == "District A"  # index 0: the worst, drawn at the bottom
+
+
+def test_served_figures_skip_plotly_checks_but_come_out_the_same(tiny_db, tiny_dir, monkeypatch):
+    boundaries = json.loads((tiny_dir / "boundaries.geojson").read_text())
+    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    events = tiny_db.query("events_between", year_from=2024, year_to=2025)
+    heat = tiny_db.query("pass_rate_by_district_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    builders = [
+        lambda: charts.indicator_trend(by_year[by_year.indicator == "food_pass_rate"], events,
+                                       INDICATORS["food_pass_rate"], "zh", NOTE),
+        lambda: charts.district_map(league(tiny_db), boundaries, INDICATORS["food_pass_rate"], "en", NOTE),
+        lambda: charts.district_ranking(league(tiny_db), INDICATORS["food_pass_rate"], "en", NOTE),
+        lambda: charts.district_year_heatmap(heat, "en", NOTE)]
+    checked = [build().to_json() for build in builders]
+    monkeypatch.setenv("QCITY_VALIDATE_FIGURES", "0")
+    assert not charts._figure()._validate
+    served = [build().to_json() for build in builders]
+    for a, b in zip(served, checked):
+        assert json.loads(a) == json.loads(b)
