@@ -38,9 +38,5 @@ failures = db.run("failures_by_item", **f.params)
 st.plotly_chart(charts.pareto(failures, f.lang, note), key="spot_pareto")
 
 st.subheader(T("spot.table"))
-rows = i18n.localize(db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2}), f.lang)
-st.caption(T("spot.rows", n=i18n.fmt_count(len(rows), f.lang)))
-st.dataframe(rows, hide_index=True, key="spot_rows")
-notes = [note, ui.filter_note(f, db.run("districts").set_index("district_code"),
-                              db.run("sectors").set_index("sector_code"))]
-ui.download_csv(rows, f"spot-checks-{f.year_from}-{f.year_to}", notes, f.lang, key="spot_download")
+rows = db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})
+ui.rows_table(rows, f, note, "spot-checks", key="spot_rows")
