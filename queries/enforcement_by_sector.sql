@@ -1,11 +1,7 @@
 -- Enforcement cases opened in the years per sector: cases, fines (10,000 yuan), closure rate.
 -- Grain: one row per sector with cases. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
-    select *
-    from enforcement
-    where year(opened) between $year_from and $year_to
-        and (len($districts) = 0 or list_contains($districts, district_code))
-        and (len($sectors) = 0 or list_contains($sectors, sector_code))
+    select * from selected_cases($year_from, $year_to, $districts, $sectors)
 ),
 
 by_sector as (

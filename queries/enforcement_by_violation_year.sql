@@ -2,11 +2,7 @@
 -- are closed or transferred.
 -- Grain: one row per violation x year. Params: $year_from, $year_to, $districts, $sectors.
 with selected as (
-    select *, year(opened) as year
-    from enforcement
-    where year(opened) between $year_from and $year_to
-        and (len($districts) = 0 or list_contains($districts, district_code))
-        and (len($sectors) = 0 or list_contains($sectors, sector_code))
+    select * from selected_cases($year_from, $year_to, $districts, $sectors)
 ),
 
 final as (
