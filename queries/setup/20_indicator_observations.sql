@@ -82,44 +82,44 @@ enforcement_measures as (
     union all select 'case_closure_rate', year, district_code, sector_code, concluded, cases, 100.0 from enforcement_cases
 ),
 
+award_cells as (
+    select a.year, e.district_code, e.sector_code, count(*) as applicants,
+        count(*) filter (where a.stage = 'winner') as winners, sum(a.score) as score_sum, count(a.score) as scored
+    from awards as a
+    join by_enterprise as e using (enterprise_id)
+    group by all
+),
+
 award_measures as (
-    select 'award_applicants' as indicator, a.year, e.district_code, e.sector_code, count(*) as numerator,
+    select 'award_applicants' as indicator, year, district_code, sector_code, applicants as numerator,
         null as denominator, 1.0 as scale
-    from awards as a
-    join by_enterprise as e using (enterprise_id)
-    group by all
+    from award_cells
+    union all select 'award_winners', year, district_code, sector_code, winners, null, 1.0 from award_cells
     union all
-    select 'award_winners', a.year, e.district_code, e.sector_code, count(*) filter (where a.stage = 'winner'), null, 1.0
-    from awards as a
+    select 'award_mean_score', year, district_code, sector_code, score_sum, scored, 1.0
+    from award_cells
+    where scored > 0
+),
+
+diagnosis_cells as (
+    select year(v.date) as year, e.district_code, e.sector_code, count(distinct v.enterprise_id) as enterprises,
+        sum(v.problems_solved) as solved, sum(v.problems_found) as found, sum(v.satisfaction) as rating_sum,
+        count(v.satisfaction) as rated
+    from diagnosis as v
     join by_enterprise as e using (enterprise_id)
-    group by all
-    union all
-    select 'award_mean_score', a.year, e.district_code, e.sector_code, sum(a.score), count(a.score), 1.0
-    from awards as a
-    join by_enterprise as e using (enterprise_id)
-    where a.score is not null
     group by all
 ),
 
 diagnosis_measures as (
-    select 'diagnosis_enterprises' as indicator, year(v.date) as year, e.district_code, e.sector_code,
-        count(distinct v.enterprise_id) as numerator, null as denominator, 1.0 as scale
-    from diagnosis as v
-    join by_enterprise as e using (enterprise_id)
-    group by all
+    select 'diagnosis_enterprises' as indicator, year, district_code, sector_code, enterprises as numerator,
+        null as denominator, 1.0 as scale
+    from diagnosis_cells
     union all
-    select 'diagnosis_resolution_rate', year(v.date), e.district_code, e.sector_code, sum(v.problems_solved),
-        sum(v.problems_found), 100.0
-    from diagnosis as v
-    join by_enterprise as e using (enterprise_id)
-    group by all
+    select 'diagnosis_resolution_rate', year, district_code, sector_code, solved, found, 100.0 from diagnosis_cells
     union all
-    select 'diagnosis_satisfaction', year(v.date), e.district_code, e.sector_code, sum(v.satisfaction),
-        count(v.satisfaction), 1.0
-    from diagnosis as v
-    join by_enterprise as e using (enterprise_id)
-    where v.satisfaction is not null
-    group by all
+    select 'diagnosis_satisfaction', year, district_code, sector_code, rating_sum, rated, 1.0
+    from diagnosis_cells
+    where rated > 0
 ),
 
 safety_measures as (
