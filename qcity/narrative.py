@@ -1,0 +1,159 @@
+"""Takeaways: one or two sentences that say what a chart shows, computed by fixed rules from the same query rows.
+
+No language model and no adjectives the data does not support: a value, its change on last year (or "level" when
+the change rounds to zero at the shown precision), a run of years moving the same way, the highest and lowest
+ranked districts, and the target. Numbers are formatted as on the KPI cards (万/亿 for large Chinese counts).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qcity import i18n
+from qcity.indicators import Indicator
+
+VERBS = {  # (rise, fall) per unit family and language
+    "pct": {"zh": ("提高", "下降"), "en": ("up", "down")},
+    "count": {"zh": ("增加", "减少"), "en": ("up", "down")},
+    "other": {"zh": ("上升", "下降"), "en": ("up", "down")},
+}
+
+
+def _number(value: float, ind: Indicator, lang: str) -> str:
+    return i18n.fmt_value(value, ind.unit, lang, ind.digits)
+
+
+def _change(change: float, ind: Indicator, lang: str) -> str:
+    """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year", or level when it rounds to zero."""
+    if round(change, ind.digits) == 0:
+        return "与上年持平" if lang == "zh" else "level with last year"
+    family = "pct" if ind.unit == "pct" else "count" if ind.unit in ("count", "yuan_10k") else "other"
+    verb = VERBS[family][lang][0 if change > 0 else 1]
+    if ind.unit == "pct":
+        size = f"{abs(change):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(change):.{ind.digits}f} points"
+    else:
+        size = _number(abs(change), ind, lang)
+    return f"比上年{verb} {size}" if lang == "zh" else f"{verb} {size} on last year"
+
+
+def _run_length(trend: pd.DataFrame, year: int, digits: int) -> int:
+    """How many consecutive years up to `year` changed in the same direction (0 when this year's is flat)."""
+    changes = trend.set_index("year")["change"]
+    sign, run = None, 0
+    while year in changes.index and pd.notna(changes[year]) and round(changes[year], digits) != 0:
+        this = changes[year] > 0
+        if sign is not None and this != sign:
+            break
+        sign, run, year = this, run + 1, year - 1
+    return run
+
+
+def _joined(names: list[str], lang: str) -> str:
+    return "、".join(names) if lang == "zh" else " and ".join(names)
+
+
+def _extremes(league: pd.DataFrame, ind: Indicator, lang: str) -> str:
+    """ "岳麓区最高（98.6%），望城区最低（96.1%）" over ranked districts; empty with fewer than two."""
+    ranked = league[league.enough_samples.fillna(False).astype(bool) & league.value.notna()]
+    if len(ranked) < 2:
+        return ""
+    names = i18n.name_column(lang)
+    shown = ranked.value.round(ind.digits)
+    top, bottom = shown.max(), shown.min()
+    if top == bottom:
+        value = _number(top, ind, lang)
+        return f"各区县均为 {value}" if lang == "zh" else f"every district at {value}"
+    highest = _joined(list(ranked.loc[shown == top, names]), lang)
+    lowest = _joined(list(ranked.loc[shown == bottom, names]), lang)
+    if lang == "zh":
+        return f"{highest}最高（{_number(top, ind, lang)}），{lowest}最低（{_number(bottom, ind, lang)}）"
+    return f"highest in {highest} ({_number(top, ind, lang)}), lowest in {lowest} ({_number(bottom, ind, lang)})"
+
+
+def _target(row, ind: Indicator, lang: str) -> str:
+    if ind.higher_is_better is None or pd.isna(row.target):
+        return ""
+    met = row.value >= row.target if ind.higher_is_better else row.value <= row.target
+    target = _number(row.target, ind, lang)
+    if lang == "zh":
+        return f"目标{'' if ind.higher_is_better else '不高于'} {target}，{'已达标' if met else '未达标'}。"
+    return f"Target {'' if ind.higher_is_better else 'at most '}{target}: {'met' if met else 'not met'}."
+
+
+def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for an indicator's trend, district ranking or map.
+
+    `trend` holds indicator_by_year rows of this indicator (year, value, change, target); `league` the
+    district_league rows for `year` (one row per selected district). With one district selected the sentence is
+    about that district; with several, it names the highest and lowest ranked ones.
+    """
+    name = i18n.t(f"ind.{ind.id}", lang)
+    rows = trend[trend.year == year]
+    if rows.empty or pd.isna(rows.value.iloc[0]):
+        return f"{year}年没有{name}的数据。" if lang == "zh" else f"No data on {name.lower()} for {year}."
+    row = rows.iloc[0]
+    single = league.iloc[0][i18n.name_column(lang)] if len(league) == 1 else None
+    clauses = [_change(row.change, ind, lang)] if pd.notna(row.change) else \
+        ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
+    if (run := _run_length(trend, year, ind.digits)) >= 2:
+        up = row.change > 0
+        clauses.append(f"连续 {run} 年{VERBS['other']['zh'][0 if up else 1]}" if lang == "zh"
+                       else f"{'up' if up else 'down'} {run} years running")
+    if not single and (extremes := _extremes(league, ind, lang)):
+        clauses.append(extremes)
+    value = _number(row.value, ind, lang)
+    if lang == "zh":
+        first = f"{year}年{single or ''}{name} {value}，" + "；".join(clauses) + "。"
+    else:
+        where = f" in {single}" if single else ""
+        first = f"{name}{where}: {value} in {year}, " + "; ".join(clauses) + "."
+    target = _target(row, ind, lang)
+    return first + (" " + target if target and lang == "en" else target)
+
+
+def domains(by_domain: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for pass rates by domain: the highest and lowest domain in `year`, and how many rose."""
+    rows = by_domain[by_domain.year == year]
+    if rows.empty:
+        return f"{year}年没有抽检数据。" if lang == "zh" else f"No spot-check data for {year}."
+    shown = rows.set_index("domain").pass_rate.round(1)
+
+    def label(domain: str) -> str:
+        return i18n.label("domain", domain, lang)
+
+    previous = by_domain[by_domain.year == year - 1].set_index("domain").pass_rate.round(1)
+    compared = [d for d in shown.index if d in previous.index]
+    rose = sum(shown[d] > previous[d] for d in compared)
+    top, bottom = shown.max(), shown.min()
+    highest = _joined([label(d) for d in shown.index[shown == top]], lang)
+    lowest = _joined([label(d) for d in shown.index[shown == bottom]], lang)
+    if len(shown) == 1 or top == bottom:
+        head = (f"{year}年{highest}抽检合格率 {top:.1f}%" if lang == "zh"
+                else f"Pass rate in {year}: {highest} {top:.1f}%")
+    else:
+        head = (f"{year}年{highest}抽检合格率最高（{top:.1f}%），{lowest}最低（{bottom:.1f}%）" if lang == "zh"
+                else f"In {year}, {highest} had the highest pass rate ({top:.1f}%) and {lowest} the lowest "
+                     f"({bottom:.1f}%)")
+    if not compared:
+        return head + ("。" if lang == "zh" else ".")
+    if lang == "zh":
+        return f"{head}；{len(compared)} 个领域中 {rose} 个比上年提高。"
+    return f"{head}; {rose} of {len(compared)} domains rose on last year."
+
+
+def quality_index(this_year: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for the quality index league: the first and last ranked district, and how many are ranked."""
+    ranked = this_year[this_year["rank"].notna()].sort_values("rank")
+    if ranked.empty:
+        return (f"{year}年没有可排名的质量指数。" if lang == "zh"
+                else f"No district has a ranked quality index for {year}.")
+    names = i18n.name_column(lang)
+    first, last = ranked.iloc[0], ranked.iloc[-1]
+    if len(ranked) == 1:
+        return (f"{year}年{first[names]}质量指数 {first.quality_index:.1f}。" if lang == "zh"
+                else f"Quality index {year}: {first[names]} {first.quality_index:.1f}.")
+    if lang == "zh":
+        return (f"{year}年质量指数{first[names]}最高（{first.quality_index:.1f}），{last[names]}最低"
+                f"（{last.quality_index:.1f}）；{len(ranked)} 个区县参与排名。")
+    return (f"Quality index {year}: {first[names]} highest ({first.quality_index:.1f}), {last[names]} lowest "
+            f"({last.quality_index:.1f}); {len(ranked)} districts ranked.")
