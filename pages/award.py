@@ -3,11 +3,11 @@ model, winners by district and domain, prize money over the years, and the appli
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("award", f)
 if by_year is None:

@@ -3,11 +3,11 @@ district and sector, and how served enterprises fare in later spot checks compar
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("diagnosis", f)
 if by_year is None:

@@ -3,11 +3,11 @@ record, enforcement cases and diagnosis visits on one page. The chosen enterpris
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 st.title(T("page.enterprise"))
 text = st.text_input(T("enterprise.search"), key="enterprise_search", max_chars=60,

@@ -3,11 +3,11 @@ The data have no sector, so the sector filter does not apply here (the page says
 
 import streamlit as st
 
-from qcity import db, filters, i18n, indicators, ui
+from qcity import db, export, filters, i18n, indicators, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 whole = filters.without_sectors(f)
 by_year = ui.area_overview("innovation", whole)

@@ -5,12 +5,12 @@ import json
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, indicators, ui
+from qcity import charts, db, export, filters, i18n, indicators, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
 city = db.current().city()
-note = ui.source_note(city, f.lang)
+note = export.source_note(city, f.lang)
 
 st.title(T("page.quality_index"), help=ui.indicator_help("quality_index", f))
 try:

@@ -3,11 +3,11 @@ trend against target and its value per district, and special-equipment accidents
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, indicators, ui
+from qcity import charts, db, export, filters, i18n, indicators, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("safety", f)
 if by_year is None:

@@ -3,11 +3,11 @@ failure reasons as a Pareto, and the rows behind the charts for download."""
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 st.title(T("spot.title"))
 by_domain = db.run("pass_rate_by_domain_year", **f.params)

@@ -3,11 +3,11 @@ them, and quality brands by kind and district."""
 
 import streamlit as st
 
-from qcity import charts, db, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
-note = ui.source_note(db.current().city(), f.lang)
+note = export.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("standards", f)
 if by_year is None:

@@ -369,3 +369,23 @@ def index_contributions(parts: pd.DataFrame, lang: str, note: str) -> go.Figure:
     legend_rows = math.ceil(len(fig.data) / 4)  # the template's legend sits on top, about four entries a row
     fig.update_layout(barmode="stack", clickmode="event+select", margin=dict(t=30 + 22 * legend_rows))
     return _finish(fig, note, height=max(420, 120 + 22 * legend_rows + 32 * len(order)), bottom=80)
+
+
+def for_export(fig: go.Figure, factor: float = 1.0) -> go.Figure:
+    """A copy of a figure for an image or a projector: axes make room for their labels (the app's Streamlit theme
+    does that on screen, a bare renderer does not) and type is scaled by `factor` (1.4 for slides and the
+    Present page); the footnote and its margin grow with it."""
+    out = go.Figure(fig.to_dict(), _validate=False)
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
+    out.update_layout(font_size=round(TEMPLATE.layout.font.size * factor),
+                      margin_b=round((out.layout.margin.b or 80) * factor), margin_l=20, margin_r=20)
+    for annotation in out.layout.annotations:
+        if annotation.font.size:
+            annotation.font.size = round(annotation.font.size * factor)
+        if annotation.yshift and annotation.yref == "paper" and annotation.y == 0:
+            annotation.yshift = round(annotation.yshift * factor)
+    for trace in out.data:
+        if getattr(trace, "textfont", None) is not None and trace.textfont.size:
+            trace.textfont.size = round(trace.textfont.size * factor)
+    return out

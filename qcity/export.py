@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qcity import i18n
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,3 +29,65 @@ def csv_bytes(frame: pd.DataFrame, notes: list[str]) -> bytes:
             safe[column] = safe[column].map(neutralise)
     header = "".join(f"# {neutralise(note)}\n" for note in notes)
     return ("\ufeff" + header + safe.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+
+
+def source_note(city: dict, lang: str) -> str:
+    """The footnote for charts and exports: the synthetic label for demo data, else the configured source."""
+    if city.get("synthetic"):
+        return i18n.t("note.synthetic", lang)
+    return i18n.t("note.source", lang, source=city.get(f"source_{lang}", city.get(i18n.name_column(lang), "")))
+
+
+def filter_note(f, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:
+    """The filters (a qcity.filters.Filters) in words, for exports; the frames are the dimensions by code."""
+    T = i18n.translator(f.lang)
+    names = i18n.name_column(f.lang)
+    joiner = "、" if f.lang == "zh" else ", "
+    chosen_districts = T("export.all") if f.all_districts else joiner.join(districts.loc[list(f.districts), names])
+    chosen_sectors = T("export.all") if f.all_sectors else joiner.join(sectors.loc[list(f.sectors), names])
+    return T("export.filters", years=f"{f.year_from}–{f.year_to}", districts=chosen_districts, sectors=chosen_sectors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`."""
+    import argparse
+    import sys
+    from pathlib import Path
+
+    from qcity import db, deck, filters, images, story  # the command's own needs; the app imports them itself
+
+    parser = argparse.ArgumentParser(prog="python -m qcity.export", description=(
+        "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report."))
+    parser.add_argument("kind", choices=("deck", "report"))
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--storyline", default=story.DEFAULT, help="a storyline saved under <data>/storylines")
+    which.add_argument("--current-view", metavar="QUERY", help=(
+        "one view as the Present page shows it, e.g. "
+        "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"))
+    parser.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--data", type=Path, default=None, help="data directory (default: $QCITY_DATA_DIR or data/)")
+    args = parser.parse_args(argv)
+    suffix = {"deck": ".pptx", "report": ".pdf"}[args.kind]
+    if args.out.suffix.lower() != suffix:
+        parser.error(f"--out must end in {suffix} for a {args.kind}")
+    database = db.Database(args.data or db.data_dir())
+    options = filters.load_options(database.query)[0]
+    try:
+        if args.current_view is not None:
+            view = story.view_from_query(args.current_view, options)
+            storyline = story.Storyline("current-view", {}, (view,))
+        else:
+            storyline = story.load(database.path, args.storyline, options)
+        ctx = story.Context(database.query, database.city(), database.path)
+        content = deck.build(args.kind, storyline, ctx, args.lang)
+    except (story.StorylineError, images.ImageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(content)
+    print(f"wrote {args.out} ({len(content):,} bytes, {len(storyline.views)} views, {args.lang})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

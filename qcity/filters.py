@@ -144,11 +144,13 @@ def to_query(selection: Selection) -> dict[str, str]:
     return query
 
 
-def load_options() -> tuple[Options, dict, dict]:
-    """Year bounds and codes from the data, plus the district and sector dimension frames by code."""
-    years = db.run("data_years").iloc[0]
-    districts = db.run("districts").set_index("district_code")
-    sectors = db.run("sectors").set_index("sector_code")
+def load_options(run=None) -> tuple[Options, dict, dict]:
+    """Year bounds and codes from the data, plus the district and sector dimension frames by code. `run` runs a
+    named query: the app's cached db.run unless a command passes its Database's query."""
+    run = run or db.run
+    years = run("data_years").iloc[0]
+    districts = run("districts").set_index("district_code")
+    sectors = run("sectors").set_index("sector_code")
     if years.notna().all():
         first, last = int(years.first_year), int(years.last_year)
     else:  # no observations yet: pages show their empty state

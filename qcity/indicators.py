@@ -59,6 +59,12 @@ INDICATORS = {i.id: i for i in (
 HEADLINE = [i.id for i in INDICATORS.values() if i.headline]
 
 
+def min_base(indicator: Indicator, min_samples: int) -> int:
+    """The smallest base a district needs to be ranked: the sample rule applies to counted bases, not to
+    population (a small county is not a small sample) nor to counts and totals."""
+    return 0 if indicator.base in (None, "people_10k") else min_samples
+
+
 def in_area(area: str) -> list[str]:
     """The ids of an area's indicators, in registry order."""
     return [i.id for i in INDICATORS.values() if i.area == area]

@@ -23,12 +23,16 @@ def _number(value: float, ind: Indicator, lang: str) -> str:
     return i18n.fmt_value(value, ind.unit, lang, ind.digits)
 
 
+def _verb(ind: Indicator, rising: bool, lang: str) -> str:
+    family = "pct" if ind.unit == "pct" else "count" if ind.unit in ("count", "yuan_10k") else "other"
+    return VERBS[family][lang][0 if rising else 1]
+
+
 def _change(change: float, ind: Indicator, lang: str) -> str:
     """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year", or level when it rounds to zero."""
     if round(change, ind.digits) == 0:
         return "与上年持平" if lang == "zh" else "level with last year"
-    family = "pct" if ind.unit == "pct" else "count" if ind.unit in ("count", "yuan_10k") else "other"
-    verb = VERBS[family][lang][0 if change > 0 else 1]
+    verb = _verb(ind, change > 0, lang)
     if ind.unit == "pct":
         size = f"{abs(change):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(change):.{ind.digits}f} points"
     else:
@@ -96,9 +100,8 @@ def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, year: i
     clauses = [_change(row.change, ind, lang)] if pd.notna(row.change) else \
         ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
     if (run := _run_length(trend, year, ind.digits)) >= 2:
-        up = row.change > 0
-        clauses.append(f"连续 {run} 年{VERBS['other']['zh'][0 if up else 1]}" if lang == "zh"
-                       else f"{'up' if up else 'down'} {run} years running")
+        verb = _verb(ind, row.change > 0, lang)
+        clauses.append(f"连续 {run} 年{verb}" if lang == "zh" else f"{verb} {run} years running")
     if not single and (extremes := _extremes(league, ind, lang)):
         clauses.append(extremes)
     value = _number(row.value, ind, lang)

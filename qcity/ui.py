@@ -17,13 +17,6 @@ from qcity.filters import Filters
 from qcity.indicators import INDICATORS, Kpi
 
 
-def source_note(city: dict, lang: str) -> str:
-    """The footnote for charts and exports: the synthetic label for demo data, else the configured source."""
-    if city.get("synthetic"):
-        return i18n.t("note.synthetic", lang)
-    return i18n.t("note.source", lang, source=city.get(f"source_{lang}", city.get(i18n.name_column(lang), "")))
-
-
 def banner(city: dict, lang: str) -> None:
     """A visible label on every page whenever the loaded data is the synthetic demo."""
     if city.get("synthetic"):
@@ -111,12 +104,6 @@ def chart(fig, key: str, select: str | None = None) -> None:
         st.plotly_chart(fig, key=key)
 
 
-def min_base(indicator: indicators.Indicator, min_samples: int) -> int:
-    """The smallest base a district needs to be ranked: the sample rule applies to counted bases, not to
-    population (a small county is not a small sample) nor to counts and totals."""
-    return 0 if indicator.base in (None, "people_10k") else min_samples
-
-
 def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note: str, key: str) -> None:
     """An indicator's trend (with target and programme events) beside its value per district for the last
     selected year; clicking a district's bar narrows the filters to it."""
@@ -133,15 +120,15 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         chart(charts.indicator_trend(trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
         league = db.run("district_league", indicator=indicator_id, year=f.year_to, districts=f.districts,
-                        sectors=f.sectors, min_samples=min_base(ind, f.min_samples),
+                        sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
                         higher_is_better=ind.higher_is_better is not False)
         if league.value.isna().all():
             st.info(T("empty_year", year=f.year_to))
             return
         chart(charts.district_ranking(league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
-        st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=min_base(ind, f.min_samples))
-                                           if unranked else ""))
+        smallest = indicators.min_base(ind, f.min_samples)
+        st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=smallest) if unranked else ""))
 
 
 def scorecard(cards: list[Kpi], lang: str) -> None:
@@ -177,19 +164,9 @@ def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: 
     rows = i18n.localize(frame, f.lang)
     st.caption(i18n.t("spot.rows", f.lang, n=i18n.fmt_count(len(rows), f.lang)))
     st.dataframe(rows, hide_index=True, key=key)
-    notes = [note, filter_note(f, db.run("districts").set_index("district_code"),
+    notes = [note, export.filter_note(f, db.run("districts").set_index("district_code"),
                                db.run("sectors").set_index("sector_code"))]
     download_csv(rows, f"{file_stem}-{f.year_from}-{f.year_to}", notes, f.lang, key=f"{key}_download")
-
-
-def filter_note(f: Filters, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:
-    """The filters in words, for exports."""
-    T = i18n.translator(f.lang)
-    names = i18n.name_column(f.lang)
-    joiner = "、" if f.lang == "zh" else ", "
-    chosen_districts = T("export.all") if f.all_districts else joiner.join(districts.loc[list(f.districts), names])
-    chosen_sectors = T("export.all") if f.all_sectors else joiner.join(sectors.loc[list(f.sectors), names])
-    return T("export.filters", years=f"{f.year_from}–{f.year_to}", districts=chosen_districts, sectors=chosen_sectors)
 
 
 def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str,

@@ -1,0 +1,187 @@
+"""A storyline as a slide deck (PPTX, 16:9) and as a printable A4 report (PDF).
+
+Both are built from rendered slides (qcity.story.Slide): title, takeaway, the chart as a 16:9 image from
+qcity.images, and the figures behind it (speaker notes in the deck, a table under the chart in the report). Every
+slide and page carries the source, the as-of date and, for demo data, the synthetic label.
+
+The report is HTML printed to PDF by the same Chromium that draws the charts (its CSS page margin boxes give the
+running header and page numbers), so Chinese text uses the system's CJK font and the font is embedded.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from qcity import charts, export, i18n, images, story
+from qcity.story import Slide
+
+EAST_ASIAN_FONT = "Microsoft YaHei"  # what officials' Windows and WPS have; LibreOffice falls back to Noto CJK
+LATIN_FONT = "Arial"
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+INK, GREY, WARN = RGBColor(0x1B, 0x1F, 0x24), RGBColor(0x5F, 0x63, 0x68), RGBColor(0xB3, 0x26, 0x1E)
+TYPE_SCALE = 1.4  # chart type on a slide or projector, relative to the screen
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the cover and footers say: the storyline's title, the city, the as-of date, the source note."""
+
+    title: str
+    city: str
+    as_of: str
+    note: str  # the synthetic label for demo data, else the source
+    synthetic: bool
+    lang: str
+
+    def footer(self, page: int, pages: int) -> str:
+        as_of = i18n.t("deck.as_of", self.lang, date=self.as_of)
+        return f"{self.note} · {as_of} · {page}/{pages}"
+
+
+def meta(city: dict, title: str, lang: str) -> Meta:
+    return Meta(title, city.get(i18n.name_column(lang), ""), str(city.get("as_of") or date.today().isoformat()),
+                export.source_note(city, lang), bool(city.get("synthetic")), lang)
+
+
+def chart_png(slide: Slide) -> bytes | None:
+    return images.render(charts.for_export(slide.figure, TYPE_SCALE)) if slide.figure is not None else None
+
+
+def _text(frame, text: str, size: int, colour: RGBColor = INK, bold: bool = False, new_paragraph: bool = False):
+    """Write a run with both the Latin and the East Asian font named, so Chinese never falls to a Latin font."""
+    paragraph = frame.add_paragraph() if new_paragraph else frame.paragraphs[0]
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size, run.font.bold, run.font.name = Pt(size), bold, LATIN_FONT
+    run.font.color.rgb = colour
+    properties = run._r.get_or_add_rPr()
+    for tag in ("a:ea", "a:cs"):
+        properties.append(properties.makeelement(qn(tag), {"typeface": EAST_ASIAN_FONT}))
+    return run
+
+
+def _box(slide, left, top, width, height):
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    return frame
+
+
+def deck(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes:
+    """The PPTX: a title slide, then one slide per view with title, takeaway, chart, footer and speaker notes."""
+    T = i18n.translator(info.lang)
+    pptx = Presentation()
+    pptx.slide_width, pptx.slide_height = WIDTH, HEIGHT
+    blank = pptx.slide_layouts[6]
+    margin, inner = Inches(0.6), WIDTH - Inches(1.2)
+
+    cover = pptx.slides.add_slide(blank)
+    _text(_box(cover, margin, Inches(2.3), inner, Inches(1.4)), info.title, 40, bold=True)
+    sub = _box(cover, margin, Inches(3.8), inner, Inches(1.6))
+    _text(sub, T("deck.subtitle", city=info.city, n=len(slides)), 20, GREY)
+    _text(sub, T("deck.as_of", date=info.as_of), 16, GREY, new_paragraph=True)
+    if info.synthetic:
+        _text(sub, info.note, 20, WARN, bold=True, new_paragraph=True)
+    cover.notes_slide.notes_text_frame.text = f"{info.title}\n{info.note}"
+
+    image_height = Inches(4.6)
+    image_width = Emu(int(image_height * 16 / 9))
+    for number, (slide, picture) in enumerate(zip(slides, pictures), start=2):
+        page = pptx.slides.add_slide(blank)
+        _text(_box(page, margin, Inches(0.3), inner, Inches(0.8)), slide.title, 28, bold=True)
+        _text(_box(page, margin, Inches(1.05), inner, Inches(0.9)), slide.takeaway, 16)
+        _text(_box(page, margin, Inches(1.85), inner, Inches(0.35)), slide.scope, 11, GREY)
+        top = Inches(2.25)
+        if picture:
+            page.shapes.add_picture(io.BytesIO(picture), (WIDTH - image_width) // 2, top, image_width, image_height)
+        else:
+            _text(_box(page, margin, top + Inches(2), inner, Inches(0.6)), T("deck.no_chart"), 20, GREY)
+        _text(_box(page, margin, Inches(6.95), inner, Inches(0.4)), info.footer(number, len(slides) + 1), 10, GREY)
+        notes = [slide.takeaway, slide.scope, "", T("deck.figures"), *slide.facts, "", info.note]
+        page.notes_slide.notes_text_frame.text = "\n".join(notes)
+    out = io.BytesIO()
+    pptx.save(out)
+    return out.getvalue()
+
+
+REPORT_CSS = """
+@page { size: A4; margin: 22mm 16mm 20mm 16mm;
+  @top-left { content: "%(header)s"; font: 9pt %(font)s; color: #5f6368; }
+  @bottom-left { content: "%(footer)s"; font: 8pt %(font)s; color: #5f6368; }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 9pt %(font)s; color: #5f6368; } }
+@page :first { @top-left { content: none; } }
+body { font-family: %(font)s; color: #1b1f24; }
+.cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; }
+.cover h1 { font-size: 30pt; margin: 0 0 8mm; } .cover p { font-size: 14pt; color: #5f6368; margin: 2mm 0; }
+.cover .synthetic { color: #b3261e; font-weight: bold; }
+section { break-before: page; } h2 { font-size: 17pt; margin: 0 0 4mm; }
+.takeaway { font-size: 12pt; line-height: 1.5; } .scope { font-size: 9pt; color: #5f6368; }
+img { width: 100%%; } ul { font-size: 9pt; color: #333; columns: 2; padding-left: 5mm; } li { break-inside: avoid; }
+"""
+
+
+def _css_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def report_html(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> str:
+    """The report as one HTML document: a cover, then a page per view (title, takeaway, chart, figures)."""
+    T = i18n.translator(info.lang)
+    esc = html.escape
+    css = REPORT_CSS % {"header": _css_text(info.title), "font": charts.FONT,
+                        "footer": _css_text(f"{info.note} · {T('deck.as_of', date=info.as_of)}")}
+    parts = [f'<!doctype html><html lang="{"zh-CN" if info.lang == "zh" else "en"}"><head><meta charset="utf-8">',
+             f"<title>{esc(info.title)}</title><style>{css}</style></head><body>",
+             f'<div class="cover"><h1>{esc(info.title)}</h1>',
+             f"<p>{esc(T('deck.subtitle', city=info.city, n=len(slides)))}</p>",
+             f"<p>{esc(T('deck.as_of', date=info.as_of))}</p>",
+             f'<p class="synthetic">{esc(info.note)}</p>' if info.synthetic else f"<p>{esc(info.note)}</p>",
+             "</div>"]
+    for slide, picture in zip(slides, pictures):
+        image = (f'<img alt="{esc(slide.title)}" src="data:image/png;base64,{base64.b64encode(picture).decode()}">'
+                 if picture else f"<p class=scope>{esc(T('deck.no_chart'))}</p>")
+        facts = "".join(f"<li>{esc(line)}</li>" for line in slide.facts)
+        parts.append(f"<section><h2>{esc(slide.title)}</h2><p class=takeaway>{esc(slide.takeaway)}</p>"
+                     f"<p class=scope>{esc(slide.scope)}</p>{image}<h3>{esc(T('deck.figures'))}</h3>"
+                     f"<ul>{facts}</ul></section>")
+    parts.append("</body></html>")
+    return "".join(parts)
+
+
+def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes:
+    """The A4 PDF, printed by headless Chromium from report_html."""
+    browser = images.chromium()
+    if browser is None:
+        raise images.ImageError("The PDF report needs Chromium: apt-get install chromium fonts-noto-cjk, "
+                                "or set QCITY_CHROMIUM.")
+    with tempfile.TemporaryDirectory(prefix="qcity-report-") as folder:
+        page, pdf = Path(folder) / "report.html", Path(folder) / "report.pdf"
+        page.write_text(report_html(slides, info, pictures), encoding="utf-8")
+        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync", "--no-first-run",
+                   f"--user-data-dir={Path(folder) / 'profile'}", "--no-pdf-header-footer",
+                   f"--print-to-pdf={pdf}", page.as_uri()]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+        if not pdf.is_file():
+            raise images.ImageError(f"Chromium did not print the report (exit {done.returncode}): "
+                                    f"{done.stderr.strip()[-300:]}")
+        return pdf.read_bytes()
+
+
+def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str) -> bytes:
+    """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language."""
+    slides = [story.render(view, ctx, lang) for view in storyline.views]
+    pictures = [chart_png(slide) for slide in slides]
+    info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang)
+    return (deck if kind == "deck" else report)(slides, info, pictures)

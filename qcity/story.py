@@ -1,0 +1,332 @@
+"""Storylines: ordered views (page, chart, filters, optional title and takeaway) shown one at a time on the
+Present page and exported as a deck or a report.
+
+A storyline is a small JSON file, `<data dir>/storylines/<name>.json`:
+
+    {"title": {"zh": "质量强市年度报告", "en": "Quality City annual review"},
+     "views": [{"page": "overview", "chart": "trend", "indicator": "food_pass_rate",
+                "filters": {"from": 2021, "to": 2025, "district": "430104"},
+                "takeaway": {"zh": "…", "en": "…"}}]}
+
+`filters` takes the same keys and values as the app's URL (from, to, district, sector; omitted means all) and is
+checked the same way, but strictly: an unknown code is an error naming the view, not a notice. Titles and
+takeaways are optional (a title is made from the chart, a takeaway by qcity.narrative); a plain string applies to
+both languages. The language is the reader's choice (the app's, or `--lang`), not the view's, so one storyline
+serves both audiences. Without a `default.json`, the built-in default storyline covers the headline areas.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs
+
+import pandas as pd
+
+from qcity import app, charts, export, filters, i18n, indicators, narrative
+from qcity.indicators import INDICATORS
+
+FOLDER = "storylines"
+DEFAULT = "default"
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MAX_VIEWS = 40
+MAX_TEXT = 300  # characters of a title or takeaway
+# chart -> (needs an indicator, the page it comes from when the view does not say)
+CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (True, "overview"),
+          "domains": (False, "spot_checks"), "index": (False, "quality_index")}
+VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
+FILTER_KEYS = {"from", "to", "district", "sector"}
+
+
+class StorylineError(ValueError):
+    """A storyline that cannot be used; the message names the file, the view and the field."""
+
+
+@dataclass(frozen=True)
+class View:
+    chart: str
+    page: str
+    indicator: str | None
+    filters: dict  # URL-style: from, to, district, sector
+    title: dict = field(default_factory=dict)  # lang -> text; empty: made from the chart
+    takeaway: dict = field(default_factory=dict)  # lang -> text; empty: computed
+
+    def as_json(self) -> dict:
+        out = {"page": self.page, "chart": self.chart}
+        if self.indicator:
+            out["indicator"] = self.indicator
+        out["filters"] = self.filters
+        out.update({k: v for k, v in (("title", self.title), ("takeaway", self.takeaway)) if v})
+        return out
+
+
+@dataclass(frozen=True)
+class Storyline:
+    name: str
+    title: dict
+    views: tuple[View, ...]
+
+    def as_json(self) -> dict:
+        return {"title": self.title, "views": [v.as_json() for v in self.views]}
+
+    def text(self) -> str:
+        return json.dumps(self.as_json(), ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class Slide:
+    """A view made concrete for one language: what the Present page, the deck and the report show."""
+
+    view: View
+    selection: filters.Filters
+    title: str
+    takeaway: str
+    figure: object | None  # a Plotly figure; None when the filters leave nothing to draw
+    facts: list[str]  # the figures behind the chart, for speaker notes and the report
+    scope: str  # the filters in words
+
+
+def _texts(value, where: str) -> dict:
+    """A title or takeaway as {lang: text}: a string serves both languages."""
+    if value is None or value == "" or value == {}:
+        return {}
+    if isinstance(value, str):
+        value = {lang: value for lang in i18n.LANGS}
+    if not isinstance(value, dict) or not set(value) <= set(i18n.LANGS) or \
+            not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value.values()):
+        raise StorylineError(f"{where}: must be text (at most {MAX_TEXT} characters) or an object with "
+                             f"'zh' and/or 'en' texts")
+    return {k: v.strip() for k, v in value.items() if v.strip()}
+
+
+def _filters(value, options: filters.Options, where: str) -> dict:
+    """A view's filters checked like URL parameters, strictly: any notice is an error."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict) or not set(value) <= FILTER_KEYS:
+        raise StorylineError(f"{where}: filters must be an object with keys among {', '.join(sorted(FILTER_KEYS))}")
+    query = {}
+    for key, item in value.items():
+        items = item if isinstance(item, list) else [item]
+        if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in items):
+            raise StorylineError(f"{where}: filters.{key} must be a code, a year or a list of them")
+        query[key] = [str(i) for i in items if str(i)]
+    selection, notices = filters.parse(query, options)
+    if notices:
+        raise StorylineError(f"{where}: filters: {notices[0].text('en')}")
+    out = {"from": selection.year_from, "to": selection.year_to}
+    if selection.districts:
+        out["district"] = list(selection.districts)
+    if selection.sectors:
+        out["sector"] = list(selection.sectors)
+    return out
+
+
+def parse_view(raw, options: filters.Options, where: str) -> View:
+    """One view from its JSON object, or a StorylineError saying what is wrong with it."""
+    if not isinstance(raw, dict):
+        raise StorylineError(f"{where}: must be an object")
+    if unknown := set(raw) - VIEW_KEYS:
+        raise StorylineError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))[:80]}")
+    chart = raw.get("chart")
+    if chart not in CHARTS:
+        raise StorylineError(f"{where}: chart must be one of {', '.join(CHARTS)}, not {str(chart)[:40]!r}")
+    needs_indicator, default_page = CHARTS[chart]
+    indicator = raw.get("indicator")
+    if needs_indicator and indicator not in INDICATORS:
+        raise StorylineError(f"{where}: indicator must be one of the glossary's ids, not {str(indicator)[:40]!r}")
+    if not needs_indicator and indicator is not None:
+        raise StorylineError(f"{where}: chart '{chart}' takes no indicator")
+    page = raw.get("page", default_page)
+    if page not in {name for name, _ in app.PAGES}:
+        raise StorylineError(f"{where}: page must be one of the app's pages, not {str(page)[:40]!r}")
+    return View(chart, page, indicator, _filters(raw.get("filters"), options, where),
+                _texts(raw.get("title"), f"{where}: title"), _texts(raw.get("takeaway"), f"{where}: takeaway"))
+
+
+def parse(text: str, name: str, options: filters.Options) -> Storyline:
+    """A storyline from its JSON text; `name` is used in messages and as the storyline's name."""
+    where = f"{FOLDER}/{name}.json"
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise StorylineError(f"{where}: not valid JSON: {error.msg} at line {error.lineno}, "
+                             f"column {error.colno}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("views"), list):
+        raise StorylineError(f"{where}: must be an object with a list of 'views'")
+    if unknown := set(raw) - {"title", "views"}:
+        raise StorylineError(f"{where}: unknown field(s) {', '.join(sorted(unknown))[:80]}")
+    if not 1 <= len(raw["views"]) <= MAX_VIEWS:
+        raise StorylineError(f"{where}: needs 1 to {MAX_VIEWS} views, has {len(raw['views'])}")
+    views = tuple(parse_view(v, options, f"{where}: view {i}") for i, v in enumerate(raw["views"], 1))
+    return Storyline(name, _texts(raw.get("title"), f"{where}: title"), views)
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not NAME.match(name):
+        raise StorylineError(f"storyline name {str(name)[:40]!r}: use 1-40 lowercase letters, digits, - or _")
+    return name
+
+
+def names(data_dir: Path) -> list[str]:
+    """The storylines saved in the data directory, with the default first (built in when not saved)."""
+    saved = sorted(p.stem for p in (data_dir / FOLDER).glob("*.json") if NAME.match(p.stem))
+    return [DEFAULT] + [n for n in saved if n != DEFAULT]
+
+
+def load(data_dir: Path, name: str, options: filters.Options) -> Storyline:
+    """A saved storyline, or the built-in default when `default` has not been saved."""
+    file = data_dir / FOLDER / f"{check_name(name)}.json"
+    if not file.is_file():
+        if name == DEFAULT:
+            return default(options)
+        raise StorylineError(f"{FOLDER}/{name}.json: no such storyline (saved: {', '.join(names(data_dir))})")
+    return parse(file.read_text(encoding="utf-8"), name, options)
+
+
+def save(data_dir: Path, name: str, text: str, options: filters.Options) -> Storyline:
+    """Check a storyline's text and write it; an invalid text raises and leaves the saved file as it was."""
+    storyline = parse(text, check_name(name), options)
+    folder = data_dir / FOLDER
+    folder.mkdir(exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(storyline.text() + "\n")
+    os.replace(temporary, folder / f"{name}.json")
+    return storyline
+
+
+def default(options: filters.Options) -> Storyline:
+    """The built-in storyline: the headline areas over the last five years of data."""
+    recent = {"from": max(options.first_year, options.last_year - 4), "to": options.last_year}
+    views = [("domains", None), ("trend", "food_pass_rate"), ("districts", "food_pass_rate"),
+             ("trend", "drug_pass_rate"), ("map", "mfg_pass_rate"), ("trend", "se_deaths_per_10k"),
+             ("districts", "construction_acceptance_rate"), ("trend", "standards_led"),
+             ("districts", "case_closure_rate"), ("trend", "award_applicants"),
+             ("trend", "diagnosis_resolution_rate"), ("index", None)]
+    return Storyline(DEFAULT, {lang: i18n.t("story.default_title", lang) for lang in i18n.LANGS},
+                     tuple(View(chart, CHARTS[chart][1], ind, dict(recent)) for chart, ind in views))
+
+
+def view_from_query(query: str, options: filters.Options) -> View:
+    """A view from URL-style text, as the Present page shows it and `--current-view` takes it:
+    `page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104`."""
+    raw = {k: v[-1] for k, v in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
+    view = {k: raw.pop(k) for k in ("page", "chart", "indicator") if k in raw}
+    raw.pop("lang", None)  # the language is the reader's choice
+    return parse_view({**view, "filters": {k: v.split(",") for k, v in raw.items()}}, options, "--current-view")
+
+
+def view_query(view: View) -> str:
+    """The URL-style text of a view (the inverse of view_from_query)."""
+    parts = [("page", view.page), ("chart", view.chart)] + ([("indicator", view.indicator)] if view.indicator else [])
+    parts += [(k, ",".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in view.filters.items()]
+    return "&".join(f"{k}={v}" for k, v in parts)
+
+
+@dataclass
+class Context:
+    """What rendering a view needs: a query runner (cached in the app, direct in a command), the city config and
+    the data directory (for the boundaries)."""
+
+    run: Callable[..., pd.DataFrame]
+    city: dict
+    data_dir: Path
+    _boundaries: dict | None = None
+    _names: tuple | None = None
+
+    def boundaries(self) -> dict | None:
+        if self._boundaries is None:
+            file = self.data_dir / self.city.get("boundaries", "boundaries.geojson")
+            self._boundaries = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+        return self._boundaries or None
+
+    def dimensions(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self._names is None:
+            self._names = (self.run("districts").set_index("district_code"),
+                           self.run("sectors").set_index("sector_code"))
+        return self._names
+
+
+def selection(view: View, lang: str, city: dict) -> filters.Filters:
+    return filters.Filters(int(view.filters["from"]), int(view.filters["to"]), tuple(view.filters.get("district", ())),
+                           tuple(view.filters.get("sector", ())), lang, int(city.get("min_samples", 30)))
+
+
+def render(view: View, ctx: Context, lang: str) -> Slide:
+    """The view's chart, title, takeaway and figures for one language, from the same query rows."""
+    f = selection(view, lang, ctx.city)
+    T = i18n.translator(lang)
+    note = export.source_note(ctx.city, lang)
+    scope = export.filter_note(f, *ctx.dimensions())
+    years = {"first": f.year_from, "last": f.year_to, "year": f.year_to}
+    if view.indicator:
+        ind = INDICATORS[view.indicator]
+        name = T(f"ind.{ind.id}")
+        by_year = ctx.run("indicator_by_year", **f.params)
+        trend = by_year[by_year.indicator == ind.id]
+        league = ctx.run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts,
+                         sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
+                         higher_is_better=ind.higher_is_better is not False)
+        takeaway = narrative.indicator(ind, trend, league, f.year_to, lang)
+        title = T(f"story.{view.chart}", name=name, **years)
+        figure = None
+        if view.chart == "trend" and not trend.empty:
+            events = ctx.run("events_between", year_from=f.year_from, year_to=f.year_to)
+            figure = charts.indicator_trend(trend, events, ind, lang, note)
+        elif view.chart == "districts" and league.value.notna().any():
+            figure = charts.district_ranking(league, ind, lang, note)
+        elif view.chart == "map" and league.value.notna().any() and (shapes := ctx.boundaries()):
+            figure = charts.district_map(league, shapes, ind, lang, note)
+        facts = _indicator_facts(ind, trend, league, lang)
+    elif view.chart == "domains":
+        by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
+        takeaway = narrative.domains(by_domain, f.year_to, lang)
+        title = T("story.domains", **years)
+        figure = charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None
+        facts = [f"{row.year} {i18n.label('domain', row.domain, lang)}: {row.pass_rate:.2f}% "
+                 f"({T('hover.samples')} {i18n.fmt_count(row.samples, lang)})" for row in by_domain.itertuples()]
+    else:  # index
+        weights = indicators.index_weights(ctx.city)
+        parts = ctx.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors,
+                        **weights)
+        by_year = ctx.run("quality_index_by_district_year", **f.params, **weights)
+        this_year = by_year[by_year.year == f.year_to]
+        takeaway = narrative.quality_index(this_year, f.year_to, lang)
+        title = T("story.index", **years)
+        figure = charts.index_contributions(parts, lang, note) if not parts.empty else None
+        names = i18n.name_column(lang)
+        facts = [f"{'—' if pd.isna(r['rank']) else int(r['rank'])}. {r[names]}: {r.quality_index:.1f}"
+                 for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
+    return Slide(view, f, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts, scope)
+
+
+def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:
+    """The numbers behind an indicator chart: each year (value, change, target, base) and each district."""
+    T = i18n.translator(lang)
+
+    def value(v: float) -> str:
+        return i18n.fmt_value(v, ind.unit, lang, ind.digits + 1)
+
+    lines = []
+    for row in trend.itertuples():
+        parts = [f"{row.year}: {value(row.value)}"]
+        if pd.notna(row.change):
+            parts.append(f"{T('col.change')} {i18n.fmt_change(row.change, ind.unit, lang, ind.digits + 1)}")
+        if pd.notna(row.target):
+            parts.append(f"{T('col.target')} {value(row.target)}")
+        if ind.base and pd.notna(row.denominator):
+            parts.append(f"{T(f'base.{ind.base}')} {i18n.fmt_count(row.denominator, lang)}")
+        lines.append(" · ".join(parts))
+    names = i18n.name_column(lang)
+    for row in league.dropna(subset=["value"]).itertuples():
+        rank = "—" if pd.isna(row.rank) else int(row.rank)
+        base = f" · {T(f'base.{ind.base}')} {i18n.fmt_count(row.base, lang)}" if ind.base and pd.notna(row.base) \
+            else ""
+        lines.append(f"{rank}. {getattr(row, names)}: {value(row.value)}{base}")
+    return lines
