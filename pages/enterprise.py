@@ -11,7 +11,7 @@ note = export.source_note(db.current().city(), f.lang)
 
 st.title(T("page.enterprise"))
 text = st.text_input(T("enterprise.search"), key="enterprise_search", max_chars=60,
-                     value=filters.enterprise_from_url(), placeholder=T("enterprise.placeholder"))
+                     value=filters.page_param("enterprise"), placeholder=T("enterprise.placeholder"))
 if not text.strip():
     st.info(T("enterprise.hint"))
     st.stop()
@@ -22,7 +22,7 @@ if found.empty:
 labels = dict(zip(found.enterprise_id, found.enterprise + " (" + found.enterprise_id + ")"))
 chosen = st.selectbox(T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice",
                       format_func=labels.get)
-filters.keep_enterprise_in_url(chosen)
+filters.keep_in_url("enterprise", chosen)
 
 firm = found.set_index("enterprise_id").loc[chosen]
 names = i18n.name_column(f.lang).removeprefix("name")

@@ -36,7 +36,7 @@ if trend.empty:
     st.info(T("empty"))
 else:
     events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
-    st.plotly_chart(charts.indicator_trend(trend, events, indicator, f.lang, note), key="overview_trend")
+    ui.chart(charts.indicator_trend(trend, events, indicator, f.lang, note), "overview_trend")
 
 league = db.run("district_league", indicator=choice, year=f.year_to, districts=f.districts, sectors=f.sectors,
                 min_samples=f.min_samples, higher_is_better=indicator.higher_is_better)

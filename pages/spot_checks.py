@@ -16,13 +16,13 @@ if by_domain.empty:
     st.stop()
 
 st.subheader(T("spot.by_domain"))
-st.plotly_chart(charts.domain_trend(by_domain, f.lang, note), key="spot_domains")
+ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
 
 left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
     by_district_year = db.run("pass_rate_by_district_year", **f.params)
-    st.plotly_chart(charts.district_year_heatmap(by_district_year, f.lang, note), key="spot_heatmap")
+    ui.chart(charts.district_year_heatmap(by_district_year, f.lang, note), "spot_heatmap")
 with right:
     st.subheader(T("spot.sectors", year=f.year_to))
     by_sector = db.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
@@ -30,12 +30,12 @@ with right:
     if by_sector.empty:
         st.info(T("empty"))
     else:
-        st.plotly_chart(charts.interval_ranking(by_sector, f.lang, note), key="spot_sectors")
+        ui.chart(charts.interval_ranking(by_sector, f.lang, note), "spot_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples))
 
 st.subheader(T("spot.pareto"))
 failures = db.run("failures_by_item", **f.params)
-st.plotly_chart(charts.pareto(failures, f.lang, note), key="spot_pareto")
+ui.chart(charts.pareto(failures, f.lang, note), "spot_pareto")
 
 st.subheader(T("spot.table"))
 rows = db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})

@@ -20,7 +20,7 @@ PAGES = (
     ("quality_index", ("inspections", "special_equipment", "construction", "enforcement", "diagnosis", "innovation",
                        *BY_ENTERPRISE)),
     ("enterprise", ("inspections", "standards", "brands", "awards", "enforcement", "diagnosis", *BY_ENTERPRISE)),
-    ("glossary", ALL), ("data", ALL),
+    ("glossary", ALL), ("present", ALL), ("data", ALL),
 )
 
 

@@ -376,9 +376,10 @@ def for_export(fig: go.Figure, factor: float = 1.0) -> go.Figure:
     does that on screen, a bare renderer does not) and type is scaled by `factor` (1.4 for slides and the
     Present page); the footnote and its margin grow with it."""
     out = go.Figure(fig.to_dict(), _validate=False)
-    out.update_xaxes(automargin=True)
-    out.update_yaxes(automargin=True)
-    out.update_layout(font_size=round(TEMPLATE.layout.font.size * factor),
+    size = TEMPLATE.layout.font.size
+    for axes in (out.update_xaxes, out.update_yaxes):  # explicit, so Streamlit's theme keeps them on the Present page
+        axes(automargin=True, tickfont_size=round((size - 1) * factor), title_font_size=round(size * factor))
+    out.update_layout(font_size=round(size * factor), legend_font_size=round(size * factor),
                       margin_b=round((out.layout.margin.b or 80) * factor), margin_l=20, margin_r=20)
     for annotation in out.layout.annotations:
         if annotation.font.size:

@@ -7,11 +7,18 @@ start with = + - @ (or a tab or carriage return) get a leading apostrophe so spr
 
 from __future__ import annotations
 
+import argparse
+import io
+import sys
+from pathlib import Path
+
 import pandas as pd
+from openpyxl import Workbook
 
 from qcity import i18n
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def neutralise(value):
@@ -29,6 +36,31 @@ def csv_bytes(frame: pd.DataFrame, notes: list[str]) -> bytes:
             safe[column] = safe[column].map(neutralise)
     header = "".join(f"# {neutralise(note)}\n" for note in notes)
     return ("\ufeff" + header + safe.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+
+
+def xlsx_bytes(frame: pd.DataFrame, notes: list[str]) -> bytes:
+    """The table as an Excel workbook: the notes in the first rows, a blank row, then the header and the rows.
+
+    Text is stored as text: a cell starting with = stays a string (openpyxl would otherwise write it as a formula).
+    """
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    for note in notes:
+        sheet.append([note])
+    sheet.append([])
+    sheet.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        sheet.append([None if pd.isna(v) else v.to_pydatetime() if isinstance(v, pd.Timestamp)
+                      else v.item() if hasattr(v, "item") else v for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+    sheet.freeze_panes = sheet.cell(row=len(notes) + 3, column=1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def source_note(city: dict, lang: str) -> str:
@@ -50,11 +82,7 @@ def filter_note(f, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`."""
-    import argparse
-    import sys
-    from pathlib import Path
-
-    from qcity import db, deck, filters, images, story  # the command's own needs; the app imports them itself
+    from qcity import db, deck, filters, images, story  # they import this module for its notes
 
     parser = argparse.ArgumentParser(prog="python -m qcity.export", description=(
         "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report."))

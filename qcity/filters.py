@@ -17,7 +17,9 @@ import streamlit as st
 
 from qcity import app, db, i18n
 
-URL_KEYS = ("from", "to", "district", "sector", "lang", "enterprise")  # enterprise: the profile page's own
+# Pages' own parameters: the profile's enterprise; the Present page's storyline, slide and auto-advance seconds.
+PAGE_KEYS = ("enterprise", "storyline", "slide", "auto")
+URL_KEYS = ("from", "to", "district", "sector", "lang", *PAGE_KEYS)
 IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own
 MAX_SHOWN = 40  # characters of a rejected value echoed back in a notice
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -242,8 +244,7 @@ def sidebar(min_samples: int) -> Filters:
         st.caption(T("filters.link_hint"))
     selection = st.session_state["selection"]
     query = to_query(selection)
-    if enterprise := enterprise_from_url():
-        query["enterprise"] = enterprise
+    query.update({key: value for key in PAGE_KEYS if (value := page_param(key))})
     st.query_params.from_dict(query)
     chosen = Filters(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
                      min_samples)
@@ -251,15 +252,15 @@ def sidebar(min_samples: int) -> Filters:
     return chosen
 
 
-def enterprise_from_url() -> str:
-    """The enterprise named in the URL (the profile page's search text), cleaned of control characters and cut
-    to 60 characters; it only ever reaches SQL as a bound parameter."""
-    return CONTROL.sub("", st.query_params.get("enterprise", "")).strip()[:60]
+def page_param(key: str) -> str:
+    """A page's own URL parameter (PAGE_KEYS), cleaned of control characters and cut to 60 characters. The page
+    checks it further; the enterprise search text only ever reaches SQL as a bound parameter."""
+    return CONTROL.sub("", st.query_params.get(key, "")).strip()[:60]
 
 
-def keep_enterprise_in_url(enterprise_id: str) -> None:
-    """Put the profile page's chosen enterprise into the URL, so that a link opens the same profile."""
-    st.query_params["enterprise"] = enterprise_id
+def keep_in_url(key: str, value: str) -> None:
+    """Put a page's own parameter into the URL (e.g. the chosen enterprise), so that a link opens the same view."""
+    st.query_params[key] = value
 
 
 def current() -> Filters:

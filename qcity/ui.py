@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, charts, db, export, filters, i18n, indicators, ingest, readers, schema
+from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, readers, schema
 from qcity.filters import Filters
 from qcity.indicators import INDICATORS, Kpi
 
@@ -96,12 +96,31 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
 
 
 def chart(fig, key: str, select: str | None = None) -> None:
-    """Show a figure; with `select` ("districts" or "sectors"), clicking a bar or point narrows the filters to it."""
+    """Show a figure, with PNG and SVG downloads; with `select` ("districts" or "sectors"), clicking a bar or point
+    narrows the filters to it."""
     if select:
         st.plotly_chart(fig, key=key, on_select=partial(filters.select_from_chart, key, select),
                         selection_mode="points")
     else:
         st.plotly_chart(fig, key=key)
+    image_downloads(fig, key)
+
+
+def chart_image(fig, fmt: str) -> bytes:
+    """A chart as a PNG or SVG file at its on-screen height (PNG at twice the pixels)."""
+    return images.render(charts.for_export(fig), fmt, size=(1200, int(fig.layout.height or 450)))
+
+
+def image_downloads(fig, key: str) -> None:
+    """PNG and SVG buttons for a chart. The image is drawn when clicked, in Streamlit's download thread, not in
+    the page's run; without Chromium there are no buttons (the chart's own toolbar still saves a PNG)."""
+    if images.chromium() is None:
+        return
+    lang = filters.current().lang
+    with st.popover(i18n.t("chart.download", lang), icon=":material/download:"):
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(fmt.upper(), partial(chart_image, fig, fmt), f"{key}.{fmt}", mime,
+                               key=f"{key}_{fmt}", on_click="ignore")
 
 
 def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note: str, key: str) -> None:
@@ -166,7 +185,14 @@ def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: 
     st.dataframe(rows, hide_index=True, key=key)
     notes = [note, export.filter_note(f, db.run("districts").set_index("district_code"),
                                db.run("sectors").set_index("sector_code"))]
-    download_csv(rows, f"{file_stem}-{f.year_from}-{f.year_to}", notes, f.lang, key=f"{key}_download")
+    stem = f"{file_stem}-{f.year_from}-{f.year_to}"
+    left, right = st.columns([1, 4])
+    with left:
+        download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
+    with right:
+        st.download_button(i18n.t("table.download_xlsx", f.lang), partial(export.xlsx_bytes, rows, notes),
+                           f"{stem}.xlsx", export.XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
+                           on_click="ignore")
 
 
 def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str,

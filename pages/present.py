@@ -1,0 +1,134 @@
+"""Present: a storyline one chart at a time, full width, large type, no sidebar; next/previous by button or arrow
+key, optional auto-advance for a lobby screen; the deck and the report to take away; the storyline editor."""
+
+import time
+from dataclasses import replace
+from functools import partial
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from qcity import auth, charts, db, deck, filters, i18n, images, story, ui
+
+f = filters.current()
+T = i18n.translator(f.lang)
+database = db.current()
+city = database.city()
+options = filters.load_options()[0]
+
+st.html("""<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"] { display: none !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+h1 { font-size: 2.6rem !important; } .takeaway p { font-size: 1.55rem !important; line-height: 1.45; }
+</style>""")
+
+saved = story.names(database.path)
+name = filters.page_param("storyline") or story.DEFAULT
+if name not in saved:
+    st.warning(T("present.unknown_storyline", name=name[:40], saved=", ".join(saved)))
+    name = story.DEFAULT
+try:
+    storyline = story.load(database.path, name, options)
+except story.StorylineError as error:
+    st.error(T("present.bad_storyline", error=str(error)))
+    storyline = story.default(options)
+views = storyline.views
+
+if st.session_state.get("present_storyline") != name:  # a new storyline (or a fresh session) starts at its URL slide
+    asked = filters.page_param("slide")
+    st.session_state.update(present_storyline=name, present_slide=int(asked) - 1 if asked.isdigit() else 0,
+                            present_shown_at=time.time())
+st.session_state.present_slide = min(max(st.session_state.present_slide, 0), len(views) - 1)
+asked_auto = filters.page_param("auto")
+auto = int(asked_auto) if asked_auto.isdigit() and 5 <= int(asked_auto) <= 3600 else 0
+
+
+def move(step: int) -> None:
+    st.session_state.present_slide = (st.session_state.present_slide + step) % len(views)
+    st.session_state.present_shown_at = time.time()
+
+
+@st.fragment(run_every=auto or None)
+def slide() -> None:
+    """The current view; with auto-advance on, this part alone reruns and moves on every `auto` seconds."""
+    if auto and time.time() - st.session_state.present_shown_at >= auto - 0.5:
+        move(1)
+    number = st.session_state.present_slide
+    filters.keep_in_url("slide", str(number + 1))
+    ctx = story.Context(db.run, city, database.path)
+    shown = story.render(views[number], ctx, f.lang)
+    st.title(shown.title, anchor=False)
+    st.markdown(f'<div class="takeaway">\n\n{shown.takeaway}\n\n</div>', unsafe_allow_html=True)
+    if shown.figure is None:
+        st.info(T("deck.no_chart"))
+    else:
+        big = charts.for_export(shown.figure, deck.TYPE_SCALE)
+        big.update_layout(height=540)
+        ui.chart(big, f"present_chart_{number}")
+    st.caption(shown.scope)
+    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    back.button(T("present.previous"), on_click=move, args=(-1,), shortcut="Left", key="present_previous",
+                icon=":material/arrow_back:", width="stretch")
+    where.markdown(f"<div style='text-align:center;font-size:1.3rem'>{number + 1} / {len(views)}</div>",
+                   unsafe_allow_html=True)
+    forward.button(T("present.next"), on_click=move, args=(1,), shortcut="Right", key="present_next",
+                   icon=":material/arrow_forward:", width="stretch")
+
+
+slide()
+
+with st.expander(T("present.controls")):
+    left, middle, right = st.columns(3)
+    chosen = left.selectbox(T("present.storyline"), saved, index=saved.index(name), key="present_choice")
+    if chosen != name:
+        filters.keep_in_url("storyline", chosen)
+        st.rerun()
+    seconds = middle.number_input(T("present.auto"), 0, 3600, auto, step=5, key="present_auto_seconds")
+    if seconds != auto and (seconds == 0 or seconds >= 5):
+        if seconds:
+            filters.keep_in_url("auto", str(seconds))
+        else:
+            st.query_params.pop("auto", None)
+        st.rerun()
+    other = "en" if f.lang == "zh" else "zh"
+    if right.button({"zh": "中文", "en": "English"}[other], key="present_lang"):
+        st.session_state["selection"] = replace(st.session_state["selection"], lang=other)
+        st.rerun()
+    current = views[st.session_state.present_slide]
+    link = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in current.filters.items()}
+    st.markdown(T("present.open_in_app", link=f"{current.page}?{urlencode({**link, 'lang': f.lang})}"))
+    st.code(f"python -m qcity.export deck --current-view '{story.view_query(current)}' --lang {f.lang} "
+            f"--out view.pptx", language="bash")
+
+st.subheader(T("present.take_away"))
+if images.chromium() is None:
+    st.info(T("present.no_chromium"))
+else:
+    export_ctx = story.Context(database.query, city, database.path)  # runs in the download's thread: no cache
+    stem = f"{name}-{f.lang}"
+    left, right = st.columns(2)
+    left.download_button(T("present.deck"), partial(deck.build, "deck", storyline, export_ctx, f.lang),
+                         f"{stem}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                         key="present_deck", icon=":material/slideshow:", on_click="ignore", width="stretch")
+    right.download_button(T("present.report"), partial(deck.build, "report", storyline, export_ctx, f.lang),
+                          f"{stem}.pdf", "application/pdf", key="present_report", icon=":material/picture_as_pdf:",
+                          on_click="ignore", width="stretch")
+    st.caption(T("present.export_note", n=len(views)))
+
+with st.expander(T("present.edit")):
+    if not auth.is_analyst():
+        ui.sign_in_form(f.lang)
+    else:
+        st.caption(T("present.edit_help"))
+        new_name = st.text_input(T("present.name"), name, key="present_edit_name", max_chars=40)
+        text = st.text_area(T("present.json"), storyline.text(), height=360, key=f"present_edit_{name}")
+        if st.button(T("present.save"), type="primary", key="present_save"):
+            try:
+                story.save(database.path, new_name.strip(), text, options)
+            except story.StorylineError as error:
+                st.error(T("present.not_saved", error=str(error)))
+            else:
+                filters.keep_in_url("storyline", new_name.strip())
+                st.session_state.pop("present_storyline", None)
+                st.rerun()
