@@ -325,8 +325,9 @@ def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.
         lines.append(" · ".join(parts))
     names = i18n.name_column(lang)
     for row in league.dropna(subset=["value"]).itertuples():
-        rank = "—" if pd.isna(row.rank) else int(row.rank)
         base = f" · {T(f'base.{ind.base}')} {i18n.fmt_count(row.base, lang)}" if ind.base and pd.notna(row.base) \
             else ""
-        lines.append(f"{rank}. {getattr(row, names)}: {value(row.value)}{base}")
+        ranked = f"{int(row.rank)}. " if pd.notna(row.rank) else ""
+        unranked = "" if ranked else f" ({T('story.unranked')})"
+        lines.append(f"{ranked}{getattr(row, names)}: {value(row.value)}{base}{unranked}")
     return lines
