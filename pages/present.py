@@ -92,7 +92,7 @@ with st.expander(T("present.controls")):
             st.query_params.pop("auto", None)
         st.rerun()
     other = "en" if f.lang == "zh" else "zh"
-    if right.button({"zh": "中文", "en": "English"}[other], key="present_lang"):
+    if right.button(i18n.LANGUAGE_NAMES[other], key="present_lang"):
         st.session_state["selection"] = replace(st.session_state["selection"], lang=other)
         st.rerun()
     current = views[st.session_state.present_slide]

@@ -224,7 +224,7 @@ def sidebar(min_samples: int) -> Filters:
     with st.sidebar:
         lang = st.radio(i18n.t("app.language", "zh"), i18n.LANGS, horizontal=True, key="lang",
                         on_change=_remember, args=("lang",),
-                        format_func=lambda code: {"zh": "中文", "en": "English"}[code])
+                        format_func=i18n.LANGUAGE_NAMES.get)
         T = i18n.translator(lang)
         st.header(T("filters.title"))
         if options.first_year < options.last_year:

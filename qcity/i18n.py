@@ -12,6 +12,7 @@ import pandas as pd
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language, for the switch
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # app frame
@@ -438,6 +439,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deck.subtitle": ("{city} · {n} 个图表", "{city} · {n} charts"),
     "deck.no_chart": ("所选范围内没有可绘制的数据。", "No data to draw for these filters."),
     "deck.figures": ("图表背后的数字", "The figures behind the chart"),
+    "index.unranked": ("数据不全，未排名", "not ranked: incomplete data"),
     "story.unranked": ("基数不足，未排名", "not ranked: base too small"),
     "story.default_title": ("质量强市建设主要指标", "Quality City: headline indicators"),
     "story.trend": ("{name}：{first}–{last}年", "{name}, {first}–{last}"),

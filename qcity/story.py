@@ -301,7 +301,8 @@ def render(view: View, ctx: Context, lang: str) -> Slide:
         title = T("story.index", **years)
         figure = charts.index_contributions(parts, lang, note) if not parts.empty else None
         names = i18n.name_column(lang)
-        facts = [f"{'—' if pd.isna(r['rank']) else int(r['rank'])}. {r[names]}: {r.quality_index:.1f}"
+        facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
+                 f"{r[names]}: {r.quality_index:.1f} ({T('index.unranked')})"
                  for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
     return Slide(view, f, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts, scope)
 
