@@ -49,6 +49,14 @@ def move(step: int) -> None:
     st.session_state.present_shown_at = time.time()
 
 
+def set_auto(seconds: int) -> None:
+    """Auto-advance every `seconds` (5 or more), or off with 0; kept in the URL for a lobby screen's link."""
+    if seconds >= 5:
+        filters.keep_in_url("auto", str(seconds))
+    elif seconds == 0:
+        st.query_params.pop("auto", None)
+
+
 @st.fragment(run_every=auto or None)
 def slide() -> None:
     """The current view; with auto-advance on, this part alone reruns and moves on every `auto` seconds."""
@@ -80,17 +88,10 @@ slide()
 
 with st.expander(T("present.controls")):
     left, middle, right = st.columns(3)
-    chosen = left.selectbox(T("present.storyline"), saved, index=saved.index(name), key="present_choice")
-    if chosen != name:
-        filters.keep_in_url("storyline", chosen)
-        st.rerun()
-    seconds = middle.number_input(T("present.auto"), 0, 3600, auto, step=5, key="present_auto_seconds")
-    if seconds != auto and (seconds == 0 or seconds >= 5):
-        if seconds:
-            filters.keep_in_url("auto", str(seconds))
-        else:
-            st.query_params.pop("auto", None)
-        st.rerun()
+    left.selectbox(T("present.storyline"), saved, index=saved.index(name), key=f"present_choice_{name}",
+                   on_change=lambda: filters.keep_in_url("storyline", st.session_state[f"present_choice_{name}"]))
+    middle.number_input(T("present.auto"), 0, 3600, auto, step=5, key=f"present_auto_{auto}",
+                        on_change=lambda: set_auto(st.session_state[f"present_auto_{auto}"]))
     other = "en" if f.lang == "zh" else "zh"
     if right.button(i18n.LANGUAGE_NAMES[other], key="present_lang"):
         st.session_state["selection"] = replace(st.session_state["selection"], lang=other)

@@ -1,8 +1,9 @@
 """The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
 
     python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
-    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite (installs Debian's
-                                                       # chromium for the browser tests when it can)
+    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
+    (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
+    with it, and the browser tests drive it)
     python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
 """
 
@@ -38,6 +39,7 @@ def ensure_environment(requirements: str) -> None:
 
 def start(args: list[str]) -> int:
     ensure_environment("requirements.txt")
+    ensure_browser()
     if not os.environ.get("QCITY_DATA_DIR") and not (ROOT / "data" / "city.json").exists():
         subprocess.run([PYTHON, "-m", "qcity.demo", "--city", "changsha", "--out", ROOT / "data"], cwd=ROOT, check=True)
     return subprocess.call([PYTHON, "-m", "streamlit", "run", ROOT / "dashboard.py", *args], cwd=ROOT)
@@ -48,18 +50,20 @@ def bench(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "bench.run", *args], cwd=ROOT)
 
 
-BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # Debian's: the browser tests never download a browser
+BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # Debian's: nothing here ever downloads a browser
 
 
 def ensure_browser() -> None:
-    """Install Debian's chromium and CJK fonts for the browser tests when they are missing and apt can be used."""
+    """Install Debian's chromium and CJK fonts (chart images, decks, reports, browser tests) when they are missing
+    and apt can be used."""
     if os.environ.get("QCITY_CHROMIUM") or Path("/usr/bin/chromium").exists() or not shutil.which("apt-get"):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"] if shutil.which("sudo") else None
     if sudo is None:
-        print("browser tests need Debian's chromium: apt-get install -y " + " ".join(BROWSER_PACKAGES))
+        print("chart images, decks, reports and the browser tests need Debian's chromium: apt-get install -y "
+              + " ".join(BROWSER_PACKAGES))
         return
-    print("installing " + ", ".join(BROWSER_PACKAGES) + " for the browser tests ...", flush=True)
+    print("installing " + ", ".join(BROWSER_PACKAGES) + " (chart images, decks, browser tests) ...", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "update", "-qq"], env=environment, check=False)
     subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES],

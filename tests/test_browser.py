@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import sync_playwright
+from pptx import Presentation
 from test_pages import CHARTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def browser():
 
 def settle(page, charts: int = 0) -> None:
     """Wait until the script run has finished and `charts` Plotly charts have drawn their SVG."""
-    page.wait_for_selector("[data-testid=stSidebar]", timeout=60_000)
+    page.wait_for_selector("[data-testid=stSidebar]", state="attached", timeout=60_000)  # hidden when presenting
     page.wait_for_timeout(500)
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
     page.wait_for_function(
@@ -130,7 +131,7 @@ def test_every_page_draws_its_charts_without_errors(server, browser, name, lang)
     page.context.close()
 
 
-@pytest.mark.parametrize("name", [p for p in PAGES if p != "data"])
+@pytest.mark.parametrize("name", [p for p in PAGES if p not in ("data", "present")])  # present: no sidebar
 def test_a_filter_change_follows_into_the_url_and_a_fresh_browser_reproduces_it(server, browser, name):
     lang = "en" if PAGES.index(name) % 2 else "zh"
     charts = CHARTS[name]
@@ -165,6 +166,24 @@ def test_a_filter_change_follows_into_the_url_and_a_fresh_browser_reproduces_it(
         assert {"zh": "合成演示数据", "en": "Synthetic demo data"}[lang] in text and "430104" not in text.split("\n")[0]
     page.context.close()
     fresh.context.close()
+
+
+def test_presenting_moves_by_arrow_key_and_the_deck_downloads_from_one_click(server, browser):
+    page = open_page(browser, f"{server.url}/present?lang=en&slide=2", 1)
+    assert not page.locator("[data-testid=stSidebar]").is_visible()
+    first = page.locator("h1").first.inner_text()
+    assert first == "Food sampling pass rate, 2021–2025"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('slide=3')", timeout=30_000)
+    settle(page, 1)
+    assert page.locator("h1").first.inner_text() == "Food sampling pass rate by district, 2025"
+    assert "highest in" in page.locator(".takeaway").inner_text()
+    with page.expect_download(timeout=180_000) as download:
+        page.get_by_role("button", name="Download the deck (PPTX)").click()
+    deck = Presentation(download.value.path())
+    assert download.value.suggested_filename == "default-en.pptx" and len(deck.slides) == 13
+    assert problems(page) == []
+    page.context.close()
 
 
 def test_hostile_links_get_a_notice_and_no_error(server, browser):

@@ -11,7 +11,8 @@ from qcity import i18n, indicators
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 CHARTS = {"overview": 2, "spot_checks": 4, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
-          "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0}  # on the demo
+          "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
+          "present": 1}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
 AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
 
@@ -63,7 +64,9 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     assert len(at.get("plotly_chart")) == PAGES[page][1]
     title = at.title[0].value
     assert title == {("overview", "zh"): "质量强市总览", ("overview", "en"): "Quality City overview",
-                     ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks"}.get(
+                     ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks",
+                     ("present", "zh"): "各领域抽检合格率：2021–2025年",  # the first view's title
+                     ("present", "en"): "Spot-check pass rate by domain, 2021–2025"}.get(
         (page, lang), i18n.t(f"page.{page}", lang))
     synthetic = {"zh": "合成数据", "en": "every figure is synthetic"}[lang]
     assert synthetic in at.warning[0].value
@@ -295,3 +298,46 @@ def test_a_bad_index_weight_in_the_city_config_is_named(tmp_path, monkeypatch):
     at.switch_page("pages/quality_index.py").run()
     assert not at.exception
     assert "'brands' has no better direction or is a count" in at.error[0].value
+
+
+def test_present_shows_one_view_moves_on_and_follows_the_language(app):
+    at = app({"lang": "en", "slide": "2"}, "present")
+    assert at.title[0].value == "Food sampling pass rate, 2021–2025"
+    assert "Food sampling pass rate: 97.2% in 2025, level with last year; highest in Liuyang" in texts(at)
+    at.button(key="present_next").click().run()
+    assert at.title[0].value == "Food sampling pass rate by district, 2025"
+    assert at.query_params["slide"] == "3"
+    at.button(key="present_previous").click().run()
+    at.button(key="present_previous").click().run()
+    assert at.title[0].value.startswith("Spot-check pass rate by domain")
+    at.button(key="present_previous").click().run()  # wraps round to the last view
+    assert at.title[0].value.startswith("Quality index and what makes it up")
+    at.button(key="present_lang").click().run()
+    assert at.title[0].value.startswith("综合质量指数及构成")
+    assert [b.label for b in at.get("download_button")][-2:] == ["下载演示文稿（PPTX）", "下载报告（PDF，A4）"]
+
+
+def test_present_with_an_unknown_or_hostile_storyline_shows_the_default_with_a_notice(app):
+    at = app({"lang": "en", "storyline": "../../etc/passwd", "slide": "999"}, "present")
+    assert "No storyline named `../../etc/passwd`" in texts(at)
+    assert at.title[0].value.startswith("Quality index")  # slide 999 is the last one
+    assert not at.exception
+
+
+def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
+    at = app({"lang": "en"}, "present")
+    assert at.text_area == []  # a viewer cannot edit
+    at.session_state["analyst"] = True
+    at.run()
+    at.text_input(key="present_edit_name").set_value("lobby")
+    good = '{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}}]}'
+    at.text_area(key="present_edit_default").set_value(good.replace("2024", "1999")).run()
+    at.button(key="present_save").click().run()
+    assert "Not saved: storylines/lobby.json: view 1: filters: Link parameter `to=1999` ignored" in texts(at)
+    assert not (demo_dir / "storylines" / "lobby.json").exists()
+    at.text_area(key="present_edit_default").set_value(good).run()
+    at.button(key="present_save").click().run()
+    assert (demo_dir / "storylines" / "lobby.json").is_file()
+    assert at.query_params["storyline"] == "lobby"
+    assert at.title[0].value == "Food sampling pass rate across districts, 2024"
+    (demo_dir / "storylines" / "lobby.json").unlink()
