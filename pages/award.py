@@ -49,7 +49,7 @@ with right:
 st.subheader(T("award.winners"))
 winners_table = applicants[applicants.stage == "winner"].drop(columns=["enterprise_id", "district_code",
                                                                       "sector_code"])
-st.dataframe(i18n.localize(winners_table, f.lang), hide_index=True, key="award_winners")
+ui.table(i18n.localize(winners_table, f.lang), f, note, "award-winners", "award_winners")
 
 st.subheader(T("spot.table"))
 ui.rows_table(applicants, f, note, "award", key="award_rows")

@@ -23,7 +23,7 @@ st.caption(T("overview.caption", year=f.year_to, scope=scope))
 ui.kpi_cards(indicators.kpis(by_year, f.year_to), f)
 
 with st.expander(T("scorecard.title"), expanded=True):
-    ui.scorecard(indicators.kpis(by_year, f.year_to, list(indicators.INDICATORS)), f.lang)
+    ui.scorecard(indicators.kpis(by_year, f.year_to, list(indicators.INDICATORS)), f, note)
 
 choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
                       format_func=lambda i: T(f"ind.{i}"))
@@ -53,8 +53,9 @@ with map_column:
 with table_column:
     st.subheader(T("overview.league", year=f.year_to))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
-    st.dataframe(i18n.localize(table, f.lang), hide_index=True, key="overview_league", height="content", column_config={
-        T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
-        T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
-        T("col.base"): st.column_config.NumberColumn(format="localized")})
+    ui.table(i18n.localize(table, f.lang), f, note, f"league-{choice}", "overview_league", height="content",
+             column_config={
+                 T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
+                 T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
+                 T("col.base"): st.column_config.NumberColumn(format="localized")})
     st.caption(T("overview.league_note", n=f.min_samples))

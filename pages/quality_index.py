@@ -40,8 +40,9 @@ with map_column:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=f.year_to))
-    st.dataframe(i18n.localize(this_year[["rank", "name_zh", "name_en", "quality_index", "coverage"]].round(
-        {"quality_index": 1, "coverage": 2}), f.lang), hide_index=True, key="index_league", height="content")
+    ui.table(i18n.localize(this_year[["rank", "name_zh", "name_en", "quality_index", "coverage"]].round(
+        {"quality_index": 1, "coverage": 2}), f.lang), f, note, "quality-index-league", "index_league",
+             height="content")
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
 st.subheader(T("index.contributions", year=f.year_to))

@@ -34,7 +34,7 @@ with left:
     if leaders.empty:
         st.info(T("empty"))
     else:
-        st.dataframe(i18n.localize(leaders, f.lang), hide_index=True, key="standards_leaders")
+        ui.table(i18n.localize(leaders, f.lang), f, note, "standards-leaders", "standards_leaders")
 with right:
     st.subheader(T("standards.by_sector"))
     sectors = db.run("standards_by_sector", **f.params)

@@ -150,9 +150,10 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=smallest) if unranked else ""))
 
 
-def scorecard(cards: list[Kpi], lang: str) -> None:
+def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     """Every directional indicator against its target and last year, coloured by whether it moved the right way,
-    under a one-line roll-up."""
+    under a one-line roll-up, with downloads."""
+    lang = f.lang
     T = i18n.translator(lang)
     summary = indicators.rollup(cards)
     st.markdown(T("scorecard.rollup", improved=summary.improved, compared=summary.compared,
@@ -176,20 +177,30 @@ def scorecard(cards: list[Kpi], lang: str) -> None:
         lambda column: [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
         if column.name in (T("col.status"), T("col.change")) else [""] * len(column), axis=0)
     st.dataframe(styled, hide_index=True, key="overview_scorecard", height="content")
+    table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
 
 
 def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
-    """The rows behind a page's charts: shown in this language and downloadable as CSV with the filters noted."""
+    """The rows behind a page's charts, shown in this language, with their count and downloads."""
     rows = i18n.localize(frame, f.lang)
     st.caption(i18n.t("spot.rows", f.lang, n=i18n.fmt_count(len(rows), f.lang)))
-    st.dataframe(rows, hide_index=True, key=key)
+    table(rows, f, note, file_stem, key)
+
+
+def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, **options) -> None:
+    """A table as shown (already in this language) with CSV and Excel downloads; `options` go to st.dataframe."""
+    st.dataframe(rows, hide_index=True, key=key, **options)
+    table_downloads(rows, f, note, file_stem, key)
+
+
+def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
+    """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
+    The files are built when clicked, in Streamlit's download thread, not in the page's run."""
     notes = [note, export.filter_note(f, db.run("districts").set_index("district_code"),
-                               db.run("sectors").set_index("sector_code"))]
+                                      db.run("sectors").set_index("sector_code"))]
     stem = f"{file_stem}-{f.year_from}-{f.year_to}"
-    left, right = st.columns([1, 4])
-    with left:
+    with st.container(horizontal=True):
         download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
-    with right:
         st.download_button(i18n.t("table.download_xlsx", f.lang), partial(export.xlsx_bytes, rows, notes),
                            f"{stem}.xlsx", export.XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
                            on_click="ignore")
@@ -197,9 +208,10 @@ def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: 
 
 def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str,
                  label: str | None = None) -> None:
-    """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top)."""
-    st.download_button(label or i18n.t("spot.download", lang), export.csv_bytes(frame, notes), f"{file_stem}.csv",
-                       "text/csv", key=key, icon=":material/download:")
+    """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top), built when
+    clicked."""
+    st.download_button(label or i18n.t("spot.download", lang), partial(export.csv_bytes, frame, notes),
+                       f"{file_stem}.csv", "text/csv", key=key, icon=":material/download:", on_click="ignore")
 
 
 def catalog(database, lang: str) -> pd.DataFrame:

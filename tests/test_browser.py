@@ -159,7 +159,7 @@ def test_a_filter_change_follows_into_the_url_and_a_fresh_browser_reproduces_it(
 
     if name in DOWNLOADS:
         with fresh.expect_download() as download:
-            fresh.locator("[data-testid=stDownloadButton] button").last.click()
+            fresh.locator("[data-testid=stDownloadButton] button", has_text="CSV").last.click()
         content = Path(download.value.path()).read_bytes()
         assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens the Chinese intact
         text = content.decode("utf-8-sig")

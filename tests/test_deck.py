@@ -179,3 +179,13 @@ def test_the_command_exports_a_view_and_names_a_bad_storyline(tiny_dir, tmp_path
     wrong = subprocess.run([sys.executable, "-m", "qcity.export", "deck", "--out", str(tmp_path / "x.pdf")],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert wrong.returncode == 2 and "--out must end in .pptx" in wrong.stderr
+
+
+def test_a_chart_downloads_as_png_and_svg_at_its_screen_height(ctx, storyline):
+    from qcity import ui
+
+    figure = story.render(storyline.views[0], ctx, "zh").figure
+    png = ui.chart_image(figure, "png")
+    assert Image.open(io.BytesIO(png)).size == (2400, 2 * figure.layout.height) and ink(png) > 0.005
+    svg = ui.chart_image(figure, "svg").decode("utf-8")
+    assert svg.startswith("<svg") and "合成演示数据，非真实统计" in svg and "年份" in svg  # footnote and axis title

@@ -341,3 +341,11 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     assert at.query_params["storyline"] == "lobby"
     assert at.title[0].value == "Food sampling pass rate across districts, 2024"
     (demo_dir / "storylines" / "lobby.json").unlink()
+
+
+@pytest.mark.parametrize("page", ["overview", "award", "quality_index"])
+def test_every_chart_has_image_downloads_and_every_table_csv_and_excel(app, page):
+    at = app({"lang": "en"}, page)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("PNG") == labels.count("SVG") == PAGES[page][1]
+    assert labels.count("Download CSV") == labels.count("Download Excel") >= 1
