@@ -5,7 +5,7 @@ import json
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, indicators, ui
+from qcity import charts, db, export, filters, i18n, indicators, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -32,14 +32,15 @@ name = T(f"ind.{choice}")
 
 st.subheader(T("overview.trend", indicator=name), help=ui.indicator_help(choice, f))
 trend = by_year[by_year.indicator == choice]
+league = db.run("district_league", indicator=choice, year=f.year_to, districts=f.districts, sectors=f.sectors,
+                min_samples=f.min_samples, higher_is_better=indicator.higher_is_better)
 if trend.empty:
     st.info(T("empty"))
 else:
+    st.markdown(narrative.indicator(indicator, trend, league, f.year_to, f.lang))
     events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
     ui.chart(charts.indicator_trend(trend, events, indicator, f.lang, note), "overview_trend")
 
-league = db.run("district_league", indicator=choice, year=f.year_to, districts=f.districts, sectors=f.sectors,
-                min_samples=f.min_samples, higher_is_better=indicator.higher_is_better)
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st.subheader(T("overview.map", year=f.year_to, indicator=name))

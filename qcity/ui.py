@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, readers, schema
+from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, narrative, readers, schema
 from qcity.filters import Filters
 from qcity.indicators import INDICATORS, Kpi
 
@@ -124,8 +124,8 @@ def image_downloads(fig, key: str) -> None:
 
 
 def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note: str, key: str) -> None:
-    """An indicator's trend (with target and programme events) beside its value per district for the last
-    selected year; clicking a district's bar narrows the filters to it."""
+    """An indicator's takeaway in words, then its trend (with target and programme events) beside its value per
+    district for the last selected year; clicking a district's bar narrows the filters to it."""
     T = i18n.translator(f.lang)
     ind = INDICATORS[indicator_id]
     st.subheader(T(f"ind.{indicator_id}"), help=indicator_help(indicator_id, f), anchor=False)
@@ -133,14 +133,15 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
     if trend.empty:
         st.info(T("empty"))
         return
+    league = db.run("district_league", indicator=indicator_id, year=f.year_to, districts=f.districts,
+                    sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
+                    higher_is_better=ind.higher_is_better is not False)
+    st.markdown(narrative.indicator(ind, trend, league, f.year_to, f.lang))
     left, right = st.columns(2)
     with left:
         events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
         chart(charts.indicator_trend(trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
-        league = db.run("district_league", indicator=indicator_id, year=f.year_to, districts=f.districts,
-                        sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
-                        higher_is_better=ind.higher_is_better is not False)
         if league.value.isna().all():
             st.info(T("empty_year", year=f.year_to))
             return
