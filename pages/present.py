@@ -20,7 +20,8 @@ st.html("""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"] { display: none !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }
-h1 { font-size: 2.6rem !important; } .takeaway p { font-size: 1.55rem !important; line-height: 1.45; }
+h1 { font-size: 2.6rem !important; } .st-key-present_takeaway p { font-size: 1.55rem !important; line-height: 1.45; }
+.st-key-present_position p { text-align: center; font-size: 1.3rem; }
 </style>""")
 
 saved = story.names(database.path)
@@ -67,7 +68,7 @@ def slide() -> None:
     ctx = story.Context(db.run, city, database.path)
     shown = story.render(views[number], ctx, f.lang)
     st.title(shown.title, anchor=False)
-    st.markdown(f'<div class="takeaway">\n\n{shown.takeaway}\n\n</div>', unsafe_allow_html=True)
+    st.container(key="present_takeaway").markdown(shown.takeaway)  # a storyline's own words: no HTML
     if shown.figure is None:
         st.info(T("deck.no_chart"))
     else:
@@ -78,8 +79,7 @@ def slide() -> None:
     back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
     back.button(T("present.previous"), on_click=move, args=(-1,), shortcut="Left", key="present_previous",
                 icon=":material/arrow_back:", width="stretch")
-    where.markdown(f"<div style='text-align:center;font-size:1.3rem'>{number + 1} / {len(views)}</div>",
-                   unsafe_allow_html=True)
+    where.container(key="present_position").markdown(f"{number + 1} / {len(views)}")
     forward.button(T("present.next"), on_click=move, args=(1,), shortcut="Right", key="present_next",
                    icon=":material/arrow_forward:", width="stretch")
 

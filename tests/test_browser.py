@@ -177,7 +177,7 @@ def test_presenting_moves_by_arrow_key_and_the_deck_downloads_from_one_click(ser
     page.wait_for_function("() => location.search.includes('slide=3')", timeout=30_000)
     settle(page, 1)
     assert page.locator("h1").first.inner_text() == "Food sampling pass rate by district, 2025"
-    assert "highest in" in page.locator(".takeaway").inner_text()
+    assert "highest in" in page.locator(".st-key-present_takeaway").inner_text()
     with page.expect_download(timeout=180_000) as download:
         page.get_by_role("button", name="Download the deck (PPTX)").click()
     deck = Presentation(download.value.path())

@@ -330,7 +330,8 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     at.session_state["analyst"] = True
     at.run()
     at.text_input(key="present_edit_name").set_value("lobby")
-    good = '{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}}]}'
+    good = ('{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}, '
+            '"takeaway": "<img src=x onerror=alert(1)> Our words"}]}')
     at.text_area(key="present_edit_default").set_value(good.replace("2024", "1999")).run()
     at.button(key="present_save").click().run()
     assert "Not saved: storylines/lobby.json: view 1: filters: Link parameter `to=1999` ignored" in texts(at)
@@ -340,6 +341,8 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     assert (demo_dir / "storylines" / "lobby.json").is_file()
     assert at.query_params["storyline"] == "lobby"
     assert at.title[0].value == "Food sampling pass rate across districts, 2024"
+    words = [m for m in at.markdown if "Our words" in m.value]
+    assert len(words) == 1 and not words[0].proto.allow_html  # a storyline's text is never run as HTML
     (demo_dir / "storylines" / "lobby.json").unlink()
 
 
