@@ -66,9 +66,8 @@ def _text(frame, text: str, size: int, colour: RGBColor = INK, bold: bool = Fals
     run.text = text
     run.font.size, run.font.bold, run.font.name = Pt(size), bold, LATIN_FONT
     run.font.color.rgb = colour
-    properties = run._r.get_or_add_rPr()
-    for tag in ("a:ea", "a:cs"):
-        properties.append(properties.makeelement(qn(tag), {"typeface": EAST_ASIAN_FONT}))
+    properties = run._r.get_or_add_rPr()  # <a:ea> follows <a:latin>, as the schema orders them
+    properties.append(properties.makeelement(qn("a:ea"), {"typeface": EAST_ASIAN_FONT}))
     return run
 
 
