@@ -157,7 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.missing": ("缺失", "missing"),
     "col.table": ("数据表", "Table"), "col.file": ("文件", "File"), "col.rows": ("行数", "Rows"),
     "col.modified": ("更新时间", "Updated"), "col.status": ("状态", "Status"),
-    "data.sign_in": ("导入与回滚需要分析员登录", "Import and rollback need an analyst sign-in"),
+    "data.sign_in": ("导入、回滚和编辑故事线需要分析员登录", "Import, rollback and editing storylines need an analyst sign-in"),
     "data.password": ("分析员密码", "Analyst password"),
     "data.sign_in_button": ("登录", "Sign in"),
     "data.sign_out": ("退出登录", "Sign out"),

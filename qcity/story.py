@@ -83,7 +83,6 @@ class Slide:
     """A view made concrete for one language: what the Present page, the deck and the report show."""
 
     view: View
-    selection: filters.Filters
     title: str
     takeaway: str
     figure: object | None  # a Plotly figure; None when the filters leave nothing to draw
@@ -127,6 +126,11 @@ def _filters(value, options: filters.Options, where: str) -> dict:
     return out
 
 
+def _one_of(value, allowed) -> bool:
+    """Whether a JSON value is one of the allowed names (a list or an object is not, and must not raise)."""
+    return isinstance(value, str) and value in allowed
+
+
 def parse_view(raw, options: filters.Options, where: str) -> View:
     """One view from its JSON object, or a StorylineError saying what is wrong with it."""
     if not isinstance(raw, dict):
@@ -134,16 +138,16 @@ def parse_view(raw, options: filters.Options, where: str) -> View:
     if unknown := set(raw) - VIEW_KEYS:
         raise StorylineError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))[:80]}")
     chart = raw.get("chart")
-    if chart not in CHARTS:
+    if not _one_of(chart, CHARTS):
         raise StorylineError(f"{where}: chart must be one of {', '.join(CHARTS)}, not {str(chart)[:40]!r}")
     needs_indicator, default_page = CHARTS[chart]
     indicator = raw.get("indicator")
-    if needs_indicator and indicator not in INDICATORS:
+    if needs_indicator and not _one_of(indicator, INDICATORS):
         raise StorylineError(f"{where}: indicator must be one of the glossary's ids, not {str(indicator)[:40]!r}")
     if not needs_indicator and indicator is not None:
         raise StorylineError(f"{where}: chart '{chart}' takes no indicator")
     page = raw.get("page", default_page)
-    if page not in {name for name, _ in app.PAGES}:
+    if not _one_of(page, {name for name, _ in app.PAGES}):
         raise StorylineError(f"{where}: page must be one of the app's pages, not {str(page)[:40]!r}")
     return View(chart, page, indicator, _filters(raw.get("filters"), options, where),
                 _texts(raw.get("title"), f"{where}: title"), _texts(raw.get("takeaway"), f"{where}: takeaway"))
@@ -186,7 +190,11 @@ def load(data_dir: Path, name: str, options: filters.Options) -> Storyline:
         if name == DEFAULT:
             return default(options)
         raise StorylineError(f"{FOLDER}/{name}.json: no such storyline (saved: {', '.join(names(data_dir))})")
-    return parse(file.read_text(encoding="utf-8"), name, options)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise StorylineError(f"{FOLDER}/{name}.json: cannot be read as UTF-8 text: {error}") from None
+    return parse(text, name, options)
 
 
 def save(data_dir: Path, name: str, text: str, options: filters.Options) -> Storyline:
@@ -304,7 +312,7 @@ def render(view: View, ctx: Context, lang: str) -> Slide:
         facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
                  f"{r[names]}: {r.quality_index:.1f} ({T('index.unranked')})"
                  for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
-    return Slide(view, f, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts, scope)
+    return Slide(view, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts, scope)
 
 
 def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:

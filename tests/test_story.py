@@ -35,6 +35,10 @@ def test_a_good_storyline_reads_with_defaults_filled_in():
     ({"title": {"fr": "x"}}, "view 1: title: must be text"),
     ({"takeaway": "x" * 301}, "view 1: takeaway: must be text (at most 300 characters)"),
     ({"colour": "red"}, "view 1: unknown field(s) colour"),
+    ({"chart": ["trend"]}, "view 1: chart must be one of"),  # JSON of the wrong type is an error, not a crash
+    ({"indicator": {"id": 1}}, "view 1: indicator must be one of"),
+    ({"page": ["overview"]}, "view 1: page must be one of"),
+    ({"filters": {"district": [["430104"]]}}, "view 1: filters.district must be a code, a year or a list of them"),
 ])
 def test_a_bad_view_is_an_error_naming_the_file_view_and_field(change, message):
     raw = json.loads(json.dumps(GOOD))
@@ -64,9 +68,14 @@ def test_saving_writes_only_a_valid_storyline(tmp_path):
     assert (tmp_path / "storylines" / "annual.json").read_bytes() == saved
     assert list((tmp_path / "storylines").iterdir()) == [tmp_path / "storylines" / "annual.json"]  # no temp left
     assert story.names(tmp_path) == ["default", "annual"]
+    story.save(tmp_path, "default", json.dumps(GOOD), OPTIONS)  # a saved default replaces the built-in one
+    assert story.names(tmp_path) == ["default", "annual"] and len(story.load(tmp_path, "default", OPTIONS).views) == 4
     assert story.load(tmp_path, "annual", OPTIONS).views[0].indicator == "food_pass_rate"
     with pytest.raises(story.StorylineError, match="no such storyline"):
         story.load(tmp_path, "missing", OPTIONS)
+    (tmp_path / "storylines" / "gbk.json").write_bytes("{'title': '质量'}".encode("gbk"))
+    with pytest.raises(story.StorylineError, match="storylines/gbk.json: cannot be read as UTF-8 text"):
+        story.load(tmp_path, "gbk", OPTIONS)
 
 
 def test_the_default_storyline_covers_the_last_five_years_of_headline_areas():
