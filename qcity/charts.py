@@ -380,7 +380,8 @@ def for_export(fig: go.Figure, factor: float = 1.0) -> go.Figure:
     for axes in (out.update_xaxes, out.update_yaxes):  # explicit, so Streamlit's theme keeps them on the Present page
         axes(automargin=True, tickfont_size=round((size - 1) * factor), title_font_size=round(size * factor))
     out.update_layout(font_size=round(size * factor), legend_font_size=round(size * factor),
-                      margin_b=round((out.layout.margin.b or 80) * factor), margin_l=20, margin_r=20)
+                      margin_b=round((out.layout.margin.b or 80) * factor), margin_l=max(20, out.layout.margin.l or 0),
+                      margin_r=max(20, out.layout.margin.r or 0))  # a builder's wider margin holds end labels
     for annotation in out.layout.annotations:
         if annotation.font.size:
             annotation.font.size = round(annotation.font.size * factor)
