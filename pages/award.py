@@ -3,7 +3,7 @@ model, winners by district and domain, prize money over the years, and the appli
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -24,6 +24,7 @@ with left:
     if funnel.empty:
         st.info(T("empty_year", year=f.year_to))
     else:
+        st.markdown(narrative.award_funnel(funnel, f.year_to, f.lang))
         ui.chart(charts.funnel(funnel, f.lang, note), "award_funnel")
 with right:
     st.subheader(T("award.scores"), help=ui.indicator_help("award_mean_score", f))

@@ -5,7 +5,7 @@ import json
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, indicators, ui
+from qcity import charts, db, export, filters, i18n, indicators, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -26,6 +26,7 @@ if parts.empty:
     st.stop()
 by_year = db.run("quality_index_by_district_year", **f.params, **weights)
 this_year = by_year[by_year.year == f.year_to]
+st.markdown(narrative.quality_index(this_year, f.year_to, f.lang))
 league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
 
 map_column, table_column = st.columns([3, 2])

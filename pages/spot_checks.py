@@ -3,7 +3,7 @@ failure reasons as a Pareto, and the rows behind the charts for download."""
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -16,12 +16,14 @@ if by_domain.empty:
     st.stop()
 
 st.subheader(T("spot.by_domain"))
+st.markdown(narrative.domains(by_domain, f.year_to, f.lang))
 ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
 
 left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
     by_district_year = db.run("pass_rate_by_district_year", **f.params)
+    st.markdown(narrative.district_years(by_district_year, f.year_to, f.lang))
     ui.chart(charts.district_year_heatmap(by_district_year, f.lang, note), "spot_heatmap")
 with right:
     st.subheader(T("spot.sectors", year=f.year_to))
@@ -30,11 +32,13 @@ with right:
     if by_sector.empty:
         st.info(T("empty"))
     else:
+        st.markdown(narrative.sectors(by_sector, f.year_to, f.lang))
         ui.chart(charts.interval_ranking(by_sector, f.lang, note), "spot_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples))
 
 st.subheader(T("spot.pareto"))
 failures = db.run("failures_by_item", **f.params)
+st.markdown(narrative.failures(failures, f.lang))
 ui.chart(charts.pareto(failures, f.lang, note), "spot_pareto")
 
 st.subheader(T("spot.table"))

@@ -12,6 +12,10 @@ import pandas as pd
 from qcity import i18n
 from qcity.indicators import Indicator
 
+# The all-domain spot-check pass rate of the Spot checks page's heatmap and sector ranking: not one of the
+# registry's indicators (those are per domain), but formatted and compared like them.
+PASS_RATE = Indicator("pass_rate", "safety", "pct", True, "inspections", "samples")
+
 VERBS = {  # (rise, fall) per unit family and language
     "pct": {"zh": ("提高", "下降"), "en": ("up", "down")},
     "count": {"zh": ("增加", "减少"), "en": ("up", "down")},
@@ -160,3 +164,82 @@ def quality_index(this_year: pd.DataFrame, year: int, lang: str) -> str:
                 f"（{last.quality_index:.1f}）；{len(ranked)} 个区县参与排名。")
     return (f"Quality index {year}: {first[names]} highest ({first.quality_index:.1f}), {last[names]} lowest "
             f"({last.quality_index:.1f}); {len(ranked)} districts ranked.")
+
+
+def district_years(by_district_year: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for the district x year heatmap: highest and lowest district in `year` and how many rose
+    (one district: its rate and change)."""
+    rows = by_district_year[by_district_year.year == year]
+    if rows.empty:
+        return f"{year}年没有抽检数据。" if lang == "zh" else f"No spot-check data for {year}."
+    names = i18n.name_column(lang)
+    before = by_district_year[by_district_year.year == year - 1].set_index("district_code").pass_rate
+    shown = rows.set_index("district_code")
+    if len(shown) == 1:
+        code = shown.index[0]
+        change = _change(shown.pass_rate.iloc[0] - before[code], PASS_RATE, lang) if code in before.index else \
+            ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        value = _number(shown.pass_rate.iloc[0], PASS_RATE, lang)
+        return (f"{year}年{shown[names].iloc[0]}抽检合格率 {value}，{change}。" if lang == "zh"
+                else f"Pass rate in {shown[names].iloc[0]}: {value} in {year}, {change}.")
+    league = shown.rename(columns={"pass_rate": "value"}).assign(enough_samples=True)
+    head = _extremes(league, PASS_RATE, lang)
+    compared = [c for c in shown.index if c in before.index]
+    rose = sum(round(shown.at[c, "pass_rate"], 1) > round(before[c], 1) for c in compared)
+    if lang == "zh":
+        tail = f"；{len(compared)} 个区县中 {rose} 个比上年提高" if compared else ""
+        return f"{year}年抽检合格率{head}{tail}。"
+    tail = f"; {rose} of {len(compared)} districts rose on last year" if compared else ""
+    return f"Pass rate in {year}: {head}{tail}."
+
+
+def sectors(by_sector: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for the sector ranking: the lowest and highest ranked sector with their samples."""
+    ranked = by_sector[by_sector.enough_samples.fillna(False).astype(bool)].sort_values("pass_rate")
+    if ranked.empty:
+        return (f"{year}年没有样本量足以排名的行业。" if lang == "zh"
+                else f"No sector has enough samples to be ranked in {year}.")
+    names = i18n.name_column(lang)
+    low, high = ranked.iloc[0], ranked.iloc[-1]
+    samples = i18n.t("hover.samples", lang)
+    if lang == "zh":
+        text = (f"{year}年抽检合格率最低的行业是{low[names]}（{low.pass_rate:.1f}%，{samples} "
+                f"{i18n.fmt_count(low.samples, lang)}）")
+        if len(ranked) > 1:
+            text += f"，最高的是{high[names]}（{high.pass_rate:.1f}%）；{len(ranked)} 个行业参与排名"
+        return text + "。"
+    text = (f"Lowest pass rate in {year}: {low[names]} ({low.pass_rate:.1f}%, {i18n.fmt_count(low.samples, lang)} "
+            f"{samples})")
+    if len(ranked) > 1:
+        text += f"; highest: {high[names]} ({high.pass_rate:.1f}%); {len(ranked)} sectors ranked"
+    return text + "."
+
+
+def failures(by_item: pd.DataFrame, lang: str) -> str:
+    """The takeaway for the failure-reason Pareto: the most common reason and what the top three add up to."""
+    if by_item.empty:
+        return "所选范围内没有不合格项目。" if lang == "zh" else "No failed items for these filters."
+    top = by_item.iloc[0]
+    name = i18n.label("failed_item", top.failed_item, lang)
+    three = by_item.iloc[min(2, len(by_item) - 1)].cumulative_pct
+    n = i18n.fmt_count(top.failures, lang)
+    if lang == "zh":
+        text = f"不合格项目中{name}最多（{n} 项次，占 {top.share_pct:.1f}%）"
+        return text + (f"；前 3 项合计占 {three:.1f}%。" if len(by_item) > 3 else "。")
+    text = f"{name} is the most common failure ({n}, {top.share_pct:.1f}% of all)"
+    return text + (f"; the top 3 make up {three:.1f}%." if len(by_item) > 3 else ".")
+
+
+def award_funnel(stages: pd.DataFrame, year: int, lang: str) -> str:
+    """The takeaway for the award funnel: applicants, how many reached the on-site review, winners and their share."""
+    reached = stages.set_index("stage").reached
+    applied = int(reached.get("applied", 0))
+    if applied == 0:
+        return f"{year}年没有市长质量奖申报。" if lang == "zh" else f"No Mayor Quality Award applicants in {year}."
+    onsite, winners = int(reached.get("onsite_review", 0)), int(reached.get("winner", 0))
+    share = 100 * winners / applied
+    if lang == "zh":
+        return (f"{year}年 {applied} 家企业申报市长质量奖，{onsite} 家进入现场评审，"
+                f"{winners} 家获奖（占申报的 {share:.1f}%）。")
+    return (f"{applied} enterprises applied for the Mayor Quality Award in {year}; {onsite} reached the on-site "
+            f"review and {winners} won ({share:.1f}% of applicants).")

@@ -38,7 +38,8 @@ MAX_VIEWS = 40
 MAX_TEXT = 300  # characters of a title or takeaway
 # chart -> (needs an indicator, the page it comes from when the view does not say)
 CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (True, "overview"),
-          "domains": (False, "spot_checks"), "index": (False, "quality_index")}
+          "domains": (False, "spot_checks"), "heatmap": (False, "spot_checks"), "sectors": (False, "spot_checks"),
+          "failures": (False, "spot_checks"), "funnel": (False, "award"), "index": (False, "quality_index")}
 VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
 FILTER_KEYS = {"from", "to", "district", "sector"}
 
@@ -213,9 +214,9 @@ def default(options: filters.Options) -> Storyline:
     """The built-in storyline: the headline areas over the last five years of data."""
     recent = {"from": max(options.first_year, options.last_year - 4), "to": options.last_year}
     views = [("domains", None), ("trend", "food_pass_rate"), ("districts", "food_pass_rate"),
-             ("trend", "drug_pass_rate"), ("map", "mfg_pass_rate"), ("trend", "se_deaths_per_10k"),
-             ("districts", "construction_acceptance_rate"), ("trend", "standards_led"),
-             ("districts", "case_closure_rate"), ("trend", "award_applicants"),
+             ("trend", "drug_pass_rate"), ("map", "mfg_pass_rate"), ("failures", None),
+             ("trend", "se_deaths_per_10k"), ("districts", "construction_acceptance_rate"),
+             ("trend", "standards_led"), ("districts", "case_closure_rate"), ("funnel", None),
              ("trend", "diagnosis_resolution_rate"), ("index", None)]
     return Storyline(DEFAULT, {lang: i18n.t("story.default_title", lang) for lang in i18n.LANGS},
                      tuple(View(chart, CHARTS[chart][1], ind, dict(recent)) for chart, ind in views))
@@ -269,50 +270,107 @@ def selection(view: View, lang: str, city: dict) -> filters.Filters:
 def render(view: View, ctx: Context, lang: str) -> Slide:
     """The view's chart, title, takeaway and figures for one language, from the same query rows."""
     f = selection(view, lang, ctx.city)
-    T = i18n.translator(lang)
     note = export.source_note(ctx.city, lang)
-    scope = export.filter_note(f, *ctx.dimensions())
-    years = {"first": f.year_from, "last": f.year_to, "year": f.year_to}
-    if view.indicator:
-        ind = INDICATORS[view.indicator]
-        name = T(f"ind.{ind.id}")
-        by_year = ctx.run("indicator_by_year", **f.params)
-        trend = by_year[by_year.indicator == ind.id]
-        league = ctx.run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts,
-                         sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
-                         higher_is_better=ind.higher_is_better is not False)
-        takeaway = narrative.indicator(ind, trend, league, f.year_to, lang)
-        title = T(f"story.{view.chart}", name=name, **years)
-        figure = None
-        if view.chart == "trend" and not trend.empty:
-            events = ctx.run("events_between", year_from=f.year_from, year_to=f.year_to)
-            figure = charts.indicator_trend(trend, events, ind, lang, note)
-        elif view.chart == "districts" and league.value.notna().any():
-            figure = charts.district_ranking(league, ind, lang, note)
-        elif view.chart == "map" and league.value.notna().any() and (shapes := ctx.boundaries()):
-            figure = charts.district_map(league, shapes, ind, lang, note)
-        facts = _indicator_facts(ind, trend, league, lang)
-    elif view.chart == "domains":
-        by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
-        takeaway = narrative.domains(by_domain, f.year_to, lang)
-        title = T("story.domains", **years)
-        figure = charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None
-        facts = [f"{row.year} {i18n.label('domain', row.domain, lang)}: {row.pass_rate:.2f}% "
-                 f"({T('hover.samples')} {i18n.fmt_count(row.samples, lang)})" for row in by_domain.itertuples()]
-    else:  # index
+    title, takeaway, figure, facts = RENDERERS[view.chart](view, f, ctx, note)
+    return Slide(view, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts,
+                 export.filter_note(f, *ctx.dimensions()))
+
+
+def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    ind = INDICATORS[view.indicator]
+    lang = f.lang
+    by_year = ctx.run("indicator_by_year", **f.params)
+    trend = by_year[by_year.indicator == ind.id]
+    league = ctx.run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts, sectors=f.sectors,
+                     min_samples=indicators.min_base(ind, f.min_samples),
+                     higher_is_better=ind.higher_is_better is not False)
+    figure = None
+    if view.chart == "trend" and not trend.empty:
+        events = ctx.run("events_between", year_from=f.year_from, year_to=f.year_to)
+        figure = charts.indicator_trend(trend, events, ind, lang, note)
+    elif view.chart == "districts" and league.value.notna().any():
+        figure = charts.district_ranking(league, ind, lang, note)
+    elif view.chart == "map" and league.value.notna().any() and (shapes := ctx.boundaries()):
+        figure = charts.district_map(league, shapes, ind, lang, note)
+    title = i18n.t(f"story.{view.chart}", lang, name=i18n.t(f"ind.{ind.id}", lang), first=f.year_from,
+                   last=f.year_to, year=f.year_to)
+    return (title, narrative.indicator(ind, trend, league, f.year_to, lang), figure,
+            _indicator_facts(ind, trend, league, lang))
+
+
+def _domains_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
+    facts = [f"{row.year} {i18n.label('domain', row.domain, lang)}: {row.pass_rate:.2f}% "
+             f"({i18n.t('hover.samples', lang)} {i18n.fmt_count(row.samples, lang)})" for row in by_domain.itertuples()]
+    return (i18n.t("story.domains", lang, first=f.year_from, last=f.year_to),
+            narrative.domains(by_domain, f.year_to, lang),
+            charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None, facts)
+
+
+def _heatmap_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    by_district_year = ctx.run("pass_rate_by_district_year", **f.params)
+    names = i18n.name_column(lang)
+    facts = [f"{row.year} {getattr(row, names)}: {row.pass_rate:.2f}% ({i18n.t('hover.samples', lang)} "
+             f"{i18n.fmt_count(row.samples, lang)})" for row in by_district_year.itertuples()]
+    return (i18n.t("story.heatmap", lang, first=f.year_from, last=f.year_to),
+            narrative.district_years(by_district_year, f.year_to, lang),
+            charts.district_year_heatmap(by_district_year, lang, note) if not by_district_year.empty else None, facts)
+
+
+def _sectors_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    by_sector = ctx.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
+                        min_samples=f.min_samples)
+    names = i18n.name_column(lang)
+    facts = [f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}: {row.pass_rate:.2f}% "
+             f"({i18n.t('hover.samples', lang)} {i18n.fmt_count(row.samples, lang)})"
+             for row in by_sector.itertuples()]
+    return (i18n.t("story.sectors", lang, year=f.year_to), narrative.sectors(by_sector, f.year_to, lang),
+            charts.interval_ranking(by_sector, lang, note) if not by_sector.empty else None, facts)
+
+
+def _failures_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    by_item = ctx.run("failures_by_item", **f.params)
+    facts = [f"{i18n.label('failed_item', row.failed_item, lang)}: {i18n.fmt_count(row.failures, lang)} "
+             f"({row.share_pct:.1f}%, {row.cumulative_pct:.1f}%)" for row in by_item.itertuples()]
+    return (i18n.t("story.failures", lang, first=f.year_from, last=f.year_to), narrative.failures(by_item, lang),
+            charts.pareto(by_item, lang, note) if not by_item.empty else None, facts)
+
+
+def _funnel_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    stages = ctx.run("award_funnel", year=f.year_to, districts=f.districts, sectors=f.sectors)
+    facts = [f"{i18n.label('stage', row.stage, lang)}: {row.reached}" for row in stages.itertuples()]
+    return (i18n.t("story.funnel", lang, year=f.year_to), narrative.award_funnel(stages, f.year_to, lang),
+            charts.funnel(stages, lang, note) if stages.reached.sum() else None, facts)
+
+
+def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    title = i18n.t("story.index", lang, year=f.year_to)
+    try:
         weights = indicators.index_weights(ctx.city)
-        parts = ctx.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors,
-                        **weights)
-        by_year = ctx.run("quality_index_by_district_year", **f.params, **weights)
-        this_year = by_year[by_year.year == f.year_to]
-        takeaway = narrative.quality_index(this_year, f.year_to, lang)
-        title = T("story.index", **years)
-        figure = charts.index_contributions(parts, lang, note) if not parts.empty else None
-        names = i18n.name_column(lang)
-        facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
-                 f"{r[names]}: {r.quality_index:.1f} ({T('index.unranked')})"
-                 for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
-    return Slide(view, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts, scope)
+    except indicators.ConfigError as error:  # the slide says what is wrong with city.json instead of failing
+        return title, i18n.t("index.bad_config", lang, error=str(error)), None, []
+    parts = ctx.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors,
+                    **weights)
+    by_year = ctx.run("quality_index_by_district_year", **f.params, **weights)
+    this_year = by_year[by_year.year == f.year_to]
+    names = i18n.name_column(lang)
+    facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
+             f"{r[names]}: {r.quality_index:.1f} ({i18n.t('index.unranked', lang)})"
+             for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
+    return (title, narrative.quality_index(this_year, f.year_to, lang),
+            charts.index_contributions(parts, lang, note) if not parts.empty else None, facts)
+
+
+# chart -> how to render it; CHARTS says which take an indicator and where they live in the app
+RENDERERS = {"trend": _indicator_view, "districts": _indicator_view, "map": _indicator_view,
+             "domains": _domains_view, "heatmap": _heatmap_view, "sectors": _sectors_view,
+             "failures": _failures_view, "funnel": _funnel_view, "index": _index_view}
 
 
 def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:

@@ -181,7 +181,7 @@ def test_presenting_moves_by_arrow_key_and_the_deck_downloads_from_one_click(ser
     with page.expect_download(timeout=180_000) as download:
         page.get_by_role("button", name="Download the deck (PPTX)").click()
     deck = Presentation(download.value.path())
-    assert download.value.suggested_filename == "default-en.pptx" and len(deck.slides) == 13
+    assert download.value.suggested_filename == "default-en.pptx" and len(deck.slides) == 14
     assert problems(page) == []
     page.context.close()
 

@@ -119,3 +119,49 @@ def test_quality_index_first_last_and_ranked_count():
         "2025年质量指数岳麓区最高（82.3），望城区最低（41.0）；2 个区县参与排名。"
     assert narrative.quality_index(year.iloc[:1], 2025, "en") == "Quality index 2025: Yuelu 82.3."
     assert narrative.quality_index(year.iloc[2:], 2025, "en") == "No district has a ranked quality index for 2025."
+
+
+HEATMAP = pd.DataFrame({"district_code": ["1", "2", "3", "1", "2", "3"], "year": [2024, 2024, 2024, 2025, 2025, 2025],
+                        "name_zh": ["甲区", "乙区", "丙县"] * 2, "name_en": ["A", "B", "C"] * 2,
+                        "pass_rate": [97.0, 98.0, 96.0, 97.5, 97.94, 95.0]})
+
+
+def test_district_years_names_extremes_and_counts_the_districts_that_rose():
+    # 2025: B 97.9 highest, C 95.0 lowest; A rose 97.0 -> 97.5, B fell 98.0 -> 97.9 (97.94 rounds to 97.9), C fell
+    assert narrative.district_years(HEATMAP, 2025, "zh") == \
+        "2025年抽检合格率乙区最高（97.9%），丙县最低（95.0%）；3 个区县中 1 个比上年提高。"
+    assert narrative.district_years(HEATMAP, 2025, "en") == \
+        "Pass rate in 2025: highest in B (97.9%), lowest in C (95.0%); 1 of 3 districts rose on last year."
+    one = HEATMAP[HEATMAP.district_code == "3"]
+    assert narrative.district_years(one, 2025, "zh") == "2025年丙县抽检合格率 95.0%，比上年下降 1.0 个百分点。"
+    assert narrative.district_years(one, 2024, "en") == \
+        "Pass rate in C: 96.0% in 2024, no figure for the year before to compare."
+    assert narrative.district_years(HEATMAP, 2020, "en") == "No spot-check data for 2020."
+
+
+def test_sectors_lowest_first_only_among_ranked():
+    by_sector = pd.DataFrame({"name_zh": ["乳制品", "肉制品", "酒类"], "name_en": ["Dairy", "Meat", "Liquor"],
+                              "pass_rate": [99.5, 94.21, 80.0], "samples": [12_000, 800, 5],
+                              "enough_samples": [True, True, False]})  # liquor: 5 samples, not ranked
+    assert narrative.sectors(by_sector, 2025, "zh") == \
+        "2025年抽检合格率最低的行业是肉制品（94.2%，样本 800），最高的是乳制品（99.5%）；2 个行业参与排名。"
+    assert narrative.sectors(by_sector.iloc[1:], 2025, "en") == "Lowest pass rate in 2025: Meat (94.2%, 800 samples)."
+    assert narrative.sectors(by_sector.iloc[2:], 2025, "en") == "No sector has enough samples to be ranked in 2025."
+
+
+def test_failures_top_reason_and_top_three():
+    items = pd.DataFrame({"failed_item": ["microbial", "additive", "labelling", "heavy_metal"],
+                          "failures": [12_345, 50, 30, 20], "share_pct": [97.5, 0.4, 0.2, 0.2],
+                          "cumulative_pct": [97.5, 97.9, 98.1, 100.0]})
+    assert narrative.failures(items, "zh") == "不合格项目中微生物最多（1.2万 项次，占 97.5%）；前 3 项合计占 98.1%。"
+    assert narrative.failures(items.iloc[:1], "en") == "Microbial is the most common failure (12,345, 97.5% of all)."
+    assert narrative.failures(items.iloc[:0], "zh") == "所选范围内没有不合格项目。"
+
+
+def test_award_funnel_counts_applicants_onsite_and_winners():
+    stages = pd.DataFrame({"stage": ["applied", "material_review", "onsite_review", "committee", "winner", "nominee"],
+                           "reached": [38, 21, 10, 7, 7, 0]})
+    assert narrative.award_funnel(stages, 2025, "zh") == \
+        "2025年 38 家企业申报市长质量奖，10 家进入现场评审，7 家获奖（占申报的 18.4%）。"
+    assert narrative.award_funnel(stages.assign(reached=0), 2025, "en") == \
+        "No Mayor Quality Award applicants in 2025."

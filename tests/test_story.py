@@ -80,9 +80,10 @@ def test_saving_writes_only_a_valid_storyline(tmp_path):
 
 def test_the_default_storyline_covers_the_last_five_years_of_headline_areas():
     s = story.default(filters.Options(2016, 2025, (), ()))
-    assert len(s.views) == 12 and {v.filters["from"] for v in s.views} == {2021}
+    assert len(s.views) == 13 and {v.filters["from"] for v in s.views} == {2021}
     assert {"food_pass_rate", "drug_pass_rate", "se_deaths_per_10k", "case_closure_rate"} <= \
         {v.indicator for v in s.views}
+    assert {v.chart for v in s.views} == {"domains", "trend", "districts", "map", "failures", "funnel", "index"}
 
 
 def test_a_view_round_trips_through_its_query_text():
@@ -116,3 +117,22 @@ def test_a_rendered_view_says_what_the_queries_say(tiny_db, tiny_dir):
     empty = story.render(story.view_from_query("chart=trend&indicator=drug_pass_rate&from=2024&to=2025", OPTIONS),
                          ctx, "en")
     assert empty.figure is None and empty.takeaway == "No data on drug sampling pass rate for 2025."
+
+
+def test_the_spot_check_and_award_views_say_what_the_tiny_city_says(tiny_db, tiny_dir):
+    ctx = story.Context(tiny_db.query, tiny_db.city(), tiny_dir)
+
+    def takeaway(query: str) -> str:
+        return story.render(story.view_from_query(query, OPTIONS), ctx, "zh").takeaway
+
+    # all samples per district: 2024 D1 (8+10+9+9+0)/(10+10+10+10+5) = 80%, D2 19/20, D3 3/4; 2025 D1 9/10, D2 and
+    # D3 every sample passed: the two tie for highest, and all three rose
+    assert takeaway("chart=heatmap") == \
+        "2025年抽检合格率乙区、丙县最高（100.0%），甲区最低（90.0%）；3 个区县中 3 个比上年提高。"
+    # 2025 has one sector, food-a: 34 of 35
+    assert takeaway("chart=sectors") == "2025年抽检合格率最低的行业是食品甲（97.1%，样本 35）。"
+    # failed items 2024-25: heavy metal 5, microbial 3, additive 1, performance 1, pesticide residue 1 (one failure
+    # has no item recorded) -> heavy metal 5 of 12 = 41.7%; the top three 5 + 3 + 1 = 75.0%
+    assert takeaway("chart=failures") == "不合格项目中重金属最多（5 项次，占 41.7%）；前 3 项合计占 75.0%。"
+    # 2025 awards: E1 winner, E2 nominee, E3 applied only
+    assert takeaway("chart=funnel") == "2025年 3 家企业申报市长质量奖，2 家进入现场评审，1 家获奖（占申报的 33.3%）。"
