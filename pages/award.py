@@ -37,6 +37,8 @@ with left:
     if winners.empty:
         st.info(T("award.no_winners"))
     else:
+        st.markdown(narrative.composition(winners, "district_code", "winners", "domain", f.lang,
+                                          i18n.name_column(f.lang)))
         ui.chart(charts.stacked_bars(winners, "district_code", "winners", "domain", f.lang, note,
                                      T("col.winners"), x_labels=i18n.name_column(f.lang), horizontal=True),
                  "award_districts", select="districts")

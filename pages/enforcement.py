@@ -3,7 +3,7 @@ district, cases by kind of violation, and by sector."""
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -23,11 +23,13 @@ if violations.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(T("enforcement.by_violation"), help=ui.indicator_help("enforcement_cases", f))
+    st.markdown(narrative.composition(violations, "year", "cases", "violation", f.lang))
     ui.chart(charts.stacked_bars(violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
              "enforcement_violations")
 with right:
     st.subheader(T("enforcement.by_sector"))
     sectors = db.run("enforcement_by_sector", **f.params)
+    st.markdown(narrative.composition(sectors, "sector_code", "cases", "domain", f.lang, i18n.name_column(f.lang)))
     ui.chart(charts.stacked_bars(sectors, "sector_code", "cases", "domain", f.lang, note, T("col.cases"),
                                  x_labels=i18n.name_column(f.lang), horizontal=True), "enforcement_sectors",
              select="sectors")

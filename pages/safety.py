@@ -3,7 +3,7 @@ trend against target and its value per district, and special-equipment accidents
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, indicators, ui
+from qcity import charts, db, export, filters, i18n, indicators, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -33,6 +33,7 @@ equipment = db.run("special_equipment_by_kind_year", **f.params)
 if equipment.empty:
     st.info(T("empty"))
 else:
+    st.markdown(narrative.composition(equipment, "year", "accidents", "equipment", f.lang))
     ui.chart(charts.stacked_bars(equipment, "year", "accidents", "equipment", f.lang, note,
                                  T("col.accidents")), "safety_equipment")
 

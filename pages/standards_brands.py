@@ -3,7 +3,7 @@ them, and quality brands by kind and district."""
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import charts, db, export, filters, i18n, narrative, ui
 
 f = filters.current()
 T = i18n.translator(f.lang)
@@ -24,6 +24,7 @@ chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
 else:
+    st.markdown(narrative.composition(chosen, "year", "standards", "standard_level", f.lang))
     ui.chart(charts.stacked_bars(chosen, "year", "standards", "standard_level", f.lang, note, T("col.standards")),
              "standards_levels")
 
@@ -41,6 +42,8 @@ with right:
     if sectors.empty:
         st.info(T("empty"))
     else:
+        st.markdown(narrative.composition(sectors, "sector_code", "standards", "standard_level", f.lang,
+                                          i18n.name_column(f.lang)))
         ui.chart(charts.stacked_bars(sectors, "sector_code", "standards", "standard_level", f.lang, note,
                                      T("col.standards"), x_labels=i18n.name_column(f.lang), horizontal=True),
                  "standards_sectors", select="sectors")
@@ -51,6 +54,8 @@ brands = db.run("brands_by_kind_district", **f.params)
 if brands.empty:
     st.info(T("empty"))
 else:
+    st.markdown(narrative.composition(brands, "district_code", "brands", "brand_kind", f.lang,
+                                      i18n.name_column(f.lang)))
     ui.chart(charts.stacked_bars(brands, "district_code", "brands", "brand_kind", f.lang, note, T("col.brands"),
                                  x_labels=i18n.name_column(f.lang), horizontal=True), "brands_districts",
              select="districts")

@@ -243,3 +243,38 @@ def award_funnel(stages: pd.DataFrame, year: int, lang: str) -> str:
                 f"{winners} 家获奖（占申报的 {share:.1f}%）。")
     return (f"{applied} enterprises applied for the Mayor Quality Award in {year}; {onsite} reached the on-site "
             f"review and {winners} won ({share:.1f}% of applicants).")
+
+
+COUNT = Indicator("count", "", "count", None, "", digits=0)  # formats and compares plain counts
+
+
+def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None) -> str:
+    """The takeaway for a stacked bar chart of counts (`y` per `x`, stacked by the enumeration `by`).
+
+    By year: the last year's total, its change on the year before and the largest part. By category (a district or
+    sector column with names in `x_labels`): the category with the most and its share of the total.
+    """
+    if frame.empty:
+        return "所选范围内没有数据。" if lang == "zh" else "No data for these filters."
+    if x == "year":
+        year = int(frame.year.max())
+        rows = frame[frame.year == year]
+        total = rows[y].sum()
+        parts = rows.groupby(by)[y].sum().sort_values(ascending=False, kind="stable")
+        name = i18n.label(by, parts.index[0], lang)
+        before = frame[frame.year == year - 1]
+        change = _change(total - before[y].sum(), COUNT, lang) if len(before) else \
+            ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        n, share = i18n.fmt_count(parts.iloc[0], lang), 100 * parts.iloc[0] / total if total else 0.0
+        if lang == "zh":
+            return f"{year}年合计 {i18n.fmt_count(total, lang)}，{change}；其中{name}最多（{n}，占 {share:.1f}%）。"
+        return f"{year}: {i18n.fmt_count(total, lang)} in all, {change}; {name} the largest part ({n}, {share:.1f}%)."
+    totals = frame.groupby(x)[y].sum().sort_values(ascending=False, kind="stable")
+    labels = dict(zip(frame[x], frame[x_labels])) if x_labels else {}
+    top, total = totals.index[0], totals.sum()
+    name, n = labels.get(top, top), i18n.fmt_count(totals.iloc[0], lang)
+    share = 100 * totals.iloc[0] / total if total else 0.0
+    if lang == "zh":
+        return f"{name}最多（{n}，占 {share:.1f}%）；图中 {len(totals)} 项合计 {i18n.fmt_count(total, lang)}。"
+    return (f"{name} has the most: {n}, {share:.1f}% of the {i18n.fmt_count(total, lang)} across the {len(totals)} "
+            f"bars shown.")

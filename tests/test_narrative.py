@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from qcity import narrative
+from qcity import i18n, narrative
 from qcity.indicators import INDICATORS
 
 FOOD = INDICATORS["food_pass_rate"]
@@ -165,3 +165,27 @@ def test_award_funnel_counts_applicants_onsite_and_winners():
         "2025年 38 家企业申报市长质量奖，10 家进入现场评审，7 家获奖（占申报的 18.4%）。"
     assert narrative.award_funnel(stages.assign(reached=0), 2025, "en") == \
         "No Mayor Quality Award applicants in 2025."
+
+
+def test_composition_by_year_total_change_and_largest_part():
+    cases = pd.DataFrame({"year": [2024, 2024, 2025, 2025, 2025], "cases": [30, 10, 25, 12, 3],
+                          "violation": ["counterfeit", "unlicensed", "counterfeit", "unlicensed", "substandard"]})
+    # 2025: 25 + 12 + 3 = 40, level with 2024's 40; counterfeit 25 of 40 = 62.5%
+    zh = narrative.composition(cases, "year", "cases", "violation", "zh")
+    assert zh == f"2025年合计 40，与上年持平；其中{i18n.label('violation', 'counterfeit', 'zh')}最多（25，占 62.5%）。"
+    en = narrative.composition(cases[cases.year == 2025], "year", "cases", "violation", "en")
+    assert en == (f"2025: 40 in all, no figure for the year before to compare; "
+                  f"{i18n.label('violation', 'counterfeit', 'en')} the largest part (25, 62.5%).")
+    fewer = narrative.composition(cases.iloc[:4], "year", "cases", "violation", "zh")
+    assert "合计 37，比上年减少 3" in fewer
+
+
+def test_composition_by_category_names_the_largest_and_its_share():
+    brands = pd.DataFrame({"district_code": ["1", "1", "2"], "name_zh": ["甲区", "甲区", "乙区"],
+                           "name_en": ["A", "A", "B"], "brands": [3, 1, 12_000],
+                           "brand_kind": ["time_honoured", "geographical_indication", "time_honoured"]})
+    assert narrative.composition(brands, "district_code", "brands", "brand_kind", "zh", "name_zh") == \
+        "乙区最多（1.2万，占 100.0%）；图中 2 项合计 1.2万。"  # 12,000 of 12,004 is 99.97%
+    assert narrative.composition(brands, "district_code", "brands", "brand_kind", "en", "name_en") == \
+        "B has the most: 12,000, 100.0% of the 12,004 across the 2 bars shown."
+    assert narrative.composition(brands.iloc[:0], "year", "brands", "brand_kind", "en") == "No data for these filters."
