@@ -298,11 +298,16 @@ def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
             _indicator_facts(ind, trend, league, lang))
 
 
+def _rate_fact(label: str, row, lang: str) -> str:
+    """One line of speaker notes for a pass rate: "2025 食品: 97.24% (样本 1.4万)"."""
+    return f"{label}: {row.pass_rate:.2f}% ({i18n.t('hover.samples', lang)} {i18n.fmt_count(row.samples, lang)})"
+
+
 def _domains_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
-    facts = [f"{row.year} {i18n.label('domain', row.domain, lang)}: {row.pass_rate:.2f}% "
-             f"({i18n.t('hover.samples', lang)} {i18n.fmt_count(row.samples, lang)})" for row in by_domain.itertuples()]
+    facts = [_rate_fact(f"{row.year} {i18n.label('domain', row.domain, lang)}", row, lang)
+             for row in by_domain.itertuples()]
     return (i18n.t("story.domains", lang, first=f.year_from, last=f.year_to),
             narrative.domains(by_domain, f.year_to, lang),
             charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None, facts)
@@ -312,8 +317,7 @@ def _heatmap_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     by_district_year = ctx.run("pass_rate_by_district_year", **f.params)
     names = i18n.name_column(lang)
-    facts = [f"{row.year} {getattr(row, names)}: {row.pass_rate:.2f}% ({i18n.t('hover.samples', lang)} "
-             f"{i18n.fmt_count(row.samples, lang)})" for row in by_district_year.itertuples()]
+    facts = [_rate_fact(f"{row.year} {getattr(row, names)}", row, lang) for row in by_district_year.itertuples()]
     return (i18n.t("story.heatmap", lang, first=f.year_from, last=f.year_to),
             narrative.district_years(by_district_year, f.year_to, lang),
             charts.district_year_heatmap(by_district_year, lang, note) if not by_district_year.empty else None, facts)
@@ -324,8 +328,7 @@ def _sectors_view(view: View, f: filters.Filters, ctx: Context, note: str):
     by_sector = ctx.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
                         min_samples=f.min_samples)
     names = i18n.name_column(lang)
-    facts = [f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}: {row.pass_rate:.2f}% "
-             f"({i18n.t('hover.samples', lang)} {i18n.fmt_count(row.samples, lang)})"
+    facts = [_rate_fact(f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}", row, lang)
              for row in by_sector.itertuples()]
     return (i18n.t("story.sectors", lang, year=f.year_to), narrative.sectors(by_sector, f.year_to, lang),
             charts.interval_ranking(by_sector, lang, note) if not by_sector.empty else None, facts)
