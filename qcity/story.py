@@ -256,9 +256,9 @@ class Context:
         return self._boundaries or None
 
     def dimensions(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The district and sector tables by code (for naming the filters), read once per context."""
         if self._names is None:
-            self._names = (self.run("districts").set_index("district_code"),
-                           self.run("sectors").set_index("sector_code"))
+            self._names = filters.load_options(self.run)[1:]
         return self._names
 
 

@@ -197,8 +197,7 @@ def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, *
 def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
     """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
     The files are built when clicked, in Streamlit's download thread, not in the page's run."""
-    notes = [note, export.filter_note(f, db.run("districts").set_index("district_code"),
-                                      db.run("sectors").set_index("sector_code"))]
+    notes = [note, export.filter_note(f, *filters.load_options()[1:])]
     stem = f"{file_stem}-{f.year_from}-{f.year_to}"
     with st.container(horizontal=True):
         download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
