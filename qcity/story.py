@@ -276,14 +276,19 @@ def render(view: View, ctx: Context, lang: str) -> Slide:
                  export.filter_note(f, *ctx.dimensions()))
 
 
+def district_league(ind: indicators.Indicator, f: filters.Filters, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+    """An indicator per selected district in the last selected year, ranked by its own sample rule; neutral
+    indicators are listed largest first. The area pages and the storyline views read the same rows."""
+    return run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts, sectors=f.sectors,
+               min_samples=indicators.min_base(ind, f.min_samples), higher_is_better=ind.higher_is_better is not False)
+
+
 def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
     ind = INDICATORS[view.indicator]
     lang = f.lang
     by_year = ctx.run("indicator_by_year", **f.params)
     trend = by_year[by_year.indicator == ind.id]
-    league = ctx.run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts, sectors=f.sectors,
-                     min_samples=indicators.min_base(ind, f.min_samples),
-                     higher_is_better=ind.higher_is_better is not False)
+    league = district_league(ind, f, ctx.run)
     figure = None
     if view.chart == "trend" and not trend.empty:
         events = ctx.run("events_between", year_from=f.year_from, year_to=f.year_to)

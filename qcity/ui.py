@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, narrative, readers, schema
+from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, narrative, readers, schema, story
 from qcity.filters import Filters
 from qcity.indicators import INDICATORS, Kpi
 
@@ -133,9 +133,7 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
     if trend.empty:
         st.info(T("empty"))
         return
-    league = db.run("district_league", indicator=indicator_id, year=f.year_to, districts=f.districts,
-                    sectors=f.sectors, min_samples=indicators.min_base(ind, f.min_samples),
-                    higher_is_better=ind.higher_is_better is not False)
+    league = story.district_league(ind, f, db.run)
     st.markdown(narrative.indicator(ind, trend, league, f.year_to, f.lang))
     left, right = st.columns(2)
     with left:
