@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from qcity import app, db, filters, i18n, schema, ui
+from qcity import i18n
+from qcity.analysis import pages
+from qcity.store import db, schema
+from qcity.web import app, controls, ui
 
 database = db.current()
 city = database.city()
@@ -16,14 +19,14 @@ if unusable := {"districts", "sectors"} & set(database.broken):  # nothing can b
                     error=database.broken[min(unusable)], path=database.path))
     st.stop()
 
-selected = filters.sidebar(min_samples=int(city.get("min_samples", 30)))
+selected = controls.sidebar(min_samples=int(city.get("min_samples", 30)))
 T = i18n.translator(selected.lang)
 st.set_page_config(page_title=T("app.title"), layout="wide")
 page = st.navigation(app.pages(selected.lang))
 ui.banner(city, selected.lang)
 for notice in st.session_state.pop("url_notices", []):
     st.warning(notice.text(selected.lang), icon=":material/link_off:")
-read_here = app.tables_read_by(page.url_path)
+read_here = pages.tables_read_by(page.url_path)
 if missing := [schema.TABLES[t].file for t in read_here if schema.TABLES[t].file in database.missing]:
     st.info(T("app.missing_tables", files=", ".join(missing)))
 for table in sorted(set(database.broken) & set(read_here)):

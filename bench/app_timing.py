@@ -18,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest, app_test  # noqa: E402
 
 from bench.common import PAGES, peak_rss_mb, random_filters  # noqa: E402
-from qcity import db  # noqa: E402
+from qcity.store import db  # noqa: E402
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 

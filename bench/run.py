@@ -18,7 +18,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bench.common import LOAD_HEADING, replace_section
-from qcity import demo, rollups
+from qcity.intake import demo
+from qcity.store import rollups
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache"

@@ -3,9 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, db, filters, i18n, ingest, readers, schema, ui
+from qcity import i18n
+from qcity.intake import ingest, readers
+from qcity.store import db, schema
+from qcity.web import auth, controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
 database = db.current()
 

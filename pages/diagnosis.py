@@ -3,11 +3,14 @@ district and sector, and how served enterprises fare in later spot checks compar
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import i18n
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
-note = export.source_note(db.current().city(), f.lang)
+note = downloads.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("diagnosis", f)
 if by_year is None:

@@ -3,15 +3,18 @@ record, enforcement cases and diagnosis visits on one page. The chosen enterpris
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, ui
+from qcity import i18n
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
-note = export.source_note(db.current().city(), f.lang)
+note = downloads.source_note(db.current().city(), f.lang)
 
 st.title(T("page.enterprise"))
 text = st.text_input(T("enterprise.search"), key="enterprise_search", max_chars=60,
-                     value=filters.page_param("enterprise"), placeholder=T("enterprise.placeholder"))
+                     value=controls.page_param("enterprise"), placeholder=T("enterprise.placeholder"))
 if not text.strip():
     st.info(T("enterprise.hint"))
     st.stop()
@@ -22,7 +25,7 @@ if found.empty:
 labels = dict(zip(found.enterprise_id, found.enterprise + " (" + found.enterprise_id + ")"))
 chosen = st.selectbox(T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice",
                       format_func=labels.get)
-filters.keep_in_url("enterprise", chosen)
+controls.keep_in_url("enterprise", chosen)
 
 firm = found.set_index("enterprise_id").loc[chosen]
 names = i18n.name_column(f.lang).removeprefix("name")

@@ -3,9 +3,12 @@ Charts and cards link here (`glossary#<indicator id>`)."""
 
 import streamlit as st
 
-from qcity import db, filters, i18n, indicators, schema, ui
+from qcity import i18n
+from qcity.analysis import indicators
+from qcity.store import db, schema
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
 database = db.current()
 city = database.city()

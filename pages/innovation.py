@@ -3,11 +3,15 @@ The data have no sector, so the sector filter does not apply here (the page says
 
 import streamlit as st
 
-from qcity import db, export, filters, i18n, indicators, ui
+from qcity import i18n
+from qcity.analysis import filters, indicators
+from qcity.documents import downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
-note = export.source_note(db.current().city(), f.lang)
+note = downloads.source_note(db.current().city(), f.lang)
 
 whole = filters.without_sectors(f)
 by_year = ui.area_overview("innovation", whole)

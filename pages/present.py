@@ -8,9 +8,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from qcity import auth, charts, db, deck, filters, i18n, images, story, ui
+from qcity import i18n
+from qcity.analysis import filters
+from qcity.documents import charts, deck, images, story
+from qcity.store import db
+from qcity.web import auth, controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
 database = db.current()
 city = database.city()
@@ -25,7 +29,7 @@ h1 { font-size: 2.6rem !important; } .st-key-present_takeaway p { font-size: 1.5
 </style>""")
 
 saved = story.names(database.path)
-name = filters.page_param("storyline") or story.DEFAULT
+name = controls.page_param("storyline") or story.DEFAULT
 if name not in saved:
     st.warning(T("present.unknown_storyline", name=name[:40], saved=", ".join(saved)))
     name = story.DEFAULT
@@ -37,11 +41,11 @@ except story.StorylineError as error:
 views = storyline.views
 
 if st.session_state.get("present_storyline") != name:  # a new storyline (or a fresh session) starts at its URL slide
-    asked = filters.page_param("slide")
+    asked = controls.page_param("slide")
     st.session_state.update(present_storyline=name, present_slide=int(asked) - 1 if asked.isdigit() else 0,
                             present_shown_at=time.time())
 st.session_state.present_slide = min(max(st.session_state.present_slide, 0), len(views) - 1)
-asked_auto = filters.page_param("auto")
+asked_auto = controls.page_param("auto")
 auto = int(asked_auto) if asked_auto.isdigit() and 5 <= int(asked_auto) <= 3600 else 0
 
 
@@ -53,7 +57,7 @@ def move(step: int) -> None:
 def set_auto(seconds: int) -> None:
     """Auto-advance every `seconds` (5 or more), or off with 0; kept in the URL for a lobby screen's link."""
     if seconds >= 5:
-        filters.keep_in_url("auto", str(seconds))
+        controls.keep_in_url("auto", str(seconds))
     elif seconds == 0:
         st.query_params.pop("auto", None)
 
@@ -64,7 +68,7 @@ def slide() -> None:
     if auto and time.time() - st.session_state.present_shown_at >= auto - 0.5:
         move(1)
     number = st.session_state.present_slide
-    filters.keep_in_url("slide", str(number + 1))
+    controls.keep_in_url("slide", str(number + 1))
     ctx = story.Context(db.run, city, database.path)
     shown = story.render(views[number], ctx, f.lang)
     st.title(shown.title, anchor=False)
@@ -89,7 +93,7 @@ slide()
 with st.expander(T("present.controls")):
     left, middle, right = st.columns(3)
     left.selectbox(T("present.storyline"), saved, index=saved.index(name), key=f"present_choice_{name}",
-                   on_change=lambda: filters.keep_in_url("storyline", st.session_state[f"present_choice_{name}"]))
+                   on_change=lambda: controls.keep_in_url("storyline", st.session_state[f"present_choice_{name}"]))
     middle.number_input(T("present.auto"), 0, 3600, auto, step=5, key=f"present_auto_{auto}",
                         on_change=lambda: set_auto(st.session_state[f"present_auto_{auto}"]))
     other = "en" if f.lang == "zh" else "zh"
@@ -130,6 +134,6 @@ with st.expander(T("present.edit")):
             except story.StorylineError as error:
                 st.error(T("present.not_saved", error=str(error)))
             else:
-                filters.keep_in_url("storyline", new_name.strip())
+                controls.keep_in_url("storyline", new_name.strip())
                 st.session_state.pop("present_storyline", None)
                 st.rerun()

@@ -5,12 +5,16 @@ import json
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, indicators, narrative, ui
+from qcity import i18n
+from qcity.analysis import indicators, narrative
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
 city = db.current().city()
-note = export.source_note(city, f.lang)
+note = downloads.source_note(city, f.lang)
 
 st.title(T("page.quality_index"), help=ui.indicator_help("quality_index", f))
 try:

@@ -3,11 +3,15 @@ trend against target and its value per district, and special-equipment accidents
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, indicators, narrative, ui
+from qcity import i18n
+from qcity.analysis import indicators, narrative
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
-note = export.source_note(db.current().city(), f.lang)
+note = downloads.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("safety", f)
 if by_year is None:

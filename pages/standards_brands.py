@@ -3,11 +3,15 @@ them, and quality brands by kind and district."""
 
 import streamlit as st
 
-from qcity import charts, db, export, filters, i18n, narrative, ui
+from qcity import i18n
+from qcity.analysis import narrative
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
 
-f = filters.current()
+f = controls.current()
 T = i18n.translator(f.lang)
-note = export.source_note(db.current().city(), f.lang)
+note = downloads.source_note(db.current().city(), f.lang)
 
 by_year = ui.area_overview("standards", f)
 if by_year is None:

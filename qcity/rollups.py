@@ -1,78 +1,9 @@
-"""Rollups: the inspections pre-counted so that pages never scan raw rows.
+"""`python -m qcity.rollups`: rebuild the inspections rollup of a data directory.
 
-`inspection_counts.parquet` holds queries/rollups/inspection_counts.sql computed over the data directory's
-inspections, with a fingerprint of those inspections in its metadata. The database uses the file only while the
-fingerprint matches; otherwise it computes the same SQL from the raw rows, slower but never wrong.
-
-    python -m qcity.rollups DATA_DIR     # rebuild after changing inspections by hand
+The documented command; the code is qcity.store.rollups.
 """
 
-from __future__ import annotations
-
-import hashlib
-import os
-import sys
-from pathlib import Path
-
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-FILE = "inspection_counts.parquet"
-SQL = Path(__file__).resolve().parent.parent / "queries" / "rollups" / "inspection_counts.sql"
-FINGERPRINT_KEY = b"qcity.inspections_fingerprint"
-TAIL_BYTES = 1 << 16  # a Parquet file's footer (row groups, sizes, statistics) lives at its end
-
-
-def inspection_files(data_dir: Path) -> list[Path]:
-    """The Parquet files holding the inspections: one file, or a (hive-partitioned) folder of them."""
-    single = data_dir / "inspections.parquet"
-    if single.is_file():
-        return [single]
-    folder = data_dir / "inspections"
-    return sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
-
-
-def fingerprint(data_dir: Path) -> str:
-    """A fingerprint of the inspections' content: each file's name, size and footer."""
-    digest = hashlib.sha1()
-    for file in inspection_files(data_dir):
-        size = file.stat().st_size
-        with file.open("rb") as handle:
-            handle.seek(max(0, size - TAIL_BYTES))
-            digest.update(f"{file.relative_to(data_dir)}:{size}:".encode() + handle.read())
-    return digest.hexdigest()
-
-
-def is_current(data_dir: Path) -> bool:
-    """Whether the rollup file exists and was built from the inspections as they are now."""
-    file = data_dir / FILE
-    if not file.exists() or not inspection_files(data_dir):
-        return False
-    try:
-        metadata = pq.read_schema(file).metadata or {}
-        return metadata.get(FINGERPRINT_KEY) == fingerprint(data_dir).encode()
-    except (OSError, pa.ArrowException):  # damaged: treated as stale, the raw rows are counted instead
-        return False
-
-
-def build(data_dir: Path) -> int:
-    """Write the rollup for a data directory (aside, then renamed into place); returns its row count."""
-    from qcity import db, schema
-
-    data_dir = Path(data_dir)
-    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
-                                 "temp_directory": db.SPILL_DIR})
-    con.execute(db.table_sql(data_dir, schema.TABLES["inspections"], con))  # the raw rows only
-    table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
-    table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint(data_dir).encode()})
-    aside = data_dir / f".{FILE}.tmp"
-    pq.write_table(table, aside)
-    os.replace(aside, data_dir / FILE)
-    return table.num_rows
-
+from qcity.store.rollups import main
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    print(f"{build(Path(sys.argv[1]))} rows in {Path(sys.argv[1]) / FILE}")
+    raise SystemExit(main())

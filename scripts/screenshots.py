@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from qcity.app import PAGES as APP_PAGES  # noqa: E402
+from qcity.analysis.pages import PAGES as APP_PAGES  # noqa: E402
 
 PAGES = ("", *(name for name, _ in APP_PAGES[1:]))  # the default page (Overview) lives at /
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["QCITY_VALIDATE_FIGURES"] = "1"  # every figure the tests build is checked against Plotly's schema
 
-from qcity import db, demo, schema  # noqa: E402
+from qcity.intake import demo  # noqa: E402
+from qcity.store import db, schema  # noqa: E402
 
 D1, D2, D3 = "100001", "100002", "100003"
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import D1, D2, D3
 
-from qcity import indicators
+from qcity.analysis import indicators
 
 YEARS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": []}
 

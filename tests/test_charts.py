@@ -4,8 +4,8 @@ import json
 
 from conftest import D1, D2, D3
 
-from qcity import charts
-from qcity.indicators import INDICATORS
+from qcity.analysis.indicators import INDICATORS
+from qcity.documents import charts
 
 NOTE = "合成演示数据，非真实统计"
 

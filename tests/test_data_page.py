@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from test_ingest import HEADER, LOADED, TITLE, fingerprint
 from test_pages import ENTRY, ServerLikePagesManager
 
-from qcity import db, rollups
+from qcity.store import db, rollups
 
 PASSWORD = "correct horse battery staple"
 GOOD = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物",

@@ -6,7 +6,7 @@ import time
 import pandas as pd
 import pytest
 
-from qcity import db
+from qcity.store import db
 
 
 def test_unknown_query_names_it(tiny_db):

@@ -14,7 +14,8 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from qcity import deck, filters, images, story
+from qcity.analysis import filters
+from qcity.documents import deck, images, story
 
 OPTIONS = filters.Options(2024, 2025, ("100001", "100002", "100003"), ("food-a", "food-b", "mfg-a", "agri-a"))
 VIEWS = ["chart=trend&indicator=food_pass_rate&from=2024&to=2025", "chart=districts&indicator=food_pass_rate",
@@ -182,7 +183,7 @@ def test_the_command_exports_a_view_and_names_a_bad_storyline(tiny_dir, tmp_path
 
 
 def test_a_chart_downloads_as_png_and_svg_at_its_screen_height(ctx, storyline):
-    from qcity import ui
+    from qcity.web import ui
 
     figure = story.render(storyline.views[0], ctx, "zh").figure
     png = ui.chart_image(figure, "png")

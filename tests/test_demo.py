@@ -5,7 +5,8 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from qcity import demo, schema
+from qcity.intake import demo
+from qcity.store import schema
 
 
 def rate(demo_db, where: str) -> float:

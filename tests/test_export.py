@@ -6,7 +6,7 @@ from datetime import datetime
 import pandas as pd
 from openpyxl import load_workbook
 
-from qcity import export
+from qcity.documents import downloads as export
 
 
 def test_csv_has_bom_notes_and_neutralised_formulas():

@@ -7,7 +7,7 @@ from conftest import write_tiny_city
 from streamlit.testing.v1 import AppTest, app_test
 from test_pages import ENTRY, ServerLikePagesManager
 
-from qcity import db, rollups
+from qcity.store import db, rollups
 
 
 @pytest.fixture

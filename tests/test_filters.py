@@ -1,7 +1,7 @@
 """URL parameters: good values are kept, anything else is dropped with a notice and never reaches a query."""
 
-from qcity import filters
-from qcity.filters import Options, Selection, parse, to_query
+from qcity.analysis import filters
+from qcity.analysis.filters import Options, Selection, parse, to_query
 
 OPTIONS = Options(2016, 2025, ("430102", "430104"), ("food-catering", "food-dairy"))
 

@@ -6,7 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from qcity import i18n, indicators, schema
+from qcity import i18n
+from qcity.analysis import indicators
+from qcity.store import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -73,7 +75,7 @@ def test_values_and_changes_follow_the_unit_and_language():
 
 def test_every_message_key_used_in_the_code_exists():
     pattern = re.compile(r"""\bT\(\s*["']([a-z_]+\.[a-z_.]+|empty)["']""")
-    used = {key for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/*.py"), ROOT / "dashboard.py"]
+    used = {key for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/**/*.py"), ROOT / "dashboard.py"]
             for key in pattern.findall(path.read_text(encoding="utf-8"))}
     assert len(used) > 50
     assert sorted(key for key in used if key not in i18n.MESSAGES) == []

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import D1, D2, INSPECTIONS, write_tiny_city
 
-from qcity import db, ingest, rollups
+from qcity.intake import ingest
+from qcity.store import db, rollups
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "区县,行业,抽样日期,检验结论,企业名称,不合格项目"

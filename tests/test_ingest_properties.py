@@ -10,7 +10,8 @@ from conftest import D1, D2, D3, write_tiny_city
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcity import db, ingest, rollups
+from qcity.intake import ingest
+from qcity.store import db, rollups
 
 DISTRICTS = {D1: D1, "甲区": D1, "甲": D1, "District A": D1, D2: D2, "乙区": D2, "District B": D2, D3: D3, "丙县": D3}
 SECTORS = {"food-a": "food-a", "食品甲": "food-a", "Food A": "food-a", "mfg-a": "mfg-a", "工业甲": "mfg-a"}

@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from qcity import i18n, narrative
-from qcity.indicators import INDICATORS
+from qcity import i18n
+from qcity.analysis import narrative
+from qcity.analysis.indicators import INDICATORS
 
 FOOD = INDICATORS["food_pass_rate"]
 DEATHS = INDICATORS["se_deaths_per_10k"]

@@ -7,7 +7,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
-from qcity import i18n, indicators
+from qcity import i18n
+from qcity.analysis import indicators
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 CHARTS = {"overview": 2, "spot_checks": 4, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
@@ -195,7 +196,7 @@ def test_a_stale_rollup_is_reported_and_the_pages_still_work(tmp_path, monkeypat
 
 
 def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
-    from qcity import demo
+    from qcity.intake import demo
     demo.DemoCity("chenzhou", 20_000, 3).write(tmp_path)
     monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from conftest import D1, D2, D3
 
-from qcity import db
-from qcity.indicators import HEADLINE, in_area
+from qcity.analysis.indicators import HEADLINE, in_area
+from qcity.store import db
 
 ALL_DISTRICTS = [D1, D2, D3]
 ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]

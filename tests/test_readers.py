@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from qcity.readers import ReadError, normalise_header, read, sheet_names
+from qcity.intake.readers import ReadError, normalise_header, read, sheet_names
 
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "sf-restaurant-inspections"
 KNOWN = {normalise_header(h) for h in ("区县", "行业", "抽样日期", "检验结论", "企业名称")}
@@ -158,7 +158,7 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused_before_unpacking(tmp_path):
 
 
 def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
-    from qcity import readers
+    from qcity.intake import readers
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2**20)
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 600_000)  # 2.3 MB

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest, app_test
 from test_pages import ENTRY, ServerLikePagesManager
 
-from qcity import db, ingest
+from qcity.intake import ingest
+from qcity.store import db
 
 REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "sf-restaurant-inspections"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"

@@ -9,7 +9,8 @@ import pytest
 from conftest import write_tiny_city
 from test_queries import GRAIN
 
-from qcity import db, indicators, rollups
+from qcity.analysis import indicators
+from qcity.store import db, rollups
 
 
 def random_params(rng: random.Random, name: str, districts: list, sectors: list) -> dict:

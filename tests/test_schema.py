@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from qcity import schema
+from qcity.store import schema
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "data-model.md"
 
 
 def test_data_model_doc_is_generated_from_the_schema():
-    assert DOC.read_text(encoding="utf-8") == schema.markdown(), "run: python -m qcity.schema > docs/data-model.md"
+    assert DOC.read_text(encoding="utf-8") == schema.markdown(), \
+        "run: python -m qcity.store.schema > docs/data-model.md"
 
 
 def test_every_table_of_the_design_is_there():

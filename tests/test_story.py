@@ -5,7 +5,8 @@ import json
 import pytest
 from conftest import D1, D2
 
-from qcity import filters, story
+from qcity.analysis import filters
+from qcity.documents import story
 
 OPTIONS = filters.Options(2024, 2025, ("100001", "100002", "100003"), ("food-a", "food-b", "mfg-a", "agri-a"))
 GOOD = {"title": {"zh": "年度报告", "en": "Annual review"},

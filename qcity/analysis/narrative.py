@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qcity import i18n
-from qcity.indicators import Indicator
+from qcity.analysis.indicators import Indicator
 
 # The all-domain spot-check pass rate of the Spot checks page's heatmap and sector ranking: not one of the
 # registry's indicators (those are per domain), but formatted and compared like them.

@@ -15,8 +15,8 @@ from plotly.colors import get_colorscale, sample_colorscale
 from plotly.subplots import make_subplots
 
 from qcity import i18n
-from qcity.indicators import Indicator
-from qcity.schema import ENUMS
+from qcity.analysis.indicators import Indicator
+from qcity.store.schema import ENUMS
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQuanYi Micro Hei, sans-serif"
 COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a", "#8d5524", "#4cc9f0",

@@ -12,9 +12,14 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from qcity import auth, charts, db, export, filters, i18n, images, indicators, ingest, narrative, readers, schema, story
-from qcity.filters import Filters
-from qcity.indicators import INDICATORS, Kpi
+from qcity import i18n
+from qcity.analysis import filters, indicators, narrative
+from qcity.analysis.filters import Filters
+from qcity.analysis.indicators import INDICATORS, Kpi
+from qcity.documents import charts, downloads, images, story
+from qcity.intake import ingest, readers
+from qcity.store import db, schema
+from qcity.web import auth, controls
 
 
 def banner(city: dict, lang: str) -> None:
@@ -99,7 +104,7 @@ def chart(fig, key: str, select: str | None = None) -> None:
     """Show a figure, with PNG and SVG downloads; with `select` ("districts" or "sectors"), clicking a bar or point
     narrows the filters to it."""
     if select:
-        st.plotly_chart(fig, key=key, on_select=partial(filters.select_from_chart, key, select),
+        st.plotly_chart(fig, key=key, on_select=partial(controls.select_from_chart, key, select),
                         selection_mode="points")
     else:
         st.plotly_chart(fig, key=key)
@@ -116,7 +121,7 @@ def image_downloads(fig, key: str) -> None:
     the page's run; without Chromium there are no buttons (the chart's own toolbar still saves a PNG)."""
     if images.chromium() is None:
         return
-    lang = filters.current().lang
+    lang = controls.current().lang
     with st.popover(i18n.t("chart.download", lang), icon=":material/download:"):
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(fmt.upper(), partial(chart_image, fig, fmt), f"{key}.{fmt}", mime,
@@ -195,12 +200,12 @@ def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, *
 def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
     """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
     The files are built when clicked, in Streamlit's download thread, not in the page's run."""
-    notes = [note, export.filter_note(f, *filters.load_options()[1:])]
+    notes = [note, downloads.filter_note(f, *filters.load_options()[1:])]
     stem = f"{file_stem}-{f.year_from}-{f.year_to}"
     with st.container(horizontal=True):
         download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
-        st.download_button(i18n.t("table.download_xlsx", f.lang), partial(export.xlsx_bytes, rows, notes),
-                           f"{stem}.xlsx", export.XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
+        st.download_button(i18n.t("table.download_xlsx", f.lang), partial(downloads.xlsx_bytes, rows, notes),
+                           f"{stem}.xlsx", downloads.XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
                            on_click="ignore")
 
 
@@ -208,7 +213,7 @@ def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: st
                  label: str | None = None) -> None:
     """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top), built when
     clicked."""
-    st.download_button(label or i18n.t("spot.download", lang), partial(export.csv_bytes, frame, notes),
+    st.download_button(label or i18n.t("spot.download", lang), partial(downloads.csv_bytes, frame, notes),
                        f"{file_stem}.csv", "text/csv", key=key, icon=":material/download:", on_click="ignore")
 
 

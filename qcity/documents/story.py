@@ -10,9 +10,9 @@ A storyline is a small JSON file, `<data dir>/storylines/<name>.json`:
 
 `filters` takes the same keys and values as the app's URL (from, to, district, sector; omitted means all) and is
 checked the same way, but strictly: an unknown code is an error naming the view, not a notice. Titles and
-takeaways are optional (a title is made from the chart, a takeaway by qcity.narrative); a plain string applies to
-both languages. The language is the reader's choice (the app's, or `--lang`), not the view's, so one storyline
-serves both audiences. Without a `default.json`, the built-in default storyline covers the headline areas.
+takeaways are optional (a title is made from the chart, a takeaway by qcity.analysis.narrative); a plain string
+applies to both languages. The language is the reader's choice (the app's, or `--lang`), not the view's, so one
+storyline serves both audiences. Without a `default.json`, the built-in default storyline covers the headline areas.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 
-from qcity import app, charts, export, filters, i18n, indicators, narrative
-from qcity.indicators import INDICATORS
+from qcity import i18n
+from qcity.analysis import filters, indicators, narrative, pages
+from qcity.analysis.indicators import INDICATORS
+from qcity.documents import charts, downloads
 
 FOLDER = "storylines"
 DEFAULT = "default"
@@ -148,7 +150,7 @@ def parse_view(raw, options: filters.Options, where: str) -> View:
     if not needs_indicator and indicator is not None:
         raise StorylineError(f"{where}: chart '{chart}' takes no indicator")
     page = raw.get("page", default_page)
-    if not _one_of(page, {name for name, _ in app.PAGES}):
+    if not _one_of(page, {name for name, _ in pages.PAGES}):
         raise StorylineError(f"{where}: page must be one of the app's pages, not {str(page)[:40]!r}")
     return View(chart, page, indicator, _filters(raw.get("filters"), options, where),
                 _texts(raw.get("title"), f"{where}: title"), _texts(raw.get("takeaway"), f"{where}: takeaway"))
@@ -270,10 +272,10 @@ def selection(view: View, lang: str, city: dict) -> filters.Filters:
 def render(view: View, ctx: Context, lang: str) -> Slide:
     """The view's chart, title, takeaway and figures for one language, from the same query rows."""
     f = selection(view, lang, ctx.city)
-    note = export.source_note(ctx.city, lang)
+    note = downloads.source_note(ctx.city, lang)
     title, takeaway, figure, facts = RENDERERS[view.chart](view, f, ctx, note)
     return Slide(view, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts,
-                 export.filter_note(f, *ctx.dimensions()))
+                 downloads.filter_note(f, *ctx.dimensions()))
 
 
 def district_league(ind: indicators.Indicator, f: filters.Filters, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """A storyline as a slide deck (PPTX, 16:9) and as a printable A4 report (PDF).
 
-Both are built from rendered slides (qcity.story.Slide): title, takeaway, the chart as a 16:9 image from
-qcity.images, and the figures behind it (speaker notes in the deck, a table under the chart in the report). Every
-slide and page carries the source, the as-of date and, for demo data, the synthetic label.
+Both are built from rendered slides (qcity.documents.story.Slide): title, takeaway, the chart as a 16:9 image
+from qcity.documents.images, and the figures behind it (speaker notes in the deck, a table under the chart in the
+report). Every slide and page carries the source, the as-of date and, for demo data, the synthetic label.
 
 The report is HTML printed to PDF by the same Chromium that draws the charts (its CSS page margin boxes give the
 running header and page numbers), so Chinese text uses the system's CJK font and the font is embedded.
@@ -10,10 +10,12 @@ running header and page numbers), so Chinese text uses the system's CJK font and
 
 from __future__ import annotations
 
+import argparse
 import base64
 import html
 import io
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +26,11 @@ from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from qcity import charts, export, i18n, images, story
-from qcity.story import Slide
+from qcity import i18n
+from qcity.analysis import filters
+from qcity.documents import charts, downloads, images, story
+from qcity.documents.story import Slide
+from qcity.store import db
 
 EAST_ASIAN_FONT = "Microsoft YaHei"  # what officials' Windows and WPS have; LibreOffice falls back to Noto CJK
 LATIN_FONT = "Arial"
@@ -52,7 +57,7 @@ class Meta:
 
 def meta(city: dict, title: str, lang: str) -> Meta:
     return Meta(title, city.get(i18n.name_column(lang), ""), str(city.get("as_of") or date.today().isoformat()),
-                export.source_note(city, lang), bool(city.get("synthetic")), lang)
+                downloads.source_note(city, lang), bool(city.get("synthetic")), lang)
 
 
 def chart_png(slide: Slide) -> bytes | None:
@@ -184,3 +189,42 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str) 
     pictures = [chart_png(slide) for slide in slides]
     info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang)
     return (deck if kind == "deck" else report)(slides, info, pictures)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`."""
+    parser = argparse.ArgumentParser(prog="python -m qcity.export", description=(
+        "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report."))
+    parser.add_argument("kind", choices=("deck", "report"))
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--storyline", default=story.DEFAULT, help="a storyline saved under <data>/storylines")
+    which.add_argument("--current-view", metavar="QUERY", help=(
+        "one view as the Present page shows it, e.g. "
+        "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"))
+    parser.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--data", type=Path, default=None, help="data directory (default: $QCITY_DATA_DIR or data/)")
+    args = parser.parse_args(argv)
+    suffix = {"deck": ".pptx", "report": ".pdf"}[args.kind]
+    if args.out.suffix.lower() != suffix:
+        parser.error(f"--out must end in {suffix} for a {args.kind}")
+    database = db.Database(args.data or db.data_dir())
+    options = filters.load_options(database.query)[0]
+    try:
+        if args.current_view is not None:
+            view = story.view_from_query(args.current_view, options)
+            storyline = story.Storyline("current-view", {}, (view,))
+        else:
+            storyline = story.load(database.path, args.storyline, options)
+        ctx = story.Context(database.query, database.city(), database.path)
+        content = build(args.kind, storyline, ctx, args.lang)
+    except (story.StorylineError, images.ImageError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(content)
+    print(f"wrote {args.out} ({len(content):,} bytes, {len(storyline.views)} views, {args.lang})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,17 +19,16 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from qcity import rollups, schema
+from qcity.store import rollups, schema
+from qcity.store.tables import SPILL_DIR, empty_table_sql, sql_literal, table_exists, table_sql
 
 # Outside a Streamlit server (command-line tools, tests) the cache decorators below work in memory; Streamlit
 # still logs a warning about it at import, which would only be noise in `python -m qcity.demo` and friends.
 logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DATA_DIR = ROOT / "data"
-# Where DuckDB spills work that exceeds its memory limit (an in-memory database has nowhere to spill otherwise).
-SPILL_DIR = os.environ.get("QCITY_DUCKDB_TEMP", os.path.join(tempfile.gettempdir(), "qcity-duckdb"))
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*")
@@ -79,48 +77,6 @@ def query_parameters(sql: str) -> set[str]:
     return set(PARAMETER.findall(COMMENT.sub("", sql)))
 
 
-def _literal(text: str) -> str:
-    """A SQL string literal; used only for the data directory's own file paths, which views cannot bind."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def table_exists(path: Path, table: schema.Table) -> bool:
-    """Whether the data directory holds the table, as one file or (Parquet) as a folder of files."""
-    return (path / table.file).exists() or (table.storage == "parquet" and (path / table.name).is_dir())
-
-
-def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -> str:
-    """The statement that makes a table available to queries under its own name, with the schema's columns.
-
-    Large fact tables become views over their files (one file, or a hive-partitioned folder of Parquet files);
-    small ones are loaded into memory once; an absent table is an empty view of the right types. An optional
-    column the file lacks (data written before the column existed) reads as null. `con` reads the file's header.
-    """
-    file, folder = path / table.file, path / table.name
-    if not table_exists(path, table):
-        return empty_table_sql(table)
-    if not file.exists():
-        source = f"read_parquet({_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
-    elif table.storage == "csv":
-        source = f"read_csv({_literal(str(file))}, header = true)"
-    else:
-        source = f"read_parquet({_literal(str(file))})"
-    present = {d[0] for d in con.execute(f"select * from {source} limit 0").description}
-    if table.storage == "csv" and file.exists():
-        types = ", ".join(f"{_literal(c.name)}: {_literal(c.type)}" for c in table.columns if c.name in present)
-        source = f"read_csv({_literal(str(file))}, header = true, types = {{{types}}})"
-    columns = ", ".join(f"cast(null as {c.type}) as {c.name}" if c.name not in present and not c.required
-                        else f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
-                        for c in table.columns)
-    return f"create {'view' if table.large else 'table'} {table.name} as select {columns} from {source}"
-
-
-def empty_table_sql(table: schema.Table) -> str:
-    """An empty view with the table's columns and types: what queries see of an absent or unreadable file."""
-    columns = ", ".join(f"cast(null as {c.type}) as {c.name}" for c in table.columns)
-    return f"create or replace view {table.name} as select {columns} where false"
-
-
 class Database:
     """One DuckDB connection over a data directory, at one data version; a fresh cursor per query.
 
@@ -143,7 +99,7 @@ class Database:
                 self.con.execute(empty_table_sql(table))
         self.rollups_current = use_rollups and "inspections" not in self.broken and rollups.is_current(self.path)
         if self.rollups_current:
-            source = f"read_parquet({_literal(str(self.path / rollups.FILE))})"
+            source = f"read_parquet({sql_literal(str(self.path / rollups.FILE))})"
             try:
                 self.con.execute(f"create table inspection_counts as select * from {source}")
             except duckdb.Error:  # an unreadable rollup is rebuilt from the raw rows, like a stale one
@@ -179,7 +135,7 @@ class Database:
         order = " order by sample_date" if name == "inspections" else ""
         with self._registered(rows) as cursor:
             cursor.execute(f"copy (select * from {schema.TABLES[name].name} union all by name "
-                           f"(select * from incoming{order})) to {_literal(str(target))} (format parquet)")
+                           f"(select * from incoming{order})) to {sql_literal(str(target))} (format parquet)")
 
     @contextmanager
     def _registered(self, data):

@@ -1,4 +1,6 @@
-"""Global filters (years, districts, sectors, language): sidebar widgets mirrored in the URL both ways.
+"""Global filters (years, districts, sectors, language) as values: what a link or a storyline selects.
+
+The sidebar's widgets that set them live in qcity.web.controls; this module has no Streamlit in it.
 
 URL parameters are short because people paste links into messages:
 `?from=2020&to=2025&district=430104,430105&sector=food-catering&lang=en`. A value that does not fit the data
@@ -13,9 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-import streamlit as st
-
-from qcity import app, db, i18n
+from qcity import i18n
+from qcity.store import db
 
 # Pages' own parameters: the profile's enterprise; the Present page's storyline, slide and auto-advance seconds.
 PAGE_KEYS = ("enterprise", "storyline", "slide", "auto")
@@ -160,34 +161,10 @@ def load_options(run=None) -> tuple[Options, dict, dict]:
     return Options(first, last, tuple(districts.index), tuple(sectors.index)), districts, sectors
 
 
-def _init_from_url(options: Options) -> None:
-    """On a session's first run, take the selection from the URL."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
-    selection, notices = parse(query, options)
-    st.session_state.update({"selection": selection, "url_notices": notices})
 
 
-def _remember(widget: str) -> None:
-    """Widget callback (runs before the script): write the widget's new value into the selection."""
-    value = st.session_state[widget]
-    if widget == "years":
-        change = {"year_from": value[0], "year_to": value[1]}
-    else:
-        change = {widget: tuple(value) if isinstance(value, list) else value}
-    st.session_state["selection"] = replace(st.session_state["selection"], **change)
 
 
-def _show(selection: Selection, options: Options) -> None:
-    """Put the selection into the widgets before they render.
-
-    The selection, not the widgets, is what persists: Streamlit drops widget values on a page switch, and keeps a
-    multiselect's value by its label, which changes with the language.
-    """
-    if not (options.first_year <= selection.year_from <= selection.year_to <= options.last_year):
-        selection = replace(selection, year_from=options.first_year, year_to=options.last_year)  # data changed
-    st.session_state.update({"selection": selection, "lang": selection.lang,
-                             "years": (selection.year_from, selection.year_to),
-                             "districts": list(selection.districts), "sectors": list(selection.sectors)})
 
 
 def without_sectors(f: Filters) -> Filters:
@@ -203,68 +180,3 @@ def narrow(selection: Selection, dimension: str, codes: list, known: tuple[str, 
     """
     kept = tuple(dict.fromkeys(c for c in codes if isinstance(c, str) and c in known))
     return replace(selection, **{dimension: kept}) if kept else selection
-
-
-def select_from_chart(chart_key: str, dimension: str) -> None:
-    """Chart callback: points picked on a chart (each carrying its code as first customdata) narrow the filters."""
-    points = st.session_state[chart_key]["selection"]["points"]
-    codes = [p["customdata"][0] if isinstance(p.get("customdata"), list) and p["customdata"] else None
-             for p in points]
-    options = load_options()[0]
-    known = options.districts if dimension == "districts" else options.sectors
-    st.session_state["selection"] = narrow(st.session_state["selection"], dimension, codes, known)
-
-
-def sidebar(min_samples: int) -> Filters:
-    """Render the filter widgets, keep the URL in step with them, and return the filters."""
-    options, districts, sectors = load_options()
-    if "selection" not in st.session_state:
-        _init_from_url(options)
-    _show(st.session_state["selection"], options)
-    with st.sidebar:
-        lang = st.radio(i18n.t("app.language", "zh"), i18n.LANGS, horizontal=True, key="lang",
-                        on_change=_remember, args=("lang",),
-                        format_func=i18n.LANGUAGE_NAMES.get)
-        T = i18n.translator(lang)
-        st.header(T("filters.title"))
-        if options.first_year < options.last_year:
-            st.slider(T("filters.years"), options.first_year, options.last_year, key="years",
-                      on_change=_remember, args=("years",))
-        else:
-            st.caption(f"{T('filters.years')}: {options.first_year}")
-        names = i18n.name_column(lang)
-        st.multiselect(
-            T("filters.districts"), options.districts, key="districts", placeholder=T("filters.all_districts"),
-            on_change=_remember, args=("districts",), format_func=lambda code: districts.at[code, names])
-        st.multiselect(
-            T("filters.sectors"), options.sectors, key="sectors", placeholder=T("filters.all_sectors"),
-            on_change=_remember, args=("sectors",),
-            format_func=lambda code: f"{i18n.label('domain', sectors.at[code, 'domain'], lang)} › "
-                                     f"{sectors.at[code, names]}")
-        st.caption(T("filters.link_hint"))
-    selection = st.session_state["selection"]
-    query = to_query(selection)
-    query.update({key: value for key in PAGE_KEYS if (value := page_param(key))})
-    st.query_params.from_dict(query)
-    chosen = Filters(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
-                     min_samples)
-    st.session_state["filters"] = chosen
-    return chosen
-
-
-def page_param(key: str) -> str:
-    """A page's own URL parameter (PAGE_KEYS), cleaned of control characters and cut to 60 characters. The page
-    checks it further; the enterprise search text only ever reaches SQL as a bound parameter."""
-    return CONTROL.sub("", st.query_params.get(key, "")).strip()[:60]
-
-
-def keep_in_url(key: str, value: str) -> None:
-    """Put a page's own parameter into the URL (e.g. the chosen enterprise), so that a link opens the same view."""
-    st.query_params[key] = value
-
-
-def current() -> Filters:
-    """The filters set by the sidebar in this run (the entry script renders it before every page)."""
-    if app.legacy_mode() or "filters" not in st.session_state:
-        app.recover_from_legacy_mode()
-    return st.session_state["filters"]

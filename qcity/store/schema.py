@@ -1,7 +1,7 @@
 """The data model: every table, its columns, types, keys and allowed values, in one place.
 
 The database views, the demo generator, validation and docs/data-model.md are all built from
-these definitions, so they cannot drift apart. Run `python -m qcity.schema` to print the docs.
+these definitions, so they cannot drift apart. Run `python -m qcity.store.schema` to print the docs.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("targets", "Programme targets per indicator and year, city-wide or for one district.",
           "one row per indicator, year and district (empty district = city-wide)",
           ("indicator", "year", "district_code"), (
-        _c("indicator", "VARCHAR", "indicator id, see qcity/indicators.py"),
+        _c("indicator", "VARCHAR", "indicator id, see qcity/analysis/indicators.py"),
         YEAR,
         _c("target", "DOUBLE", "target value in the indicator's unit"),
         _c("district_code", "VARCHAR", "district the target applies to; empty for the whole city", required=False),
@@ -202,7 +202,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 def markdown() -> str:
     """The data model as Markdown, for docs/data-model.md."""
     out = ["# Data model", "",
-           "Generated from `qcity/schema.py` by `python -m qcity.schema`; do not edit by hand.", "",
+           "Generated from `qcity/store/schema.py` by `python -m qcity.store.schema`; do not edit by hand.", "",
            "Every table is one file in the data directory. Codes join tables; names come from `districts` and "
            "`sectors` in both languages.", ""]
     for t in TABLES.values():

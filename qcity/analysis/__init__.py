@@ -1,0 +1,8 @@
+"""Numbers and their meaning: which indicators there are, what a view selects, and what the numbers say.
+
+indicators (id, area, unit, direction, source; change against last year and the target), filters (years,
+districts, sectors and language as values, parsed from a link), pages (the dashboard's pages and the tables each
+reads), narrative (takeaways in words, by fixed rules over query rows).
+
+Imports: qcity.store and i18n only. No Streamlit.
+"""

@@ -1,0 +1,7 @@
+"""Files in: the files agencies send, checked and committed as a new data version, and synthetic demo data.
+
+readers (CSV in any Chinese encoding, Excel with title rows, Parquet, as a plain table), ingest (map columns and
+values, validate, commit aside-then-rename, versions and rollback), demo (a synthetic city, labelled so).
+
+Imports: qcity.store, qcity.analysis (the demo writes the default index weights) and i18n.
+"""

@@ -1,0 +1,8 @@
+"""The data and its database: what the files hold and the one place that queries them.
+
+schema (the data model: tables, columns, allowed values), tables (how each table's files become a DuckDB table),
+rollups (the inspections pre-counted, with a fingerprint of what they were built from), db (the connection,
+named queries from queries/*.sql with bound parameters, caching on the data version).
+
+Imports: nothing of qcity but i18n. Everything else imports this; it is the bottom of the flow.
+"""
