@@ -10,7 +10,7 @@ import pytest
 
 from qcity.intake.readers import ReadError, normalise_header, read, sheet_names
 
-REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "sf-restaurant-inspections"
+REALDATA = Path(__file__).resolve().parent / "realdata" / "sf-restaurant-inspections"
 KNOWN = {normalise_header(h) for h in ("区县", "行业", "抽样日期", "检验结论", "企业名称")}
 TITLE = "2024年第三季度食品安全监督抽检结果"
 CSV_BODY = "区县,行业,抽样日期,检验结论\n岳麓区,餐饮食品,2024-07-02,合格\n芙蓉区,乳制品,2024-07-03,不合格\n"

@@ -15,7 +15,7 @@ from test_pages import ENTRY, ServerLikePagesManager
 from qcity.intake import ingest
 from qcity.store import db
 
-REALDATA = Path(__file__).resolve().parent.parent.parent / "shared" / "realdata" / "sf-restaurant-inspections"
+REALDATA = Path(__file__).resolve().parent / "realdata" / "sf-restaurant-inspections"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
 POSTAL = re.compile(r"94\d{3}")
 
