@@ -48,6 +48,10 @@ if uploaded is not None:
                                str(database.path), db.data_version(database.path))
     st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
               new=len(result.new_enterprises)))
+    if result.unknown_items:
+        st.warning(T("data.unknown_items", n=len(result.unknown_items)))
+        unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
+        st.dataframe(i18n.localize(unknown, f.lang), hide_index=True, key="data_unknown_items")
     report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["file", "row", "column", "value", "message"])
     if len(report):
         st.subheader(T("data.problems"))

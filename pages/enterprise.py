@@ -42,6 +42,7 @@ else:
                                  line_title=T("col.pass_rate")), "enterprise_history")
     history["failed_items"] = history.failed_items.map(
         lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
+    history["items_as_written"] = history.items_as_written.map("；".join)
     st.dataframe(i18n.localize(history.round({"pass_rate": 2}), f.lang), hide_index=True, key="enterprise_rows")
 
 for query, title in (("enterprise_standards", "enterprise.standards"), ("enterprise_brands", "enterprise.brands"),

@@ -9,6 +9,8 @@ from qcity.documents import charts, downloads
 from qcity.store import db
 from qcity.web import controls, ui
 
+TOP_ITEMS = 15
+
 f = controls.current()
 T = i18n.translator(f.lang)
 note = downloads.source_note(db.current().city(), f.lang)
@@ -44,6 +46,23 @@ st.subheader(T("spot.pareto"))
 failures = db.run("failures_by_item", **f.params)
 st.markdown(narrative.failures(failures, f.lang))
 ui.chart(charts.pareto(failures, f.lang, note), "spot_pareto")
+
+top_items = db.run("failed_items_top", **f.params)
+st.subheader(T("spot.items", n=TOP_ITEMS))
+st.markdown(narrative.failed_items(top_items, f.lang))
+if not top_items.empty:
+    shown = top_items.head(TOP_ITEMS)
+    left, right = st.columns(2)
+    with left:
+        ui.chart(charts.stacked_bars(shown, "item_key", "failures", "failed_item", f.lang, note, T("axis.failures"),
+                                     x_labels="item", horizontal=True), "spot_items")
+    with right:
+        by_year = db.run("failed_items_by_year", **f.params)
+        st.markdown(f"**{T('spot.item_trend')}**")
+        ui.chart(charts.item_trend(by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend")
+    st.caption(T("spot.items_note"))
+    ui.table(i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang), f, note,
+             "failed-items", key="spot_items_rows")
 
 st.subheader(T("spot.table"))
 rows = db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})

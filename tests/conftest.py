@@ -35,6 +35,19 @@ INSPECTIONS = [
     (2025, D3, "food-a", "supervision", 5, []),
 ]
 
+# The failed items as the result files wrote them, per row of INSPECTIONS (in its order of failures); rows not
+# listed have no item text (the D3 failure has no reason at all). Expected item counts 2024-25 (test_items.py):
+#   镉 4 (3 alone + 1 with 铅), 菌落总数 3 (the 2025 batch names three items and counts once for each), 大肠菌群 2,
+#   铅 2 (one written with full-width brackets), 霉菌, 二氧化硫残留量, 毒死蜱 1 each, and one unknown item (other);
+#   11 of the 12 failed samples name their items.
+FAILED_ITEMS_AS_WRITTEN = {
+    (2024, D1, "food-a", "supervision"): ["菌落总数", "菌落总数；大肠菌群"],
+    (2024, D2, "food-a", "supervision"): ["二氧化硫残留量"],
+    (2024, D1, "mfg-a", "supervision"): ["某未知项目"],
+    (2024, D1, "agri-a", "routine_monitoring"): ["毒死蜱"],
+    (2024, D1, "agri-a", "supervision"): ["镉(以Cd计)"] * 3 + ["铅（以Pb计）", "镉(以Cd计)、铅(以Pb计)"],
+    (2025, D1, "food-a", "supervision"): ["菌落总数、大肠菌群、霉菌"],
+}
 
 ENTERPRISE_OF = {D1: "E1", D2: "E2", D3: "E3"}  # who was sampled in each district
 
@@ -90,12 +103,14 @@ def write_tiny_city(out: Path) -> Path:
                  columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
     rows = []
     for year, district, sector, kind, passed, failures in INSPECTIONS:
-        outcomes = [(True, None)] * passed + [(False, item) for item in failures]
-        for i, (ok, item) in enumerate(outcomes):
+        written = FAILED_ITEMS_AS_WRITTEN.get((year, district, sector, kind), [None] * len(failures))
+        outcomes = [(True, None, None)] * passed + [(False, item, text) for item, text in zip(failures, written)]
+        for i, (ok, item, text) in enumerate(outcomes):
             rows.append({"sample_id": f"S{len(rows) + 1:04d}", "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
                          "district_code": district, "sector_code": sector, "product": "p",
                          "enterprise_id": ENTERPRISE_OF[district],
-                         "level": "municipal", "kind": kind, "passed": ok, "failed_item": item})
+                         "level": "municipal", "kind": kind, "passed": ok, "failed_item": item,
+                         "failed_items": text})
     pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
     # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
     pd.DataFrame([(2024, D1, "elevator", 20000, 3, 2), (2024, D2, "elevator", 30000, 0, 0),

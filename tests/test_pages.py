@@ -11,7 +11,7 @@ from qcity import i18n
 from qcity.analysis import indicators
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-CHARTS = {"overview": 2, "spot_checks": 4, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
+CHARTS = {"overview": 2, "spot_checks": 6, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
           "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
           "present": 1}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
@@ -169,7 +169,7 @@ def test_a_first_request_in_legacy_mode_reaches_the_page_with_its_filters(demo_d
     assert at.title[0].value == "Spot checks"
     assert at.multiselect(key="districts").value == ["430104"]
     assert at.radio(key="lang").value == "en"
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == CHARTS["spot_checks"]
 
 
 def test_filters_survive_a_language_switch_followed_by_a_page_switch(app):
@@ -208,7 +208,7 @@ def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
     assert at.multiselect(key="districts").value == ["431081"]
     assert len(at.multiselect(key="districts").options) == 11
     at.switch_page("pages/spot_checks.py").run()
-    assert not at.exception and len(at.get("plotly_chart")) == 4
+    assert not at.exception and len(at.get("plotly_chart")) == CHARTS["spot_checks"]
 
 
 @pytest.mark.parametrize("page", AREA_PAGES)

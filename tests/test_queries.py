@@ -12,7 +12,7 @@ ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "cons
 DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, "districts": ALL_DISTRICTS, "sectors": ALL_SECTORS,
             "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True, "text": "E1",
             "enterprise_id": "E1", "indicators": ["food_pass_rate", "construction_acceptance_rate"],
-            "weights": [1.0, 1.0], "higher": [True, True]}
+            "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"]}
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
     "indicator_by_year": ["indicator", "year"],
     "district_league": ["district_code"],
@@ -20,6 +20,9 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "pass_rate_by_district_year": ["district_code", "year"],
     "pass_rate_by_sector": ["sector_code"],
     "failures_by_item": ["failed_item"],
+    "failed_items_top": ["item_key"],
+    "failed_items_by_year": ["item_key", "year"],
+    "failed_item_categories": ["text"],
     "pass_rate_by_district_sector_year": ["year", "district_code", "sector_code"],
     "events_between": ["date", "title_en"],
     "districts": ["district_code"],

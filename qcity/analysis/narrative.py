@@ -230,6 +230,25 @@ def failures(by_item: pd.DataFrame, lang: str) -> str:
     return text + (f"; the top 3 make up {three:.1f}%." if len(by_item) > 3 else ".")
 
 
+def failed_items(top: pd.DataFrame, lang: str) -> str:
+    """The takeaway for the failed-item ranking: the most frequent item, its category and share, and the runner-up."""
+    if top.empty:
+        return "所选范围内的不合格批次没有记录不合格项目。" if lang == "zh" else \
+            "The failed samples for these filters do not name their failed items."
+    first = top.iloc[0]
+    category = i18n.label("failed_item", first.failed_item, lang)
+    n = i18n.fmt_count(first.failures, lang)
+    if lang == "zh":
+        share = f"{first.share_of_failed_pct:.1f}%"
+        text = f"不合格项目中{first['item']}最多（{category}，{n} 批次，占有项目记录的不合格批次 {share}）"
+        return text + (f"，其次是{top.iloc[1]['item']}（{i18n.fmt_count(top.iloc[1].failures, lang)} 批次）。"
+                       if len(top) > 1 else "。")
+    text = (f"The most frequent failed item is {first['item']} ({category}: {n} samples, "
+            f"{first.share_of_failed_pct:.1f}% of the failed samples that name their items)")
+    return text + (f", then {top.iloc[1]['item']} ({i18n.fmt_count(top.iloc[1].failures, lang)})." if len(top) > 1
+                   else ".")
+
+
 def award_funnel(stages: pd.DataFrame, year: int, lang: str) -> str:
     """The takeaway for the award funnel: applicants, how many reached the on-site review, winners and their share."""
     reached = stages.set_index("stage").reached

@@ -163,6 +163,18 @@ def pareto(failures: pd.DataFrame, lang: str, note: str) -> go.Figure:
     return _finish(fig, note)
 
 
+def item_trend(by_year: pd.DataFrame, items: list[str], lang: str, note: str) -> go.Figure:
+    """Failed samples per year for the given items (match keys), one line each, in the order given."""
+    fig = _figure()
+    for i, key in enumerate(items):
+        rows = by_year[by_year.item_key == key]
+        fig.add_scatter(x=rows.year, y=rows.failures, name=rows["item"].iloc[0], mode="lines+markers",
+                        line=dict(color=COLORS[i % len(COLORS)], width=2))
+    fig.update_xaxes(title=i18n.t("axis.year", lang), dtick=1)
+    fig.update_yaxes(title=i18n.t("axis.failures", lang), rangemode="tozero")
+    return _finish(fig, note)
+
+
 def _rings(geometry: dict) -> list[list]:
     """The outer rings of a Polygon or MultiPolygon."""
     polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]

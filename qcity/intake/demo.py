@@ -76,6 +76,28 @@ FAILED_ITEMS = {  # failure reasons and their weights per domain; catering is mo
     "manufacturing": {"performance": 0.42, "labelling": 0.22, "electrical_safety": 0.22, "hazardous_substance": 0.14},
     "drugs": {"content": 0.45, "microbial": 0.15, "labelling": 0.25, "heavy_metal": 0.15},
 }
+# Failed test items as sampling results write them, per domain and failure category, most frequent first (the
+# names of the shipped test-item dictionary, data/reference/test_items.csv). Some samples fail on several.
+TEST_ITEMS = {
+    "food": {"microbial": ["菌落总数", "大肠菌群", "霉菌", "沙门氏菌", "金黄色葡萄球菌"],
+             "additive": ["二氧化硫残留量", "苯甲酸及其钠盐(以苯甲酸计)", "脱氢乙酸及其钠盐(以脱氢乙酸计)",
+                          "甜蜜素(以环己基氨基磺酸计)", "铝的残留量(干样品,以Al计)", "山梨酸及其钾盐(以山梨酸计)"],
+             "pesticide_residue": ["毒死蜱", "腐霉利", "克百威"],
+             "labelling": ["标签"],
+             "heavy_metal": ["铅(以Pb计)", "镉(以Cd计)", "总砷(以As计)"],
+             "content": ["酸价(以脂肪计)", "过氧化值(以脂肪计)", "蛋白质", "酒精度", "氨基酸态氮(以氮计)"]},
+    "agri": {"pesticide_residue": ["毒死蜱", "克百威", "氧乐果", "噻虫胺", "腐霉利", "甲拌磷", "啶虫脒"],
+             "vet_drug_residue": ["恩诺沙星", "氧氟沙星", "呋喃唑酮代谢物", "孔雀石绿", "磺胺类(总量)", "地塞米松"],
+             "heavy_metal": ["镉(以Cd计)", "铅(以Pb计)", "总汞(以Hg计)"]},
+    "manufacturing": {"performance": ["拉伸强度", "断裂伸长率", "耐磨性能", "色牢度", "能效等级"],
+                      "labelling": ["标志和说明", "标签", "使用说明"],
+                      "electrical_safety": ["输入功率和电流", "对触及带电部件的防护", "发热", "接地措施",
+                                            "泄漏电流和电气强度"],
+                      "hazardous_substance": ["甲醛含量", "邻苯二甲酸酯", "可迁移元素"]},
+    "drugs": {"content": ["含量测定", "有关物质", "溶出度"], "microbial": ["微生物限度"],
+              "labelling": ["说明书", "标签"], "heavy_metal": ["重金属", "铅(以Pb计)"]},
+}
+MORE_ITEMS = (0.22, 0.06)  # chance of a second, and then a third, failed item of the same category
 PRODUCTS = {  # product categories sampled in each sector
     "mfg-electrical": ["电线电缆", "插头插座"], "mfg-building": ["防水卷材", "建筑涂料"],
     "mfg-chemical": ["化肥", "车用尿素"],
@@ -247,6 +269,7 @@ class DemoCity:
             return pa.DictionaryArray.from_arrays(pa.array(indices[order], pa.int32()), pa.array(dictionary))
 
         failed = failed[order]
+        items = self._failed_items(failed, sample_domain[order], year)
         return pa.table({
             "sample_id": pa.array([f"DEMO{year}{i:08d}" for i in range(1, count + 1)]),
             "sample_date": pa.array(date[order]),
@@ -259,7 +282,21 @@ class DemoCity:
             "passed": pa.array(passed[order]),
             "failed_item": pa.DictionaryArray.from_arrays(
                 pa.array(np.where(failed < 0, 0, failed), pa.int32(), mask=failed < 0), pa.array(schema.FAILED_ITEMS)),
+            "failed_items": pa.array(items, pa.string()),
         })
+
+    def _failed_items(self, failed: np.ndarray, domains: np.ndarray, year: int) -> list[str | None]:
+        """The failed items as a result file writes them (joined by 、), drawn for each failed sample from its
+        domain and category's items, the first ones more often; its own random stream, so the rest is unchanged."""
+        rng = self.rng("failed_items", year)
+        texts: list[str | None] = [None] * len(failed)
+        for i in np.flatnonzero(failed >= 0):
+            names = TEST_ITEMS[domains[i]][schema.FAILED_ITEMS[failed[i]]]
+            weights = 1 / np.arange(1, len(names) + 1)
+            count = 1 + sum(rng.random() < p for p in MORE_ITEMS)
+            picked = rng.choice(len(names), min(count, len(names)), replace=False, p=weights / weights.sum())
+            texts[i] = "、".join(names[j] for j in sorted(picked))
+        return texts
 
     def yearly_counts(self) -> dict[int, int]:
         """Sampling grows about 6% a year; the counts add up to exactly `rows`."""
@@ -396,6 +433,9 @@ class DemoCity:
         self.sectors[list(schema.TABLES["sectors"].column_names)].to_csv(out / "sectors.csv", index=False)
         self.targets().to_csv(out / "targets.csv", index=False)
         pd.DataFrame(EVENTS, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
+        # the city's own additions to the shipped test-item dictionary: one example, a local short form of an item
+        pd.DataFrame([("防腐剂各自用量占其最大使用量比例之和", "additive")],
+                     columns=list(schema.TABLES["test_items"].column_names)).to_csv(out / "test_items.csv", index=False)
         for name in ("awards", "standards", "brands", "enforcement", "special_equipment", "construction", "innovation"):
             getattr(self, name)().to_parquet(out / f"{name}.parquet", index=False)
         self.diagnosis.to_parquet(out / "diagnosis.parquet", index=False)

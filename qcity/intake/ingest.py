@@ -45,7 +45,9 @@ ALIASES = {  # header aliases per schema column (compared after readers.normalis
     "level": ["抽检级别", "任务级别", "级别"],
     "kind": ["抽检类型", "任务类别", "监测类型", "类型"],
     "passed": ["result", "检验结论", "结果", "判定结论", "结论", "是否合格"],
-    "failed_item": ["不合格项目", "不合格项", "不合格原因", "failure", "reason"],
+    "failed_item": ["不合格类别", "不合格项目类别", "问题类别", "failurecategory", "category"],
+    "failed_items": ["不合格项目", "不合格项", "不合格原因", "不合格检验项目", "不合格项目名称", "failure", "reason",
+                     "faileditems", "violation", "violations"],
     "enterprise_id": ["企业编号", "企业代码", "统一社会信用代码"],
     "name": ["企业名称", "名称"],
 }
@@ -128,6 +130,15 @@ class Result:
     new_enterprises: pd.DataFrame
     mapping: Mapping
     version: int | None = None
+    unknown_items: dict[str, int] = field(default_factory=dict)  # failed test items the dictionary does not know
+
+    def unknown_items_note(self) -> str:
+        """The unknown items with their counts, most frequent first, for the import report ('' when none)."""
+        if not self.unknown_items:
+            return ""
+        listed = ", ".join(f"{item} ({n})" for item, n in self.unknown_items.items())
+        return (f"{len(self.unknown_items)} failed test item(s) not in the test-item dictionary, kept under category "
+                f"'other' (add them to test_items.csv to classify them): {listed}")
 
 
 def _empty(value) -> bool:
@@ -276,6 +287,7 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
 
     if "passed" in table.column_names and mapping.pass_rule:
         _apply_pass_rule(mapping.pass_rule, frame, out, problem)
+    unknown_items = _categorise_failed_items(out, database) if "failed_items" in table.column_names else {}
     known_firms = database.table("enterprises")
     new_enterprises = _enterprises(table, mapping, frame, out, known_firms)
     firms = _district_and_sector_from_enterprise(table, out, known_firms, new_enterprises)
@@ -298,7 +310,23 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
                     problem(row, mapping.columns.get(column.name, column.name), None, "required value is empty")
     _check_keys(table, out, database, mode, problem)
     valid = out.drop(index=sorted(bad_rows & set(out.index)))
-    return Result(table_name, valid[list(table.column_names)], problems, sorted(bad_rows), new_enterprises, mapping)
+    return Result(table_name, valid[list(table.column_names)], problems, sorted(bad_rows), new_enterprises, mapping,
+                  unknown_items=unknown_items)
+
+
+def _categorise_failed_items(out: pd.DataFrame, database: db.Database) -> dict[str, int]:
+    """Give each sample that names its failed items, but no category, the category the test-item dictionary reads
+    from them; return the items the dictionary does not know, with how many samples name each. An unknown item is
+    kept (category `other`), never a reason to reject a row."""
+    texts = out["failed_items"].map(lambda v: None if _empty(v) or not str(v).strip() else str(v))
+    out["failed_items"] = texts
+    if texts.isna().all():
+        return {}
+    read = database.query("failed_item_categories", texts=sorted(set(texts.dropna()))).set_index("text")
+    missing = out["failed_item"].isna() & texts.notna()
+    out.loc[missing, "failed_item"] = texts[missing].map(read.failed_item)
+    counts = pd.Series([item for text in texts.dropna() for item in read.at[text, "unknown_items"]], dtype=object)
+    return counts.value_counts().sort_index().sort_values(ascending=False, kind="stable").to_dict()
 
 
 def _apply_pass_rule(rule: dict, frame: pd.DataFrame, out: pd.DataFrame, problem) -> None:
@@ -445,7 +473,8 @@ def commit(result: Result, data_dir: Path, mode: str, source: str) -> int:
         os.replace(aside, data_dir / table.file)
     version = _log(data_dir, {"action": "import", "file": source, "table": result.table, "mode": mode,
                               "rows": len(result.valid), "rejected": len(result.rejected_rows),
-                              "new_enterprises": len(result.new_enterprises)})
+                              "new_enterprises": len(result.new_enterprises),
+                              **({"unknown_items": result.unknown_items} if result.unknown_items else {})})
     _snapshot(data_dir, version)
     if result.table == "inspections" and rollups.inspection_files(data_dir):
         rollups.build(data_dir)
@@ -542,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{sheet.file}: row {note_row}: left out as a note below the table: '{text[:60]}'")
     for problem in result.problems:
         print(problem)
+    if result.unknown_items:
+        print(result.unknown_items_note())
     print(f"{len(result.valid)} valid rows, {len(result.rejected_rows)} rejected, "
           f"{len(result.new_enterprises)} new enterprises")
     if args.dry_run or (result.problems and not args.accept_valid) or result.valid.empty:

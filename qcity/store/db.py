@@ -29,6 +29,8 @@ logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.E
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DATA_DIR = ROOT / "data"
+# The shipped test-item dictionary (failed item -> category); a data directory's test_items.csv adds to it.
+TEST_ITEMS = ROOT / "data" / "reference" / "test_items.csv"
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*")
@@ -89,7 +91,7 @@ class Database:
         self.con = duckdb.connect(config={"threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
                                           "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
                                           "temp_directory": SPILL_DIR})
-        self.missing = [t.file for t in schema.TABLES.values() if not table_exists(self.path, t)]
+        self.missing = [t.file for t in schema.TABLES.values() if not t.optional and not table_exists(self.path, t)]
         self.broken: dict[str, str] = {}  # table name -> why its file could not be read; the table reads as empty
         for table in schema.TABLES.values():
             try:
@@ -106,6 +108,8 @@ class Database:
                 self.rollups_current = False
         if not self.rollups_current:  # correct but slow: every query counts the raw rows
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
+        self.con.execute(f"create table shipped_test_items as select item, category from read_csv("
+                         f"{sql_literal(str(TEST_ITEMS))}, header = true, comment = '#', all_varchar = true)")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
 

@@ -15,7 +15,7 @@ LEVELS = ("national", "provincial", "municipal")
 INSPECTION_KINDS = ("supervision", "risk_monitoring", "routine_monitoring")
 FAILED_ITEMS = (
     "labelling", "microbial", "pesticide_residue", "vet_drug_residue", "heavy_metal",
-    "additive", "performance", "electrical_safety", "content", "hazardous_substance",
+    "additive", "performance", "electrical_safety", "content", "hazardous_substance", "other",
 )
 AWARD_STAGES = ("applied", "material_review", "onsite_review", "committee", "nominee", "winner")
 STANDARD_LEVELS = ("international", "national", "industry", "local", "group")
@@ -64,6 +64,7 @@ class Table:
     columns: tuple[Column, ...]
     storage: str = "parquet"
     large: bool = False  # queried in place from its files; every other table is loaded into memory once
+    optional: bool = False  # an absent file is normal (the table only adds to what the repository ships)
 
     @property
     def file(self) -> str:
@@ -118,7 +119,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("level", "VARCHAR", "who organised the sampling", enum="level"),
         _c("kind", "VARCHAR", "supervision spot check / risk monitoring / routine monitoring", enum="kind"),
         _c("passed", "BOOLEAN", "true when the batch met the standard"),
-        _c("failed_item", "VARCHAR", "reason for failure; empty when passed", required=False, enum="failed_item"),
+        _c("failed_item", "VARCHAR", "failure category; empty when passed (derived from failed_items by the test-item "
+                                     "dictionary when the file names items; `other` for items it does not know)",
+           required=False, enum="failed_item"),
+        _c("failed_items", "VARCHAR", "failed test items as written in the file, one or several (e.g. "
+                                      "菌落总数、大肠菌群 or 铅(以Pb计)); empty when passed", required=False),
     ), large=True),
     Table("awards", "Mayor Quality Award reviews.", "one row per applicant and year, at the furthest stage reached",
           ("year", "enterprise_id"), (
@@ -190,6 +195,13 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         YEAR,
         _c("target", "DOUBLE", "target value in the indicator's unit"),
         _c("district_code", "VARCHAR", "district the target applies to; empty for the whole city", required=False),
+    ), storage="csv"),
+    Table("test_items", "The city's own additions to the shipped test-item dictionary (data/reference/"
+          "test_items.csv); a row here wins over the shipped one for the same item.", "one row per test item",
+          ("item",), optional=True, columns=(
+        _c("item", "VARCHAR", "test item as written in sampling results, e.g. 铅(以Pb计); matched without brackets "
+                              "and spaces"),
+        _c("category", "VARCHAR", "failure category the item counts under", enum="failed_item"),
     ), storage="csv"),
     Table("events", "Programme milestones drawn on trend charts.", "one row per event", ("date", "title_en"), (
         _c("date", "DATE", "date of the event"),
