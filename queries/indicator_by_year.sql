@@ -1,6 +1,7 @@
 -- Indicators per year for the selected districts and sectors, with the change on the previous year (in the
 -- indicator's unit: percentage points for rates) and the target for that year: the selected district's own
--- target when exactly one district is selected and it has one, else the city-wide target.
+-- target when exactly one district is selected and it has one, else the city-wide target; and the published
+-- national and provincial values for that year with their sources, where there are any (all_benchmarks).
 -- Grain: one row per indicator x year (years without observations are absent).
 -- Params: $year_from, $year_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
@@ -38,13 +39,21 @@ final as (
         p.value,
         case when p.previous_year = p.year - 1 then p.previous_any end as previous_value,
         case when p.previous_year = p.year - 1 then p.value - p.previous_any end as change,
-        coalesce(own.target, city.target) as target
+        coalesce(own.target, city.target) as target,
+        national.value as national,
+        national.source_title as national_source,
+        provincial.value as provincial,
+        provincial.source_title as provincial_source
     from with_previous as p
     left join targets as city
         on city.indicator = p.indicator and city.year = p.year and city.district_code is null
     left join targets as own
         on own.indicator = p.indicator and own.year = p.year and len($districts) = 1
         and own.district_code = $districts[1]
+    left join all_benchmarks as national
+        on national.indicator = p.indicator and national.year = p.year and national.scope = 'national'
+    left join all_benchmarks as provincial
+        on provincial.indicator = p.indicator and provincial.year = p.year and provincial.scope = 'provincial'
     where p.year >= $year_from
 )
 

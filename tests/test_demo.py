@@ -17,7 +17,9 @@ def rate(demo_db, where: str) -> float:
 def test_same_seed_same_data_other_seed_other_data(tmp_path):
     for name, seed in (("a", 3), ("b", 3), ("c", 4)):
         demo.DemoCity("changsha", 20_000, seed).write(tmp_path / name)
-    for table in schema.TABLES.values():
+    written = [t for t in schema.TABLES.values() if not t.optional or (tmp_path / "a" / t.file).exists()]
+    assert "benchmarks" not in [t.name for t in written]  # real published values only: the demo invents none
+    for table in written:
         if table.storage == "parquet":
             a, b = (pq.read_table(tmp_path / x / table.file) for x in "ab")
             assert a.equals(b), table.name
@@ -31,7 +33,7 @@ def test_every_table_is_written_with_the_schema_columns(demo_dir, demo_db):
     assert demo_db.missing == []
     for table in schema.TABLES.values():
         count = demo_db.con.execute(f"select count(*) from {table.name}").fetchone()[0]
-        assert count > 0, table.name
+        assert count > 0 or table.name == "benchmarks", table.name  # the demo invents no published values
         columns = [r[0] for r in demo_db.con.execute(f"describe {table.name}").fetchall()]
         assert tuple(columns) == table.column_names
     assert demo_db.con.execute("select count(*) from inspections").fetchone()[0] == 200_000

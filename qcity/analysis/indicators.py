@@ -80,6 +80,8 @@ class Kpi:
     base: float | None
     status: str | None  # "met", "missed" or None when there is no target
     improved: bool | None  # better than last year, by the indicator's direction
+    national: float | None = None  # the published national value for that year, where there is one
+    national_source: str | None = None
 
 
 def status(value: float | None, target: float | None, higher_is_better: bool | None) -> str | None:
@@ -111,8 +113,10 @@ def kpis(by_year: pd.DataFrame, year: int, ids: list[str] | None = None) -> list
             continue
         r = rows.loc[ind.id]
         value, change, target = _clean(r.value), _clean(r.change), _clean(r.target)
+        national = _clean(r.get("national"))
         out.append(Kpi(ind, year, value, change, target, _clean(r.denominator),
-                       status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better)))
+                       status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better),
+                       national, r.get("national_source") if national is not None else None))
     return out
 
 

@@ -78,6 +78,30 @@ def _extremes(league: pd.DataFrame, ind: Indicator, lang: str) -> str:
     return f"highest in {highest} ({_number(top, ind, lang)}), lowest in {lowest} ({_number(bottom, ind, lang)})"
 
 
+def _benchmarks(row, ind: Indicator, lang: str) -> str:
+    """ "高于全国（93.93%）0.7 个百分点。" for each published benchmark of that year; empty when there is none."""
+    out = []
+    for scope in ("national", "provincial"):
+        reference = row.get(scope)
+        if reference is None or pd.isna(reference):
+            continue
+        where = i18n.t(f"scope.{scope}", lang)
+        gap, shown = row.value - reference, _number(reference, ind, lang)
+        if round(gap, ind.digits) == 0:
+            out.append(f"与{where}水平（{shown}）持平。" if lang == "zh"
+                       else f"Level with the {where.lower()} {shown}.")
+            continue
+        above = gap > 0
+        if ind.unit == "pct":
+            size = f"{abs(gap):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(gap):.{ind.digits}f} points"
+            out.append(f"{'高于' if above else '低于'}{where}（{shown}）{size}。" if lang == "zh"
+                       else f"{size.capitalize()} {'above' if above else 'below'} the {where.lower()} {shown}.")
+        else:
+            out.append(f"{'高于' if above else '低于'}{where}（{shown}）。" if lang == "zh"
+                       else f"{'Above' if above else 'Below'} the {where.lower()} {shown}.")
+    return (" " if lang == "en" else "").join(out)
+
+
 def _target(row, ind: Indicator, lang: str) -> str:
     if ind.higher_is_better is None or pd.isna(row.target):
         return ""
@@ -114,8 +138,8 @@ def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, year: i
     else:
         where = f" in {single}" if single else ""
         first = f"{name}{where}: {value} in {year}, " + "; ".join(clauses) + "."
-    target = _target(row, ind, lang)
-    return first + (" " + target if target and lang == "en" else target)
+    later = [text for text in (_benchmarks(row, ind, lang), _target(row, ind, lang)) if text]
+    return first + "".join((" " if lang == "en" else "") + text for text in later)
 
 
 def domains(by_domain: pd.DataFrame, year: int, lang: str) -> str:

@@ -64,7 +64,8 @@ def _axis_unit(indicator: Indicator, lang: str) -> str:
 
 def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indicator, lang: str,
                     note: str) -> go.Figure:
-    """One indicator by year with its target, both labelled at their ends, and programme events as dated lines."""
+    """One indicator by year with its target and the published national and provincial values (where there are
+    any), each labelled at its end, and programme events as dated lines."""
     digits = indicator.digits + 1
     last = [""] * (len(by_year) - 1) + [i18n.fmt_value(by_year.value.iloc[-1], indicator.unit, lang, digits)]
     fig = _figure()
@@ -79,6 +80,18 @@ def indicator_trend(by_year: pd.DataFrame, events: pd.DataFrame, indicator: Indi
         label = f"{i18n.t('legend.target', lang)} {i18n.fmt_value(targets.target.iloc[-1], indicator.unit, lang)}"
         fig.add_annotation(x=targets.year.iloc[-1], y=targets.target.iloc[-1], text=label, showarrow=False,
                            xanchor="left", xshift=6, font=dict(color=COLORS[1], size=12))
+    for scope, colour in (("national", MUTED), ("provincial", COLORS[4])):
+        published = by_year.dropna(subset=[scope]) if scope in by_year else by_year.iloc[:0]
+        if published.empty:
+            continue
+        where = i18n.t(f"scope.{scope}", lang)
+        fig.add_scatter(x=published.year, y=published[scope], mode="lines+markers", name=where,
+                        line=dict(dash="dot", width=2, color=colour), marker=dict(size=6, color=colour),
+                        customdata=published[f"{scope}_source"],
+                        hovertemplate=f"{where} %{{x}}: %{{y:.{digits}f}}<br>%{{customdata}}<extra></extra>")
+        label = f"{where} {i18n.fmt_value(published[scope].iloc[-1], indicator.unit, lang, digits)}"
+        fig.add_annotation(x=published.year.iloc[-1], y=published[scope].iloc[-1], text=label, showarrow=False,
+                           xanchor="left", xshift=6, yshift=-12, font=dict(color=colour, size=12))
     title = i18n.name_column(lang).replace("name", "title")
     middle = (by_year.year.min() + by_year.year.max()) / 2
     for i, event in enumerate(events.itertuples()):

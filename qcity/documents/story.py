@@ -399,6 +399,10 @@ def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.
             parts.append(f"{T('col.target')} {value(row.target)}")
         if ind.base and pd.notna(row.denominator):
             parts.append(f"{T(f'base.{ind.base}')} {i18n.fmt_count(row.denominator, lang)}")
+        for scope in ("national", "provincial"):  # published benchmarks, with their source
+            if pd.notna(getattr(row, scope, None)):
+                parts.append(f"{T(f'scope.{scope}')} {value(getattr(row, scope))} "
+                             f"({T('story.source')}{getattr(row, f'{scope}_source')})")
         lines.append(" · ".join(parts))
     names = i18n.name_column(lang)
     for row in league.dropna(subset=["value"]).itertuples():

@@ -29,8 +29,10 @@ logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.E
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_DATA_DIR = ROOT / "data"
-# The shipped test-item dictionary (failed item -> category); a data directory's test_items.csv adds to it.
-TEST_ITEMS = ROOT / "data" / "reference" / "test_items.csv"
+# Reference tables shipped with the code, each of which a data directory's file of the same name adds to: the
+# test-item dictionary (failed item -> category) and published national benchmarks.
+REFERENCE = {"test_items": ROOT / "data" / "reference" / "test_items.csv",
+             "benchmarks": ROOT / "data" / "reference" / "benchmarks.csv"}
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*")
@@ -108,8 +110,10 @@ class Database:
                 self.rollups_current = False
         if not self.rollups_current:  # correct but slow: every query counts the raw rows
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
-        self.con.execute(f"create table shipped_test_items as select item, category from read_csv("
-                         f"{sql_literal(str(TEST_ITEMS))}, header = true, comment = '#', all_varchar = true)")
+        for name, file in REFERENCE.items():  # read like the data directory's own file of that table
+            columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in schema.TABLES[name].columns)
+            self.con.execute(f"create table shipped_{name} as select {columns} from read_csv("
+                             f"{sql_literal(str(file))}, header = true, comment = '#', all_varchar = true)")
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
 

@@ -23,6 +23,7 @@ STANDARD_ROLES = ("lead", "participate")
 BRAND_KINDS = ("well_known_trademark", "geographical_indication", "time_honoured", "provincial_famous")
 VIOLATIONS = ("counterfeit", "trademark_infringement", "substandard", "unlicensed", "false_labelling")
 CASE_STATUSES = ("open", "closed", "transferred")
+BENCHMARK_SCOPES = ("national", "provincial")
 EQUIPMENT = ("elevator", "boiler", "pressure_vessel", "pressure_pipe", "lifting_machinery", "field_vehicle",
              "amusement_ride")
 
@@ -31,7 +32,7 @@ ENUMS = {
     "domain": DOMAINS, "district_kind": DISTRICT_KINDS, "size": ENTERPRISE_SIZES, "level": LEVELS,
     "kind": INSPECTION_KINDS, "failed_item": FAILED_ITEMS, "stage": AWARD_STAGES,
     "standard_level": STANDARD_LEVELS, "role": STANDARD_ROLES, "brand_kind": BRAND_KINDS,
-    "violation": VIOLATIONS, "status": CASE_STATUSES, "equipment": EQUIPMENT,
+    "violation": VIOLATIONS, "status": CASE_STATUSES, "equipment": EQUIPMENT, "scope": BENCHMARK_SCOPES,
 }
 
 
@@ -202,6 +203,17 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("item", "VARCHAR", "test item as written in sampling results, e.g. 铅(以Pb计); matched without brackets "
                               "and spaces"),
         _c("category", "VARCHAR", "failure category the item counts under", enum="failed_item"),
+    ), storage="csv"),
+    Table("benchmarks", "Published national or provincial values of indicators, drawn as reference lines; added to "
+          "the national values shipped in data/reference/benchmarks.csv (a row here wins for the same indicator, year "
+          "and scope).", "one row per indicator, year and scope", ("indicator", "year", "scope"), optional=True,
+          columns=(
+        _c("indicator", "VARCHAR", "indicator id, see qcity/analysis/indicators.py"),
+        YEAR,
+        _c("scope", "VARCHAR", "national or provincial", enum="scope"),
+        _c("value", "DOUBLE", "the published value in the indicator's unit"),
+        _c("source_title", "VARCHAR", "the publication: who released what, and when"),
+        _c("source_url", "VARCHAR", "where it was published", required=False),
     ), storage="csv"),
     Table("events", "Programme milestones drawn on trend charts.", "one row per event", ("date", "title_en"), (
         _c("date", "DATE", "date of the event"),

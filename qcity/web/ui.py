@@ -57,6 +57,8 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                         colour = "green" if card.status == "met" else "red"
                         target = i18n.fmt_value(card.target, ind.unit, lang, ind.digits)
                         parts.append(f"{T('kpi.target', target=target)} · :{colour}[{verdict[card.status]}]")
+                if card.national is not None:
+                    parts.append(T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1)))
                 if ind.base and card.base is not None:
                     parts.append(T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(card.base, lang)))
                 st.markdown(" · ".join(parts) or "&nbsp;")
@@ -173,6 +175,8 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
                      T("col.status"): {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better
                                        else T("kpi.missed_ceiling"), None: "—"}[card.status],
                      T("col.change"): i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
+                     T("col.national"): "—" if card.national is None else
+                     i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
                      T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
                      "_good": card.status == "met" if card.status else None, "_improved": card.improved})
     table = pd.DataFrame(rows)
