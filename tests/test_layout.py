@@ -7,7 +7,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "qcity"
 LAYERS = ("store", "analysis", "intake", "documents", "web")  # bottom first: a layer imports only those before it
-DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export")  # `python -m` commands; nothing imports them
+# the `python -m qcity.X` commands; nothing imports them
+DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city")
 NO_STREAMLIT = ("analysis", "documents")
 
 

@@ -1,6 +1,7 @@
 """Synthetic demo data: a complete data directory for a real city's districts with made-up figures.
 
     python -m qcity.demo --city changsha --rows 200000 --seed 7 --out data
+    python -m qcity.demo --city-dir data/zhuzhou --out data/zhuzhou-demo    # any city set up by qcity.city init
 
 Calibrated to the public reference values in DESIGN.md §3 (food ~97% with catering lowest, manufacturing
 ~94-95%, agricultural products ~97.5-98%, drugs ~99%, slow improvement 2016-2025) so that charts look like a
@@ -29,6 +30,7 @@ from qcity.store import rollups, schema
 CITIES_DIR = Path(__file__).resolve().parents[2] / "data" / "cities"
 YEARS = range(2016, 2026)
 FIRST_SESSION_YEAR = 2016
+UNKNOWN_POPULATION_10K = 50.0  # sizes the synthetic figures of a unit whose population the city folder lacks
 
 # code, name_zh, name_en, domain, sampling weight within domain, pass rate in 2025, short name for firm names
 SECTORS = [
@@ -133,13 +135,17 @@ def logit(p):
 class DemoCity:
     """Everything needed to draw a year of samples; fixed by the city and the seed."""
 
-    def __init__(self, city: str, rows: int, seed: int):
-        self.ref = CITIES_DIR / city
+    def __init__(self, city: str | Path, rows: int, seed: int):
+        """`city`: a folder name under data/cities, or the path of a folder set up by `python -m qcity.city init`."""
+        self.ref = CITIES_DIR / city  # an absolute path stays as it is
         if not (self.ref / "city.json").exists():
             known = ", ".join(sorted(p.name for p in CITIES_DIR.iterdir() if (p / "city.json").exists()))
             raise SystemExit(f"unknown city '{city}': no {self.ref / 'city.json'} (known: {known})")
         self.city = json.loads((self.ref / "city.json").read_text(encoding="utf-8"))
-        self.districts = pd.read_csv(self.ref / "districts.csv", dtype={"district_code": str})
+        self.given_districts = pd.read_csv(self.ref / "districts.csv", dtype={"district_code": str})
+        known = self.given_districts.population_10k  # written back as given: an unknown population stays empty
+        self.districts = self.given_districts.assign(
+            population_10k=known.fillna(known.median()).fillna(UNKNOWN_POPULATION_10K))
         self.sectors = pd.DataFrame(SECTORS, columns=["sector_code", "name_zh", "name_en", "domain", "weight",
                                                       "pass_2025", "short"])
         self.rows, self.seed = rows, seed
@@ -429,7 +435,7 @@ class DemoCity:
         with pq.ParquetWriter(out / "inspections.parquet", self.inspections_for_year(YEARS[0], 1).schema) as writer:
             for year, count in self.yearly_counts().items():
                 writer.write_table(self.inspections_for_year(year, count), row_group_size=256_000)
-        self.districts.to_csv(out / "districts.csv", index=False)
+        self.given_districts.to_csv(out / "districts.csv", index=False)
         self.sectors[list(schema.TABLES["sectors"].column_names)].to_csv(out / "sectors.csv", index=False)
         self.targets().to_csv(out / "targets.csv", index=False)
         pd.DataFrame(EVENTS, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
@@ -447,9 +453,18 @@ class DemoCity:
         rollups.build(out)
 
 
+def sector_catalogue() -> pd.DataFrame:
+    """The default sectors (code, names, domain) a new city starts with: the demo's, which follow the national
+    food-production licence categories, edible agricultural products, the product spot-check categories, drugs and
+    devices, construction, special equipment and services."""
+    return pd.DataFrame([s[:4] for s in SECTORS], columns=list(schema.TABLES["sectors"].column_names))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m qcity.demo", description=__doc__.splitlines()[0])
-    parser.add_argument("--city", default="changsha", help="a folder under data/cities (default: changsha)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--city", default="changsha", help="a folder under data/cities (default: changsha)")
+    which.add_argument("--city-dir", type=Path, help="a folder set up by `python -m qcity.city init CODE --out DIR`")
     parser.add_argument("--rows", type=int, default=200_000, help="inspection rows (default: 200000)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     parser.add_argument("--out", type=Path, default=Path("data"), help="data directory to write (default: data)")
@@ -462,9 +477,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     start = time.perf_counter()
-    DemoCity(args.city, args.rows, args.seed).write(args.out)
-    print(f"wrote synthetic {args.city} demo, {args.rows:,} inspection rows, seed {args.seed}, to {args.out} "
-          f"in {time.perf_counter() - start:.1f} s")
+    city = args.city_dir.resolve() if args.city_dir else args.city
+    if args.city_dir and args.city_dir.resolve() == args.out.resolve():
+        parser.error("--out must differ from --city-dir: the set-up folder stays for your real files")
+    DemoCity(city, args.rows, args.seed).write(args.out)
+    print(f"wrote synthetic {args.city_dir or args.city} demo, {args.rows:,} inspection rows, seed {args.seed}, "
+          f"to {args.out} in {time.perf_counter() - start:.1f} s")
     return 0
 
 
