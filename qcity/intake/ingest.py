@@ -87,20 +87,22 @@ class Mapping:
     `columns`: schema column -> file header. `defaults`: schema column -> value for columns the file lacks.
     `values`: schema column -> {file value: stored value}, e.g. postal codes or local names. `pass_rule`: how to
     derive `passed` from a score or grade, {"column": header, "at_least": 86} or {"column": header, "in": [...]}.
+    `date_format`: how the file writes dates when not year first (e.g. "%m/%d/%Y"); year-first forms always work.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     pass_rule: dict | None = None
+    date_format: str | None = None
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Mapping:
         """A mapping from its JSON text; a ValueError says what is wrong with it."""
         data = json.loads(text)
         if not isinstance(data, dict):
-            raise ValueError("a mapping is a JSON object with columns, defaults, values and pass_rule")
-        unknown = set(data) - {"columns", "defaults", "values", "pass_rule"}
+            raise ValueError("a mapping is a JSON object with columns, defaults, values, pass_rule and date_format")
+        unknown = set(data) - {"columns", "defaults", "values", "pass_rule", "date_format"}
         if unknown:
             raise ValueError(f"unknown mapping keys {', '.join(sorted(unknown))}")
         return cls(**data)
@@ -166,8 +168,9 @@ def _enum_lookup(column: schema.Column) -> dict[str, str]:
     return lookup
 
 
-def _parse_date(text: str) -> date | None:
-    for fmt in DATE_FORMATS:
+def _parse_date(text: str, first: str | None = None) -> date | None:
+    """A date in the mapping's format (`first`) or any year-first form agencies use."""
+    for fmt in (first, *DATE_FORMATS) if first else DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
@@ -196,7 +199,8 @@ def guess_mapping(table: schema.Table, columns: list[str], mapping: Mapping | No
         if found:
             guessed["enterprise"] = found
     suggested = {k: v for k, v in SUGGESTED_DEFAULTS.get(table.name, {}).items() if k not in guessed}
-    return Mapping(guessed, {**suggested, **mapping.defaults}, dict(mapping.values), mapping.pass_rule)
+    return Mapping(guessed, {**suggested, **mapping.defaults}, dict(mapping.values), mapping.pass_rule,
+                   mapping.date_format)
 
 
 def known_headers() -> set[str]:
@@ -257,7 +261,7 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
                 if value is None:
                     problem(row, source, text, f"not one of {', '.join(column.values)}")
             elif column.type == "DATE":
-                value = _parse_date(text)
+                value = _parse_date(text, mapping.date_format)
                 if value is None:
                     problem(row, source, text, "not a date (use YYYY-MM-DD)")
                 elif not EARLIEST <= value <= date.today():
