@@ -293,16 +293,21 @@ class DemoCity:
 
     def _failed_items(self, failed: np.ndarray, domains: np.ndarray, year: int) -> list[str | None]:
         """The failed items as a result file writes them (joined by 、), drawn for each failed sample from its
-        domain and category's items, the first ones more often; its own random stream, so the rest is unchanged."""
+        domain and category's items, the first ones more often, without repeats (top-k of Gumbel-perturbed log
+        weights); its own random stream, so the rest of the data is unchanged."""
         rng = self.rng("failed_items", year)
-        texts: list[str | None] = [None] * len(failed)
-        for i in np.flatnonzero(failed >= 0):
-            names = TEST_ITEMS[domains[i]][schema.FAILED_ITEMS[failed[i]]]
-            weights = 1 / np.arange(1, len(names) + 1)
-            count = 1 + sum(rng.random() < p for p in MORE_ITEMS)
-            picked = rng.choice(len(names), min(count, len(names)), replace=False, p=weights / weights.sum())
-            texts[i] = "、".join(names[j] for j in sorted(picked))
-        return texts
+        texts = np.full(len(failed), None, dtype=object)
+        for domain, by_category in TEST_ITEMS.items():
+            for category, names in by_category.items():
+                rows = np.flatnonzero((failed == schema.FAILED_ITEMS.index(category)) & (domains == domain))
+                if not len(rows):
+                    continue
+                second = rng.random(len(rows)) < MORE_ITEMS[0]
+                count = np.minimum(1 + second + (second & (rng.random(len(rows)) < MORE_ITEMS[1])), len(names))
+                keys = -np.log(np.arange(1, len(names) + 1)) + rng.gumbel(size=(len(rows), len(names)))
+                picked = np.argsort(-keys, axis=1)
+                texts[rows] = ["、".join(names[j] for j in sorted(picked[i, :n])) for i, n in enumerate(count)]
+        return texts.tolist()
 
     def yearly_counts(self) -> dict[int, int]:
         """Sampling grows about 6% a year; the counts add up to exactly `rows`."""
