@@ -161,3 +161,19 @@ def test_a_government_xlsx_with_a_title_row_and_real_items_imports_whole(city, t
     assert code == 0, out
     assert "7 valid rows, 0 rejected" in out and "某新检验项目 (2)" in out
     assert rows == expected_rows()
+
+
+def test_placeholders_and_passed_rows_name_no_items(city, tmp_path, capsys):
+    from qcity.intake import ingest
+
+    path = tmp_path / "placeholders.csv"
+    rows = ["区县,行业,抽样日期,检验结论,企业名称,不合格项目", "甲区,食品甲,2025-04-01,合格,测试食品厂,/",
+            "甲区,食品甲,2025-04-02,合格,测试食品厂,无", "乙区,食品甲,2025-04-03,不合格,测试食品厂,—",
+            "乙区,食品甲,2025-04-04,不合格,测试食品厂,标签"]
+    path.write_bytes("\n".join(rows).encode("gbk"))
+    code = ingest.main([str(path), "--table", "inspections", "--data-dir", str(city), "--set", "level=municipal",
+                        "--set", "kind=supervision"])
+    out, stored = imported(city, capsys)
+    assert code == 0, out
+    assert "not in the test-item dictionary" not in out  # "/", "无" and "—" are not items
+    assert stored == [(None, None), (None, None), (None, None), ("标签", "labelling")]

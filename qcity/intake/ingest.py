@@ -56,6 +56,7 @@ ENTERPRISE_NAME_ALIASES = ["enterprise", "enterprisename", "企业名称", "被�
 SUGGESTED_DEFAULTS = {  # for required columns agency files usually lack; shown to the user, who may change them
     "inspections": {"level": "municipal", "kind": "supervision"},
 }
+NO_ITEMS = {"/", "／", "-", "—", "－", "无", "none", "n/a"}  # what result files write where no item failed
 TRUE_WORDS = {"合格", "是", "pass", "passed", "true", "yes", "y", "1", "√"}
 FALSE_WORDS = {"不合格", "否", "fail", "failed", "false", "no", "n", "0", "×"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S")
@@ -319,10 +320,13 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
 
 
 def _categorise_failed_items(out: pd.DataFrame, database: db.Database) -> dict[str, int]:
-    """Give each sample that names its failed items, but no category, the category the test-item dictionary reads
-    from them; return the items the dictionary does not know, with how many samples name each. An unknown item is
-    kept (category `other`), never a reason to reject a row."""
-    texts = out["failed_items"].map(lambda v: None if _empty(v) or not str(v).strip() else str(v))
+    """Give each failed sample that names its failed items, but no category, the category the test-item dictionary
+    reads from them; return the items the dictionary does not know, with how many samples name each. An unknown
+    item is kept (category `other`), never a reason to reject a row. A passed sample names none: what its cell says
+    ("/", "无") is not kept, nor a placeholder in a failed sample's cell."""
+    texts = out["failed_items"].map(lambda v: None if _empty(v) or str(v).strip().lower() in NO_ITEMS | {""}
+                                    else str(v))
+    texts[out["passed"].map(lambda v: v is True)] = None
     out["failed_items"] = texts
     if texts.isna().all():
         return {}
