@@ -2,7 +2,7 @@
 -- know it). A sample with several failed items counts once for each of them.
 -- Grain: one row per item x year. Params: $year_from, $year_to, $districts, $sectors.
 with named as (
-    select year, unnest(list_distinct(failed_item_keys(failed_items))) as item_key, samples - passed as failures
+    select year, unnest(list_distinct(failed_item_keys)) as item_key, samples - passed as failures
     from selected_counts($year_from, $year_to, $districts, $sectors)
     where failed_items is not null and samples > passed
 ),

@@ -4,13 +4,13 @@
 -- more than 100%), and once however often its cell repeats an item.
 -- Grain: one row per item. Params: $year_from, $year_to, $districts, $sectors.
 with failed as (
-    select failed_items, samples - passed as failures
+    select failed_item_keys, samples - passed as failures
     from selected_counts($year_from, $year_to, $districts, $sectors)
     where failed_items is not null and samples > passed
 ),
 
 named as (
-    select unnest(list_distinct(failed_item_keys(failed_items))) as item_key, failures from failed
+    select unnest(list_distinct(failed_item_keys)) as item_key, failures from failed
 ),
 
 final as (

@@ -78,3 +78,14 @@ def test_hive_partitioned_inspections_answer_like_one_file(tmp_path, tiny_db):
     before = db.data_version(tmp_path)
     shutil.rmtree(tmp_path / "inspections" / "year=2025")
     assert db.data_version(tmp_path) != before and not rollups.is_current(tmp_path)
+
+
+def test_a_rollup_built_by_other_sql_is_stale(tmp_path, monkeypatch):
+    """A rollup an older version wrote (other SQL, other columns) is not read; the raw rows are counted."""
+    write_tiny_city(tmp_path)
+    rollups.build(tmp_path)
+    assert rollups.is_current(tmp_path)
+    changed = tmp_path / "inspection_counts.sql"
+    changed.write_text(rollups.SQL.read_text(encoding="utf-8") + "\n-- a later version\n", encoding="utf-8")
+    monkeypatch.setattr(rollups, "SQL", changed)
+    assert not rollups.is_current(tmp_path)

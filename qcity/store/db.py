@@ -109,6 +109,7 @@ class Database:
             except duckdb.Error:  # an unreadable rollup is rebuilt from the raw rows, like a stale one
                 self.rollups_current = False
         if not self.rollups_current:  # correct but slow: every query counts the raw rows
+            self.con.execute(rollups.MACROS.read_text(encoding="utf-8"))
             self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for name, file in REFERENCE.items():  # read like the data directory's own file of that table
             columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in schema.TABLES[name].columns)

@@ -21,7 +21,9 @@ import pyarrow.parquet as pq
 from qcity.store import schema, tables
 
 FILE = "inspection_counts.parquet"
-SQL = Path(__file__).resolve().parents[2] / "queries" / "rollups" / "inspection_counts.sql"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
+SQL = QUERIES / "rollups" / "inspection_counts.sql"
+MACROS = QUERIES / "setup" / "14_failed_item_keys.sql"  # what the rollup's SQL calls
 FINGERPRINT_KEY = b"qcity.inspections_fingerprint"
 TAIL_BYTES = 1 << 16  # a Parquet file's footer (row groups, sizes, statistics) lives at its end
 
@@ -36,8 +38,9 @@ def inspection_files(data_dir: Path) -> list[Path]:
 
 
 def fingerprint(data_dir: Path) -> str:
-    """A fingerprint of the inspections' content: each file's name, size and footer."""
-    digest = hashlib.sha1()
+    """A fingerprint of the inspections' content (each file's name, size and footer) and of the SQL that counts
+    them, so that a rollup an older version built is stale, not read with columns it lacks."""
+    digest = hashlib.sha1(SQL.read_bytes() + MACROS.read_bytes())
     for file in inspection_files(data_dir):
         size = file.stat().st_size
         with file.open("rb") as handle:
@@ -64,6 +67,7 @@ def build(data_dir: Path) -> int:
     con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
                                  "temp_directory": tables.SPILL_DIR})
     con.execute(tables.table_sql(data_dir, schema.TABLES["inspections"], con))  # the raw rows only
+    con.execute(MACROS.read_text(encoding="utf-8"))
     table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint(data_dir).encode()})
     aside = data_dir / f".{FILE}.tmp"

@@ -1,6 +1,7 @@
 -- inspection_counts: inspections counted per year, district, sector, kind, failure category and failed items.
 -- Grain: one row per year x district x sector x kind x failed_item x failed_items (both null for passed samples;
 -- failed_items is the cell as written, split into items only by the queries that count items);
+-- failed_item_keys holds the items of that text as match keys (queries/setup/14_failed_item_keys.sql);
 -- failures = samples - passed. Every spot-check query reads this, from
 -- the rollup file when it matches the inspections, else computed from the raw rows by this same text.
 select
@@ -10,6 +11,7 @@ select
     kind,
     failed_item,
     failed_items,
+    failed_item_keys(failed_items) as failed_item_keys,
     count(*)::integer as samples,
     (count(*) filter (where passed))::integer as passed
 from inspections
