@@ -45,7 +45,7 @@ ALIASES = {  # header aliases per schema column (compared after readers.normalis
     "level": ["抽检级别", "任务级别", "级别"],
     "kind": ["抽检类型", "任务类别", "监测类型", "类型"],
     "passed": ["result", "检验结论", "结果", "判定结论", "结论", "是否合格"],
-    "failed_item": ["不合格类别", "不合格项目类别", "问题类别", "failurecategory", "category"],
+    "failed_item": ["不合格类别", "不合格项目类别", "问题类别", "failurecategory"],
     "failed_items": ["不合格项目", "不合格项", "不合格原因", "不合格检验项目", "不合格项目名称", "failure", "reason",
                      "faileditems", "violation", "violations"],
     "enterprise_id": ["企业编号", "企业代码", "统一社会信用代码"],
