@@ -461,6 +461,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "story.heatmap": ("各区县历年抽检合格率：{first}–{last}年", "Pass rate by district and year, {first}–{last}"),
     "story.sectors": ("各行业抽检合格率（{year}年，95% 置信区间）", "Pass rate by sector, {year} (95% interval)"),
     "story.failures": ("不合格原因：{first}–{last}年", "Failure reasons, {first}–{last}"),
+    "story.items": ("不合格项目前 {n} 项：{first}–{last}年", "Top {n} failed test items, {first}–{last}"),
     "story.funnel": ("市长质量奖评审进程（{year}年）", "The Mayor Quality Award review, {year}"),
     "story.index": ("综合质量指数及构成（{year}年）", "Quality index and what makes it up, {year}"),
     # enumerations (values of schema.ENUMS)

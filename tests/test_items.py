@@ -200,3 +200,18 @@ def test_placeholders_and_passed_rows_name_no_items(city, tmp_path, capsys):
     assert code == 0, out
     assert "not in the test-item dictionary" not in out  # "/", "无" and "—" are not items
     assert stored == [(None, None), (None, None), (None, None), ("标签", "labelling")]
+
+
+def test_the_items_view_of_a_storyline_says_and_draws_the_top_items(tiny_db, tiny_dir):
+    from test_story import OPTIONS
+
+    from qcity.documents import story
+
+    ctx = story.Context(tiny_db.query, tiny_db.city(), tiny_dir)
+    slide = story.render(story.view_from_query("chart=items&from=2024&to=2025", OPTIONS), ctx, "zh")
+    assert slide.title == "不合格项目前 15 项：2024–2025年"
+    # 镉 4 of the 11 failed samples that name items = 36.4%; then 菌落总数 3
+    assert slide.takeaway == ("不合格项目中镉最多（重金属，4 批次，占有项目记录的不合格批次 36.4%），"
+                              "其次是菌落总数（3 批次）。")
+    assert slide.facts[0] == "1. 镉 (重金属): 4 (36.4%)" and len(slide.facts) == 8
+    assert {t.name for t in slide.figure.data} >= {"重金属", "微生物", "其他"}

@@ -41,7 +41,9 @@ MAX_TEXT = 300  # characters of a title or takeaway
 # chart -> (needs an indicator, the page it comes from when the view does not say)
 CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (True, "overview"),
           "domains": (False, "spot_checks"), "heatmap": (False, "spot_checks"), "sectors": (False, "spot_checks"),
-          "failures": (False, "spot_checks"), "funnel": (False, "award"), "index": (False, "quality_index")}
+          "failures": (False, "spot_checks"), "items": (False, "spot_checks"), "funnel": (False, "award"),
+          "index": (False, "quality_index")}
+TOP_ITEMS = 15  # failed test items drawn in an `items` view
 VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
 FILTER_KEYS = {"from", "to", "district", "sector"}
 
@@ -350,6 +352,18 @@ def _failures_view(view: View, f: filters.Filters, ctx: Context, note: str):
             charts.pareto(by_item, lang, note) if not by_item.empty else None, facts)
 
 
+def _items_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    lang = f.lang
+    top = ctx.run("failed_items_top", **f.params).head(TOP_ITEMS)
+    facts = [f"{i}. {row.item} ({i18n.label('failed_item', row.failed_item, lang)}): "
+             f"{i18n.fmt_count(row.failures, lang)} ({row.share_of_failed_pct:.1f}%)"
+             for i, row in enumerate(top.itertuples(), start=1)]
+    figure = charts.stacked_bars(top, "item_key", "failures", "failed_item", lang, note, i18n.t("axis.failures", lang),
+                                 x_labels="item", horizontal=True) if not top.empty else None
+    return (i18n.t("story.items", lang, n=TOP_ITEMS, first=f.year_from, last=f.year_to),
+            narrative.failed_items(top, lang), figure, facts)
+
+
 def _funnel_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     stages = ctx.run("award_funnel", year=f.year_to, districts=f.districts, sectors=f.sectors)
@@ -380,7 +394,7 @@ def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
 # chart -> how to render it; CHARTS says which take an indicator and where they live in the app
 RENDERERS = {"trend": _indicator_view, "districts": _indicator_view, "map": _indicator_view,
              "domains": _domains_view, "heatmap": _heatmap_view, "sectors": _sectors_view,
-             "failures": _failures_view, "funnel": _funnel_view, "index": _index_view}
+             "failures": _failures_view, "items": _items_view, "funnel": _funnel_view, "index": _index_view}
 
 
 def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:
