@@ -16,6 +16,11 @@ st.title(T("data.title"))
 st.subheader(T("data.catalog"))
 st.dataframe(ui.catalog(database, f.lang), hide_index=True, key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))
+dictionary = db.run("test_item_dictionary")
+with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))):
+    st.caption(T("data.dictionary_note"))
+    ui.table(i18n.localize(dictionary.drop(columns="item_key"), f.lang), f, T("data.dictionary_source"),
+             "test-item-dictionary", key="data_dictionary")
 
 if not auth.is_analyst():
     ui.sign_in_form(f.lang)

@@ -23,6 +23,7 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "failed_items_top": ["item_key"],
     "failed_items_by_year": ["item_key", "year"],
     "failed_item_categories": ["text"],
+    "test_item_dictionary": ["item_key"],
     "pass_rate_by_district_sector_year": ["year", "district_code", "sector_code"],
     "events_between": ["date", "title_en"],
     "districts": ["district_code"],
