@@ -47,8 +47,11 @@ failures = db.run("failures_by_item", **f.params)
 st.markdown(narrative.failures(failures, f.lang))
 ui.chart(charts.pareto(failures, f.lang, note), "spot_pareto")
 
-top_items = db.run("failed_items_top", **f.params)
 st.subheader(T("spot.items", n=TOP_ITEMS))
+domain = st.radio(T("spot.items_domain"), ["", *sorted(by_domain.domain.unique())], horizontal=True,
+                  key="spot_items_domain",
+                  format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"))
+top_items = db.run("failed_items_top", **f.params, domain=domain)
 st.markdown(narrative.failed_items(top_items, f.lang))
 if not top_items.empty:
     shown = top_items.head(TOP_ITEMS)
@@ -57,7 +60,7 @@ if not top_items.empty:
         ui.chart(charts.stacked_bars(shown, "item_key", "failures", "failed_item", f.lang, note, T("axis.failures"),
                                      x_labels="item", horizontal=True), "spot_items")
     with right:
-        by_year = db.run("failed_items_by_year", **f.params)
+        by_year = db.run("failed_items_by_year", **f.params, domain=domain)
         st.markdown(f"**{T('spot.item_trend')}**")
         ui.chart(charts.item_trend(by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend")
     st.caption(T("spot.items_note"))

@@ -231,6 +231,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "spot.pareto": ("不合格原因（帕累托）", "Failure reasons (Pareto)"),
     "spot.items": ("不合格项目排行（前 {n} 项）", "Failed test items, top {n}"),
     "spot.item_trend": ("主要不合格项目历年变化", "The top items over the years"),
+    "spot.items_domain": ("领域", "Domain"),
     "spot.items_note": ("按检验项目统计：一个批次有几个不合格项目就计几次；类别由检验项目字典判定，字典未收录的项目归入“其他”。", "Counted per test item: a sample with several failed items counts once for each; categories come from the test-item dictionary, and items it does not know are under \"Other\"."),
     "spot.table": ("图表所依据的数据", "The rows behind the charts"),
     "spot.download": ("下载 CSV", "Download CSV"),

@@ -2,11 +2,11 @@
 -- dictionary; `other` for items it does not know, kept under their own name) and its share of the failed samples
 -- that name their items. A sample with several failed items counts once for each of them (so shares add up to
 -- more than 100%), and once however often its cell repeats an item.
--- Grain: one row per item. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per item. Params: $year_from, $year_to, $districts, $sectors, $domain ('' for every domain).
 with failed as (
     select failed_item_keys, samples - passed as failures
     from selected_counts($year_from, $year_to, $districts, $sectors)
-    where failed_items is not null and samples > passed
+    where failed_items is not null and samples > passed and ($domain = '' or domain = $domain)
 ),
 
 named as (

@@ -2,10 +2,11 @@
 
 import pandas as pd
 import pytest
+from test_pages import app  # noqa: F401 - the AppTest fixture on the demo
 
 from qcity.store import db
 
-PARAMS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": []}
+PARAMS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": [], "domain": ""}
 # Failed items named in published sampling results (Guangdong and Guizhou market-regulation bulletins, 2019-2025:
 # 食品不合格情况的通告, e.g. 广东省 2025 年第 17、21、42 期), each as the bulletin wrote it.
 BULLETIN_TEXT = """
@@ -94,6 +95,9 @@ def test_top_items_with_their_category_and_share_of_failed_samples(tiny_db):
     assert list(top.index[:2]) == ["镉", "菌落总数"]
     only_d2 = tiny_db.query("failed_items_top", **{**PARAMS, "districts": ["100002"]})
     assert only_d2.item_key.tolist() == ["二氧化硫残留量"]
+    agri = tiny_db.query("failed_items_top", **{**PARAMS, "domain": "agri"}).set_index("item_key")
+    assert agri.failures.to_dict() == {"镉": 4, "铅": 2, "毒死蜱": 1}
+    assert agri.loc["镉", "share_of_failed_pct"] == pytest.approx(100 * 4 / 6)  # 6 failed agri samples name items
 
 
 def test_a_city_can_add_and_override_items(tiny_dir, tmp_path):
@@ -158,7 +162,8 @@ def test_a_gbk_csv_with_real_item_names_imports_whole_and_reports_the_unknown_on
     assert "7 valid rows, 0 rejected" in out
     assert "1 failed test item(s) not in the test-item dictionary" in out and "某新检验项目 (2)" in out
     assert rows == expected_rows()
-    top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, districts=[], sectors=[])
+    top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, districts=[], sectors=[],
+                                  domain="")
     assert top.set_index("item_key").loc["某新检验项目", "failures"] == 2
     assert ingest.versions(city)[-1]["unknown_items"] == {"某新检验项目": 2}
 
@@ -215,3 +220,36 @@ def test_the_items_view_of_a_storyline_says_and_draws_the_top_items(tiny_db, tin
                               "其次是菌落总数（3 批次）。")
     assert slide.facts[0] == "1. 镉 (重金属): 4 (36.4%)" and len(slide.facts) == 8
     assert {t.name for t in slide.figure.data} >= {"重金属", "微生物", "其他"}
+
+
+def items_table(at) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "Test item" in d.value.columns)
+
+
+def test_the_spot_checks_page_ranks_items_per_domain(app):  # noqa: F811
+    at = app({"lang": "en"}, "spot_checks")
+    assert at.radio(key="spot_items_domain").value == ""
+    every = items_table(at)
+    assert len(every) == 15 and {"Microbial", "Performance"} <= set(every["Failure category"])
+    at.radio(key="spot_items_domain").set_value("agri").run()
+    agri = items_table(at)
+    assert set(agri["Failure category"]) <= {"Pesticide residue", "Veterinary drug residue", "Heavy metal"}
+    assert not at.exception
+
+
+def test_a_data_directory_from_before_failed_items_keeps_working(tmp_path):
+    """Inspections written before the column existed read it as null; the item charts are empty, the rest as before."""
+    import pyarrow.parquet as pq
+    from conftest import write_tiny_city
+
+    from qcity.store import rollups
+
+    write_tiny_city(tmp_path)
+    old = pq.read_table(tmp_path / "inspections.parquet").drop(["failed_items"])
+    pq.write_table(old, tmp_path / "inspections.parquet")
+    rollups.build(tmp_path)
+    database = db.Database(tmp_path)
+    assert database.rollups_current and database.broken == {}
+    assert database.query("failed_items_top", **PARAMS).empty
+    failures = database.query("failures_by_item", **{k: v for k, v in PARAMS.items() if k != "domain"})
+    assert failures.failures.sum() == 12  # every failed sample still counted by its category

@@ -12,7 +12,8 @@ ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "cons
 DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, "districts": ALL_DISTRICTS, "sectors": ALL_SECTORS,
             "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True, "text": "E1",
             "enterprise_id": "E1", "indicators": ["food_pass_rate", "construction_acceptance_rate"],
-            "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"]}
+            "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"],
+            "domain": ""}
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
     "indicator_by_year": ["indicator", "year"],
     "district_league": ["district_code"],

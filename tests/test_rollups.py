@@ -23,6 +23,7 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
               "sectors": rng.sample(sectors, rng.randint(0, len(sectors))),
               "indicator": indicator, "higher_is_better": direction,
               "enterprise_id": f"E{rng.randint(1, 2000):06d}", "text": rng.choice(["食品", "E0001", "有限"]),
+              "domain": rng.choice(["", "food", "agri", "manufacturing"]),
               "texts": rng.sample(["菌落总数、大肠菌群", "铅(以Pb计)", "标签", "未知项目", "毒死蜱；克百威"], 3),
               **indicators.index_weights({})}
     return {p: values[p] for p in db.query_parameters(db.query_sql(name))}

@@ -354,7 +354,7 @@ def _failures_view(view: View, f: filters.Filters, ctx: Context, note: str):
 
 def _items_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
-    top = ctx.run("failed_items_top", **f.params).head(TOP_ITEMS)
+    top = ctx.run("failed_items_top", **f.params, domain="").head(TOP_ITEMS)
     facts = [f"{i}. {row.item} ({i18n.label('failed_item', row.failed_item, lang)}): "
              f"{i18n.fmt_count(row.failures, lang)} ({row.share_of_failed_pct:.1f}%)"
              for i, row in enumerate(top.itertuples(), start=1)]
