@@ -3,7 +3,7 @@
     i18n       every word the user sees, in both languages                imports nothing of qcity
     store      the data model and the database over the data directory's files
     analysis   indicators, filters, pages, takeaways in words             imports store
-    intake     agencies' files in, versions, demo data                     imports store, analysis
+    intake     agencies' files in, versions, demo data, a city's set-up    imports store, analysis
     documents  charts, images, storylines, decks, reports, downloads      imports analysis, store
     web        navigation, sidebar and URL, page parts, sign-in           imports any of the above
 

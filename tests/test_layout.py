@@ -1,6 +1,7 @@
 """The package's imports run one way, down the flow of the data (see qcity/__init__.py), and never in a circle."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -98,5 +99,6 @@ def test_every_subpackage_says_what_lives_there_and_what_it_may_import():
     for name in LAYERS:
         doc = ast.get_docstring(ast.parse((PACKAGE / name / "__init__.py").read_text(encoding="utf-8"))) or ""
         modules = [m.rsplit(".", 1)[1] for m in MODULES if m.startswith(f"qcity.{name}.")]
-        assert modules and all(m in doc for m in modules), f"qcity/{name}/__init__.py does not name {modules}"
+        named = set(re.findall(r"\b([a-z_]+) \(", doc))  # "db (the connection …)"
+        assert modules and set(modules) <= named, f"qcity/{name}/__init__.py does not name {set(modules) - named}"
         assert "Imports" in doc
