@@ -93,6 +93,8 @@ def test_the_scorecard_shows_the_national_value_where_one_is_published(app):  # 
     assert national[i18n.t("ind.drug_pass_rate", "en")] == "—"
     assert (national != "—").sum() == 1
     assert any("national 93.93%" in m.value for m in at.markdown)
+    mfg = next(m for m in at.metric if m.label == i18n.t("ind.mfg_pass_rate.short", "en"))
+    assert "national 93.93% (source: 市场监管总局统计监测数据（2025年1月22日发布）" in mfg.help
 
 
 def test_speaker_notes_cite_the_benchmark_and_its_source(with_benchmarks):

@@ -40,9 +40,12 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                 if card.value is None:
                     st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=indicator_help(ind.id, f))
                     continue
+                national = None if card.national is None else \
+                    T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1))
+                cited = f"\n\n{national} ({T('story.source')}{card.national_source})" if national else ""
                 st.metric(
                     T(f"ind.{ind.id}.short"), i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
-                    help=indicator_help(ind.id, f),
+                    help=indicator_help(ind.id, f) + cited,
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_arrow="off" if card.improved is None else "auto",
@@ -57,8 +60,8 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                         colour = "green" if card.status == "met" else "red"
                         target = i18n.fmt_value(card.target, ind.unit, lang, ind.digits)
                         parts.append(f"{T('kpi.target', target=target)} · :{colour}[{verdict[card.status]}]")
-                if card.national is not None:
-                    parts.append(T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1)))
+                if national:
+                    parts.append(national)
                 if ind.base and card.base is not None:
                     parts.append(T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(card.base, lang)))
                 st.markdown(" · ".join(parts) or "&nbsp;")
