@@ -17,18 +17,19 @@ by_year = ui.area_overview("award", f)
 if by_year is None:
     st.stop()
 
-applicants = db.run("award_applicants", **f.params)
+applicants = db.run("award_applicants", **f.yearly_params)
 if applicants.empty:
     st.info(T("empty"))
     st.stop()
 left, right = st.columns(2)
 with left:
-    st.subheader(T("award.funnel", year=f.year_to))
-    funnel = db.run("award_funnel", year=f.year_to, districts=f.districts, sectors=f.sectors)
+    yearly = f.yearly.label(f.lang)
+    st.subheader(T("award.funnel", year=yearly))
+    funnel = db.run("award_funnel", year=f.yearly_to, districts=f.districts, sectors=f.sectors)
     if funnel.empty:
-        st.info(T("empty_year", year=f.year_to))
+        st.info(T("empty_year", year=yearly))
     else:
-        st.markdown(narrative.award_funnel(funnel, f.year_to, f.lang))
+        st.markdown(narrative.award_funnel(funnel, f.yearly, f.lang))
         ui.chart(charts.funnel(funnel, f.lang, note), "award_funnel")
 with right:
     st.subheader(T("award.scores"), help=ui.indicator_help("award_mean_score", f))
@@ -37,7 +38,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(T("award.by_district"))
-    winners = db.run("award_winners_by_district", **f.params)
+    winners = db.run("award_winners_by_district", **f.yearly_params)
     if winners.empty:
         st.info(T("award.no_winners"))
     else:
@@ -49,7 +50,7 @@ with left:
         st.caption(T("districts.click"))
 with right:
     st.subheader(T("award.prizes"))
-    ui.chart(charts.bars_by_year(db.run("award_by_year", **f.params), "prize_10k_yuan", f.lang, note,
+    ui.chart(charts.bars_by_year(db.run("award_by_year", **f.yearly_params), "prize_10k_yuan", f.lang, note,
                                  T("col.prize_10k_yuan"), line="winners", line_title=T("col.winners")),
              "award_prizes")
 

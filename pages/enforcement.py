@@ -27,7 +27,7 @@ if violations.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(T("enforcement.by_violation"), help=ui.indicator_help("enforcement_cases", f))
-    st.markdown(narrative.composition(violations, "year", "cases", "violation", f.lang))
+    st.markdown(narrative.composition(violations, "year", "cases", "violation", f.lang, period=f.at()))
     ui.chart(charts.stacked_bars(violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
              "enforcement_violations")
 with right:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.analysis import indicators, narrative
-from qcity.documents import charts, downloads
+from qcity.documents import charts, downloads, story
 from qcity.store import db
 from qcity.web import controls, ui
 
@@ -22,12 +22,11 @@ if by_year.empty:
     st.info(T("empty"))
     st.stop()
 
-scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
-st.caption(T("overview.caption", year=f.year_to, scope=scope))
-ui.kpi_cards(indicators.kpis(by_year, f.year_to), f)
+ui.period_caption(f)
+ui.kpi_cards(indicators.kpis(by_year, f), f)
 
 with st.expander(T("scorecard.title"), expanded=True):
-    ui.scorecard(indicators.kpis(by_year, f.year_to, list(indicators.INDICATORS)), f, note)
+    ui.scorecard(indicators.kpis(by_year, f, list(indicators.INDICATORS)), f, note)
 
 choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
                       format_func=lambda i: T(f"ind.{i}"))
@@ -36,18 +35,18 @@ name = T(f"ind.{choice}")
 
 st.subheader(T("overview.trend", indicator=name), help=ui.indicator_help(choice, f))
 trend = by_year[by_year.indicator == choice]
-league = db.run("district_league", indicator=choice, year=f.year_to, districts=f.districts, sectors=f.sectors,
-                min_samples=f.min_samples, higher_is_better=indicator.higher_is_better)
+league = story.district_league(indicator, f, db.run)
+period = f.period_of(indicator).label(f.lang)
 if trend.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.indicator(indicator, trend, league, f.year_to, f.lang))
+    st.markdown(narrative.indicator(indicator, trend, league, f.period_of(indicator), f.lang))
     events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
     ui.chart(charts.indicator_trend(trend, events, indicator, f.lang, note), "overview_trend")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    st.subheader(T("overview.map", year=f.year_to, indicator=name))
+    st.subheader(T("overview.map", year=period, indicator=name))
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
@@ -56,7 +55,7 @@ with map_column:
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
-    st.subheader(T("overview.league", year=f.year_to))
+    st.subheader(T("overview.league", year=period))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
     ui.table(i18n.localize(table, f.lang), f, note, f"league-{choice}", "overview_league", height="content",
              column_config={

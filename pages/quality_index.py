@@ -22,20 +22,22 @@ try:
 except indicators.ConfigError as error:
     st.error(T("index.bad_config", error=str(error)))
     st.stop()
-st.caption(T("index.caption", year=f.year_to, n=len(weights["indicators"])))
+# The index mixes tables kept by year only with dated ones, so it is read for whole years: the last complete one.
+year = f.yearly.label(f.lang) + (f.yearly.yearly_note(f.lang) if f.partial else "")
+st.caption(T("index.caption", year=year, n=len(weights["indicators"])))
 
-parts = db.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors, **weights)
+parts = db.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors, **weights)
 if parts.empty:
-    st.info(T("empty_year", year=f.year_to))
+    st.info(T("empty_year", year=year))
     st.stop()
-by_year = db.run("quality_index_by_district_year", **f.params, **weights)
-this_year = by_year[by_year.year == f.year_to]
-st.markdown(narrative.quality_index(this_year, f.year_to, f.lang))
+by_year = db.run("quality_index_by_district_year", **f.yearly_params, **weights)
+this_year = by_year[by_year.year == f.yearly_to]
+st.markdown(narrative.quality_index(this_year, f.yearly, f.lang))
 league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    st.subheader(T("index.map", year=f.year_to))
+    st.subheader(T("index.map", year=year))
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
@@ -44,13 +46,13 @@ with map_column:
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
-    st.subheader(T("overview.league", year=f.year_to))
+    st.subheader(T("overview.league", year=year))
     ui.table(i18n.localize(this_year[["rank", "name_zh", "name_en", "quality_index", "coverage"]].round(
         {"quality_index": 1, "coverage": 2}), f.lang), f, note, "quality-index-league", "index_league",
              height="content")
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
-st.subheader(T("index.contributions", year=f.year_to))
+st.subheader(T("index.contributions", year=year))
 ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")
 st.caption(T("districts.click"))
 

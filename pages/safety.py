@@ -22,18 +22,18 @@ ui.indicator_section(choice, by_year, f, note, key="safety")
 
 domain = indicators.INDICATORS[choice].domain
 if domain:
-    st.subheader(T("safety.sectors", domain=i18n.label("domain", domain, f.lang), year=f.year_to))
-    by_sector = db.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
-                       min_samples=f.min_samples)
+    period = f.at().label(f.lang)
+    st.subheader(T("safety.sectors", domain=i18n.label("domain", domain, f.lang), year=period))
+    by_sector = db.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     in_domain = by_sector[by_sector.domain == domain]
     if in_domain.empty:
-        st.info(T("empty_year", year=f.year_to))
+        st.info(T("empty_year", year=period))
     else:
         ui.chart(charts.interval_ranking(in_domain, f.lang, note), "safety_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples) + (" " + T("safety.all_kinds") if domain == "agri" else ""))
 
 st.subheader(T("safety.equipment"), help=ui.indicator_help("se_accidents_per_10k", f))
-equipment = db.run("special_equipment_by_kind_year", **f.params)
+equipment = db.run("special_equipment_by_kind_year", **f.yearly_params)
 if equipment.empty:
     st.info(T("empty"))
 else:

@@ -22,23 +22,22 @@ if by_domain.empty:
     st.stop()
 
 st.subheader(T("spot.by_domain"))
-st.markdown(narrative.domains(by_domain, f.year_to, f.lang))
+st.markdown(narrative.domains(by_domain, f.at(), f.lang))
 ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
 
 left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
     by_district_year = db.run("pass_rate_by_district_year", **f.params)
-    st.markdown(narrative.district_years(by_district_year, f.year_to, f.lang))
+    st.markdown(narrative.district_years(by_district_year, f.at(), f.lang))
     ui.chart(charts.district_year_heatmap(by_district_year, f.lang, note), "spot_heatmap")
 with right:
-    st.subheader(T("spot.sectors", year=f.year_to))
-    by_sector = db.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
-                       min_samples=f.min_samples)
+    st.subheader(T("spot.sectors", year=f.at().label(f.lang)))
+    by_sector = db.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     if by_sector.empty:
         st.info(T("empty"))
     else:
-        st.markdown(narrative.sectors(by_sector, f.year_to, f.lang))
+        st.markdown(narrative.sectors(by_sector, f.at(), f.lang))
         ui.chart(charts.interval_ranking(by_sector, f.lang, note), "spot_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples))
 

@@ -23,7 +23,7 @@ ui.indicator_section(choice, by_year, f, note, key="standards")
 st.subheader(T("standards.by_level"), help=ui.indicator_help("standards_led", f))
 role = st.radio(T("col.role"), ["lead", "participate"], horizontal=True, key="standards_role",
                 format_func=lambda r: i18n.label("role", r, f.lang))
-levels = db.run("standards_by_level_year", **f.params)
+levels = db.run("standards_by_level_year", **f.yearly_params)
 chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
@@ -35,14 +35,14 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(T("standards.leaders"))
-    leaders = db.run("standards_leaders", **f.params)
+    leaders = db.run("standards_leaders", **f.yearly_params)
     if leaders.empty:
         st.info(T("empty"))
     else:
         ui.table(i18n.localize(leaders, f.lang), f, note, "standards-leaders", "standards_leaders")
 with right:
     st.subheader(T("standards.by_sector"))
-    sectors = db.run("standards_by_sector", **f.params)
+    sectors = db.run("standards_by_sector", **f.yearly_params)
     if sectors.empty:
         st.info(T("empty"))
     else:
@@ -54,7 +54,7 @@ with right:
         st.caption(T("sectors.click"))
 
 st.subheader(T("brands.by_district"), help=ui.indicator_help("brands", f))
-brands = db.run("brands_by_kind_district", **f.params)
+brands = db.run("brands_by_kind_district", **f.yearly_params)
 if brands.empty:
     st.info(T("empty"))
 else:

@@ -1,4 +1,15 @@
--- First and last year with any observation of a headline indicator, for the year filter's bounds.
+-- First and last year with any observation of a headline indicator, for the year filter's bounds, and the
+-- latest date of a dated record (a sample, a case opened, a diagnosis visit): how far the data go.
 -- Grain: one row. No params.
-select min(year) as first_year, max(year) as last_year
+select
+    min(year) as first_year,
+    max(year) as last_year,
+    (
+        select max(latest)
+        from (
+            select max(sample_date) as latest from inspections
+            union all select max(opened) from enforcement
+            union all select max(date) from diagnosis
+        )
+    ) as as_of
 from indicator_observations

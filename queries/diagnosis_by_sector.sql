@@ -1,11 +1,12 @@
 -- The quality-diagnosis service per sector in the years: visits, enterprises, problems found and solved,
 -- resolution rate and mean satisfaction.
--- Grain: one row per sector with visits. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per sector with visits. Params: $year_from, $year_to, $month_from, $month_to, $districts,
+-- $sectors (the months are read in every year).
 with selected as (
     select v.*, e.sector_code
     from diagnosis as v
     join selected_enterprises($districts, $sectors) as e using (enterprise_id)
-    where year(v.date) between $year_from and $year_to
+    where year(v.date) between $year_from and $year_to and month(v.date) between $month_from and $month_to
 ),
 
 by_sector as (

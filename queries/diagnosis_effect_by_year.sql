@@ -2,7 +2,8 @@
 -- by the sampled enterprise: served before the sample date, served only later, or never served (as far as the
 -- data go). Reads the raw inspections (the rollup has no enterprise). An observed difference, not proof of effect:
 -- the service goes to chosen firms.
--- Grain: one row per year x grp. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per year x grp. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors
+-- (the months are read in every year).
 with first_visit as (
     select enterprise_id, min(date) as served_from
     from diagnosis
@@ -21,6 +22,7 @@ samples as (
     from inspections as i
     left join first_visit as f using (enterprise_id)
     where i.sample_date >= make_date($year_from, 1, 1) and i.sample_date < make_date($year_to + 1, 1, 1)
+        and month(i.sample_date) between $month_from and $month_to
         and i.enterprise_id is not null
         and (len($districts) = 0 or list_contains($districts, i.district_code))
         and (len($sectors) = 0 or list_contains($sectors, i.sector_code))

@@ -2,10 +2,10 @@
 -- units, projects…; null for counts and totals), Wilson 95% interval for rates, and a rank that skips districts
 -- whose base is below $min_samples.
 -- Grain: one row per selected district (districts without data have null values).
--- Params: $indicator, $year, $districts, $sectors, $min_samples, $higher_is_better.
+-- Params: $indicator, $year, $month_from, $month_to, $districts, $sectors, $min_samples, $higher_is_better.
 -- $districts and $sectors are code lists; an empty list means all.
 with observations as (
-    select * from selected_observations($year - 1, $year, $districts, $sectors)
+    select * from selected_observations($year - 1, $year, $month_from, $month_to, $districts, $sectors)
     where indicator = $indicator
 ),
 

@@ -1,7 +1,7 @@
 -- Enforcement cases opened in the years per sector: cases, fines (10,000 yuan), closure rate.
--- Grain: one row per sector with cases. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per sector with cases. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
 with selected as (
-    select * from selected_cases($year_from, $year_to, $districts, $sectors)
+    select * from selected_cases($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
 ),
 
 by_sector as (

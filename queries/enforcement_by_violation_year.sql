@@ -1,8 +1,8 @@
 -- Enforcement cases opened per violation and year: cases, value of goods and fines (10,000 yuan), and how many
 -- are closed or transferred.
--- Grain: one row per violation x year. Params: $year_from, $year_to, $districts, $sectors.
+-- Grain: one row per violation x year. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
 with selected as (
-    select * from selected_cases($year_from, $year_to, $districts, $sectors)
+    select * from selected_cases($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
 ),
 
 final as (

@@ -1,10 +1,10 @@
 -- Failed samples by failure reason, largest first, with each reason's share and the cumulative share (Pareto).
 -- Grain: one row per failure reason (failed samples without a recorded reason count as 'unknown').
--- Params: $year_from, $year_to, $districts, $sectors.
+-- Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
 with by_item as (
     select coalesce(failed_item, 'unknown') as failed_item, sum(samples - passed)::bigint as failures
-    from selected_counts($year_from, $year_to, $districts, $sectors)
+    from selected_counts($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
     group by all
     having sum(samples - passed) > 0
 ),

@@ -2,11 +2,14 @@
 -- indicator's unit: percentage points for rates) and the target for that year: the selected district's own
 -- target when exactly one district is selected and it has one, else the city-wide target; and the published
 -- national and provincial values for that year with their sources, where there are any (all_benchmarks).
+-- The months $month_from..$month_to are read in every year, so each year is compared with the same months of the
+-- one before. Targets and benchmarks are for whole years: a count over part of a year gets none (a rate may be
+-- read against them); `yearly` marks indicators from yearly tables, which show whole years only.
 -- Grain: one row per indicator x year (years without observations are absent).
--- Params: $year_from, $year_to, $districts, $sectors.
+-- Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
 with observations as (
-    select * from selected_observations($year_from - 1, $year_to, $districts, $sectors)
+    select * from selected_observations($year_from - 1, $year_to, $month_from, $month_to, $districts, $sectors)
 ),
 
 by_year as (
@@ -15,7 +18,8 @@ by_year as (
         year,
         sum(numerator) as numerator,
         sum(denominator) as denominator,
-        observed_value(sum(numerator), sum(denominator), count(denominator), any_value(scale)) as value
+        observed_value(sum(numerator), sum(denominator), count(denominator), any_value(scale)) as value,
+        bool_and(month is null) as yearly
     from observations
     group by all
     having value is not null
@@ -37,6 +41,8 @@ final as (
         p.numerator,
         p.denominator,
         p.value,
+        p.yearly,
+        p.yearly or p.denominator is not null or ($month_from = 1 and $month_to = 12) as whole_year_comparable,
         case when p.previous_year = p.year - 1 then p.previous_any end as previous_value,
         case when p.previous_year = p.year - 1 then p.value - p.previous_any end as change,
         coalesce(own.target, city.target) as target,
@@ -57,5 +63,12 @@ final as (
     where p.year >= $year_from
 )
 
-select * from final
+select
+    * exclude (whole_year_comparable, target, national, national_source, provincial, provincial_source),
+    case when whole_year_comparable then target end as target,
+    case when whole_year_comparable then national end as national,
+    case when whole_year_comparable then national_source end as national_source,
+    case when whole_year_comparable then provincial end as provincial,
+    case when whole_year_comparable then provincial_source end as provincial_source
+from final
 order by indicator, year

@@ -16,6 +16,7 @@ from qcity.intake import demo  # noqa: E402
 from qcity.store import db, schema  # noqa: E402
 
 D1, D2, D3 = "100001", "100002", "100003"
+WHOLE = {"month_from": 1, "month_to": 12}  # the month window of whole-year queries
 
 # (year, district, sector, kind, passed, failed items): one inspection row per pass and per failed item.
 # Expected figures (see test_queries):

@@ -2,15 +2,17 @@
 
 import pandas as pd
 import pytest
-from conftest import D1, D2, D3
+from conftest import D1, D2, D3, WHOLE
 
 from qcity.analysis import indicators
+from qcity.analysis.filters import Filters
 
-YEARS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": []}
+YEARS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": []}  # tables kept by year
+DATED = {**YEARS, **WHOLE}  # dated tables, read over whole years
 
 
 def by_year(tiny_db, **filters) -> pd.DataFrame:
-    return tiny_db.query("indicator_by_year", **{**YEARS, **filters}).set_index(["indicator", "year"])
+    return tiny_db.query("indicator_by_year", **{**DATED, **filters}).set_index(["indicator", "year"])
 
 
 @pytest.mark.parametrize(("indicator", "year", "value", "change"), [
@@ -53,7 +55,8 @@ def test_enterprise_tables_follow_the_enterprise_district(tiny_db):
 
 
 def test_the_improved_rollup_reads_lower_is_better_indicators_the_right_way(tiny_db):
-    cards = indicators.kpis(by_year(tiny_db).reset_index(), 2025, list(indicators.INDICATORS))
+    cards = indicators.kpis(by_year(tiny_db).reset_index(), Filters(2024, 2025, (), (), "zh", 10),
+                            list(indicators.INDICATORS))
     card = {k.indicator.id: k for k in cards}
     assert card["se_deaths_per_10k"].change == pytest.approx(-0.2) and card["se_deaths_per_10k"].improved is True
     assert card["case_closure_rate"].improved is False
@@ -83,11 +86,11 @@ def test_standards_and_brands(tiny_db):
 
 
 def test_enforcement_by_violation_and_sector(tiny_db):
-    frame = tiny_db.query("enforcement_by_violation_year", **YEARS).set_index(["violation", "year"])
+    frame = tiny_db.query("enforcement_by_violation_year", **DATED).set_index(["violation", "year"])
     assert frame.loc[("counterfeit", 2025), ["cases", "concluded"]].tolist() == [1, 1]
     assert frame.loc[("counterfeit", 2025)].fines_10k_yuan == pytest.approx(2.0)
     assert frame.loc[("substandard", 2025)].concluded == 0
-    sectors = tiny_db.query("enforcement_by_sector", **YEARS).set_index("sector_code")
+    sectors = tiny_db.query("enforcement_by_sector", **DATED).set_index("sector_code")
     assert sectors.cases.to_dict() == {"food-a": 2, "food-b": 1, "mfg-a": 1}
     assert sectors.closure_rate.to_dict() == {"food-a": 100.0, "food-b": 0.0, "mfg-a": 100.0}
     assert sectors.loc["food-a"].fines_10k_yuan == pytest.approx(2.4)
@@ -109,11 +112,11 @@ def test_award_funnel_table_and_years(tiny_db):
 
 
 def test_diagnosis_by_sector_and_served_enterprises_later_results(tiny_db):
-    sectors = tiny_db.query("diagnosis_by_sector", **YEARS)
+    sectors = tiny_db.query("diagnosis_by_sector", **DATED)
     assert sectors[["sector_code", "visits", "enterprises", "problems_found", "problems_solved"]].to_numpy(
     ).tolist() == [["food-a", 3, 2, 10, 6]]
     assert sectors.resolution_rate[0] == pytest.approx(60.0) and sectors.satisfaction[0] == pytest.approx(4.5)
-    effect = tiny_db.query("diagnosis_effect_by_year", **YEARS).set_index(["year", "grp"])
+    effect = tiny_db.query("diagnosis_effect_by_year", **DATED).set_index(["year", "grp"])
     # E1 first served 2025-02-01: 9 later samples, 8 passed; E2 from 2025-03-01: 16 later samples, all passed
     assert effect.loc[(2025, "after_service"), ["samples", "passed"]].tolist() == [25, 24]
     assert effect.loc[(2025, "before_service"), ["samples", "passed"]].tolist() == [5, 5]

@@ -5,10 +5,12 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import WHOLE
 from test_pages import app  # noqa: F401 - the AppTest fixture on the demo
 
 from qcity import i18n
 from qcity.analysis import indicators, narrative
+from qcity.analysis.filters import Filters, Period
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts
 from qcity.store import db
@@ -37,7 +39,7 @@ def test_the_shipped_national_values_join_their_indicator_and_year(tmp_path):
 
 
 def test_indicator_rows_carry_benchmarks_only_where_published(with_benchmarks):
-    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **ALL)
+    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
     rows = rows.set_index(["indicator", "year"])
     food = rows.loc[("food_pass_rate", 2025)]
     assert (food.national, food.provincial) == (97.0, 97.5)
@@ -48,7 +50,7 @@ def test_indicator_rows_carry_benchmarks_only_where_published(with_benchmarks):
 
 
 def test_the_trend_draws_a_labelled_reference_line_only_when_there_is_one(with_benchmarks):
-    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **ALL)
+    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
     events = with_benchmarks.query("events_between", year_from=2024, year_to=2025)
     food = charts.indicator_trend(rows[rows.indicator == "food_pass_rate"], events, INDICATORS["food_pass_rate"],
                                   "zh", "note")
@@ -63,24 +65,24 @@ def test_the_trend_draws_a_labelled_reference_line_only_when_there_is_one(with_b
 
 
 def test_the_takeaway_compares_with_the_benchmark_only_for_its_year(with_benchmarks):
-    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **ALL)
+    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
     food = rows[rows.indicator == "food_pass_rate"]
     league = pd.DataFrame(columns=["value", "enough_samples", "name_zh", "name_en"])
-    text = narrative.indicator(INDICATORS["food_pass_rate"], food, league, 2025, "zh")
+    text = narrative.indicator(INDICATORS["food_pass_rate"], food, league, Period(2025), "zh")
     # 34/35 = 97.14%: 0.1 points above the national 97.00%, 0.4 below the provincial 97.50%
     assert "高于全国（97.0%）0.1 个百分点。" in text and "低于全省（97.5%）0.4 个百分点。" in text
-    english = narrative.indicator(INDICATORS["food_pass_rate"], food, league, 2025, "en")
+    english = narrative.indicator(INDICATORS["food_pass_rate"], food, league, Period(2025), "en")
     assert "0.1 points above the national 97.0%." in english
-    earlier = narrative.indicator(INDICATORS["food_pass_rate"], food, league, 2024, "zh")
+    earlier = narrative.indicator(INDICATORS["food_pass_rate"], food, league, Period(2024), "zh")
     assert "全国" not in earlier and "全省" not in earlier
 
 
 def test_cards_carry_the_national_value_of_their_year(with_benchmarks):
-    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **ALL)
-    cards = {k.indicator.id: k for k in indicators.kpis(rows, 2025)}
+    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
+    cards = {k.indicator.id: k for k in indicators.kpis(rows, Filters(2024, 2025, (), (), "zh", 10))}
     assert cards["food_pass_rate"].national == 97.0 and cards["food_pass_rate"].national_source == "测试：全国 2025"
     assert all(k.national is None for i, k in cards.items() if i != "food_pass_rate")
-    earlier = {k.indicator.id: k.national for k in indicators.kpis(rows, 2024)}
+    earlier = {k.indicator.id: k.national for k in indicators.kpis(rows, Filters(2024, 2024, (), (), "zh", 10))}
     assert earlier.pop("mfg_pass_rate") == 93.93 and set(earlier.values()) == {None}
 
 
@@ -100,7 +102,7 @@ def test_the_scorecard_shows_the_national_value_where_one_is_published(app):  # 
 def test_speaker_notes_cite_the_benchmark_and_its_source(with_benchmarks):
     from qcity.documents import story
 
-    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **ALL)
+    rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
     food = rows[rows.indicator == "food_pass_rate"]
     league = pd.DataFrame(columns=["value", "rank", "base", "name_zh", "name_en"])
     facts = story._indicator_facts(INDICATORS["food_pass_rate"], food, league, "zh")

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import D1, D2, D3
+from conftest import D1, D2, D3, WHOLE
 
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts
@@ -11,7 +11,7 @@ NOTE = "合成演示数据，非真实统计"
 
 
 def league(tiny_db, indicator="food_pass_rate", higher=True):
-    return tiny_db.query("district_league", indicator=indicator, year=2025, districts=[D1, D2, D3],
+    return tiny_db.query("district_league", **WHOLE, indicator=indicator, year=2025, districts=[D1, D2, D3],
                          sectors=["food-a", "food-b", "special-equipment"], min_samples=10, higher_is_better=higher)
 
 
@@ -38,7 +38,7 @@ def test_map_colours_lower_is_better_reversed(tiny_db, tiny_dir):
 
 
 def test_interval_ranking_greys_out_small_samples(tiny_db):
-    frame = tiny_db.query("pass_rate_by_sector", year=2024, districts=[D1, D2, D3],
+    frame = tiny_db.query("pass_rate_by_sector", **WHOLE, year=2024, districts=[D1, D2, D3],
                           sectors=["food-a", "food-b", "mfg-a", "agri-a"], min_samples=11)
     fig = charts.interval_ranking(frame, "en", NOTE)
     ranked, few = fig.data
@@ -48,7 +48,7 @@ def test_interval_ranking_greys_out_small_samples(tiny_db):
 
 
 def test_pareto_has_bars_and_a_cumulative_line(tiny_db):
-    frame = tiny_db.query("failures_by_item", year_from=2024, year_to=2025, districts=[D1, D2, D3],
+    frame = tiny_db.query("failures_by_item", year_from=2024, year_to=2025, **WHOLE, districts=[D1, D2, D3],
                           sectors=["food-a", "food-b", "mfg-a", "agri-a"])
     fig = charts.pareto(frame, "zh", NOTE)
     bars, line = fig.data
@@ -57,7 +57,7 @@ def test_pareto_has_bars_and_a_cumulative_line(tiny_db):
 
 
 def test_trend_marks_events_and_target(tiny_db):
-    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, districts=[D1, D2, D3],
+    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, districts=[D1, D2, D3],
                             sectors=["food-a", "food-b"])
     events = tiny_db.query("events_between", year_from=2024, year_to=2025)
     fig = charts.indicator_trend(by_year[by_year.indicator == "food_pass_rate"], events,
@@ -69,7 +69,8 @@ def test_trend_marks_events_and_target(tiny_db):
 
 
 def test_domain_trend_names_its_line_even_when_there_is_only_one(tiny_db):
-    frame = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, districts=[], sectors=["food-a"])
+    frame = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, **WHOLE, districts=[],
+                          sectors=["food-a"])
     fig = charts.domain_trend(frame, "en", NOTE)
     assert [(t.name, t.showlegend) for t in fig.data] == [("Food", True)]
 
@@ -81,8 +82,8 @@ def test_district_ranking_carries_codes_and_intervals_and_greys_out_small_bases(
     assert [c[0] for c in dots.customdata] == [D3, D1, D2]  # drawn bottom-up: best (D2, 20/20) on top
     assert dots.marker.color[0] == charts.MUTED  # County C: 5 samples, below 10
     assert dots.error_x.array is not None and fig.layout.clickmode == "event+select"
-    counts = tiny_db.query("district_league", indicator="brands", year=2025, districts=[], sectors=[], min_samples=0,
-                           higher_is_better=True)
+    counts = tiny_db.query("district_league", **WHOLE, indicator="brands", year=2025, districts=[], sectors=[],
+                           min_samples=0, higher_is_better=True)
     bars = charts.district_ranking(counts, INDICATORS["brands"], "en", NOTE).data[0]
     assert bars.type == "bar" and list(bars.x) == [1, 1, 1]
 
@@ -109,9 +110,9 @@ def test_funnel_and_index_contributions(tiny_db):
 
 def test_served_figures_skip_plotly_checks_but_come_out_the_same(tiny_db, tiny_dir, monkeypatch):
     boundaries = json.loads((tiny_dir / "boundaries.geojson").read_text())
-    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, districts=[], sectors=[])
     events = tiny_db.query("events_between", year_from=2024, year_to=2025)
-    heat = tiny_db.query("pass_rate_by_district_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    heat = tiny_db.query("pass_rate_by_district_year", year_from=2024, year_to=2025, **WHOLE, districts=[], sectors=[])
     builders = [
         lambda: charts.indicator_trend(by_year[by_year.indicator == "food_pass_rate"], events,
                                        INDICATORS["food_pass_rate"], "zh", NOTE),

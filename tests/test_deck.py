@@ -8,7 +8,7 @@ import unicodedata
 
 import plotly.graph_objects as go
 import pytest
-from conftest import ROOT
+from conftest import ROOT, WHOLE
 from PIL import Image, ImageChops, ImageStat
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -78,16 +78,16 @@ def test_the_deck_has_a_cover_and_a_slide_per_view_with_title_takeaway_chart_not
 
 
 def test_the_takeaway_numbers_are_the_query_results(pptx_zh, tiny_db):
-    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, districts=[], sectors=[])
     food = by_year[(by_year.indicator == "food_pass_rate") & (by_year.year == 2025)].iloc[0]
-    league = tiny_db.query("district_league", indicator="food_pass_rate", year=2025, districts=[], sectors=[],
+    league = tiny_db.query("district_league", **WHOLE, indicator="food_pass_rate", year=2025, districts=[], sectors=[],
                            min_samples=10, higher_is_better=True).set_index("district_code")
     assert (round(food.value, 1), round(food.change, 1)) == (97.1, 6.2)  # 34/35; 34/35 - 40/44, by hand
     trend = texts(list(pptx_zh.slides)[1])[1]
     assert f"{food.value:.1f}%" in trend and f"提高 {food.change:.1f} 个百分点" in trend
     assert f"乙区最高（{league.at['100002', 'value']:.1f}%）" in trend
     assert f"甲区最低（{league.at['100001', 'value']:.1f}%）" in trend and f"目标 {food.target:.1f}%" in trend
-    domains = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, districts=[], sectors=[])
+    domains = tiny_db.query("pass_rate_by_domain_year", year_from=2024, year_to=2025, **WHOLE, districts=[], sectors=[])
     food_2025 = domains[(domains.domain == "food") & (domains.year == 2025)].pass_rate.iloc[0]
     # 2025 has food samples only (from 2024: both years), so the sentence names the one domain
     assert texts(list(pptx_zh.slides)[3])[1] == f"2025年食品抽检合格率 {food_2025:.1f}%；1 个领域中 1 个比上年提高。"

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import D1, D2, INSPECTIONS, write_tiny_city
+from conftest import D1, D2, INSPECTIONS, WHOLE, write_tiny_city
 
 from qcity.intake import ingest
 from qcity.store import db, rollups
@@ -61,7 +61,7 @@ def test_an_agency_csv_gets_in(data, tmp_path, capsys):
     assert rows == [(D1, True, None), (D2, False, "microbial"), (D1, False, "additive")]
     names = {r[0] for r in database.con.execute("select name from enterprises").fetchall()}
     assert {"测试食品厂", "另一家店"} <= names
-    food_2025 = database.query("indicator_by_year", year_from=2025, year_to=2025, districts=[], sectors=[])
+    food_2025 = database.query("indicator_by_year", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[])
     assert food_2025.set_index("indicator").loc["food_pass_rate"].denominator == 35 + 3
     assert [v["version"] for v in ingest.versions(data)] == [1]
 

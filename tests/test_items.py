@@ -2,11 +2,12 @@
 
 import pandas as pd
 import pytest
+from conftest import WHOLE
 from test_pages import app  # noqa: F401 - the AppTest fixture on the demo
 
 from qcity.store import db
 
-PARAMS = {"year_from": 2024, "year_to": 2025, "districts": [], "sectors": [], "domain": ""}
+PARAMS = {"year_from": 2024, "year_to": 2025, **WHOLE, "districts": [], "sectors": [], "domain": ""}
 # Failed items named in published sampling results (Guangdong and Guizhou market-regulation bulletins, 2019-2025:
 # 食品不合格情况的通告, e.g. 广东省 2025 年第 17、21、42 期), each as the bulletin wrote it.
 BULLETIN_TEXT = """
@@ -75,7 +76,7 @@ def test_cells_are_split_and_units_and_brackets_do_not_defeat_the_match(tiny_db)
 
 def test_a_batch_with_three_failed_items_counts_once_in_the_pass_rate_and_three_times_in_the_items(tiny_db):
     # conftest: the one failed food sample of 2025 (D1) names 菌落总数、大肠菌群、霉菌
-    food = tiny_db.query("indicator_by_year", year_from=2025, year_to=2025, districts=[], sectors=[])
+    food = tiny_db.query("indicator_by_year", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[])
     food = food.set_index("indicator").loc["food_pass_rate"]
     assert (food.numerator, food.denominator) == (34, 35)
     items = tiny_db.query("failed_items_by_year", **PARAMS)
@@ -162,7 +163,7 @@ def test_a_gbk_csv_with_real_item_names_imports_whole_and_reports_the_unknown_on
     assert "7 valid rows, 0 rejected" in out
     assert "1 failed test item(s) not in the test-item dictionary" in out and "某新检验项目 (2)" in out
     assert rows == expected_rows()
-    top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, districts=[], sectors=[],
+    top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[],
                                   domain="")
     assert top.set_index("item_key").loc["某新检验项目", "failures"] == 2
     assert ingest.versions(city)[-1]["unknown_items"] == {"某新检验项目": 2}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import WHOLE
 
 from qcity.intake import ingest
 from qcity.store import db
@@ -54,11 +55,12 @@ def test_the_readme_mapping_imports_a_county_file_by_calendar_year(county, tmp_p
     out = capsys.readouterr().out
     assert code == 0, out
     assert "8 valid rows, 0 rejected, 4 new enterprises" in out
-    rows = db.Database(county).query("indicator_by_year", year_from=2017, year_to=2018, districts=[], sectors=[])
+    rows = db.Database(county).query("indicator_by_year", year_from=2017, year_to=2018, **WHOLE,
+                                                     districts=[], sectors=[])
     food = rows[rows.indicator == "food_pass_rate"].set_index("year")
     # fiscal 2017-2018 split by date: 2017 has 4 inspections, 3 graded A; 2018 has 4, 3 graded A
     assert (food.loc[2017].numerator, food.loc[2017].denominator) == (3, 4)
     assert (food.loc[2018].numerator, food.loc[2018].denominator) == (3, 4)
-    league = db.Database(county).query("district_league", year=2018, indicator="food_pass_rate", districts=[],
+    league = db.Database(county).query("district_league", **WHOLE, year=2018, indicator="food_pass_rate", districts=[],
                                        sectors=[], min_samples=1, higher_is_better=True).set_index("district_code")
     assert league.loc["40202", "value"] == pytest.approx(50.0) and league.loc["40203", "value"] == pytest.approx(100.0)

@@ -2,14 +2,15 @@
 
 import pandas as pd
 import pytest
-from conftest import D1, D2, D3
+from conftest import D1, D2, D3, WHOLE
 
 from qcity.analysis.indicators import HEADLINE, in_area
 from qcity.store import db
 
 ALL_DISTRICTS = [D1, D2, D3]
 ALL_SECTORS = ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]
-DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, "districts": ALL_DISTRICTS, "sectors": ALL_SECTORS,
+DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, **WHOLE, "districts": ALL_DISTRICTS,
+            "sectors": ALL_SECTORS,
             "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True, "text": "E1",
             "enterprise_id": "E1", "indicators": ["food_pass_rate", "construction_acceptance_rate"],
             "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import WHOLE
 from streamlit.testing.v1 import AppTest, app_test
 from test_pages import ENTRY, ServerLikePagesManager
 
@@ -57,7 +58,8 @@ def test_pass_rates_equal_a_count_by_hand_of_the_raw_file(sf):
     kept = [i for i in raw("inspections.csv") if i["business_id"] in district and i["score"]]
     samples = Counter(i["date"][:4] for i in kept)
     passed = Counter(i["date"][:4] for i in kept if float(i["score"]) >= 86)
-    by_year = db.Database(sf).query("indicator_by_year", year_from=2015, year_to=2018, districts=[], sectors=[])
+    by_year = db.Database(sf).query("indicator_by_year", year_from=2015, year_to=2018, **WHOLE,
+                                                districts=[], sectors=[])
     food = by_year[by_year.indicator == "food_pass_rate"].set_index("year")
     for year in ("2016", "2017"):
         assert food.loc[int(year)].denominator == samples[year]

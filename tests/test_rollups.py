@@ -18,7 +18,9 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
     first, last = sorted(rng.sample(range(2016, 2026), 2)) if rng.random() < 0.8 else (2021, 2021)
     indicator = rng.choice(list(indicators.INDICATORS))
     direction = indicators.INDICATORS[indicator].higher_is_better is not False  # as the pages pass it
+    month_from, month_to = rng.choice([(1, 12), (1, 9), (7, 9), (1, 1), (12, 12)])  # whole, to date, quarter, month
     values = {"year_from": first, "year_to": last, "year": last, "min_samples": rng.randint(1, 300),
+              "month_from": month_from, "month_to": month_to,
               "districts": rng.sample(districts, rng.randint(0, len(districts))),  # empty means all
               "sectors": rng.sample(sectors, rng.randint(0, len(sectors))),
               "indicator": indicator, "higher_is_better": direction,
@@ -70,7 +72,8 @@ def test_hive_partitioned_inspections_answer_like_one_file(tmp_path, tiny_db):
     assert sorted(p.parent.name for p in (tmp_path / "inspections").rglob("*.parquet")) == ["year=2024", "year=2025"]
     tree = db.Database(tmp_path)
     assert "inspections.parquet" not in tree.missing and not tree.rollups_current
-    params = {"year_from": 2024, "year_to": 2025, "districts": ["100001", "100002", "100003"],
+    params = {"year_from": 2024, "year_to": 2025, "month_from": 1, "month_to": 12,
+              "districts": ["100001", "100002", "100003"],
               "sectors": ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]}
     for name in ("indicator_by_year", "pass_rate_by_domain_year", "failures_by_item"):
         pd.testing.assert_frame_equal(tree.query(name, **params), tiny_db.query(name, **params))

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from qcity.analysis.filters import Period
+
+# Tables with a year but no date: read for whole years only, never for part of one.
+YEARLY_TABLES = ("special_equipment", "construction", "standards", "brands", "awards", "innovation")
 AREAS = ("safety", "standards", "enforcement", "award", "diagnosis", "innovation")
 
 
@@ -29,6 +33,11 @@ class Indicator:
     @property
     def directional(self) -> bool:
         return self.higher_is_better is not None
+
+    @property
+    def yearly(self) -> bool:
+        """Whether its table is kept by year only (no dates): it is shown for whole years."""
+        return self.source in YEARLY_TABLES
 
 
 INDICATORS = {i.id: i for i in (
@@ -73,7 +82,7 @@ def in_area(area: str) -> list[str]:
 @dataclass(frozen=True)
 class Kpi:
     indicator: Indicator
-    year: int
+    period: Period  # the year and months the value covers
     value: float | None
     change: float | None
     target: float | None
@@ -103,18 +112,20 @@ def _clean(value):
     return None if value is None or pd.isna(value) else float(value)
 
 
-def kpis(by_year: pd.DataFrame, year: int, ids: list[str] | None = None) -> list[Kpi]:
-    """One KPI per indicator (the headline ones unless `ids` is given) for `year`, from indicator_by_year rows."""
-    rows = by_year[by_year.year == year].set_index("indicator")
+def kpis(by_year: pd.DataFrame, f, ids: list[str] | None = None) -> list[Kpi]:
+    """One KPI per indicator (the headline ones unless `ids` is given) for the filters' period (Filters.period_of:
+    the last whole year for yearly tables), from indicator_by_year rows."""
     out = []
     for ind in (INDICATORS[i] for i in ids or HEADLINE):
-        if ind.id not in rows.index:
-            out.append(Kpi(ind, year, None, None, None, None, None, None))
+        period = f.period_of(ind)
+        rows = by_year[(by_year.year == period.year) & (by_year.indicator == ind.id)]
+        if rows.empty:
+            out.append(Kpi(ind, period, None, None, None, None, None, None))
             continue
-        r = rows.loc[ind.id]
+        r = rows.iloc[0]
         value, change, target = _clean(r.value), _clean(r.change), _clean(r.target)
         national = _clean(r.get("national"))
-        out.append(Kpi(ind, year, value, change, target, _clean(r.denominator),
+        out.append(Kpi(ind, period, value, change, target, _clean(r.denominator),
                        status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better),
                        national, r.get("national_source") if national is not None else None))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qcity import i18n
+from qcity.analysis.filters import Period
 from qcity.analysis.indicators import Indicator
 
 # The all-domain spot-check pass rate of the Spot checks page's heatmap and sector ranking: not one of the
@@ -32,16 +33,17 @@ def _verb(ind: Indicator, rising: bool, lang: str) -> str:
     return VERBS[family][lang][0 if rising else 1]
 
 
-def _change(change: float, ind: Indicator, lang: str) -> str:
-    """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year", or level when it rounds to zero."""
+def _change(change: float, ind: Indicator, period: Period, lang: str) -> str:
+    """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year" ("同比" / "year on year" for part of a year), or
+    level when it rounds to zero."""
     if round(change, ind.digits) == 0:
-        return "与上年持平" if lang == "zh" else "level with last year"
+        return i18n.t("period.level_same" if period.partial else "period.level_last", lang)
     verb = _verb(ind, change > 0, lang)
     if ind.unit == "pct":
         size = f"{abs(change):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(change):.{ind.digits}f} points"
     else:
         size = _number(abs(change), ind, lang)
-    return f"比上年{verb} {size}" if lang == "zh" else f"{verb} {size} on last year"
+    return f"{period.versus(lang)}{verb} {size}" if lang == "zh" else f"{verb} {size} {period.versus(lang)}"
 
 
 def _run_length(trend: pd.DataFrame, year: int, digits: int) -> int:
@@ -112,20 +114,21 @@ def _target(row, ind: Indicator, lang: str) -> str:
     return f"Target {'' if ind.higher_is_better else 'at most '}{target}: {'met' if met else 'not met'}."
 
 
-def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, year: int, lang: str) -> str:
+def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for an indicator's trend, district ranking or map.
 
     `trend` holds indicator_by_year rows of this indicator (year, value, change, target); `league` the
-    district_league rows for `year` (one row per selected district). With one district selected the sentence is
+    district_league rows for the period (one row per selected district). With one district selected the sentence is
     about that district; with several, it names the highest and lowest ranked ones.
     """
     name = i18n.t(f"ind.{ind.id}", lang)
+    year, when = period.year, period.label(lang)
     rows = trend[trend.year == year]
     if rows.empty or pd.isna(rows.value.iloc[0]):
-        return f"{year}年没有{name}的数据。" if lang == "zh" else f"No data on {name.lower()} for {year}."
+        return f"{when}没有{name}的数据。" if lang == "zh" else f"No data on {name.lower()} for {when}."
     row = rows.iloc[0]
     single = league.iloc[0][i18n.name_column(lang)] if len(league) == 1 else None
-    clauses = [_change(row.change, ind, lang)] if pd.notna(row.change) else \
+    clauses = [_change(row.change, ind, period, lang)] if pd.notna(row.change) else \
         ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
     if (run := _run_length(trend, year, ind.digits)) >= 2:
         verb = _verb(ind, row.change > 0, lang)
@@ -134,19 +137,20 @@ def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, year: i
         clauses.append(extremes)
     value = _number(row.value, ind, lang)
     if lang == "zh":
-        first = f"{year}年{single or ''}{name} {value}，" + "；".join(clauses) + "。"
+        first = f"{when}{single or ''}{name} {value}，" + "；".join(clauses) + "。"
     else:
         where = f" in {single}" if single else ""
-        first = f"{name}{where}: {value} in {year}, " + "; ".join(clauses) + "."
+        first = f"{name}{where}: {value} in {when}, " + "; ".join(clauses) + "."
     later = [text for text in (_benchmarks(row, ind, lang), _target(row, ind, lang)) if text]
     return first + "".join((" " if lang == "en" else "") + text for text in later)
 
 
-def domains(by_domain: pd.DataFrame, year: int, lang: str) -> str:
-    """The takeaway for pass rates by domain: the highest and lowest domain in `year`, and how many rose."""
+def domains(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
+    """The takeaway for pass rates by domain: the highest and lowest domain in the period, and how many rose."""
+    year, when = period.year, period.label(lang)
     rows = by_domain[by_domain.year == year]
     if rows.empty:
-        return f"{year}年没有抽检数据。" if lang == "zh" else f"No spot-check data for {year}."
+        return f"{when}没有抽检数据。" if lang == "zh" else f"No spot-check data for {when}."
     shown = rows.set_index("domain").pass_rate.round(1)
 
     def label(domain: str) -> str:
@@ -159,75 +163,78 @@ def domains(by_domain: pd.DataFrame, year: int, lang: str) -> str:
     highest = _joined([label(d) for d in shown.index[shown == top]], lang)
     lowest = _joined([label(d) for d in shown.index[shown == bottom]], lang)
     if len(shown) == 1 or top == bottom:
-        head = (f"{year}年{highest}抽检合格率 {top:.1f}%" if lang == "zh"
-                else f"Pass rate in {year}: {highest} {top:.1f}%")
+        head = (f"{when}{highest}抽检合格率 {top:.1f}%" if lang == "zh"
+                else f"Pass rate in {when}: {highest} {top:.1f}%")
     else:
-        head = (f"{year}年{highest}抽检合格率最高（{top:.1f}%），{lowest}最低（{bottom:.1f}%）" if lang == "zh"
-                else f"In {year}, {highest} had the highest pass rate ({top:.1f}%) and {lowest} the lowest "
+        head = (f"{when}{highest}抽检合格率最高（{top:.1f}%），{lowest}最低（{bottom:.1f}%）" if lang == "zh"
+                else f"In {when}, {highest} had the highest pass rate ({top:.1f}%) and {lowest} the lowest "
                      f"({bottom:.1f}%)")
     if not compared:
         return head + ("。" if lang == "zh" else ".")
     if lang == "zh":
-        return f"{head}；{len(compared)} 个领域中 {rose} 个比上年提高。"
-    return f"{head}; {rose} of {len(compared)} domains rose on last year."
+        return f"{head}；{len(compared)} 个领域中 {rose} 个{period.versus(lang)}提高。"
+    return f"{head}; {rose} of {len(compared)} domains rose {period.versus(lang)}."
 
 
-def quality_index(this_year: pd.DataFrame, year: int, lang: str) -> str:
+def quality_index(this_year: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for the quality index league: the first and last ranked district, and how many are ranked."""
     ranked = this_year[this_year["rank"].notna()].sort_values("rank")
+    year = period.label(lang)
     if ranked.empty:
-        return (f"{year}年没有可排名的质量指数。" if lang == "zh"
+        return (f"{year}没有可排名的质量指数。" if lang == "zh"
                 else f"No district has a ranked quality index for {year}.")
     names = i18n.name_column(lang)
     first, last = ranked.iloc[0], ranked.iloc[-1]
     if len(ranked) == 1:
-        return (f"{year}年{first[names]}质量指数 {first.quality_index:.1f}。" if lang == "zh"
+        return (f"{year}{first[names]}质量指数 {first.quality_index:.1f}。" if lang == "zh"
                 else f"Quality index {year}: {first[names]} {first.quality_index:.1f}.")
     if lang == "zh":
-        return (f"{year}年质量指数{first[names]}最高（{first.quality_index:.1f}），{last[names]}最低"
+        return (f"{year}质量指数{first[names]}最高（{first.quality_index:.1f}），{last[names]}最低"
                 f"（{last.quality_index:.1f}）；{len(ranked)} 个区县参与排名。")
     return (f"Quality index {year}: {first[names]} highest ({first.quality_index:.1f}), {last[names]} lowest "
             f"({last.quality_index:.1f}); {len(ranked)} districts ranked.")
 
 
-def district_years(by_district_year: pd.DataFrame, year: int, lang: str) -> str:
-    """The takeaway for the district x year heatmap: highest and lowest district in `year` and how many rose
+def district_years(by_district_year: pd.DataFrame, period: Period, lang: str) -> str:
+    """The takeaway for the district x year heatmap: highest and lowest district in the period and how many rose
     (one district: its rate and change)."""
+    year, when = period.year, period.label(lang)
     rows = by_district_year[by_district_year.year == year]
     if rows.empty:
-        return f"{year}年没有抽检数据。" if lang == "zh" else f"No spot-check data for {year}."
+        return f"{when}没有抽检数据。" if lang == "zh" else f"No spot-check data for {when}."
     names = i18n.name_column(lang)
     before = by_district_year[by_district_year.year == year - 1].set_index("district_code").pass_rate
     shown = rows.set_index("district_code")
     if len(shown) == 1:
         code = shown.index[0]
-        change = _change(shown.pass_rate.iloc[0] - before[code], PASS_RATE, lang) if code in before.index else \
+        change = _change(shown.pass_rate.iloc[0] - before[code], PASS_RATE, period, lang) if code in before.index else \
             ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
         value = _number(shown.pass_rate.iloc[0], PASS_RATE, lang)
-        return (f"{year}年{shown[names].iloc[0]}抽检合格率 {value}，{change}。" if lang == "zh"
-                else f"Pass rate in {shown[names].iloc[0]}: {value} in {year}, {change}.")
+        return (f"{when}{shown[names].iloc[0]}抽检合格率 {value}，{change}。" if lang == "zh"
+                else f"Pass rate in {shown[names].iloc[0]}: {value} in {when}, {change}.")
     league = shown.rename(columns={"pass_rate": "value"}).assign(enough_samples=True)
     head = _extremes(league, PASS_RATE, lang)
     compared = [c for c in shown.index if c in before.index]
     rose = sum(round(shown.at[c, "pass_rate"], 1) > round(before[c], 1) for c in compared)
     if lang == "zh":
-        tail = f"；{len(compared)} 个区县中 {rose} 个比上年提高" if compared else ""
-        return f"{year}年抽检合格率{head}{tail}。"
-    tail = f"; {rose} of {len(compared)} districts rose on last year" if compared else ""
-    return f"Pass rate in {year}: {head}{tail}."
+        tail = f"；{len(compared)} 个区县中 {rose} 个{period.versus(lang)}提高" if compared else ""
+        return f"{when}抽检合格率{head}{tail}。"
+    tail = f"; {rose} of {len(compared)} districts rose {period.versus(lang)}" if compared else ""
+    return f"Pass rate in {when}: {head}{tail}."
 
 
-def sectors(by_sector: pd.DataFrame, year: int, lang: str) -> str:
+def sectors(by_sector: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for the sector ranking: the lowest and highest ranked sector with their samples."""
+    year = period.label(lang)
     ranked = by_sector[by_sector.enough_samples.fillna(False).astype(bool)].sort_values("pass_rate")
     if ranked.empty:
-        return (f"{year}年没有样本量足以排名的行业。" if lang == "zh"
+        return (f"{year}没有样本量足以排名的行业。" if lang == "zh"
                 else f"No sector has enough samples to be ranked in {year}.")
     names = i18n.name_column(lang)
     low, high = ranked.iloc[0], ranked.iloc[-1]
     samples = i18n.t("hover.samples", lang)
     if lang == "zh":
-        text = (f"{year}年抽检合格率最低的行业是{low[names]}（{low.pass_rate:.1f}%，{samples} "
+        text = (f"{year}抽检合格率最低的行业是{low[names]}（{low.pass_rate:.1f}%，{samples} "
                 f"{i18n.fmt_count(low.samples, lang)}）")
         if len(ranked) > 1:
             text += f"，最高的是{high[names]}（{high.pass_rate:.1f}%）；{len(ranked)} 个行业参与排名"
@@ -273,16 +280,17 @@ def failed_items(top: pd.DataFrame, lang: str) -> str:
                    else ".")
 
 
-def award_funnel(stages: pd.DataFrame, year: int, lang: str) -> str:
+def award_funnel(stages: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for the award funnel: applicants, how many reached the on-site review, winners and their share."""
+    year = period.label(lang)
     reached = stages.set_index("stage").reached
     applied = int(reached.get("applied", 0))
     if applied == 0:
-        return f"{year}年没有市长质量奖申报。" if lang == "zh" else f"No Mayor Quality Award applicants in {year}."
+        return f"{year}没有市长质量奖申报。" if lang == "zh" else f"No Mayor Quality Award applicants in {year}."
     onsite, winners = int(reached.get("onsite_review", 0)), int(reached.get("winner", 0))
     share = 100 * winners / applied
     if lang == "zh":
-        return (f"{year}年 {applied} 家企业申报市长质量奖，{onsite} 家进入现场评审，"
+        return (f"{year} {applied} 家企业申报市长质量奖，{onsite} 家进入现场评审，"
                 f"{winners} 家获奖（占申报的 {share:.1f}%）。")
     return (f"{applied} enterprises applied for the Mayor Quality Award in {year}; {onsite} reached the on-site "
             f"review and {winners} won ({share:.1f}% of applicants).")
@@ -291,27 +299,31 @@ def award_funnel(stages: pd.DataFrame, year: int, lang: str) -> str:
 COUNT = Indicator("count", "", "count", None, "", digits=0)  # formats and compares plain counts
 
 
-def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None) -> str:
+def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None,
+                period: Period | None = None) -> str:
     """The takeaway for a stacked bar chart of counts (`y` per `x`, stacked by the enumeration `by`).
 
-    By year: the last year's total, its change on the year before and the largest part. By category (a district or
-    sector column with names in `x_labels`): the category with the most and its share of the total.
+    By year: the last year's total (over the months of `period`, when given), its change on the year before and
+    the largest part. By category (a district or sector column with names in `x_labels`): the category with the
+    most and its share of the total.
     """
     if frame.empty:
         return "所选范围内没有数据。" if lang == "zh" else "No data for these filters."
     if x == "year":
         year = int(frame.year.max())
+        shown = Period(year) if period is None else Period(year, period.month_from, period.month_to, period.kind)
         rows = frame[frame.year == year]
         total = rows[y].sum()
         parts = rows.groupby(by)[y].sum().sort_values(ascending=False, kind="stable")
         name = i18n.label(by, parts.index[0], lang)
         before = frame[frame.year == year - 1]
-        change = _change(total - before[y].sum(), COUNT, lang) if len(before) else \
+        change = _change(total - before[y].sum(), COUNT, shown, lang) if len(before) else \
             ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
         n, share = i18n.fmt_count(parts.iloc[0], lang), 100 * parts.iloc[0] / total if total else 0.0
+        when, total = shown.label(lang), i18n.fmt_count(total, lang)
         if lang == "zh":
-            return f"{year}年合计 {i18n.fmt_count(total, lang)}，{change}；其中{name}最多（{n}，占 {share:.1f}%）。"
-        return f"{year}: {i18n.fmt_count(total, lang)} in all, {change}; {name} the largest part ({n}, {share:.1f}%)."
+            return f"{when}合计 {total}，{change}；其中{name}最多（{n}，占 {share:.1f}%）。"
+        return f"{when}: {total} in all, {change}; {name} the largest part ({n}, {share:.1f}%)."
     totals = frame.groupby(x)[y].sum().sort_values(ascending=False, kind="stable")
     labels = dict(zip(frame[x], frame[x_labels])) if x_labels else {}
     top, total = totals.index[0], totals.sum()

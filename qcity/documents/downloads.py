@@ -74,4 +74,5 @@ def filter_note(f, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:
     joiner = "、" if f.lang == "zh" else ", "
     chosen_districts = T("export.all") if f.all_districts else joiner.join(districts.loc[list(f.districts), names])
     chosen_sectors = T("export.all") if f.all_sectors else joiner.join(sectors.loc[list(f.sectors), names])
-    return T("export.filters", years=f"{f.year_from}–{f.year_to}", districts=chosen_districts, sectors=chosen_sectors)
+    return T("export.filters", years=f.at().span(f.year_from, f.lang), districts=chosen_districts,
+             sectors=chosen_sectors)

@@ -45,7 +45,7 @@ CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (
           "index": (False, "quality_index")}
 TOP_ITEMS = 15  # failed test items drawn in an `items` view
 VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
-FILTER_KEYS = {"from", "to", "district", "sector"}
+FILTER_KEYS = {"from", "to", "period", "through", "quarter", "district", "sector"}
 
 
 class StorylineError(ValueError):
@@ -123,7 +123,10 @@ def _filters(value, options: filters.Options, where: str) -> dict:
     selection, notices = filters.parse(query, options)
     if notices:
         raise StorylineError(f"{where}: filters: {notices[0].text('en')}")
-    out = {"from": selection.year_from, "to": selection.year_to}
+    out = {key: value for key, value in filters.to_query(selection).items() if key in FILTER_KEYS}
+    out["from"] = selection.year_from
+    if "to" in out:
+        out["to"] = selection.year_to
     if selection.districts:
         out["district"] = list(selection.districts)
     if selection.sectors:
@@ -215,8 +218,13 @@ def save(data_dir: Path, name: str, text: str, options: filters.Options) -> Stor
 
 
 def default(options: filters.Options) -> Storyline:
-    """The built-in storyline: the headline areas over the last five years of data."""
-    recent = {"from": max(options.first_year, options.last_year - 4), "to": options.last_year}
+    """The built-in storyline: the headline areas over the last five years of data, in the data's default period
+    (the year to date while the last year is in progress)."""
+    period = options.default()
+    recent = {key: value for key, value in filters.to_query(period).items() if key in FILTER_KEYS}
+    recent["from"] = max(options.first_year, period.year_to - 4)
+    if "to" in recent:
+        recent["to"] = period.year_to
     views = [("domains", None), ("trend", "food_pass_rate"), ("districts", "food_pass_rate"),
              ("trend", "drug_pass_rate"), ("map", "mfg_pass_rate"), ("failures", None),
              ("trend", "se_deaths_per_10k"), ("districts", "construction_acceptance_rate"),
@@ -267,8 +275,10 @@ class Context:
 
 
 def selection(view: View, lang: str, city: dict) -> filters.Filters:
-    return filters.Filters(int(view.filters["from"]), int(view.filters["to"]), tuple(view.filters.get("district", ())),
-                           tuple(view.filters.get("sector", ())), lang, int(city.get("min_samples", 30)))
+    period = filters.months_of(view.filters)
+    return filters.Filters(int(view.filters["from"]), period["year_to"], tuple(view.filters.get("district", ())),
+                           tuple(view.filters.get("sector", ())), lang, int(city.get("min_samples", 30)),
+                           period["period"], period["month_from"], period["month_to"])
 
 
 def render(view: View, ctx: Context, lang: str) -> Slide:
@@ -281,9 +291,11 @@ def render(view: View, ctx: Context, lang: str) -> Slide:
 
 
 def district_league(ind: indicators.Indicator, f: filters.Filters, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:
-    """An indicator per selected district in the last selected year, ranked by its own sample rule; neutral
-    indicators are listed largest first. The area pages and the storyline views read the same rows."""
-    return run("district_league", indicator=ind.id, year=f.year_to, districts=f.districts, sectors=f.sectors,
+    """An indicator per selected district in the indicator's period (Filters.period_of), ranked by its own sample
+    rule; neutral indicators are listed largest first. The area pages and the storyline views read the same rows."""
+    period = f.period_of(ind)
+    return run("district_league", indicator=ind.id, year=period.year, month_from=period.month_from,
+               month_to=period.month_to, districts=f.districts, sectors=f.sectors,
                min_samples=indicators.min_base(ind, f.min_samples), higher_is_better=ind.higher_is_better is not False)
 
 
@@ -301,9 +313,10 @@ def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
         figure = charts.district_ranking(league, ind, lang, note)
     elif view.chart == "map" and league.value.notna().any() and (shapes := ctx.boundaries()):
         figure = charts.district_map(league, shapes, ind, lang, note)
-    title = i18n.t(f"story.{view.chart}", lang, name=i18n.t(f"ind.{ind.id}", lang), first=f.year_from,
-                   last=f.year_to, year=f.year_to)
-    return (title, narrative.indicator(ind, trend, league, f.year_to, lang), figure,
+    period = f.period_of(ind)
+    title = i18n.t(f"story.{view.chart}", lang, name=i18n.t(f"ind.{ind.id}", lang),
+                   span=period.span(min(f.year_from, period.year), lang), year=period.label(lang))
+    return (title, narrative.indicator(ind, trend, league, period, lang), figure,
             _indicator_facts(ind, trend, league, lang))
 
 
@@ -317,8 +330,8 @@ def _domains_view(view: View, f: filters.Filters, ctx: Context, note: str):
     by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
     facts = [_rate_fact(f"{row.year} {i18n.label('domain', row.domain, lang)}", row, lang)
              for row in by_domain.itertuples()]
-    return (i18n.t("story.domains", lang, first=f.year_from, last=f.year_to),
-            narrative.domains(by_domain, f.year_to, lang),
+    return (i18n.t("story.domains", lang, span=f.at().span(f.year_from, lang)),
+            narrative.domains(by_domain, f.at(), lang),
             charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None, facts)
 
 
@@ -327,19 +340,18 @@ def _heatmap_view(view: View, f: filters.Filters, ctx: Context, note: str):
     by_district_year = ctx.run("pass_rate_by_district_year", **f.params)
     names = i18n.name_column(lang)
     facts = [_rate_fact(f"{row.year} {getattr(row, names)}", row, lang) for row in by_district_year.itertuples()]
-    return (i18n.t("story.heatmap", lang, first=f.year_from, last=f.year_to),
-            narrative.district_years(by_district_year, f.year_to, lang),
+    return (i18n.t("story.heatmap", lang, span=f.at().span(f.year_from, lang)),
+            narrative.district_years(by_district_year, f.at(), lang),
             charts.district_year_heatmap(by_district_year, lang, note) if not by_district_year.empty else None, facts)
 
 
 def _sectors_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
-    by_sector = ctx.run("pass_rate_by_sector", year=f.year_to, districts=f.districts, sectors=f.sectors,
-                        min_samples=f.min_samples)
+    by_sector = ctx.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     names = i18n.name_column(lang)
     facts = [_rate_fact(f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}", row, lang)
              for row in by_sector.itertuples()]
-    return (i18n.t("story.sectors", lang, year=f.year_to), narrative.sectors(by_sector, f.year_to, lang),
+    return (i18n.t("story.sectors", lang, year=f.at().label(lang)), narrative.sectors(by_sector, f.at(), lang),
             charts.interval_ranking(by_sector, lang, note) if not by_sector.empty else None, facts)
 
 
@@ -348,7 +360,7 @@ def _failures_view(view: View, f: filters.Filters, ctx: Context, note: str):
     by_item = ctx.run("failures_by_item", **f.params)
     facts = [f"{i18n.label('failed_item', row.failed_item, lang)}: {i18n.fmt_count(row.failures, lang)} "
              f"({row.share_pct:.1f}%, {row.cumulative_pct:.1f}%)" for row in by_item.itertuples()]
-    return (i18n.t("story.failures", lang, first=f.year_from, last=f.year_to), narrative.failures(by_item, lang),
+    return (i18n.t("story.failures", lang, span=f.at().span(f.year_from, lang)), narrative.failures(by_item, lang),
             charts.pareto(by_item, lang, note) if not by_item.empty else None, facts)
 
 
@@ -360,34 +372,34 @@ def _items_view(view: View, f: filters.Filters, ctx: Context, note: str):
              for i, row in enumerate(top.itertuples(), start=1)]
     figure = charts.stacked_bars(top, "item_key", "failures", "failed_item", lang, note, i18n.t("axis.failures", lang),
                                  x_labels="item", horizontal=True) if not top.empty else None
-    return (i18n.t("story.items", lang, n=TOP_ITEMS, first=f.year_from, last=f.year_to),
+    return (i18n.t("story.items", lang, n=TOP_ITEMS, span=f.at().span(f.year_from, lang)),
             narrative.failed_items(top, lang), figure, facts)
 
 
 def _funnel_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
-    stages = ctx.run("award_funnel", year=f.year_to, districts=f.districts, sectors=f.sectors)
+    stages = ctx.run("award_funnel", year=f.yearly_to, districts=f.districts, sectors=f.sectors)
     facts = [f"{i18n.label('stage', row.stage, lang)}: {row.reached}" for row in stages.itertuples()]
-    return (i18n.t("story.funnel", lang, year=f.year_to), narrative.award_funnel(stages, f.year_to, lang),
+    return (i18n.t("story.funnel", lang, year=f.yearly.label(lang)), narrative.award_funnel(stages, f.yearly, lang),
             charts.funnel(stages, lang, note) if stages.reached.sum() else None, facts)
 
 
 def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
-    title = i18n.t("story.index", lang, year=f.year_to)
+    title = i18n.t("story.index", lang, year=f.yearly.label(lang))
     try:
         weights = indicators.index_weights(ctx.city)
     except indicators.ConfigError as error:  # the slide says what is wrong with city.json instead of failing
         return title, i18n.t("index.bad_config", lang, error=str(error)), None, []
-    parts = ctx.run("quality_index_contributions", year=f.year_to, districts=f.districts, sectors=f.sectors,
+    parts = ctx.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors,
                     **weights)
-    by_year = ctx.run("quality_index_by_district_year", **f.params, **weights)
-    this_year = by_year[by_year.year == f.year_to]
+    by_year = ctx.run("quality_index_by_district_year", **f.yearly_params, **weights)
+    this_year = by_year[by_year.year == f.yearly_to]
     names = i18n.name_column(lang)
     facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
              f"{r[names]}: {r.quality_index:.1f} ({i18n.t('index.unranked', lang)})"
              for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
-    return (title, narrative.quality_index(this_year, f.year_to, lang),
+    return (title, narrative.quality_index(this_year, f.yearly, lang),
             charts.index_contributions(parts, lang, note) if not parts.empty else None, facts)
 
 

@@ -13,12 +13,15 @@ from qcity import i18n
 from qcity.analysis.filters import (
     CONTROL,
     PAGE_KEYS,
+    PERIODS,
     Filters,
     Options,
     Selection,
+    fit,
     load_options,
     narrow,
     parse,
+    switch,
     to_query,
 )
 from qcity.web import app
@@ -34,11 +37,19 @@ def _init_from_url(options: Options) -> None:
 def _remember(widget: str) -> None:
     """Widget callback (runs before the script): write the widget's new value into the selection."""
     value = st.session_state[widget]
-    if widget == "years":
-        change = {"year_from": value[0], "year_to": value[1]}
+    selection = st.session_state["selection"]
+    options = load_options()[0]
+    if widget == "period":
+        selection = switch(selection, value, options)
+    elif widget == "years":
+        selection = replace(selection, year_from=value[0], year_to=value[1])
+    elif widget == "through":
+        selection = replace(selection, month_to=value)
+    elif widget == "quarter":
+        selection = replace(selection, month_from=3 * value - 2, month_to=3 * value)
     else:
-        change = {widget: tuple(value) if isinstance(value, list) else value}
-    st.session_state["selection"] = replace(st.session_state["selection"], **change)
+        selection = replace(selection, **{widget: tuple(value) if isinstance(value, list) else value})
+    st.session_state["selection"] = fit(selection, options)
 
 
 def _show(selection: Selection, options: Options) -> None:
@@ -47,10 +58,10 @@ def _show(selection: Selection, options: Options) -> None:
     The selection, not the widgets, is what persists: Streamlit drops widget values on a page switch, and keeps a
     multiselect's value by its label, which changes with the language.
     """
-    if not (options.first_year <= selection.year_from <= selection.year_to <= options.last_year):
-        selection = replace(selection, year_from=options.first_year, year_to=options.last_year)  # data changed
-    st.session_state.update({"selection": selection, "lang": selection.lang,
+    selection = fit(selection, options)  # the data may have changed since the selection was made
+    st.session_state.update({"selection": selection, "lang": selection.lang, "period": selection.period,
                              "years": (selection.year_from, selection.year_to),
+                             "through": selection.month_to, "quarter": selection.month_to // 3,
                              "districts": list(selection.districts), "sectors": list(selection.sectors)})
 
 
@@ -76,11 +87,7 @@ def sidebar(min_samples: int) -> Filters:
                         format_func=i18n.LANGUAGE_NAMES.get)
         T = i18n.translator(lang)
         st.header(T("filters.title"))
-        if options.first_year < options.last_year:
-            st.slider(T("filters.years"), options.first_year, options.last_year, key="years",
-                      on_change=_remember, args=("years",))
-        else:
-            st.caption(f"{T('filters.years')}: {options.first_year}")
+        _period_widgets(st.session_state["selection"], options, T)
         names = i18n.name_column(lang)
         st.multiselect(
             T("filters.districts"), options.districts, key="districts", placeholder=T("filters.all_districts"),
@@ -95,10 +102,30 @@ def sidebar(min_samples: int) -> Filters:
     query = to_query(selection)
     query.update({key: value for key in PAGE_KEYS if (value := page_param(key))})
     st.query_params.from_dict(query)
-    chosen = Filters(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
-                     min_samples)
+    chosen = Filters.of(selection, min_samples)
     st.session_state["filters"] = chosen
     return chosen
+
+
+def _period_widgets(selection: Selection, options: Options, T) -> None:
+    """The period: its kind, the years, and the last month (year to date) or the quarter, within the data."""
+    st.radio(T("filters.period"), PERIODS, horizontal=True, key="period", on_change=_remember, args=("period",),
+             format_func=lambda kind: T(f"filters.period.{kind}"))
+    last_year, last_month = options.through
+    top = options.last_full_year if selection.period == "year" else last_year
+    if options.first_year < top:
+        st.slider(T("filters.years"), options.first_year, top, key="years", on_change=_remember, args=("years",))
+    else:
+        st.caption(f"{T('filters.years')}: {top}")
+    months = last_month if selection.year_to == last_year else 12
+    if selection.period == "ytd" and months > 1:
+        st.select_slider(T("filters.through"), list(range(1, months + 1)), key="through", on_change=_remember,
+                         args=("through",), format_func=lambda m: f"{selection.year_to}-{m:02d}")
+    elif selection.period == "q":
+        st.radio(T("filters.quarter"), list(range(1, months // 3 + 1)), horizontal=True, key="quarter",
+                 on_change=_remember, args=("quarter",), format_func=lambda q: f"Q{q}")
+    if options.as_of is not None:
+        st.caption(T("filters.as_of", date=options.as_of.isoformat()))
 
 
 def page_param(key: str) -> str:

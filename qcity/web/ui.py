@@ -28,9 +28,26 @@ def banner(city: dict, lang: str) -> None:
         st.warning(i18n.t("app.synthetic_banner", lang, city=city[i18n.name_column(lang)]), icon=":material/science:")
 
 
+def period_caption(f: Filters) -> None:
+    """What the cards below show: the period, what it is compared with, the scope; in part of a year, which year
+    the indicators kept by year show."""
+    T = i18n.translator(f.lang)
+    scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+    if f.partial:
+        st.caption(T("overview.caption_partial", year=f.at().label(f.lang), scope=scope,
+                     yearly=f.yearly.label(f.lang)))
+    else:
+        st.caption(T("overview.caption", year=f.at().label(f.lang), scope=scope))
+
+
+def period_text(period: filters.Period, ind, lang: str) -> str:
+    """The period a figure covers, marked as yearly data for tables kept by year only."""
+    return period.label(lang) + (period.yearly_note(lang) if ind.yearly else "")
+
+
 def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
-    """A card per indicator: value, change on last year (green when it moves the right way), target, base; the
-    card's help is the indicator's definition with a link to the glossary."""
+    """A card per indicator: value, its period, change on the same months of last year (green when it moves the
+    right way), target, base; the card's help is the indicator's definition with a link to the glossary."""
     T = i18n.translator(f.lang)
     lang = f.lang
     for start in range(0, len(cards), per_row):
@@ -49,8 +66,8 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_arrow="off" if card.improved is None else "auto",
-                    delta_description=T("kpi.vs_last_year"))
-                parts = []
+                    delta_description=card.period.versus(lang))
+                parts = [period_text(card.period, ind, lang)]
                 if ind.directional:
                     if card.target is None:
                         parts.append(T("kpi.no_target"))
@@ -79,9 +96,8 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
     if not by_year.indicator.isin(ids).any():
         st.info(T("empty"))
         return None
-    scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
-    st.caption(T("overview.caption", year=f.year_to, scope=scope))
-    kpi_cards(indicators.kpis(by_year, f.year_to, ids), f, per_row=4 if len(ids) > 3 else 3)
+    period_caption(f)
+    kpi_cards(indicators.kpis(by_year, f, ids), f, per_row=4 if len(ids) > 3 else 3)
     return by_year
 
 
@@ -144,14 +160,15 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         st.info(T("empty"))
         return
     league = story.district_league(ind, f, db.run)
-    st.markdown(narrative.indicator(ind, trend, league, f.year_to, f.lang))
+    period = f.period_of(ind)
+    st.markdown(narrative.indicator(ind, trend, league, period, f.lang))
     left, right = st.columns(2)
     with left:
         events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
         chart(charts.indicator_trend(trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
         if league.value.isna().all():
-            st.info(T("empty_year", year=f.year_to))
+            st.info(T("empty_year", year=period.label(f.lang)))
             return
         chart(charts.district_ranking(league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
@@ -165,19 +182,21 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     lang = f.lang
     T = i18n.translator(lang)
     summary = indicators.rollup(cards)
+    change = T("col.change_same" if f.partial else "col.change")
     st.markdown(T("scorecard.rollup", improved=summary.improved, compared=summary.compared,
-                  worsened=summary.worsened, met=summary.met, targeted=summary.with_target))
+                  worsened=summary.worsened, met=summary.met, targeted=summary.with_target, versus=f.at().versus(lang)))
     rows = []
     for card in cards:
         ind = card.indicator
         if not ind.directional:
             continue
         rows.append({T("col.area"): T(f"area.{ind.area}"), T("col.indicator"): T(f"ind.{ind.id}"),
+                     T("col.period"): period_text(card.period, ind, lang),
                      T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
                      T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
                      T("col.status"): {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better
                                        else T("kpi.missed_ceiling"), None: "—"}[card.status],
-                     T("col.change"): i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
+                     change: i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
                      T("col.national"): "—" if card.national is None else
                      i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
                      T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
@@ -186,7 +205,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     colour = {True: "color: #1e7b34", False: "color: #b3261e", None: ""}
     styled = table.drop(columns=["_good", "_improved"]).style.apply(
         lambda column: [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
-        if column.name in (T("col.status"), T("col.change")) else [""] * len(column), axis=0)
+        if column.name in (T("col.status"), change) else [""] * len(column), axis=0)
     st.dataframe(styled, hide_index=True, key="overview_scorecard", height="content")
     table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
 
@@ -208,7 +227,8 @@ def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, k
     """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
     The files are built when clicked, in Streamlit's download thread, not in the page's run."""
     notes = [note, downloads.filter_note(f, *filters.load_options()[1:])]
-    stem = f"{file_stem}-{f.year_from}-{f.year_to}"
+    months = f"-{f.month_from:02d}-{f.month_to:02d}" if f.partial else ""
+    stem = f"{file_stem}-{f.year_from}-{f.year_to}{months}"
     with st.container(horizontal=True):
         download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
         st.download_button(i18n.t("table.download_xlsx", f.lang), partial(downloads.xlsx_bytes, rows, notes),
