@@ -2,6 +2,7 @@
 
     python -m qcity.demo --city changsha --rows 200000 --seed 7 --out data
     python -m qcity.demo --city-dir data/zhuzhou --out data/zhuzhou-demo    # any city set up by qcity.city init
+    python -m qcity.demo --as-of 2026-09-30 --out data/ytd                  # a year in progress: data stop there
 
 Calibrated to the public reference values in DESIGN.md §3 (food ~97% with catering lowest, manufacturing
 ~94-95%, agricultural products ~97.5-98%, drugs ~99%, slow improvement 2016-2025) so that charts look like a
@@ -17,18 +18,21 @@ import json
 import shutil
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qcity.analysis import indicators
 from qcity.store import rollups, schema
 
 CITIES_DIR = Path(__file__).resolve().parents[2] / "data" / "cities"
-YEARS = range(2016, 2026)
+FIRST_YEAR = 2016
+DEFAULT_AS_OF = date(2025, 12, 31)  # the default demo: ten whole years
 FIRST_SESSION_YEAR = 2016
 UNKNOWN_POPULATION_10K = 50.0  # sizes the synthetic figures of a unit whose population the city folder lacks
 
@@ -122,7 +126,7 @@ EVENTS = [  # two national policy milestones and the 2022 Quality Month launch n
     ("2022-09-14", "质量月启动，推出一站式质量诊断服务", "Quality Month launch; one-stop quality diagnosis service"),
     ("2023-02-06", "《质量强国建设纲要》印发", "Outline for building a quality powerhouse issued"),
 ]
-TARGETS = {  # indicator: (2016 target, 2025 target), linear in between; demo values, not the city's plan
+TARGETS = {  # indicator: (2016 target, 2025 target), linear in between and on; demo values, not the city's plan
     "mfg_pass_rate": (93.0, 94.0), "food_pass_rate": (97.0, 98.0), "agri_pass_rate": (97.0, 98.0),
     "drug_pass_rate": (98.5, 99.0), "se_deaths_per_10k": (0.10, 0.08), "construction_acceptance_rate": (98.5, 99.0),
 }
@@ -135,8 +139,13 @@ def logit(p):
 class DemoCity:
     """Everything needed to draw a year of samples; fixed by the city and the seed."""
 
-    def __init__(self, city: str | Path, rows: int, seed: int):
-        """`city`: a folder name under data/cities, or the path of a folder set up by `python -m qcity.city init`."""
+    def __init__(self, city: str | Path, rows: int, seed: int, as_of: date = DEFAULT_AS_OF):
+        """`city`: a folder name under data/cities, or the path of a folder set up by `python -m qcity.city init`.
+        `as_of`: the last day of data; dated records stop there, and tables kept by year end with the last whole
+        year (a year's brands or patents are published after it ends)."""
+        self.as_of = as_of
+        self.years = range(FIRST_YEAR, as_of.year + 1)
+        self.whole_years = range(FIRST_YEAR, as_of.year + 1 if (as_of.month, as_of.day) == (12, 31) else as_of.year)
         self.ref = CITIES_DIR / city  # an absolute path stays as it is
         if not (self.ref / "city.json").exists():
             known = ", ".join(sorted(p.name for p in CITIES_DIR.iterdir() if (p / "city.json").exists()))
@@ -209,7 +218,8 @@ class DemoCity:
         sampled = np.flatnonzero(self.enterprises.sector_code.isin(self.sampled.sector_code))
         weight = np.exp(-1.5 * self.enterprise_effect[sampled])
         rows = []
-        for year, count in ((2022, 180), (2023, 520), (2024, 640), (2025, 700)):
+        later = ((year, 700 + 20 * (year - 2025)) for year in self.years if year > 2025)
+        for year, count in ((2022, 180), (2023, 520), (2024, 640), (2025, 700), *later):
             start = np.datetime64(f"{year}-09-14" if year == 2022 else f"{year}-01-01")
             days = (np.datetime64(f"{year + 1}-01-01") - start).astype(int)
             firms = rng.choice(sampled, count, replace=False, p=weight / weight.sum())
@@ -219,7 +229,8 @@ class DemoCity:
                 "enterprise_id": self.enterprises.enterprise_id.to_numpy()[firms],
                 "problems_found": found, "problems_solved": rng.binomial(found, 0.82),
                 "satisfaction": rng.choice([3, 4, 5], count, p=[0.1, 0.35, 0.55])}))
-        frame = pd.concat(rows, ignore_index=True).sort_values("date", kind="stable").reset_index(drop=True)
+        frame = pd.concat(rows, ignore_index=True).sort_values("date", kind="stable")
+        frame = frame[frame.date <= np.datetime64(self.as_of)].reset_index(drop=True)
         frame.insert(0, "service_id", [f"DX{i:06d}" for i in range(1, len(frame) + 1)])
         frame["date"] = frame.date.astype("datetime64[s]").dt.date
         return frame
@@ -310,18 +321,24 @@ class DemoCity:
         return texts.tolist()
 
     def yearly_counts(self) -> dict[int, int]:
-        """Sampling grows about 6% a year; the counts add up to exactly `rows`."""
-        growth = 1.06 ** np.arange(len(YEARS))
+        """Sampling grows about 6% a year; the counts of whole years add up to exactly `rows` (a year in progress
+        is drawn whole and cut at the as-of date, so that its months keep their seasonal weights)."""
+        growth = 1.06 ** np.arange(len(self.years))
         counts = np.floor(self.rows * growth / growth.sum()).astype(int)
         counts[-1] += self.rows - counts.sum()
-        return dict(zip(YEARS, counts.tolist()))
+        return dict(zip(self.years, counts.tolist()))
+
+    def inspections_until_as_of(self, year: int, count: int) -> pa.Table:
+        """A year of samples, without those after the as-of date."""
+        table = self.inspections_for_year(year, count)
+        return table if year < self.as_of.year else table.filter(pc.less_equal(table["sample_date"], self.as_of))
 
     def awards(self) -> pd.DataFrame:
         """Mayor Quality Award: tens of applicants a year, a few winners."""
         rng = self.rng("awards")
         big = self.enterprises[self.enterprises["size"].isin(["large", "medium"])].enterprise_id.to_numpy()
         rows = []
-        for year in YEARS:
+        for year in self.whole_years:
             n = int(rng.integers(30, 61))
             firms = rng.choice(big, n, replace=False)
             stage = np.zeros(n, int)
@@ -346,7 +363,7 @@ class DemoCity:
         counts = {"international": (0, 2), "national": (3, 10), "industry": (5, 15), "local": (10, 30),
                   "group": (15, 40)}
         rows = []
-        for year in YEARS:
+        for year in self.whole_years:
             for level, (lo, hi) in counts.items():
                 n = int(rng.integers(lo, hi + 1 + (year - 2016) // 3))
                 picked = firms.sample(n, random_state=rng)
@@ -360,7 +377,7 @@ class DemoCity:
     def brands(self) -> pd.DataFrame:
         rng = self.rng("brands")
         rows = []
-        for year in YEARS:
+        for year in self.whole_years:
             n = int(rng.integers(40, 91))
             rows.append(pd.DataFrame({"year": year, "enterprise_id": rng.choice(self.enterprises.enterprise_id, n),
                                       "kind": rng.choice(schema.BRAND_KINDS, n, p=[0.15, 0.15, 0.15, 0.55])}))
@@ -370,10 +387,11 @@ class DemoCity:
         rng = self.rng("enforcement")
         pop = self.districts.population_10k / self.districts.population_10k.sum()
         rows = []
-        for i, year in enumerate(YEARS):
+        for i, year in enumerate(self.years):
             n = int(rng.integers(300, 450) * 1.05 ** i)
             value = rng.lognormal(9.2, 1.4, n).round(0)
-            status = rng.choice(schema.CASE_STATUSES, n, p=[0.35, 0.6, 0.05] if year == 2025 else [0.03, 0.92, 0.05])
+            recent = year == self.years[-1]  # the last year's cases are still open more often
+            status = rng.choice(schema.CASE_STATUSES, n, p=[0.35, 0.6, 0.05] if recent else [0.03, 0.92, 0.05])
             rows.append(pd.DataFrame({
                 "case_id": [f"DEMO-AJ-{year}-{k:05d}" for k in range(1, n + 1)],
                 "opened": np.datetime64(f"{year}-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]"),
@@ -383,6 +401,7 @@ class DemoCity:
                 "goods_value_yuan": value, "fine_yuan": (value * rng.uniform(0.5, 3, n) + 2000).round(0),
                 "status": status}))
         frame = pd.concat(rows, ignore_index=True)
+        frame = frame[frame.opened <= np.datetime64(self.as_of)].reset_index(drop=True)
         frame["opened"] = frame.opened.astype("datetime64[s]").dt.date
         known = rng.random(len(frame)) < 0.6  # cases against a registered enterprise; the rest are street vendors
         firms = self.enterprises.iloc[rng.integers(0, len(self.enterprises), known.sum())]
@@ -397,7 +416,7 @@ class DemoCity:
         per_10k_people = {"elevator": 100, "boiler": 2, "pressure_vessel": 30, "pressure_pipe": 5,
                           "lifting_machinery": 15, "field_vehicle": 20, "amusement_ride": 0.5}
         rows = []
-        for i, year in enumerate(YEARS):
+        for i, year in enumerate(self.whole_years):
             rate = 0.10 - 0.005 * i
             for d in self.districts.itertuples():
                 for equipment, density in per_10k_people.items():
@@ -410,7 +429,7 @@ class DemoCity:
     def construction(self) -> pd.DataFrame:
         rng = self.rng("construction")
         rows = []
-        for i, year in enumerate(YEARS):
+        for i, year in enumerate(self.whole_years):
             for d in self.districts.itertuples():
                 completed = int(d.population_10k * 3 * 1.04 ** i * rng.uniform(0.8, 1.2))
                 accepted = int(rng.binomial(completed, 0.986 + 0.0009 * i))
@@ -420,7 +439,7 @@ class DemoCity:
     def innovation(self) -> pd.DataFrame:
         rng = self.rng("innovation")
         rows = []
-        for i, year in enumerate(YEARS):
+        for i, year in enumerate(self.whole_years):
             for d in self.districts.itertuples():
                 density = 30 if d.kind == "district" else 12
                 patents = int(d.population_10k * density * 1.14 ** i * rng.uniform(0.85, 1.15))
@@ -429,21 +448,27 @@ class DemoCity:
         return pd.DataFrame(rows, columns=list(schema.TABLES["innovation"].column_names))
 
     def targets(self) -> pd.DataFrame:
-        span = YEARS[-1] - YEARS[0]
-        return pd.DataFrame([(ind, y, round(a + (b - a) * (y - YEARS[0]) / span, 2), None)
-                             for ind, (a, b) in TARGETS.items() for y in YEARS],
+        """Targets for every year with data, the year in progress too (they are set at its start)."""
+        span = 2025 - FIRST_YEAR
+        return pd.DataFrame([(ind, y, round(a + (b - a) * (y - FIRST_YEAR) / span, 2), None)
+                             for ind, (a, b) in TARGETS.items() for y in self.years],
                             columns=list(schema.TABLES["targets"].column_names))
 
-    def write(self, out: Path) -> None:
+    def write(self, out: Path) -> int:
+        """Write the data directory; returns the inspection rows written."""
         out.mkdir(parents=True, exist_ok=True)
+        written = 0
         self.enterprises.to_parquet(out / "enterprises.parquet", index=False)
-        with pq.ParquetWriter(out / "inspections.parquet", self.inspections_for_year(YEARS[0], 1).schema) as writer:
+        with pq.ParquetWriter(out / "inspections.parquet", self.inspections_for_year(FIRST_YEAR, 1).schema) as writer:
             for year, count in self.yearly_counts().items():
-                writer.write_table(self.inspections_for_year(year, count), row_group_size=256_000)
+                table = self.inspections_until_as_of(year, count)
+                writer.write_table(table, row_group_size=256_000)
+                written += table.num_rows
         self.given_districts.to_csv(out / "districts.csv", index=False)
         self.sectors[list(schema.TABLES["sectors"].column_names)].to_csv(out / "sectors.csv", index=False)
         self.targets().to_csv(out / "targets.csv", index=False)
-        pd.DataFrame(EVENTS, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
+        events = [e for e in EVENTS if date.fromisoformat(e[0]) <= self.as_of]
+        pd.DataFrame(events, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
         # the city's own additions to the shipped test-item dictionary: one example, a local short form of an item
         pd.DataFrame([("防腐剂各自用量占其最大使用量比例之和", "additive")],
                      columns=list(schema.TABLES["test_items"].column_names)).to_csv(out / "test_items.csv", index=False)
@@ -452,10 +477,11 @@ class DemoCity:
         self.diagnosis.to_parquet(out / "diagnosis.parquet", index=False)
         shutil.copyfile(self.ref / self.city["boundaries"], out / self.city["boundaries"])
         config = {**self.city, "synthetic": True, "index_weights": indicators.DEFAULT_INDEX_WEIGHTS,
-                  "years": [YEARS[0], YEARS[-1]], "as_of": f"{YEARS[-1]}-12-31",
+                  "years": [FIRST_YEAR, self.as_of.year], "as_of": self.as_of.isoformat(),
                   "generator": {"rows": self.rows, "seed": self.seed}}
         (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         rollups.build(out)
+        return written
 
 
 def sector_catalogue() -> pd.DataFrame:
@@ -473,7 +499,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000, help="inspection rows (default: 200000)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     parser.add_argument("--out", type=Path, default=Path("data"), help="data directory to write (default: data)")
+    parser.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF, metavar="YYYY-MM-DD",
+                        help="last day of data, e.g. 2026-09-30 for a year in progress (default: 2025-12-31)")
     args = parser.parse_args(argv)
+    if not date(FIRST_YEAR + 1, 1, 1) <= args.as_of <= date(2035, 12, 31):
+        parser.error(f"--as-of must fall in {FIRST_YEAR + 1}-2035")
     if args.rows < 1000:
         parser.error("--rows must be at least 1000")
     existing = args.out / "city.json"
@@ -485,9 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     city = args.city_dir.resolve() if args.city_dir else args.city
     if args.city_dir and args.city_dir.resolve() == args.out.resolve():
         parser.error("--out must differ from --city-dir: the set-up folder stays for your real files")
-    DemoCity(city, args.rows, args.seed).write(args.out)
-    print(f"wrote synthetic {args.city_dir or args.city} demo, {args.rows:,} inspection rows, seed {args.seed}, "
-          f"to {args.out} in {time.perf_counter() - start:.1f} s")
+    written = DemoCity(city, args.rows, args.seed, args.as_of).write(args.out)
+    print(f"wrote synthetic {args.city_dir or args.city} demo, {written:,} inspection rows, seed {args.seed}, "
+          f"as of {args.as_of}, to {args.out} in {time.perf_counter() - start:.1f} s")
     return 0
 
 
