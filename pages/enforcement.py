@@ -1,5 +1,5 @@
 """Enforcement against counterfeit and substandard goods: cases, fines and closure over the years and by
-district, cases by kind of violation, and by sector."""
+district, this year's cases against last year's month by month, cases by kind of violation, and by sector."""
 
 import streamlit as st
 
@@ -19,6 +19,13 @@ if by_year is None:
 
 choice = ui.indicator_picker("enforcement", f, key="enforcement_indicator")
 ui.indicator_section(choice, by_year, f, note, key="enforcement")
+
+st.subheader(T("enforcement.by_month", year=f.year_to, last=f.year_to - 1))
+by_month = db.run("cases_by_month", year=f.year_to, districts=f.districts, sectors=f.sectors)
+st.markdown(narrative.so_far(by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
+ui.chart(charts.months_against_last_year(by_month, "cases_so_far", "cases", f.lang, note, T("axis.cases_so_far"),
+                                         T("axis.cases_month")), "enforcement_months")
+st.caption(T("enforcement.by_month_note"))
 
 violations = db.run("enforcement_by_violation_year", **f.params)
 if violations.empty:

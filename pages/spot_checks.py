@@ -1,5 +1,5 @@
-"""Spot checks: pass rate by domain and year, district x year heatmap, sector ranking with intervals,
-failure reasons as a Pareto, and the rows behind the charts for download."""
+"""Spot checks: pass rate by domain and year, this year against last month by month, district x year heatmap,
+sector ranking with intervals, failure reasons as a Pareto, and the rows behind the charts for download."""
 
 import streamlit as st
 
@@ -24,6 +24,15 @@ if by_domain.empty:
 st.subheader(T("spot.by_domain"))
 st.markdown(narrative.domains(by_domain, f.at(), f.lang))
 ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
+
+st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
+by_month = db.run("pass_rate_by_month", year=f.year_to, districts=f.districts, sectors=f.sectors)
+so_far = T("axis.pass_rate_so_far").removesuffix("（%）").removesuffix(" (%)")
+st.markdown(narrative.so_far(by_month, "pass_rate_so_far", narrative.PASS_RATE, so_far, f.lang))
+ui.chart(charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", f.lang, note,
+                                         T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples),
+         "spot_months")
+st.caption(T("spot.by_month_note", n=f.min_samples))
 
 left, right = st.columns(2)
 with left:

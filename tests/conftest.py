@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -159,6 +160,14 @@ def demo_dir(tmp_path_factory) -> Path:
     """The default demo (200,000 inspection rows, seed 7), generated once per test session."""
     out = tmp_path_factory.mktemp("demo")
     demo.DemoCity("changsha", 200_000, 7).write(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def ytd_dir(tmp_path_factory) -> Path:
+    """A demo of a year in progress: data up to 2026-09-30 (50,000 inspection rows before the cut, seed 7)."""
+    out = tmp_path_factory.mktemp("ytd")
+    demo.DemoCity("changsha", 50_000, 7, date(2026, 9, 30)).write(out)
     return out
 
 

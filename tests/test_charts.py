@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 from conftest import D1, D2, D3, WHOLE
 
 from qcity.analysis.indicators import INDICATORS
@@ -125,3 +126,17 @@ def test_served_figures_skip_plotly_checks_but_come_out_the_same(tiny_db, tiny_d
     served = [build().to_json() for build in builders]
     for a, b in zip(served, checked):
         assert json.loads(a) == json.loads(b)
+
+
+def test_months_with_too_few_samples_are_hollow_and_named_in_the_legend():
+    by_month = pd.DataFrame({"year": [2025, 2025, 2026, 2026], "month": [1, 2, 1, 2], "samples": [40, 12, 29, 30],
+                             "pass_rate_so_far": [97.5, 97.0, 96.0, 98.0]})
+    fig = charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", "en", "note", "Pass rate so far",
+                                          "Samples", small_below=30)
+    lines = {t.name: t for t in fig.data if t.type == "scatter" and t.name}
+    assert list(lines["2025 Pass rate so far"].marker.symbol) == ["circle", "circle-open"]
+    assert list(lines["2026 Pass rate so far"].marker.symbol) == ["circle-open", "circle"]
+    assert "Months with fewer than 30 samples (not judged)" in lines
+    plain = charts.months_against_last_year(by_month.assign(samples=100), "pass_rate_so_far", "samples", "en", "note",
+                                            "Pass rate so far", "Samples", small_below=30)
+    assert not any("fewer than" in (t.name or "") for t in plain.data)

@@ -1,17 +1,20 @@
 """Every page under Streamlit's AppTest: runs in both languages, follows the filters and the URL both ways."""
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
 from qcity import i18n
 from qcity.analysis import indicators
+from qcity.store import db
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-CHARTS = {"overview": 2, "spot_checks": 6, "safety": 4, "standards_brands": 5, "enforcement": 4, "award": 4,
+CHARTS = {"overview": 2, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5, "award": 4,
           "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
           "present": 1}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
@@ -28,10 +31,9 @@ class ServerLikePagesManager(PagesManager):
         PagesManager.uses_pages_directory = False
 
 
-@pytest.fixture
-def app(demo_dir, monkeypatch):
-    """Start the app on the demo data, optionally with URL parameters and on another page."""
-    monkeypatch.setenv("QCITY_DATA_DIR", str(demo_dir))
+def starter(data_dir: Path, monkeypatch):
+    """Start the app on a data directory, optionally with URL parameters and on another page."""
+    monkeypatch.setenv("QCITY_DATA_DIR", str(data_dir))
     monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
 
     def start(query: dict | None = None, page: str = "overview") -> AppTest:
@@ -43,6 +45,18 @@ def app(demo_dir, monkeypatch):
         assert not at.exception, [e.value for e in at.exception]
         return at
     return start
+
+
+@pytest.fixture
+def app(demo_dir, monkeypatch):
+    """Start the app on the demo data, optionally with URL parameters and on another page."""
+    return starter(demo_dir, monkeypatch)
+
+
+@pytest.fixture
+def ytd_app(ytd_dir, monkeypatch):
+    """Start the app on the demo of a year in progress (data to 2026-09-30)."""
+    return starter(ytd_dir, monkeypatch)
 
 
 def trace_names(chart) -> list[str]:
@@ -353,3 +367,60 @@ def test_every_chart_has_image_downloads_and_every_table_csv_and_excel(app, page
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("PNG") == labels.count("SVG") == PAGES[page][1]
     assert labels.count("Download CSV") == labels.count("Download Excel") >= 1
+
+
+def test_a_year_in_progress_opens_on_its_year_to_date_against_the_same_months(ytd_app, ytd_dir):
+    at = ytd_app()
+    assert at.query_params["period"] in ("ytd", ["ytd"]) and at.query_params["through"] in ("2026-09", ["2026-09"])
+    assert at.caption[0].value.startswith("2026年1–9月 · 与上年同期比较（同比）")
+    assert "年度统计的指标显示 2025年" in at.caption[0].value
+    footers = [m.value for m in at.markdown if m.value.startswith("202")][:6]
+    assert [f.split(" · ")[0] for f in footers] == ["2026年1–9月"] * 4 + ["2025年（年度数据）"] * 2
+    database = db.Database(ytd_dir)
+    rows = database.query("indicator_by_year", year_from=2016, year_to=2026, month_from=1, month_to=9, districts=[],
+                          sectors=[]).set_index(["indicator", "year"])
+    food = rows.loc[("food_pass_rate", 2026)]
+    earlier = database.query("indicator_by_year", year_from=2025, year_to=2025, month_from=1, month_to=9,
+                             districts=[], sectors=[]).set_index("indicator").loc["food_pass_rate"]
+    assert food.previous_value == pytest.approx(earlier.value)  # 2025-01..09, not the whole of 2025
+    card = at.metric[0]
+    assert card.value == i18n.fmt_value(food.value, "pct", "zh", 1)
+    assert card.delta == i18n.fmt_change(food.change, "pct", "zh", 1)
+    assert "同比" in texts(at) and "比上年" not in texts(at)
+    database.con.close()
+
+
+def test_a_period_link_reproduces_its_view(ytd_app):
+    at = ytd_app({"period": "ytd", "through": "2026-06", "lang": "en"})
+    assert at.caption[0].value.startswith("Jan–Jun 2026 · compared with the same months of last year")
+    assert at.radio(key="period").value == "ytd" and at.select_slider(key="through").value == 6
+    assert at.query_params["through"] in ("2026-06", ["2026-06"])
+    at.radio(key="period").set_value("q").run()
+    assert at.query_params["quarter"] in ("2026Q3", ["2026Q3"]) and "Q3 2026" in at.caption[0].value
+    at.radio(key="period").set_value("year").run()
+    assert at.slider(key="years").value == (2016, 2025) and at.caption[0].value.startswith("2025 · ")
+
+
+def numbers(array) -> list:
+    """A trace's array as Plotly serialises it: a list, or typed binary data ({"dtype", "bdata"})."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+MONTHLY = {"spot_checks": ("spot_months", {"zh": "2026 累计合格率（%）", "en": "2026 Pass rate so far (%)"}),
+           "enforcement": ("enforcement_months", {"zh": "2026 累计案件数", "en": "2026 Cases so far"})}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", sorted(MONTHLY))
+def test_the_monthly_charts_draw_this_year_against_last_year(ytd_app, page, lang):
+    key, name = MONTHLY[page]
+    at = ytd_app({"lang": lang}, page)
+    chart = next(c for c in at.get("plotly_chart") if key in c.proto.id)
+    data = json.loads(chart.proto.spec)["data"]
+    this_year = next(t for t in data if t.get("name") == name[lang])
+    last_year = next(t for t in data if t.get("name") == name[lang].replace("2026", "2025"))
+    assert numbers(this_year["x"]) == list(range(1, 10))  # January to September 2026
+    assert numbers(last_year["x"]) == list(range(1, 13))
+    assert {"zh": "同比", "en": "year on year"}[lang] in texts(at)

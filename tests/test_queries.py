@@ -17,6 +17,8 @@ DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, **WHOLE, "district
             "domain": ""}
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
     "indicator_by_year": ["indicator", "year"],
+    "pass_rate_by_month": ["year", "month"],
+    "cases_by_month": ["year", "month"],
     "district_league": ["district_code"],
     "pass_rate_by_domain_year": ["domain", "year"],
     "pass_rate_by_district_year": ["district_code", "year"],

@@ -299,6 +299,22 @@ def award_funnel(stages: pd.DataFrame, period: Period, lang: str) -> str:
 COUNT = Indicator("count", "", "count", None, "", digits=0)  # formats and compares plain counts
 
 
+def so_far(by_month: pd.DataFrame, column: str, ind: Indicator, title: str, lang: str) -> str:
+    """The takeaway for a month-by-month chart: the value so far in the latest year, against the same months of the
+    year before ("1–9月累计合格率 97.2%，同比提高 0.3 个百分点")."""
+    if by_month.empty:
+        return "所选范围内没有数据。" if lang == "zh" else "No data for these filters."
+    year = int(by_month.year.max())
+    now = by_month[by_month.year == year].iloc[-1]
+    period = Period(year, 1, int(now.month), "ytd")
+    before = by_month[(by_month.year == year - 1) & (by_month.month <= now.month)]
+    value = _number(now[column], ind, lang)
+    change = _change(now[column] - before[column].iloc[-1], ind, period, lang) if len(before) else \
+        ("无上年同期数据可比" if lang == "zh" else "no figure for the same months of last year")
+    return f"{period.label(lang)}{title} {value}，{change}。" if lang == "zh" else \
+        f"{title}, {period.label(lang)}: {value}, {change}."
+
+
 def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None,
                 period: Period | None = None) -> str:
     """The takeaway for a stacked bar chart of counts (`y` per `x`, stacked by the enumeration `by`).

@@ -364,6 +364,40 @@ def bars_by_year(frame: pd.DataFrame, y: str, lang: str, note: str, y_title: str
     return _finish(fig, note)
 
 
+def months_against_last_year(by_month: pd.DataFrame, line: str, bars: str, lang: str, note: str, line_title: str,
+                             bar_title: str, small_below: int | None = None) -> go.Figure:
+    """A year against the year before, month by month: a line per year (e.g. the pass rate so far) over bars per
+    year on their own axis (e.g. each month's samples). With `small_below`, months whose `bars` value is below it
+    are drawn hollow and named in the legend: too few samples to judge."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    years = sorted(by_month.year.unique())
+    ticks = [i18n.t("period.month", lang, a=i18n.t(f"month.{m}", lang)) for m in range(1, 13)]
+    digits = ".2f" if line.startswith("pass_rate") else ",.0f"
+    for year in years:
+        rows = by_month[by_month.year == year]
+        colour = COLORS[0] if year == years[-1] else MUTED
+        fig.add_bar(x=rows.month, y=rows[bars], name=f"{year} {bar_title}", marker_color=colour, opacity=0.3,
+                    offsetgroup=str(year), legendgroup=str(year), secondary_y=True,
+                    hovertemplate=f"{year} %{{x}}: %{{y:,}}<extra>{bar_title}</extra>")
+        small = rows[bars] < small_below if small_below else pd.Series(False, index=rows.index)
+        fig.add_scatter(x=rows.month, y=rows[line], name=f"{year} {line_title}", mode="lines+markers",
+                        legendgroup=str(year), line=dict(color=colour, width=3 if year == years[-1] else 2),
+                        marker=dict(size=9, symbol=["circle-open" if s else "circle" for s in small],
+                                    color=colour),
+                        hovertemplate=f"{year} %{{x}}: %{{y:{digits}}}<extra>{line_title}</extra>")
+    if small_below and (by_month[bars] < small_below).any():
+        fig.add_scatter(x=[None], y=[None], mode="markers", marker=dict(size=9, symbol="circle-open", color=MUTED),
+                        name=i18n.t("legend.small_month", lang, n=small_below))
+    fig.update_xaxes(title=i18n.t("axis.month", lang), tickvals=list(range(1, 13)), ticktext=ticks,
+                     range=[0.5, 12.5])
+    fig.update_yaxes(title=line_title, ticksuffix="%" if line.startswith("pass_rate") else None, secondary_y=False)
+    top = float(by_month[bars].max()) if len(by_month) else 1.0
+    fig.update_yaxes(title=bar_title, showgrid=False, range=[0, top * 1.15], tickmode="auto", tickformat=",d",
+                     secondary_y=True)
+    fig.update_layout(barmode="group")
+    return _finish(fig, note)
+
+
 def group_comparison(by_group: pd.DataFrame, lang: str, note: str) -> go.Figure:
     """Pass rate per year for groups of samples (e.g. served enterprises after the service vs the rest), each
     point with its 95% interval and sample count."""
