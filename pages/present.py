@@ -1,5 +1,6 @@
 """Present: a storyline one chart at a time, full width, large type, no sidebar; next/previous by button or arrow
-key, optional auto-advance for a lobby screen; the deck and the report to take away; the storyline editor."""
+key, optional auto-advance for a lobby screen; the deck, the report and the period's Word bulletin to take away;
+the storyline editor."""
 
 import time
 from dataclasses import replace
@@ -10,7 +11,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.analysis import filters
-from qcity.documents import charts, deck, images, story
+from qcity.documents import bulletin, charts, deck, images, story
 from qcity.store import db
 from qcity.web import auth, controls, ui
 
@@ -112,14 +113,20 @@ if images.chromium() is None:
 else:
     export_ctx = story.Context(database.query, city, database.path)  # runs in the download's thread: no cache
     stem = f"{name}-{f.lang}"
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(T("present.deck"), partial(deck.build, "deck", storyline, export_ctx, f.lang),
                          f"{stem}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                          key="present_deck", icon=":material/slideshow:", on_click="ignore", width="stretch")
     right.download_button(T("present.report"), partial(deck.build, "report", storyline, export_ctx, f.lang),
                           f"{stem}.pdf", "application/pdf", key="present_report", icon=":material/picture_as_pdf:",
                           on_click="ignore", width="stretch")
-    st.caption(T("present.export_note", n=len(views)))
+    as_of = options.as_of.isoformat() if options.as_of else str(f.year_to)
+    period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
+    middle.download_button(T("bulletin.button"), partial(bulletin.build, f, database.query, city, as_of),
+                           f"bulletin-{period}-{f.lang}.docx",
+                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           key="present_bulletin", icon=":material/description:", on_click="ignore", width="stretch")
+    st.caption(T("present.export_note", n=len(views)) + " " + T("present.bulletin_note", period=f.at().label(f.lang)))
 
 with st.expander(T("present.edit")):
     if not auth.is_analyst():

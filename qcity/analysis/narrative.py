@@ -176,6 +176,22 @@ def domains(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
     return f"{head}; {rose} of {len(compared)} domains rose {period.versus(lang)}."
 
 
+def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
+    """The spot checks of the period in the words of the national bulletins: batches checked, failed, the pass
+    rate and its change on the same months of the year before."""
+    now, before = (by_domain[by_domain.year == year] for year in (period.year, period.year - 1))
+    if now.empty:
+        return i18n.t("narrative.no_spot_checks", lang, period=period.label(lang))
+    samples, passed = int(now.samples.sum()), int(now.passed.sum())
+    rate = 100 * passed / samples
+    change = ""
+    if len(before):
+        change = i18n.t("narrative.change", lang, change=_change(
+            rate - 100 * before.passed.sum() / before.samples.sum(), PASS_RATE, period, lang))
+    return i18n.t("narrative.spot_checks", lang, period=period.label(lang), samples=f"{samples:,}",
+                  failed=f"{samples - passed:,}", rate=f"{rate:.2f}%", change=change)  # exact, as bulletins give them
+
+
 def quality_index(this_year: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for the quality index league: the first and last ranked district, and how many are ranked."""
     ranked = this_year[this_year["rank"].notna()].sort_values("rank")

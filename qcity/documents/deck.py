@@ -17,7 +17,7 @@ import io
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from pptx.util import Emu, Inches, Pt
 
 from qcity import i18n
 from qcity.analysis import filters
-from qcity.documents import charts, downloads, images, story
+from qcity.documents import bulletin, charts, downloads, images, story
 from qcity.documents.story import Slide
 from qcity.store import db
 
@@ -192,25 +192,38 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`."""
+    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`, or
+    `python -m qcity.export bulletin --period ytd --through 2026-09 --lang zh --out 通报.docx`."""
     parser = argparse.ArgumentParser(prog="python -m qcity.export", description=(
-        "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report."))
-    parser.add_argument("kind", choices=("deck", "report"))
+        "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report, or the "
+        "quality bulletin of a period as a Word document."))
+    parser.add_argument("kind", choices=("deck", "report", "bulletin"))
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--storyline", default=story.DEFAULT, help="a storyline saved under <data>/storylines")
     which.add_argument("--current-view", metavar="QUERY", help=(
         "one view as the Present page shows it, e.g. "
         "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"))
+    period = parser.add_argument_group("the bulletin's period (default: the data's, e.g. the year to date)")
+    period.add_argument("--period", choices=filters.PERIODS, help="whole year, year to date or quarter")
+    period.add_argument("--through", metavar="YYYY-MM", help="last month of a year to date (--period ytd)")
+    period.add_argument("--quarter", metavar="YYYYQn", help="the quarter (--period q)")
+    period.add_argument("--year", metavar="YYYY", help="the year (--period year)")
+    period.add_argument("--district", metavar="CODES", help="district codes, comma-separated (default: all)")
     parser.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: $QCITY_DATA_DIR or data/)")
     args = parser.parse_args(argv)
-    suffix = {"deck": ".pptx", "report": ".pdf"}[args.kind]
+    suffix = {"deck": ".pptx", "report": ".pdf", "bulletin": ".docx"}[args.kind]
     if args.out.suffix.lower() != suffix:
         parser.error(f"--out must end in {suffix} for a {args.kind}")
     database = db.Database(args.data or db.data_dir())
-    options = filters.load_options(database.query)[0]
+    options = filters.load_options(database.query, database.city())[0]
     try:
+        if args.kind == "bulletin":
+            content = _bulletin(args, database, options)
+            print(f"wrote {args.out} ({len(content):,} bytes, {args.lang})")
+            args.out.write_bytes(content)
+            return 0
         if args.current_view is not None:
             view = story.view_from_query(args.current_view, options)
             storyline = story.Storyline("current-view", {}, (view,))
@@ -218,12 +231,28 @@ def main(argv: list[str] | None = None) -> int:
             storyline = story.load(database.path, args.storyline, options)
         ctx = story.Context(database.query, database.city(), database.path)
         content = build(args.kind, storyline, ctx, args.lang)
-    except (story.StorylineError, images.ImageError) as error:
+    except (story.StorylineError, images.ImageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     args.out.write_bytes(content)
     print(f"wrote {args.out} ({len(content):,} bytes, {len(storyline.views)} views, {args.lang})")
     return 0
+
+
+def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
+    """The bulletin for the period the arguments name, checked like a link: a value that does not fit is an error."""
+    query = {key: [value] for key, value in (("period", args.period), ("through", args.through),
+                                             ("quarter", args.quarter), ("district", args.district)) if value}
+    if args.year:
+        query["to"] = [args.year]
+    selection, notices = filters.parse(query, options)
+    if notices:
+        option = {"to": "year"}.get(notices[0].key, notices[0].key)
+        raise ValueError(f"--{option} {notices[0].value}: {i18n.t(notices[0].reason, 'en', **notices[0].values)}")
+    selection = replace(selection, year_from=max(options.first_year, selection.year_to - 4), lang=args.lang)
+    f = filters.Filters.of(selection, int(database.city().get("min_samples", 30)))
+    as_of = options.as_of.isoformat() if options.as_of else str(selection.year_to)
+    return bulletin.build(f, database.query, database.city(), as_of)
 
 
 if __name__ == "__main__":
