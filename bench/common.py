@@ -13,12 +13,15 @@ LOAD_HEADING = "## Load: concurrent browser sessions"
 
 
 def random_filters(count: int = 8, seed: int = 2026) -> list[dict]:
-    """URL-style filters: a year range, and sometimes a few districts or sectors (absent = all)."""
+    """URL-style filters: a year range, half of them read as the year to date through a month (Jan-Nov), and
+    sometimes a few districts or sectors (absent = all)."""
     rng = random.Random(seed)
     out = []
     for _ in range(count):
         first, last = sorted(rng.sample(range(2016, 2026), 2))
         query = {"from": str(first), "to": str(last)}
+        if rng.random() < 0.5:
+            query = {"from": str(first), "period": "ytd", "through": f"{last}-{rng.randint(1, 11):02d}"}
         if rng.random() < 0.6:
             query["district"] = ",".join(rng.sample(DISTRICTS, rng.randint(1, 3)))
         if rng.random() < 0.5:
@@ -48,3 +51,11 @@ def replace_section(path: Path, heading: str, body: str) -> None:
         end = text.find("\n## ", start + len(heading))
         text = text[:start] + ("" if end < 0 else text[end + 1:])
     path.write_text(f"{text.rstrip()}\n\n{heading}\n\n{body.strip()}\n", encoding="utf-8")
+
+
+def window(query: dict) -> tuple[int, int, int]:
+    """A filter's first and last year and the last month read in each year (12 for whole years)."""
+    if query.get("period") == "ytd":
+        last, month = (int(part) for part in query["through"].split("-"))
+        return int(query["from"]), last, month
+    return int(query["from"]), int(query["to"]), 12

@@ -57,9 +57,10 @@ def report(results: dict) -> str:
     lines = ["# Benchmark results", "",
              "Produced by `python3 scripts/dev.py bench` (bench/run.py); do not edit by hand.", "",
              f"Machine: {machine()}.", "",
-             "- Every figure is a median over 8 seeded random filters (year range, sometimes a few districts or "
-             "sectors), each filter timed 3 times (median kept); *max* is the slowest filter. Runs on this shared "
-             "machine vary by about a third, so compare ratios within a run.",
+             "- Every figure is a median over 8 seeded random filters (year range, half of them as the year to date "
+             "through a month, sometimes a few districts or sectors), each filter timed 3 times (median kept); "
+             "*max* is the slowest filter. Runs on this shared machine vary by about a third, so compare ratios "
+             "within a run.",
              "- *new filter*: "
              "the time a running server spends on the page's queries when the filter is new: every query that "
              "takes the filters runs in DuckDB, the others (districts, sectors, year bounds) come from the cache.",

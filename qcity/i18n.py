@@ -250,7 +250,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kpi.missed_ceiling": ("超出上限", "above limit"),
     "kpi.base": ("{base_label} {n}", "{base_label} {n}"),
     "kpi.no_data": ("无数据", "no data"),
-    "kpi.vs_last_year": ("比上年", "vs last year"),
     "scope.all": ("全市", "whole city"),
     "scope.some": ("{n} 个区县", "{n} districts"),
     # spot checks
@@ -277,6 +276,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "legend.target": ("目标", "Target"),
     "axis.month": ("月份", "Month"),
     "axis.pass_rate_so_far": ("累计合格率（%）", "Pass rate so far (%)"),
+    "spot.so_far": ("累计合格率", "Pass rate so far"),
     "axis.samples_month": ("当月样本数", "Samples in the month"),
     "axis.cases_so_far": ("累计案件数", "Cases so far"),
     "axis.cases_month": ("当月案件数", "Cases in the month"),

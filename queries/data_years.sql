@@ -7,7 +7,7 @@ select
     (
         select max(latest)
         from (
-            select max(sample_date) as latest from inspections
+            select max(last_sample_date) as latest from inspection_cells  -- the rollup's: no raw rows
             union all select max(opened) from enforcement
             union all select max(date) from diagnosis
         )

@@ -2,10 +2,12 @@
 -- dictionary; `other` for items it does not know, kept under their own name) and its share of the failed samples
 -- that name their items. A sample with several failed items counts once for each of them (so shares add up to
 -- more than 100%), and once however often its cell repeats an item.
--- Grain: one row per item. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors, $domain ('' for every domain).
+-- Grain: one row per item. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors, $domain
+-- ('' for every domain).
 with named_failures as (
-    select sum(samples - passed) as failures
-    from selected_failed($year_from, $year_to, $month_from, $month_to, $districts, $sectors, $domain)
+    select sum(named_failures) as failures
+    from selected_counts($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
+    where $domain = '' or domain = $domain
 ),
 
 final as (

@@ -3,10 +3,9 @@
 -- Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
 with by_item as (
-    select coalesce(failed_item, 'unknown') as failed_item, sum(samples - passed)::bigint as failures
-    from selected_counts($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
+    select coalesce(failed_item, 'unknown') as failed_item, sum(failures)::bigint as failures
+    from selected_failures($year_from, $year_to, $month_from, $month_to, $districts, $sectors)
     group by all
-    having sum(samples - passed) > 0
 ),
 
 final as (

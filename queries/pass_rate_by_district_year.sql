@@ -1,5 +1,6 @@
 -- Spot-check pass rate per district and year, for the district x year heatmap.
--- Grain: one row per district x year that has samples. Params: $year_from, $year_to, $month_from, $month_to, $districts, $sectors.
+-- Grain: one row per district x year that has samples. Params: $year_from, $year_to, $month_from, $month_to,
+-- $districts, $sectors.
 -- $districts and $sectors are code lists; an empty list means all.
 with selected as (
     select * from selected_counts($year_from, $year_to, $month_from, $month_to, $districts, $sectors)

@@ -1,6 +1,7 @@
 -- Spot-check pass rate per sector in one year, with the Wilson 95% interval; sectors with fewer than
 -- $min_samples samples are flagged and left unranked.
--- Grain: one row per sector with samples in $year. Params: $year, $month_from, $month_to, $districts, $sectors, $min_samples.
+-- Grain: one row per sector with samples in $year. Params: $year, $month_from, $month_to, $districts, $sectors,
+-- $min_samples.
 -- $districts and $sectors are code lists; an empty list means all.
 with selected as (
     select * from selected_counts($year, $year, $month_from, $month_to, $districts, $sectors)

@@ -10,7 +10,8 @@ with scores as (
 ),
 
 by_district_year as (
-    select district_code, year, sum(contribution) as quality_index, any_value(coverage) as coverage,
+    -- rounded so that equal indices compare equal whatever order the parallel sum took
+    select district_code, year, round(sum(contribution), 9) as quality_index, any_value(coverage) as coverage,
         count(*) as indicators
     from scores
     group by all

@@ -8,7 +8,7 @@ with scores as (
 
 final as (
     select s.district_code, d.name_zh, d.name_en, s.indicator, s.value, s.score, s.weight, s.contribution,
-        sum(s.contribution) over (partition by s.district_code) as quality_index
+        round(sum(s.contribution) over (partition by s.district_code), 9) as quality_index  -- ties compare equal
     from scores as s
     join districts as d using (district_code)
 )

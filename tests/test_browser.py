@@ -50,8 +50,18 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(demo_dir, tmp_path_factory):
     """`streamlit run` on a copy of the demo data (the import test writes to it), with an analyst password."""
+    yield from serve(demo_dir, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def ytd_server(ytd_dir, tmp_path_factory):
+    """`streamlit run` on the demo of a year in progress (data to 2026-09-30)."""
+    yield from serve(ytd_dir, tmp_path_factory)
+
+
+def serve(source: Path, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser") / "data"
-    shutil.copytree(demo_dir, data)
+    shutil.copytree(source, data)
     port = free_port()
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     env = {**os.environ, "QCITY_DATA_DIR": str(data), "QCITY_ANALYST_PASSWORD": PASSWORD}
@@ -235,4 +245,32 @@ def test_an_analyst_imports_a_good_file_and_a_bad_one_is_rejected_with_its_repor
     assert not (server.data.parent / "etc").exists() and not list(server.data.parent.glob("**/passwd*"))
     assert [e for e in problems(page) if "not a valid .xlsx file" not in e] == []
     assert PASSWORD not in server.log.read_text()
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_period_link_reproduces_the_year_to_date_in_a_fresh_browser(ytd_server, browser, lang):
+    link = f"{ytd_server.url}/spot_checks?from=2022&period=ytd&through=2026-06&lang={lang}"
+    page = open_page(browser, link, CHARTS["spot_checks"])
+    page.screenshot(path=ARTIFACTS / f"ytd-spot_checks-{lang}.png", full_page=True)
+    assert problems(page) == [] and page.locator("[role=dialog]").count() == 0
+    assert "through=2026-06" in page.url and "period=ytd" in page.url
+    period = {"zh": "2026年1–6月", "en": "Jan–Jun 2026"}[lang]
+    assert period in page.locator("[data-testid=stMain]").inner_text()
+    monthly = page.locator(".st-key-spot_months .js-plotly-plot").text_content()
+    assert {"zh": "2026 累计合格率", "en": "2026 Pass rate so far"}[lang] in monthly
+    shown = chart_text(page)
+    fresh = open_page(browser, page.url, CHARTS["spot_checks"])
+    assert chart_text(fresh) == shown and period in fresh.locator("[data-testid=stMain]").inner_text()
+    page.context.close()
+    fresh.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_enforcement_months_draw_in_the_browser(ytd_server, browser, lang):
+    page = open_page(browser, f"{ytd_server.url}/enforcement?lang={lang}", CHARTS["enforcement"])
+    assert problems(page) == []
+    monthly = page.locator(".st-key-enforcement_months .js-plotly-plot").text_content()
+    assert {"zh": "2026 累计案件数", "en": "2026 Cases so far"}[lang] in monthly
+    assert {"zh": "2026年1–9月", "en": "Jan–Sep 2026"}[lang] in page.locator("[data-testid=stMain]").inner_text()
     page.context.close()

@@ -43,9 +43,9 @@ def test_a_truncated_table_is_reported_only_where_it_is_read(damaged):
     assert "awards.parquet cannot be read" in errors(award) and "roll back" in errors(award)
     assert len(award.get("plotly_chart")) == 0 and "No data" in " ".join(i.value for i in award.info)
     spot = damaged("spot_checks")
-    assert not spot.error and len(spot.get("plotly_chart")) == 6  # the failed-item charts too
+    assert not spot.error and len(spot.get("plotly_chart")) == 7  # the monthly and failed-item charts too
     enforcement = damaged("enforcement")
-    assert not enforcement.error and len(enforcement.get("plotly_chart")) == 4
+    assert not enforcement.error and len(enforcement.get("plotly_chart")) == 5
 
 
 def test_truncated_inspections_leave_the_other_areas_working(damaged):
@@ -71,7 +71,7 @@ def test_a_damaged_rollup_falls_back_to_the_raw_rows(damaged):
     (damaged.data / rollups.FILE).write_bytes(b"not parquet at all")
     assert not rollups.is_current(damaged.data)
     spot = damaged("spot_checks")
-    assert len(spot.get("plotly_chart")) == 6
+    assert len(spot.get("plotly_chart")) == 7
     assert any("python -m qcity.rollups" in i.value for i in spot.info)
 
 

@@ -31,10 +31,18 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
     return {p: values[p] for p in db.query_parameters(db.query_sql(name))}
 
 
-def test_the_demo_ships_a_current_rollup(demo_db):
+def test_the_demo_ships_a_current_rollup_whose_size_does_not_grow_with_the_rows(demo_db):
     assert demo_db.rollups_current
-    rows = demo_db.con.execute("select count(*), sum(samples) from inspection_counts").fetchone()
-    assert rows[0] < 200_000 / 4 and rows[1] == 200_000
+    parts = dict(demo_db.con.execute("select part, count(*) from inspection_counts group by all").fetchall())
+    assert set(parts) == {"cells", "failures", "items"}
+    cells = "select sum(samples), sum(samples - passed) from inspection_cells"
+    samples, failures = demo_db.con.execute(cells).fetchone()
+    assert samples == 200_000
+    assert demo_db.con.execute("select sum(failures) from failure_cells").fetchone()[0] == failures
+    # cells are bounded by the grid they fill (years x months x districts x sectors x kinds), whatever the rows
+    grid = demo_db.con.execute("select count(distinct year) * 12 * count(distinct district_code) * "
+                               "count(distinct sector_code) * count(distinct kind) from inspection_cells").fetchone()[0]
+    assert parts["cells"] <= grid and sum(parts.values()) < 200_000 / 3
 
 
 @pytest.mark.parametrize("seed", range(5))

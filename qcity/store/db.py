@@ -84,7 +84,7 @@ def query_parameters(sql: str) -> set[str]:
 class Database:
     """One DuckDB connection over a data directory, at one data version; a fresh cursor per query.
 
-    Large fact tables stay views over their files; every other table, and the rollup, is loaded into memory
+    Large fact tables stay views over their files; every other table, and the rollup's parts, are loaded into memory
     when the connection opens (a new data version opens a new connection).
     """
 
@@ -105,12 +105,14 @@ class Database:
         if self.rollups_current:
             source = f"read_parquet({sql_literal(str(self.path / rollups.FILE))})"
             try:
-                self.con.execute(f"create table inspection_counts as select * from {source}")
+                self.con.execute(f"create view inspection_counts as select * from {source}")
+                self.con.execute("select count(district_code), count(kind), count(failed_item), count(item_key), "
+                                 "sum(samples), sum(failures), max(last_sample_date) from inspection_counts").fetchone()
             except duckdb.Error:  # an unreadable rollup is rebuilt from the raw rows, like a stale one
                 self.rollups_current = False
-        if not self.rollups_current:  # correct but slow: every query counts the raw rows
+        if not self.rollups_current:  # correct but slow: the raw rows are counted when the connection opens
             self.con.execute(rollups.MACROS.read_text(encoding="utf-8"))
-            self.con.execute(f"create view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
+            self.con.execute(f"create or replace view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for name, file in REFERENCE.items():  # read like the data directory's own file of that table
             columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in schema.TABLES[name].columns)
             self.con.execute(f"create table shipped_{name} as select {columns} from read_csv("

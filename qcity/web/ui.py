@@ -28,12 +28,14 @@ def banner(city: dict, lang: str) -> None:
         st.warning(i18n.t("app.synthetic_banner", lang, city=city[i18n.name_column(lang)]), icon=":material/science:")
 
 
-def period_caption(f: Filters) -> None:
+def period_caption(f: Filters, yearly_only: bool = False) -> None:
     """What the cards below show: the period, what it is compared with, the scope; in part of a year, which year
-    the indicators kept by year show."""
+    the indicators kept by year show (all of them, on a page of yearly tables only)."""
     T = i18n.translator(f.lang)
     scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
-    if f.partial:
+    if f.partial and yearly_only:
+        st.caption(T("overview.caption", year=f.yearly.label(f.lang) + f.yearly.yearly_note(f.lang), scope=scope))
+    elif f.partial:
         st.caption(T("overview.caption_partial", year=f.at().label(f.lang), scope=scope,
                      yearly=f.yearly.label(f.lang)))
     else:
@@ -96,7 +98,7 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
     if not by_year.indicator.isin(ids).any():
         st.info(T("empty"))
         return None
-    period_caption(f)
+    period_caption(f, yearly_only=all(INDICATORS[i].yearly for i in ids))
     kpi_cards(indicators.kpis(by_year, f, ids), f, per_row=4 if len(ids) > 3 else 3)
     return by_year
 

@@ -1,19 +1,56 @@
--- inspection_counts: inspections counted per year, month, district, sector, kind, failure category and failed items.
--- Grain: one row per year x month x district x sector x kind x failed_item x failed_items (both null for passed samples;
--- failed_items is the cell as written, split into items only by the queries that count items);
--- failed_item_keys holds the items of that text as match keys (queries/setup/14_failed_item_keys.sql);
--- failures = samples - passed. Every spot-check query reads this, from
--- the rollup file when it matches the inspections, else computed from the raw rows by this same text.
-select
-    year(sample_date) as year,
-    month(sample_date)::integer as month,
-    district_code,
-    sector_code,
-    kind,
-    failed_item,
-    failed_items,
-    failed_item_keys(failed_items) as failed_item_keys,
-    count(*)::integer as samples,
-    (count(*) filter (where passed))::integer as passed
-from inspections
-group by all
+-- inspection_counts: the inspections counted in the three shapes the pages read, in one file (`part` says which):
+--   'cells':    one row per year x month x district x sector x kind, with samples, passed, named_failures (the
+--               failed samples whose result names its test items) and last_sample_date (how far the data go);
+--   'failures': one row per year x month x district x sector x failure category (null when not given), with
+--               failures: the failed samples;
+--   'items':    one row per year x month x district x sector x failed test item (its match key, as
+--               queries/setup/14_failed_item_keys.sql reads the cell as written), with failures: the failed
+--               samples naming that item, once per sample however often the cell repeats it.
+-- Every spot-check query reads this (as the tables of queries/setup/17_inspection_cells.sql), from the rollup file
+-- when it matches the inspections, else computed from the raw rows by this same text. Plain SQL over one table:
+-- any engine can run it where the data live.
+with dated as (
+    select *, year(sample_date) as year, month(sample_date)::integer as month
+    from inspections
+),
+
+cells as (
+    select
+        'cells' as part,
+        year,
+        month,
+        district_code,
+        sector_code,
+        kind,
+        count(*)::integer as samples,
+        (count(*) filter (where passed))::integer as passed,
+        (count(*) filter (where not passed and failed_items is not null))::integer as named_failures,
+        max(sample_date) as last_sample_date
+    from dated
+    group by all
+),
+
+failures as (
+    select 'failures' as part, year, month, district_code, sector_code, failed_item, count(*)::integer as failures
+    from dated
+    where not passed
+    group by all
+),
+
+named as (
+    select year, month, district_code, sector_code, unnest(list_distinct(failed_item_keys(failed_items))) as item_key
+    from dated
+    where not passed and failed_items is not null
+),
+
+items as (
+    select 'items' as part, year, month, district_code, sector_code, item_key, count(*)::integer as failures
+    from named
+    group by all
+)
+
+select * from cells
+union all by name
+select * from failures
+union all by name
+select * from items

@@ -16,7 +16,7 @@ with inspections_by_cell as (
         c.kind,
         sum(c.samples)::bigint as samples,
         sum(c.passed)::bigint as passed
-    from inspection_counts as c
+    from inspection_cells as c
     join sectors as s using (sector_code)
     group by all
 ),
@@ -38,15 +38,17 @@ pass_rates as (
 ),
 
 special_equipment_deaths as (
-    select 'se_deaths_per_10k' as indicator, year, null::integer as month, district_code, 'special-equipment' as sector_code,
-        sum(deaths)::bigint as numerator, sum(registered_units)::bigint as denominator, 10000.0 as scale
+    select 'se_deaths_per_10k' as indicator, year, null::integer as month, district_code,
+        'special-equipment' as sector_code, sum(deaths)::bigint as numerator,
+        sum(registered_units)::bigint as denominator, 10000.0 as scale
     from special_equipment
     group by all
 ),
 
 construction_acceptance as (
-    select 'construction_acceptance_rate' as indicator, year, null::integer as month, district_code, 'construction' as sector_code,
-        sum(projects_accepted_first_time)::bigint as numerator, sum(projects_completed)::bigint as denominator, 100.0 as scale
+    select 'construction_acceptance_rate' as indicator, year, null::integer as month, district_code,
+        'construction' as sector_code, sum(projects_accepted_first_time)::bigint as numerator,
+        sum(projects_completed)::bigint as denominator, 100.0 as scale
     from construction
     group by all
 ),
@@ -138,7 +140,8 @@ diagnosis_measures as (
 ),
 
 safety_measures as (
-    select 'se_accidents_per_10k' as indicator, year, null::integer as month, district_code, 'special-equipment' as sector_code,
+    select 'se_accidents_per_10k' as indicator, year, null::integer as month, district_code,
+        'special-equipment' as sector_code,
         sum(accidents) as numerator, sum(registered_units) as denominator, 10000.0 as scale
     from special_equipment
     group by all
@@ -157,7 +160,8 @@ innovation_measures as (  -- patents have no sector; per 10,000 residents of the
     join districts as d using (district_code)
     where d.population_10k > 0
     union all
-    select 'high_value_patents_per_10k', i.year, null, i.district_code, null, i.high_value_patents, d.population_10k, 1.0
+    select 'high_value_patents_per_10k', i.year, null, i.district_code, null, i.high_value_patents, d.population_10k,
+        1.0
     from innovation as i
     join districts as d using (district_code)
     where d.population_10k > 0
@@ -178,6 +182,7 @@ final as (
     union all select * from innovation_measures
 )
 
-select indicator, year::integer as year, month::integer as month, district_code, sector_code, numerator::double as numerator,
+select indicator, year::integer as year, month::integer as month, district_code, sector_code,
+    numerator::double as numerator,
     denominator::double as denominator, scale
 from final

@@ -1,27 +1,27 @@
--- selected_failed(year_from, year_to, month_from, month_to, districts, sectors, only_domain): the rollup rows of
--- failed samples that name their items, inside the sidebar filters and one domain ('' for every domain). The one
--- place the item filters are applied.
-create or replace macro selected_failed(year_from, year_to, month_from, month_to, districts, sectors, only_domain)
-as table
-    select *
-    from selected_counts(year_from, year_to, month_from, month_to, districts, sectors)
-    where failed_items is not null and samples > passed and (only_domain = '' or domain = only_domain);
-
--- selected_items(...same...): one row per such rollup row and item it names (once however often the cell repeats
--- it), with the item's name and category from test_item_dictionary (`other`, under the item's own key, when the
--- dictionary does not know it); failures are the samples failing that item.
+-- selected_items(year_from, year_to, month_from, month_to, districts, sectors, only_domain): the failed samples per
+-- year and test item they name (setup/17), in the month window of every year, inside the sidebar filters and one
+-- domain ('' for every domain), with the item's name and category from test_item_dictionary (`other`, under the
+-- item's own key, when the dictionary does not know it). The one place the item filters are applied; the failed
+-- samples naming items, to share them out, are selected_counts' named_failures. Counted before the names are
+-- joined on: the item table has a row per month and district, the names are needed once per item.
 create or replace macro selected_items(year_from, year_to, month_from, month_to, districts, sectors, only_domain)
 as table
-    with named as (
-        select year, unnest(list_distinct(failed_item_keys)) as item_key, samples - passed as failures
-        from selected_failed(year_from, year_to, month_from, month_to, districts, sectors, only_domain)
+    with counted as (
+        select year, item_key, sum(failures) as failures
+        from failed_item_cells
+        where year between year_from and year_to
+            and month between month_from and month_to
+            and (len(districts) = 0 or list_contains(districts, district_code))
+            and (len(sectors) = 0 or list_contains(sectors, sector_code))
+            and (only_domain = '' or sector_code in (select sector_code from sectors where domain = only_domain))
+        group by all
     )
 
     select
-        n.year,
-        n.item_key,
-        coalesce(d.item, n.item_key) as item,
+        c.year,
+        c.item_key,
+        coalesce(d.item, c.item_key) as item,
         coalesce(d.category, 'other') as failed_item,
-        n.failures
-    from named as n
+        c.failures
+    from counted as c
     left join test_item_dictionary as d using (item_key);

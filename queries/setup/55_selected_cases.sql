@@ -1,5 +1,6 @@
--- selected_cases(year_from, year_to, month_from, month_to, districts, sectors): enforcement cases opened in the years, inside the district
--- and sector filters, opened in the months (a window applied to every year), with the year opened. The one place the filters are applied to cases. An empty list means all.
+-- selected_cases(year_from, year_to, month_from, month_to, districts, sectors): enforcement cases opened in the years
+-- and in the months (a window applied to every year), inside the district and sector filters, with the year opened.
+-- The one place the filters are applied to cases. An empty list means all.
 create or replace macro selected_cases(year_from, year_to, month_from, month_to, districts, sectors) as table
     select *, year(opened) as year
     from enforcement
