@@ -63,7 +63,9 @@ def test_the_as_of_date_comes_from_the_data_and_sets_a_year_to_date_default(part
     assert options.through == (2025, 6) and options.last_full_year == 2024
     assert options.default() == Selection(2024, 2025, period="ytd", month_from=1, month_to=6)
     stated = filters.load_options(partial_db.query, {"as_of": "2025-05-31"})[0]
-    assert stated.through == (2025, 5)  # city.json's as_of wins over the data
+    assert stated.through == (2025, 5)  # city.json's as_of holds back provisional months of the latest year
+    stale = filters.load_options(partial_db.query, {"as_of": "2024-12-31"})[0]
+    assert stale.as_of == date(2025, 6, 22)  # but a date from before an import does not hide the newer year
 
 
 def test_year_to_date_compares_a_rate_and_a_count_with_the_same_months(partial_db):

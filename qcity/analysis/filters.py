@@ -9,9 +9,9 @@ reaches SQL as text, since queries only ever receive codes checked against the d
 
 A period is a range of years and a window of months read in every one of them, so that each year is compared
 with the same months of the others: whole years (`period=year`, months 1-12), a quarter (`period=q&quarter=2026Q3`,
-months 7-9) or the year to date (`period=ytd&through=2026-09`, months 1-9). The data's as-of date (city.json
-`as_of`, else the latest dated record) says how far the last year goes; whole years stop at the last complete one,
-and while a year is in progress the default is its year to date.
+months 7-9) or the year to date (`period=ytd&through=2026-09`, months 1-9). The data's as-of date (the latest dated
+record, or city.json `as_of` within that year or later) says how far the last year goes; whole years stop at the
+last complete one, and while a year is in progress the default is its year to date.
 """
 
 from __future__ import annotations
@@ -373,7 +373,11 @@ def load_options(run=None, city: dict | None = None) -> tuple[Options, dict, dic
         first, last = int(years.first_year), int(years.last_year)
     else:  # no observations yet: pages show their empty state
         first = last = date.today().year
-    as_of = as_of_date(city.get("as_of")) or (pd.Timestamp(years.as_of).date() if pd.notna(years.as_of) else None)
+    latest = pd.Timestamp(years.as_of).date() if pd.notna(years.as_of) else None
+    stated = as_of_date(city.get("as_of"))
+    # city.json's as_of may hold back the last months of the data's latest year (provisional samples), but never
+    # hides a newer year, as a stale date would after an import
+    as_of = stated if stated and (latest is None or stated.year >= latest.year) else latest
     return Options(first, last, tuple(districts.index), tuple(sectors.index), as_of), districts, sectors
 
 

@@ -2,8 +2,8 @@
 
 charts (Plotly figures in one house style, for pages and slides alike), images (charts as PNG/SVG through kaleido
 on the local Chromium), story (storylines: views checked like links, rendered to title, takeaway, chart and
-figures), deck (PPTX and PDF from a storyline; the `python -m qcity.export` command), downloads (CSV and Excel with
-their notes).
+figures), deck (PPTX and PDF from a storyline; the `python -m qcity.export` command), bulletin (the Word quality
+bulletin of a period), downloads (CSV and Excel with their notes).
 
 Imports: qcity.analysis, qcity.store and i18n. No Streamlit.
 """
