@@ -23,7 +23,7 @@ except indicators.ConfigError as error:
     st.error(T("index.bad_config", error=str(error)))
     st.stop()
 # The index mixes tables kept by year only with dated ones, so it is read for whole years: the last complete one.
-year = f.yearly.label(f.lang) + (f.yearly.yearly_note(f.lang) if f.partial else "")
+year = f.yearly.label(f.lang, yearly=f.partial)
 st.caption(T("index.caption", year=year, n=len(weights["indicators"])))
 
 parts = db.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors, **weights)

@@ -118,7 +118,7 @@ def test_a_link_reproduces_the_view(app):
     assert at.multiselect(key="sectors").value == ["food-catering"]
     assert at.radio(key="lang").value == "en"
     assert {k: (v[0] if isinstance(v, list) else v) for k, v in at.query_params.items()} == query
-    heatmap = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]
+    heatmap = json.loads(next(c for c in at.get("plotly_chart") if "spot_heatmap" in c.proto.id).proto.spec)["data"][0]
     assert sorted(heatmap["y"]) == ["Kaifu", "Yuelu"]
 
 
@@ -329,7 +329,8 @@ def test_present_shows_one_view_moves_on_and_follows_the_language(app):
     assert at.title[0].value.startswith("Quality index and what makes it up")
     at.button(key="present_lang").click().run()
     assert at.title[0].value.startswith("综合质量指数及构成")
-    assert [b.label for b in at.get("download_button")][-2:] == ["下载演示文稿（PPTX）", "下载报告（PDF，A4）"]
+    assert [b.label for b in at.get("download_button")][-3:] == ["下载演示文稿（PPTX）", "下载质量通报（Word）",
+                                                                 "下载报告（PDF，A4）"]
 
 
 def test_present_with_an_unknown_or_hostile_storyline_shows_the_default_with_a_notice(app):

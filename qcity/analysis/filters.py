@@ -106,11 +106,13 @@ class Period:
         a, b = (i18n.t(f"month.{m}", lang) for m in (self.month_from, self.month_to))
         return i18n.t("period.month", lang, a=a) if a == b else i18n.t("period.range", lang, a=a, b=b)
 
-    def label(self, lang: str) -> str:
-        """The period with its year: "2025年" / "2025", "2026年1–9月" / "Jan–Sep 2026"."""
+    def label(self, lang: str, yearly: bool = False) -> str:
+        """The period with its year: "2025年" / "2025", "2026年1–9月" / "Jan–Sep 2026"; `yearly` marks figures from
+        tables kept by year only: "2025年（年度数据）"."""
+        note = i18n.t("period.yearly", lang) if yearly else ""
         if not self.partial:
-            return i18n.t("period.year", lang, year=self.year)
-        return i18n.t("period.in_year", lang, year=self.year, months=self.months(lang))
+            return i18n.t("period.year", lang, year=self.year) + note
+        return i18n.t("period.in_year", lang, year=self.year, months=self.months(lang)) + note
 
     def span(self, first_year: int, lang: str) -> str:
         """The years first..this, each read over the window: "2016–2025年", "2016–2026年各年1–9月"."""
@@ -122,10 +124,6 @@ class Period:
     def versus(self, lang: str) -> str:
         """What a change compares with: "比上年" / "on last year", or "同比" / "year on year" for part of a year."""
         return i18n.t("period.versus_same" if self.partial else "period.versus_last", lang)
-
-    def yearly_note(self, lang: str) -> str:
-        """" (yearly data)" for figures from tables kept by year only."""
-        return i18n.t("period.yearly", lang)
 
 
 @dataclass(frozen=True)

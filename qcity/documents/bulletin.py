@@ -117,7 +117,7 @@ def indicator_table(cards: list[indicators.Kpi], f: Filters) -> pd.DataFrame:
         verdict = {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
                    None: "—"}[card.status]
         rows.append({T("col.indicator"): T(f"ind.{ind.id}"),
-                     T("col.period"): card.period.label(lang) + (card.period.yearly_note(lang) if ind.yearly else ""),
+                     T("col.period"): card.period.label(lang, ind.yearly),
                      T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
                      T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
                      T("col.status"): verdict,

@@ -34,17 +34,12 @@ def period_caption(f: Filters, yearly_only: bool = False) -> None:
     T = i18n.translator(f.lang)
     scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
     if f.partial and yearly_only:
-        st.caption(T("overview.caption", year=f.yearly.label(f.lang) + f.yearly.yearly_note(f.lang), scope=scope))
+        st.caption(T("overview.caption", year=f.yearly.label(f.lang, yearly=True), scope=scope))
     elif f.partial:
         st.caption(T("overview.caption_partial", year=f.at().label(f.lang), scope=scope,
                      yearly=f.yearly.label(f.lang)))
     else:
         st.caption(T("overview.caption", year=f.at().label(f.lang), scope=scope))
-
-
-def period_text(period: filters.Period, ind, lang: str) -> str:
-    """The period a figure covers, marked as yearly data for tables kept by year only."""
-    return period.label(lang) + (period.yearly_note(lang) if ind.yearly else "")
 
 
 def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
@@ -69,7 +64,7 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_arrow="off" if card.improved is None else "auto",
                     delta_description=card.period.versus(lang))
-                parts = [period_text(card.period, ind, lang)]
+                parts = [card.period.label(lang, ind.yearly)]
                 if ind.directional:
                     if card.target is None:
                         parts.append(T("kpi.no_target"))
@@ -193,7 +188,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
         if not ind.directional:
             continue
         rows.append({T("col.area"): T(f"area.{ind.area}"), T("col.indicator"): T(f"ind.{ind.id}"),
-                     T("col.period"): period_text(card.period, ind, lang),
+                     T("col.period"): card.period.label(lang, ind.yearly),
                      T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
                      T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
                      T("col.status"): {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better
