@@ -21,7 +21,7 @@ choice = ui.indicator_picker("enforcement", f, key="enforcement_indicator")
 ui.indicator_section(choice, by_year, f, note, key="enforcement")
 
 st.subheader(T("enforcement.by_month", year=f.year_to, last=f.year_to - 1))
-by_month = db.run("cases_by_month", year=f.year_to, districts=f.districts, sectors=f.sectors)
+by_month = db.run("cases_by_month", **f.months_params)
 st.markdown(narrative.so_far(by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
 ui.chart(charts.months_against_last_year(by_month, "cases_so_far", "cases", f.lang, note, T("axis.cases_so_far"),
                                          T("axis.cases_month")), "enforcement_months")

@@ -26,7 +26,7 @@ st.markdown(narrative.domains(by_domain, f.at(), f.lang))
 ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
 
 st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
-by_month = db.run("pass_rate_by_month", year=f.year_to, districts=f.districts, sectors=f.sectors)
+by_month = db.run("pass_rate_by_month", **f.months_params)
 st.markdown(narrative.so_far(by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
 ui.chart(charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", f.lang, note,
                                          T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples),

@@ -425,3 +425,10 @@ def test_the_monthly_charts_draw_this_year_against_last_year(ytd_app, page, lang
     assert numbers(this_year["x"]) == list(range(1, 10))  # January to September 2026
     assert numbers(last_year["x"]) == list(range(1, 13))
     assert {"zh": "同比", "en": "year on year"}[lang] in texts(at)
+
+
+def test_the_monthly_chart_stops_at_the_periods_last_month(ytd_app):
+    at = ytd_app({"period": "ytd", "through": "2026-06", "lang": "en"}, "spot_checks")
+    months = json.loads(next(c for c in at.get("plotly_chart") if "spot_months" in c.proto.id).proto.spec)["data"]
+    assert numbers(next(t for t in months if t.get("name") == "2026 Pass rate so far (%)")["x"]) == [1, 2, 3, 4, 5, 6]
+    assert "Pass rate so far, Jan–Jun 2026" in texts(at)

@@ -124,7 +124,8 @@ def test_a_quarter_reads_its_three_months_in_every_year(partial_db):
 
 
 def test_month_by_month_counts_and_rates_so_far(partial_db):
-    months = partial_db.query("pass_rate_by_month", year=2025, districts=[], sectors=[]).set_index(["year", "month"])
+    months = partial_db.query("pass_rate_by_month", year=2025, month_to=12, districts=[], sectors=[]).set_index(
+        ["year", "month"])
     assert list(months.loc[2025].index) == [1, 2, 3, 4, 5, 6]  # nothing after June
     april = months.loc[(2025, 4)]  # 4 samples, the one failure of 2025; Jan-Apr 14 samples, 13 passed
     assert (april.samples, april.passed, april.samples_so_far) == (4, 3, 14)
@@ -132,9 +133,13 @@ def test_month_by_month_counts_and_rates_so_far(partial_db):
     before = months.loc[(2024, 4)]  # Jan 1 + Feb 2 + Mar 3 (one failed) + Apr 2 = 8 samples, 7 passed
     assert (before.samples_so_far, before.pass_rate_so_far) == (8, pytest.approx(87.5))
     assert months.loc[(2025, 6)].pass_rate_so_far == pytest.approx(95.0)
-    cases = partial_db.query("cases_by_month", year=2025, districts=[], sectors=[]).set_index(["year", "month"])
+    cases = partial_db.query("cases_by_month", year=2025, month_to=12, districts=[], sectors=[]).set_index(
+        ["year", "month"])
     assert cases.loc[2025].cases_so_far.to_dict() == {1: 1, 3: 2, 6: 3}
     assert cases.loc[(2024, 5)].cases_so_far == 2 and cases.loc[(2024, 12)].cases_so_far == 6
+    april = partial_db.query("pass_rate_by_month", year=2025, month_to=4, districts=[], sectors=[])
+    assert april[april.year == 2025].month.tolist() == [1, 2, 3, 4]  # the period's months of this year only
+    assert april[april.year == 2024].month.max() == 12  # last year whole, to read the rest of the year against
 
 
 OPTIONS = Options(2016, 2026, ("430102",), ("food-dairy",), date(2026, 9, 30))

@@ -204,6 +204,11 @@ class Filters:
                 "districts": self.districts, "sectors": self.sectors}
 
     @property
+    def months_params(self) -> dict:
+        """Bound parameters for the month-by-month queries: the last year up to the period's last month."""
+        return {"year": self.year_to, "month_to": self.month_to, "districts": self.districts, "sectors": self.sectors}
+
+    @property
     def yearly_params(self) -> dict:
         """Bound parameters for queries over tables kept by year only: whole years, up to yearly_to."""
         return {"year_from": min(self.year_from, self.yearly_to), "year_to": self.yearly_to,

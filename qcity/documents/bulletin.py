@@ -71,7 +71,7 @@ def _spot_checks(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tup
     tables = [(T("bulletin.districts_table", period=f.at().label(lang)), district_table(districts, f)),
               (T("bulletin.items_table", n=TOP_ITEMS, period=f.at().label(lang)),
                items_table(items.head(TOP_ITEMS), lang))]
-    by_month = run("pass_rate_by_month", year=f.year_to, districts=f.districts, sectors=f.sectors)
+    by_month = run("pass_rate_by_month", **f.months_params)
     figures = [(T("spot.by_month", year=f.year_to, last=f.year_to - 1),
                 charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", lang, note,
                                                 T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples)),
