@@ -120,9 +120,8 @@ else:
     right.download_button(T("present.report"), partial(deck.build, "report", storyline, export_ctx, f.lang),
                           f"{stem}.pdf", "application/pdf", key="present_report", icon=":material/picture_as_pdf:",
                           on_click="ignore", width="stretch")
-    as_of = options.as_of.isoformat() if options.as_of else str(f.year_to)
     period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
-    middle.download_button(T("bulletin.button"), partial(bulletin.build, f, database.query, city, as_of),
+    middle.download_button(T("bulletin.button"), partial(bulletin.build, f, database.query, city, options.as_of),
                            f"bulletin-{period}-{f.lang}.docx",
                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                            key="present_bulletin", icon=":material/description:", on_click="ignore", width="stretch")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from docx import Document
@@ -204,7 +205,7 @@ def _table(document, caption: str, frame: pd.DataFrame) -> None:
     document.add_paragraph()  # a blank line before what follows
 
 
-def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: str) -> bytes:
+def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None) -> bytes:
     """The bulletin for the filters' period as a .docx file's bytes. Needs Chromium for the chart images."""
     lang, T = f.lang, i18n.translator(f.lang)
     overview, parts = sections(f, run, downloads.source_note(city, lang))
@@ -236,7 +237,7 @@ def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: str) 
             document.add_picture(io.BytesIO(picture), width=Cm(TEXT_WIDTH_CM))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(document, downloads.source_note(city, lang), BODY_FONT, Pt(12))
-    _paragraph(document, T("bulletin.as_of", date=as_of), BODY_FONT, Pt(12))
+    _paragraph(document, T("bulletin.as_of", date=as_of.isoformat() if as_of else "—"), BODY_FONT, Pt(12))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -55,8 +55,9 @@ class Meta:
         return f"{self.note} · {as_of} · {page}/{pages}"
 
 
-def meta(city: dict, title: str, lang: str) -> Meta:
-    return Meta(title, city.get(i18n.name_column(lang), ""), str(city.get("as_of") or date.today().isoformat()),
+def meta(city: dict, title: str, lang: str, as_of: date | None) -> Meta:
+    """The cover's and footers' facts; `as_of` is the data's (filters.Options.as_of), never the day of export."""
+    return Meta(title, city.get(i18n.name_column(lang), ""), as_of.isoformat() if as_of else "—",
                 downloads.source_note(city, lang), bool(city.get("synthetic")), lang)
 
 
@@ -187,7 +188,8 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str) 
     """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language."""
     slides = [story.render(view, ctx, lang) for view in storyline.views]
     pictures = [chart_png(slide) for slide in slides]
-    info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang)
+    as_of = filters.load_options(ctx.run, ctx.city)[0].as_of
+    info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang, as_of)
     return (deck if kind == "deck" else report)(slides, info, pictures)
 
 
@@ -251,8 +253,7 @@ def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
         raise ValueError(f"--{option} {notices[0].value}: {i18n.t(notices[0].reason, 'en', **notices[0].values)}")
     selection = replace(selection, year_from=max(options.first_year, selection.year_to - 4), lang=args.lang)
     f = filters.Filters.of(selection, int(database.city().get("min_samples", 30)))
-    as_of = options.as_of.isoformat() if options.as_of else str(selection.year_to)
-    return bulletin.build(f, database.query, database.city(), as_of)
+    return bulletin.build(f, database.query, database.city(), options.as_of)
 
 
 if __name__ == "__main__":
