@@ -1,8 +1,14 @@
 """What both sides of the benchmark share: the seeded filters (so the app and the pandas baseline answer the same
 questions) and how peak memory is read."""
 
+import os
 import random
 import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
@@ -10,6 +16,8 @@ SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electr
            "agri-vegetables", "agri-aquatic", "drug-tcm", "drug-chemical"]
 PAGES = {"overview": "pages/overview.py", "spot_checks": "pages/spot_checks.py"}
 LOAD_HEADING = "## Load: concurrent browser sessions"
+PROTOCOL_HEADING = "## Load: sessions at the protocol level"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def random_filters(count: int = 8, seed: int = 2026) -> list[dict]:
@@ -59,3 +67,34 @@ def window(query: dict) -> tuple[int, int, int]:
         last, month = (int(part) for part in query["through"].split("-"))
         return int(query["from"]), last, month
     return int(query["from"]), int(query["to"]), 12
+
+
+def start_server(data: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` on a data directory at a free local port; returns the process and its URL once healthy."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
+        env={**os.environ, "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list, q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")

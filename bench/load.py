@@ -13,17 +13,13 @@ import argparse
 import asyncio
 import os
 import random
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from bench.common import LOAD_HEADING, replace_section
+from bench.common import LOAD_HEADING, cpu_seconds, percentile, replace_section, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("QCITY_CHROMIUM", "/usr/bin/chromium")
@@ -36,25 +32,6 @@ TIMEOUT_MS = 120_000
 SETTLED = ("n => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
            " return !document.querySelector('[data-testid=stStatusWidget]') && c.length >= n"
            " && c.every(e => e.querySelector('.main-svg')); }")
-
-
-def start_server(data: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-        env={**os.environ, "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("streamlit did not start")
 
 
 async def session(browser, url: str, index: int, rounds: int, think: float, times: list, errors: list) -> None:
@@ -98,17 +75,6 @@ async def run(url: str, sessions: int, rounds: int, think: float) -> tuple[list,
         wall = time.perf_counter() - start
         await browser.close()
     return times, errors, wall
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: list, q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 def main() -> None:

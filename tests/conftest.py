@@ -191,7 +191,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     st.cache_resource.clear()
     Runtime._instance = None
-    for database in [o for o in gc.get_objects() if isinstance(o, db.Database)]:
+    for database in [o for o in gc.get_objects() if type(o) is db.Database]:  # type(): dead weak proxies stay inert
         database.con.close()
         for holder in gc.get_referrers(database):
             if isinstance(holder, dict):

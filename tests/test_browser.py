@@ -4,6 +4,7 @@
 Set QCITY_CHROMIUM to use another Chromium binary; `.ci/run` installs Debian's chromium and fonts-noto-cjk.
 """
 
+import asyncio
 import os
 import shutil
 import socket
@@ -18,6 +19,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from pptx import Presentation
 from test_pages import CHARTS
+
+from bench import protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -274,3 +277,13 @@ def test_the_enforcement_months_draw_in_the_browser(ytd_server, browser, lang):
     assert {"zh": "2026 累计案件数", "en": "2026 Cases so far"}[lang] in monthly
     assert {"zh": "2026年1–9月", "en": "Jan–Sep 2026"}[lang] in page.locator("[data-testid=stMain]").inner_text()
     page.context.close()
+
+
+def test_the_protocol_load_client_views_pages_and_moves_the_slider_like_a_browser(server):
+    """bench/protocol.py speaks Streamlit's websocket protocol: each view ends in script_finished without an
+    exception, and a slider move is a rerun in the same session (no browser involved)."""
+    results = asyncio.run(protocol.crowd(server.url, "spot_checks", "lang=en", sessions=2, within=0.5, repeat=2,
+                                         timeout=120, think=(0.1, 0.2)))
+    summary = protocol.summary(results, 1.0, None)
+    assert summary["errors"] == 0 and summary["views"] == 4, summary["first_error"]
+    assert all(r.deltas > 50 for r in results)  # the page's elements came
