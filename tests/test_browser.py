@@ -164,6 +164,8 @@ def test_a_filter_change_follows_into_the_url_and_a_fresh_browser_reproduces_it(
     assert "district=430104" in link and f"lang={lang}" in link
 
     fresh = open_page(browser, link, min(charts, 1))
+    # the sidebar is drawn while the script runs: wait for the districts widget rather than read it mid-run
+    fresh.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]", has_text=YUELU[lang]).wait_for(timeout=30_000)
     assert YUELU[lang] in fresh.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first.inner_text()
     if charts:
         settle(fresh, charts)
