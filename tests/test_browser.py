@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -284,8 +285,10 @@ def test_the_enforcement_months_draw_in_the_browser(ytd_server, browser, lang):
 def test_the_protocol_load_client_views_pages_and_moves_the_slider_like_a_browser(server):
     """bench/protocol.py speaks Streamlit's websocket protocol: each view ends in script_finished without an
     exception, and a slider move is a rerun in the same session (no browser involved)."""
-    results = asyncio.run(protocol.crowd(server.url, "spot_checks", "lang=en", sessions=2, within=0.5, repeat=2,
-                                         timeout=120, think=(0.1, 0.2)))
+    crowd = protocol.crowd(server.url, "spot_checks", "lang=en", sessions=2, within=0.5, repeat=2, timeout=120,
+                           think=(0.1, 0.2))
+    with ThreadPoolExecutor(1) as thread:  # Playwright's sync API keeps an event loop running in this thread
+        results = thread.submit(asyncio.run, crowd).result()
     summary = protocol.summary(results, 1.0, None)
     assert summary["errors"] == 0 and summary["views"] == 4, summary["first_error"]
     assert all(r.deltas > 50 for r in results)  # the page's elements came
