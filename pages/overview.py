@@ -36,17 +36,17 @@ name = T(f"ind.{choice}")
 st.subheader(T("overview.trend", indicator=name), help=ui.indicator_help(choice, f))
 trend = by_year[by_year.indicator == choice]
 league = story.district_league(indicator, f, db.run)
-period = f.period_of(indicator).label(f.lang)
+period = f.period_of(indicator)
 if trend.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.indicator(indicator, trend, league, f.period_of(indicator), f.lang))
+    st.markdown(narrative.indicator(indicator, trend, league, period, f.lang))
     events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
     ui.chart(charts.indicator_trend(trend, events, indicator, f.lang, note), "overview_trend")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    st.subheader(T("overview.map", year=period, indicator=name))
+    st.subheader(T("overview.map", year=period.label(f.lang), indicator=name))
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
@@ -55,7 +55,7 @@ with map_column:
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
-    st.subheader(T("overview.league", year=period))
+    st.subheader(T("overview.league", year=period.label(f.lang)))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
     ui.table(i18n.localize(table, f.lang), f, note, f"league-{choice}", "overview_league", height="content",
              column_config={
