@@ -7,6 +7,7 @@ from qcity.analysis import pages
 from qcity.store import db, schema
 from qcity.web import app, controls, ui
 
+db.pin_version()
 database = db.current()
 city = database.city()
 lang = st.session_state.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGS

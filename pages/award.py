@@ -29,11 +29,11 @@ with left:
     if funnel.empty:
         st.info(T("empty_year", year=yearly))
     else:
-        st.markdown(narrative.award_funnel(funnel, f.yearly, f.lang))
-        ui.chart(charts.funnel(funnel, f.lang, note), "award_funnel")
+        st.markdown(ui.shared(narrative.award_funnel, funnel, f.yearly, f.lang))
+        ui.chart(ui.shared(charts.funnel, funnel, f.lang, note), "award_funnel")
 with right:
     st.subheader(T("award.scores"), help=ui.indicator_help("award_mean_score", f))
-    ui.chart(charts.score_distribution(applicants, f.lang, note), "award_scores")
+    ui.chart(ui.shared(charts.score_distribution, applicants, f.lang, note), "award_scores")
 
 left, right = st.columns(2)
 with left:
@@ -42,16 +42,16 @@ with left:
     if winners.empty:
         st.info(T("award.no_winners"))
     else:
-        st.markdown(narrative.composition(winners, "district_code", "winners", "domain", f.lang,
-                                          i18n.name_column(f.lang)))
-        ui.chart(charts.stacked_bars(winners, "district_code", "winners", "domain", f.lang, note,
-                                     T("col.winners"), x_labels=i18n.name_column(f.lang), horizontal=True),
+        st.markdown(ui.shared(narrative.composition, winners, "district_code", "winners", "domain", f.lang,
+                              i18n.name_column(f.lang)))
+        ui.chart(ui.shared(charts.stacked_bars, winners, "district_code", "winners", "domain", f.lang, note,
+                           T("col.winners"), x_labels=i18n.name_column(f.lang), horizontal=True),
                  "award_districts", select="districts")
         st.caption(T("districts.click"))
 with right:
     st.subheader(T("award.prizes"))
-    ui.chart(charts.bars_by_year(db.run("award_by_year", **f.yearly_params), "prize_10k_yuan", f.lang, note,
-                                 T("col.prize_10k_yuan"), line="winners", line_title=T("col.winners")),
+    ui.chart(ui.shared(charts.bars_by_year, db.run("award_by_year", **f.yearly_params), "prize_10k_yuan", f.lang, note,
+                       T("col.prize_10k_yuan"), line="winners", line_title=T("col.winners")),
              "award_prizes")
 
 st.subheader(T("award.winners"))

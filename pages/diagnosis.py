@@ -24,7 +24,7 @@ effect = db.run("diagnosis_effect_by_year", **f.params)
 if effect.empty:
     st.info(T("empty"))
 else:
-    ui.chart(charts.group_comparison(effect, f.lang, note), "diagnosis_effect")
+    ui.chart(ui.shared(charts.group_comparison, effect, f.lang, note), "diagnosis_effect")
     st.caption(T("diagnosis.effect_note"))
 
 st.subheader(T("diagnosis.by_sector"))

@@ -38,8 +38,8 @@ history = db.run("enterprise_inspections", enterprise_id=chosen)
 if history.empty:
     st.info(T("enterprise.no_records"))
 else:
-    ui.chart(charts.bars_by_year(history, "samples", f.lang, note, T("col.samples"), line="pass_rate",
-                                 line_title=T("col.pass_rate")), "enterprise_history")
+    ui.chart(ui.shared(charts.bars_by_year, history, "samples", f.lang, note, T("col.samples"), line="pass_rate",
+                       line_title=T("col.pass_rate")), "enterprise_history")
     history["failed_items"] = history.failed_items.map(
         lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
     history["items_as_written"] = history.items_as_written.map("；".join)

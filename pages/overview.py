@@ -23,10 +23,10 @@ if by_year.empty:
     st.stop()
 
 ui.period_caption(f)
-ui.kpi_cards(indicators.kpis(by_year, f), f)
+ui.kpi_cards(ui.shared(indicators.kpis, by_year, f), f)
 
 with st.expander(T("scorecard.title"), expanded=True):
-    ui.scorecard(indicators.kpis(by_year, f, list(indicators.INDICATORS)), f, note)
+    ui.scorecard(ui.shared(indicators.kpis, by_year, f, list(indicators.INDICATORS)), f, note)
 
 choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
                       format_func=lambda i: T(f"ind.{i}"))
@@ -40,9 +40,9 @@ period = f.period_of(indicator)
 if trend.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.indicator(indicator, trend, league, period, f.lang))
+    st.markdown(ui.shared(narrative.indicator, indicator, trend, league, period, f.lang))
     events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
-    ui.chart(charts.indicator_trend(trend, events, indicator, f.lang, note), "overview_trend")
+    ui.chart(ui.shared(charts.indicator_trend, trend, events, indicator, f.lang, note), "overview_trend")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
@@ -50,7 +50,8 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        ui.chart(charts.district_map(league, boundaries, indicator, f.lang, note), "overview_map", select="districts")
+        ui.chart(ui.shared(charts.district_map, league, boundaries, indicator, f.lang, note), "overview_map",
+                 select="districts")
         st.caption(T("map.click"))
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))

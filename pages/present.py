@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from qcity import i18n
-from qcity.analysis import filters
 from qcity.documents import bulletin, charts, deck, images, story
 from qcity.store import db
 from qcity.web import auth, controls, ui
@@ -19,7 +18,7 @@ f = controls.current()
 T = i18n.translator(f.lang)
 database = db.current()
 city = database.city()
-options = filters.load_options()[0]
+options = controls.load_options()[0]
 
 st.html("""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],

@@ -32,7 +32,7 @@ if parts.empty:
     st.stop()
 by_year = db.run("quality_index_by_district_year", **f.yearly_params, **weights)
 this_year = by_year[by_year.year == f.yearly_to]
-st.markdown(narrative.quality_index(this_year, f.yearly, f.lang))
+st.markdown(ui.shared(narrative.quality_index, this_year, f.yearly, f.lang))
 league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
 
 map_column, table_column = st.columns([3, 2])
@@ -41,8 +41,8 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        ui.chart(charts.district_map(league, boundaries, indicators.QUALITY_INDEX, f.lang, note), "index_map",
-                 select="districts")
+        ui.chart(ui.shared(charts.district_map, league, boundaries, indicators.QUALITY_INDEX, f.lang, note),
+                 "index_map", select="districts")
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
@@ -53,7 +53,7 @@ with table_column:
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
 st.subheader(T("index.contributions", year=year))
-ui.chart(charts.index_contributions(parts, f.lang, note), "index_contributions", select="districts")
+ui.chart(ui.shared(charts.index_contributions, parts, f.lang, note), "index_contributions", select="districts")
 st.caption(T("districts.click"))
 
 with st.expander(T("index.weights")):

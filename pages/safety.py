@@ -29,7 +29,7 @@ if domain:
     if in_domain.empty:
         st.info(T("empty_year", year=period))
     else:
-        ui.chart(charts.interval_ranking(in_domain, f.lang, note), "safety_sectors")
+        ui.chart(ui.shared(charts.interval_ranking, in_domain, f.lang, note), "safety_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples) + (" " + T("safety.all_kinds") if domain == "agri" else ""))
 
 st.subheader(T("safety.equipment"), help=ui.indicator_help("se_accidents_per_10k", f))
@@ -37,9 +37,9 @@ equipment = db.run("special_equipment_by_kind_year", **f.yearly_params)
 if equipment.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.composition(equipment, "year", "accidents", "equipment", f.lang))
-    ui.chart(charts.stacked_bars(equipment, "year", "accidents", "equipment", f.lang, note,
-                                 T("col.accidents")), "safety_equipment")
+    st.markdown(ui.shared(narrative.composition, equipment, "year", "accidents", "equipment", f.lang))
+    ui.chart(ui.shared(charts.stacked_bars, equipment, "year", "accidents", "equipment", f.lang, note,
+                       T("col.accidents")), "safety_equipment")
 
 st.subheader(T("spot.table"))
 rows = by_year[by_year.indicator.isin(indicators.in_area("safety"))]

@@ -22,14 +22,14 @@ if by_domain.empty:
     st.stop()
 
 st.subheader(T("spot.by_domain"))
-st.markdown(narrative.domains(by_domain, f.at(), f.lang))
-ui.chart(charts.domain_trend(by_domain, f.lang, note), "spot_domains")
+st.markdown(ui.shared(narrative.domains, by_domain, f.at(), f.lang))
+ui.chart(ui.shared(charts.domain_trend, by_domain, f.lang, note), "spot_domains")
 
 st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
 by_month = db.run("pass_rate_by_month", **f.months_params)
-st.markdown(narrative.so_far(by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
-ui.chart(charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", f.lang, note,
-                                         T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples),
+st.markdown(ui.shared(narrative.so_far, by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
+ui.chart(ui.shared(charts.months_against_last_year, by_month, "pass_rate_so_far", "samples", f.lang, note,
+                   T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples),
          "spot_months")
 st.caption(T("spot.by_month_note", n=f.min_samples))
 
@@ -37,39 +37,40 @@ left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
     by_district_year = db.run("pass_rate_by_district_year", **f.params)
-    st.markdown(narrative.district_years(by_district_year, f.at(), f.lang))
-    ui.chart(charts.district_year_heatmap(by_district_year, f.lang, note), "spot_heatmap")
+    st.markdown(ui.shared(narrative.district_years, by_district_year, f.at(), f.lang))
+    ui.chart(ui.shared(charts.district_year_heatmap, by_district_year, f.lang, note), "spot_heatmap")
 with right:
     st.subheader(T("spot.sectors", year=f.at().label(f.lang)))
     by_sector = db.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     if by_sector.empty:
         st.info(T("empty"))
     else:
-        st.markdown(narrative.sectors(by_sector, f.at(), f.lang))
-        ui.chart(charts.interval_ranking(by_sector, f.lang, note), "spot_sectors")
+        st.markdown(ui.shared(narrative.sectors, by_sector, f.at(), f.lang))
+        ui.chart(ui.shared(charts.interval_ranking, by_sector, f.lang, note), "spot_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples))
 
 st.subheader(T("spot.pareto"))
 failures = db.run("failures_by_item", **f.params)
-st.markdown(narrative.failures(failures, f.lang))
-ui.chart(charts.pareto(failures, f.lang, note), "spot_pareto")
+st.markdown(ui.shared(narrative.failures, failures, f.lang))
+ui.chart(ui.shared(charts.pareto, failures, f.lang, note), "spot_pareto")
 
 st.subheader(T("spot.items", n=TOP_ITEMS))
 domain = st.radio(T("spot.items_domain"), ["", *sorted(by_domain.domain.unique())], horizontal=True,
                   key="spot_items_domain",
                   format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"))
 top_items = db.run("failed_items_top", **f.params, domain=domain)
-st.markdown(narrative.failed_items(top_items, f.lang))
+st.markdown(ui.shared(narrative.failed_items, top_items, f.lang))
 if not top_items.empty:
     shown = top_items.head(TOP_ITEMS)
     left, right = st.columns(2)
     with left:
-        ui.chart(charts.stacked_bars(shown, "item_key", "failures", "failed_item", f.lang, note, T("axis.failures"),
-                                     x_labels="item", horizontal=True), "spot_items")
+        ui.chart(ui.shared(charts.stacked_bars, shown, "item_key", "failures", "failed_item", f.lang, note,
+                           T("axis.failures"), x_labels="item", horizontal=True), "spot_items")
     with right:
         by_year = db.run("failed_items_by_year", **f.params, domain=domain)
         st.markdown(f"**{T('spot.item_trend')}**")
-        ui.chart(charts.item_trend(by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend")
+        ui.chart(ui.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note),
+                 "spot_item_trend")
     st.caption(T("spot.items_note"))
     ui.table(i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang), f, note,
              "failed-items", key="spot_items_rows")

@@ -28,9 +28,9 @@ chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.composition(chosen, "year", "standards", "standard_level", f.lang))
-    ui.chart(charts.stacked_bars(chosen, "year", "standards", "standard_level", f.lang, note, T("col.standards")),
-             "standards_levels")
+    st.markdown(ui.shared(narrative.composition, chosen, "year", "standards", "standard_level", f.lang))
+    ui.chart(ui.shared(charts.stacked_bars, chosen, "year", "standards", "standard_level", f.lang, note,
+                       T("col.standards")), "standards_levels")
 
 left, right = st.columns(2)
 with left:
@@ -46,10 +46,10 @@ with right:
     if sectors.empty:
         st.info(T("empty"))
     else:
-        st.markdown(narrative.composition(sectors, "sector_code", "standards", "standard_level", f.lang,
-                                          i18n.name_column(f.lang)))
-        ui.chart(charts.stacked_bars(sectors, "sector_code", "standards", "standard_level", f.lang, note,
-                                     T("col.standards"), x_labels=i18n.name_column(f.lang), horizontal=True),
+        st.markdown(ui.shared(narrative.composition, sectors, "sector_code", "standards", "standard_level", f.lang,
+                              i18n.name_column(f.lang)))
+        ui.chart(ui.shared(charts.stacked_bars, sectors, "sector_code", "standards", "standard_level", f.lang, note,
+                           T("col.standards"), x_labels=i18n.name_column(f.lang), horizontal=True),
                  "standards_sectors", select="sectors")
         st.caption(T("sectors.click"))
 
@@ -58,10 +58,10 @@ brands = db.run("brands_by_kind_district", **f.yearly_params)
 if brands.empty:
     st.info(T("empty"))
 else:
-    st.markdown(narrative.composition(brands, "district_code", "brands", "brand_kind", f.lang,
-                                      i18n.name_column(f.lang)))
-    ui.chart(charts.stacked_bars(brands, "district_code", "brands", "brand_kind", f.lang, note, T("col.brands"),
-                                 x_labels=i18n.name_column(f.lang), horizontal=True), "brands_districts",
+    st.markdown(ui.shared(narrative.composition, brands, "district_code", "brands", "brand_kind", f.lang,
+                          i18n.name_column(f.lang)))
+    ui.chart(ui.shared(charts.stacked_bars, brands, "district_code", "brands", "brand_kind", f.lang, note,
+                       T("col.brands"), x_labels=i18n.name_column(f.lang), horizontal=True), "brands_districts",
              select="districts")
 
 st.subheader(T("spot.table"))

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from qcity import i18n
+from qcity.analysis import filters
 from qcity.analysis.filters import (
     CONTROL,
     PAGE_KEYS,
@@ -18,13 +20,24 @@ from qcity.analysis.filters import (
     Options,
     Selection,
     fit,
-    load_options,
     narrow,
     parse,
     switch,
     to_query,
 )
+from qcity.store import db
 from qcity.web import app
+
+
+def load_options() -> tuple[Options, pd.DataFrame, pd.DataFrame]:
+    """filters.load_options for the current data: read once per data version and shared by every session (the
+    frames are shared: read them, never change them)."""
+    return _load_options(str(db.data_dir()), db.current_version())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _load_options(path: str, version: str) -> tuple[Options, pd.DataFrame, pd.DataFrame]:
+    return filters.load_options()
 
 
 def _init_from_url(options: Options) -> None:

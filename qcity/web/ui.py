@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import shutil
 import tempfile
 from datetime import datetime
@@ -94,7 +96,7 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
         st.info(T("empty"))
         return None
     period_caption(f, yearly_only=all(INDICATORS[i].yearly for i in ids))
-    kpi_cards(indicators.kpis(by_year, f, ids), f, per_row=4 if len(ids) > 3 else 3)
+    kpi_cards(shared(indicators.kpis, by_year, f, ids), f, per_row=4 if len(ids) > 3 else 3)
     return by_year
 
 
@@ -116,6 +118,21 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
     return (f"**{T(f'ind.{indicator_id}')}**: {T(f'ind.{indicator_id}.def')}\n\n"
             f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
             f"[{T('glossary.link')}]({link})")
+
+
+def shared(function, *args, **kwargs):
+    """`function(*args, **kwargs)` computed once per distinct arguments and the same object handed to every session
+    after that, so that a link many people open costs one figure, not one each. The arguments are told apart by
+    their pickled bytes (equal bytes, equal values; 0.1-0.4 ms for a frame or the map's boundaries, where
+    Streamlit's own hashing took 6-25 ms). For pure functions of their arguments only (charts, KPI cards); what it
+    returns is shared and must never be changed in place (st.plotly_chart and charts.for_export copy a figure)."""
+    key = hashlib.sha1(pickle.dumps((function.__module__, function.__qualname__, args, kwargs), 5)).hexdigest()
+    return _shared(key, function, args, kwargs)
+
+
+@st.cache_resource(max_entries=1000, show_spinner=False)
+def _shared(key: str, _function, _args: tuple, _kwargs: dict):
+    return _function(*_args, **_kwargs)
 
 
 def chart(fig, key: str, select: str | None = None) -> None:
@@ -158,16 +175,16 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         return
     league = story.district_league(ind, f, db.run)
     period = f.period_of(ind)
-    st.markdown(narrative.indicator(ind, trend, league, period, f.lang))
+    st.markdown(shared(narrative.indicator, ind, trend, league, period, f.lang))
     left, right = st.columns(2)
     with left:
         events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
-        chart(charts.indicator_trend(trend, events, ind, f.lang, note), f"{key}_trend")
+        chart(shared(charts.indicator_trend, trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
         if league.value.isna().all():
             st.info(T("empty_year", year=period.label(f.lang)))
             return
-        chart(charts.district_ranking(league, ind, f.lang, note), f"{key}_districts", select="districts")
+        chart(shared(charts.district_ranking, league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
         smallest = indicators.min_base(ind, f.min_samples)
         st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=smallest) if unranked else ""))
@@ -223,7 +240,7 @@ def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, *
 def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
     """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
     The files are built when clicked, in Streamlit's download thread, not in the page's run."""
-    notes = [note, downloads.filter_note(f, *filters.load_options()[1:])]
+    notes = [note, downloads.filter_note(f, *controls.load_options()[1:])]
     months = f"-{f.month_from:02d}-{f.month_to:02d}" if f.partial else ""
     stem = f"{file_stem}-{f.year_from}-{f.year_to}{months}"
     with st.container(horizontal=True):
