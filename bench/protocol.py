@@ -147,36 +147,76 @@ def measure(url: str, pid: int | None, scenario: str, sessions: int, page: str =
     return summary(results, wall, cpu_seconds(pid) - before if pid else None)
 
 
-def suite(data: Path) -> str:
-    """The scenarios of issue 15 against a fresh server each, as a Markdown section for bench/RESULTS.md."""
-    runs = [("view", 1, "overview", 1, 5), ("view", 1, "spot_checks", 1, 5),
-            ("conference", 25, "overview", 10, 1), ("conference", 50, "overview", 10, 1),
-            ("conference", 100, "overview", 10, 1), ("conference", 50, "spot_checks", 10, 1),
-            ("office", 10, "overview", 10, 4), ("office", 25, "overview", 10, 4)]
+def alone(url: str, pid: int, page: str, views: int, new_filters: bool, query: str = "lang=zh") -> dict:
+    """One session alone on the server: its first view, then `views` more, the same again or each with a new years
+    range; the figures are those of the later views only, with the server's CPU read around each of them."""
+    result = Result()
+
+    async def run():
+        async with websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None) as socket:
+            slider = await view(socket, rerun(page, query), result, 300)
+            result.views_s.clear()
+            for first in range(2016, 2016 + views):
+                years = (slider, [float(first), 2025.0]) if new_filters else None
+                cpu = cpu_seconds(pid)
+                await view(socket, rerun(page, query, years), result, 300)
+                cpus.append(cpu_seconds(pid) - cpu)
+
+    cpus: list[float] = []
+    start = time.perf_counter()
+    asyncio.run(run())
+    out = summary([result], time.perf_counter() - start, sum(cpus))
+    return out | {"cpu_ms_max": 1000 * max(cpus)}
+
+
+RUNS = [  # (scenario, sessions, page, within s, views per session)
+    ("first", 1, "overview", 0, 1), ("same", 1, "overview", 0, 5), ("new", 1, "overview", 0, 6),
+    ("first", 1, "spot_checks", 0, 1), ("same", 1, "spot_checks", 0, 5), ("new", 1, "spot_checks", 0, 6),
+    ("conference", 50, "overview", 10, 1), ("conference", 100, "overview", 10, 1),
+    ("conference", 200, "overview", 10, 1), ("conference", 100, "spot_checks", 10, 1),
+    ("office", 25, "overview", 10, 4), ("office", 50, "overview", 10, 4)]
+
+
+def scenario_run(url: str, pid: int, scenario: str, sessions: int, page: str, within: float, repeat: int) -> dict:
+    """One row of the suite on a fresh server. *first*: one session's first view (cold caches). *same*: after a
+    first session opened the page, another views it `repeat` times with the same filters. *new*: after that first
+    view, one session moves the years slider `repeat` times without pausing: every view a new filter."""
+    if scenario == "first":
+        return measure(url, pid, "conference", 1, page, within=0)
+    if scenario in ("same", "new"):
+        measure(url, pid, "conference", 1, page, within=0)  # someone opened the page before
+        return alone(url, pid, page, repeat, new_filters=scenario == "new")
+    return measure(url, pid, scenario, sessions, page, within=within, repeat=repeat, think=(10.0, 30.0))
+
+
+def fmt(value: float | None, spec: str) -> str:
+    return "—" if value is None or value != value else format(value, spec)
+
+
+def suite(data: Path, runs: list[tuple] = RUNS) -> str:
+    """The scenarios of issue 15, each against a fresh server, as a Markdown section for bench/RESULTS.md."""
     rows = ["| scenario | sessions | page | views | p50 s | p95 s | max s | connect p95 s | errors | views/s "
             "| server CPU ms per view |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for scenario, sessions, page, within, repeat in runs:
         process, url = start_server(data)  # nothing cached from the previous run
         try:
-            if scenario == "view":  # one session: the first view, then the same view again (all cached)
-                out = measure(url, process.pid, "conference", 1, page, within=0, repeat=repeat)
-            else:
-                out = measure(url, process.pid, scenario, sessions, page, within=within, repeat=repeat,
-                              think=(10.0, 30.0))
+            out = scenario_run(url, process.pid, scenario, sessions, page, within, repeat)
         finally:
             process.terminate()
             process.wait(timeout=30)
-        rows.append(f"| {scenario} | {sessions} | {page} | {out['views']} | {out['p50_s']:.2f} | {out['p95_s']:.2f} "
-                    f"| {out['max_s']:.2f} | {out['connect_p95_s']:.2f} | {out['errors']} | {out['views_per_s']:.2f} "
-                    f"| {out['cpu_ms_per_view']:.0f} |")
+        figures = [fmt(out[k], ".2f") for k in ("p50_s", "p95_s", "max_s", "connect_p95_s")]
+        rows.append(f"| {scenario} | {sessions} | {page} | {out['views']} | {' | '.join(figures)} | {out['errors']} "
+                    f"| {fmt(out['views_per_s'], '.2f')} | {fmt(out['cpu_ms_per_view'], '.0f')} |")
         print(rows[-1], out["first_error"] or "", flush=True)
     return "\n".join([
         f"Produced by `python -m bench.protocol --suite` on {date.today()}, {os.cpu_count()} cores, data "
-        f"`{data.name}`: sessions speak Streamlit's websocket protocol from one process (no browser), each run "
-        "against a fresh server. *view*: one session views the page 5 times (the first fills the caches). "
-        "*conference*: N sessions open the same link, starts spread over 10 s. *office*: N sessions each open the "
-        "Overview and move the years slider 3 times, 10-30 s apart. Time: request to `script_finished`; *server CPU "
-        "per view*: the server process's CPU seconds over the run / views.", "", *rows])
+        f"`{data.name}`: sessions speak Streamlit's websocket protocol from one process (no browser), each row "
+        "against a fresh server. *first*: one session's first view (cold caches). *same*: a page someone already "
+        "opened, viewed 5 more times with the same filters. *new*: the years slider moved 6 times in a row, every "
+        "view a new filter. *conference*: N sessions open the same link, starts spread over 10 s. *office*: N "
+        "sessions each open the Overview and move the years slider 3 times, 10-30 s apart. Time: request to "
+        "`script_finished`; *server CPU per view*: the server process's CPU seconds over the measured views / views.",
+        "", *rows])
 
 
 def main(argv: list[str] | None = None) -> dict | None:
