@@ -4,6 +4,10 @@
 inspections, with a fingerprint of those inspections in its metadata. The database uses the file only while the
 fingerprint matches; otherwise it computes the same SQL from the raw rows, slower but never wrong.
 
+A rollup built where the raw rows live (deploy/spark_rollup.py, over a province's inspections) carries the
+fingerprint of the SQL that made it instead; it is read in a data directory that has no inspections of its own
+(then it is all there is), as long as that SQL is the one here.
+
     python -m qcity.rollups DATA_DIR     # rebuild after changing inspections by hand
 """
 
@@ -25,6 +29,7 @@ QUERIES = Path(__file__).resolve().parents[2] / "queries"
 SQL = QUERIES / "rollups" / "inspection_counts.sql"
 MACROS = QUERIES / "setup" / "14_failed_item_keys.sql"  # what the rollup's SQL calls
 FINGERPRINT_KEY = b"qcity.inspections_fingerprint"
+SQL_KEY = b"qcity.rollup_sql_fingerprint"  # set instead by a rollup built elsewhere from rows the app never sees
 TAIL_BYTES = 1 << 16  # a Parquet file's footer (row groups, sizes, statistics) lives at its end
 
 
@@ -37,10 +42,16 @@ def inspection_files(data_dir: Path) -> list[Path]:
     return sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
 
 
+def sql_fingerprint() -> str:
+    """A fingerprint of the SQL that counts the inspections, so that a rollup an older version built is stale,
+    not read with columns it lacks."""
+    return hashlib.sha1(SQL.read_bytes() + MACROS.read_bytes()).hexdigest()
+
+
 def fingerprint(data_dir: Path) -> str:
     """A fingerprint of the inspections' content (each file's name, size and footer) and of the SQL that counts
-    them, so that a rollup an older version built is stale, not read with columns it lacks."""
-    digest = hashlib.sha1(SQL.read_bytes() + MACROS.read_bytes())
+    them."""
+    digest = hashlib.sha1(sql_fingerprint().encode())
     for file in inspection_files(data_dir):
         size = file.stat().st_size
         with file.open("rb") as handle:
@@ -50,15 +61,18 @@ def fingerprint(data_dir: Path) -> str:
 
 
 def is_current(data_dir: Path) -> bool:
-    """Whether the rollup file exists and was built from the inspections as they are now."""
+    """Whether the rollup file exists and was built from the inspections as they are now (or, with no inspections
+    here, elsewhere by this version's SQL)."""
     file = data_dir / FILE
-    if not file.exists() or not inspection_files(data_dir):
+    if not file.exists():
         return False
     try:
         metadata = pq.read_schema(file).metadata or {}
-        return metadata.get(FINGERPRINT_KEY) == fingerprint(data_dir).encode()
     except (OSError, pa.ArrowException):  # damaged: treated as stale, the raw rows are counted instead
         return False
+    if not inspection_files(data_dir):
+        return metadata.get(SQL_KEY) == sql_fingerprint().encode()
+    return metadata.get(FINGERPRINT_KEY) == fingerprint(data_dir).encode()
 
 
 def build(data_dir: Path) -> int:

@@ -8,7 +8,9 @@
 --               samples naming that item, once per sample however often the cell repeats it.
 -- Every spot-check query reads this (as the tables of queries/setup/17_inspection_cells.sql), from the rollup file
 -- when it matches the inspections, else computed from the raw rows by this same text. Plain SQL over one table:
--- any engine can run it where the data live.
+-- any engine can run it where the data live (deploy/spark_rollup.py runs it on Apache Spark, translated by sqlglot),
+-- which is why the three parts are stacked by a plain `union all` of the same 13 columns in the same order, each
+-- part's missing ones typed nulls (Spark has no `union all by name`).
 with dated as (
     select *, year(sample_date) as year, month(sample_date)::integer as month
     from inspections
@@ -25,13 +27,20 @@ cells as (
         count(*)::integer as samples,
         (count(*) filter (where passed))::integer as passed,
         (count(*) filter (where not passed and failed_items is not null))::integer as named_failures,
-        max(sample_date) as last_sample_date
+        max(sample_date) as last_sample_date,
+        cast(null as varchar) as failed_item,
+        cast(null as integer) as failures,
+        cast(null as varchar) as item_key
     from dated
     group by all
 ),
 
 failures as (
-    select 'failures' as part, year, month, district_code, sector_code, failed_item, count(*)::integer as failures
+    select
+        'failures' as part, year, month, district_code, sector_code,
+        cast(null as varchar) as kind, cast(null as integer) as samples, cast(null as integer) as passed,
+        cast(null as integer) as named_failures, cast(null as date) as last_sample_date,
+        failed_item, count(*)::integer as failures, cast(null as varchar) as item_key
     from dated
     where not passed
     group by all
@@ -44,13 +53,17 @@ named as (
 ),
 
 items as (
-    select 'items' as part, year, month, district_code, sector_code, item_key, count(*)::integer as failures
+    select
+        'items' as part, year, month, district_code, sector_code,
+        cast(null as varchar) as kind, cast(null as integer) as samples, cast(null as integer) as passed,
+        cast(null as integer) as named_failures, cast(null as date) as last_sample_date,
+        cast(null as varchar) as failed_item, count(*)::integer as failures, item_key
     from named
     group by all
 )
 
 select * from cells
-union all by name
+union all
 select * from failures
-union all by name
+union all
 select * from items
