@@ -3,7 +3,7 @@
     python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
     python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
     (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
-    with it, and the browser tests drive it)
+    with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
     python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
 """
 
@@ -51,28 +51,37 @@ def bench(args: list[str]) -> int:
 
 
 BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # Debian's: nothing here ever downloads a browser
+# what the tests of deploy/ run: nginx in front of replicas, Java for Spark (PySpark in local mode)
+TEST_PACKAGES = {"nginx": "/usr/sbin/nginx", "default-jre-headless": "/usr/bin/java"}
 
 
 def ensure_browser() -> None:
     """Install Debian's chromium and CJK fonts (chart images, decks, reports, browser tests) when they are missing
     and apt can be used."""
-    if os.environ.get("QCITY_CHROMIUM") or Path("/usr/bin/chromium").exists() or not shutil.which("apt-get"):
+    if not os.environ.get("QCITY_CHROMIUM") and not Path("/usr/bin/chromium").exists():
+        apt_install(BROWSER_PACKAGES, "chart images, decks, browser tests")
+
+
+def apt_install(packages: list[str], why: str) -> None:
+    """Install Debian packages with apt-get (as root, or with sudo when it needs no password), else say how."""
+    if not shutil.which("apt-get"):
         return
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"] if shutil.which("sudo") else None
     if sudo is None:
-        print("chart images, decks, reports and the browser tests need Debian's chromium: apt-get install -y "
-              + " ".join(BROWSER_PACKAGES))
+        print(f"{why} need Debian's {', '.join(packages)}: apt-get install -y " + " ".join(packages))
         return
-    print("installing " + ", ".join(BROWSER_PACKAGES) + " (chart images, decks, browser tests) ...", flush=True)
+    print(f"installing {', '.join(packages)} ({why}) ...", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "update", "-qq"], env=environment, check=False)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES],
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
                    env=environment, check=False)
 
 
 def test(args: list[str]) -> int:
     ensure_environment("requirements-dev.txt")
     ensure_browser()
+    if missing := [package for package, program in TEST_PACKAGES.items() if not Path(program).exists()]:
+        apt_install(missing, "the nginx and Spark tests")
     lint = subprocess.call([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
     tests = subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT)
     return lint or tests

@@ -22,6 +22,7 @@ from pptx import Presentation
 from test_pages import CHARTS
 
 from bench import protocol
+from deploy import replicas
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -292,3 +293,51 @@ def test_the_protocol_load_client_views_pages_and_moves_the_slider_like_a_browse
     summary = protocol.summary(results, 1.0, None)
     assert summary["errors"] == 0 and summary["views"] == 4, summary["first_error"]
     assert all(r.deltas > 50 for r in results)  # the page's elements came
+
+
+@pytest.fixture(scope="module")
+def proxied(demo_dir, tmp_path_factory):
+    """Two replicas on a copy of the demo behind nginx (deploy/nginx.conf), as `python -m deploy.replicas` runs
+    them."""
+    data = tmp_path_factory.mktemp("proxied") / "data"
+    shutil.copytree(demo_dir, data)
+    cluster = replicas.start(2, data=data, log=tmp_path_factory.mktemp("proxied-log") / "replicas.log")
+    yield cluster
+    cluster.stop()
+
+
+def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_downloads(proxied, browser):
+    """A Streamlit session lives in one replica: the cookie nginx sets keeps every request of a browser (the
+    page, its websocket, the files its download buttons make) on the replica that holds its session, across
+    many reruns, while other browsers are spread over both replicas."""
+    page = open_page(browser, f"{proxied.url}/spot_checks?lang=en", CHARTS["spot_checks"])
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "qcity_replica")
+    sidebar = page.locator("[data-testid=stSidebar]")
+    for label in ["Year to date", "Quarter", "Whole years"] * 4:  # 12 reruns of the same session
+        sidebar.get_by_text(label, exact=True).click()
+        settle(page, 1)
+        assert problems(page) == []
+    texts = []
+    for _ in range(3):  # each click makes a file in the session's replica and the browser fetches it from there
+        with page.expect_download() as download:
+            page.locator("[data-testid=stDownloadButton] button", has_text="CSV").last.click()
+        texts.append(Path(download.value.path()).read_text(encoding="utf-8-sig"))
+    assert all("Synthetic demo data" in text for text in texts)
+    page.context.close()  # nginx logs the websocket when it closes
+    for _ in range(20):  # new browsers (no cookie) are spread over the replicas
+        urllib.request.urlopen(f"{proxied.url}/", timeout=10).read()
+    time.sleep(1)
+
+    log = (proxied.folder / "access.log").read_text().splitlines()
+    mine = [line for line in log if line.endswith(f"browser={cookie}")]
+    assert any("/_stcore/stream" in line for line in mine) and any("/media/" in line for line in mine), mine
+    assert len({replica(line) for line in mine}) == 1  # one replica served it all
+    # nothing failed, apart from the frontend's probe for a server under the page's path (it then tries /)
+    assert [line for line in mine if int(line.split('" ')[1].split()[0]) >= 400
+            and "/spot_checks/_stcore/" not in line] == []
+    assert len({replica(line) for line in log if '"GET / ' in line}) == 2
+
+
+def replica(line: str) -> str:
+    """The replica that answered a request, from deploy/nginx.conf's log format."""
+    return line.split("replica=")[1].split()[0]

@@ -1,0 +1,132 @@
+"""Run the dashboard as N Streamlit replicas behind nginx (deploy/nginx.conf), on this machine.
+
+    python -m deploy.replicas --replicas 2 --port 8080 [--data DIR]
+
+Each replica is `streamlit run dashboard.py` on its own local port, all with one server.cookieSecret (taken from
+$QCITY_COOKIE_SECRET, else made up for this run); nginx listens on --port and keeps each browser on one replica
+(a cookie, see deploy/nginx.conf). Needs Debian's nginx (`apt-get install nginx`). Ctrl-C stops everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = Path(__file__).resolve().parent / "nginx.conf"
+
+
+@dataclass
+class Cluster:
+    """Running replicas and the nginx in front of them."""
+
+    url: str
+    replicas: list[subprocess.Popen]
+    nginx: subprocess.Popen
+    folder: Path
+    ports: list[int] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in [self.nginx, *self.replicas]:
+            if process.poll() is None:
+                process.terminate()
+        for process in [self.nginx, *self.replicas]:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
+    """deploy/nginx.conf with its placeholders filled in."""
+    upstreams = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in replica_ports)
+    return (CONFIG.read_text(encoding="utf-8").replace("@UPSTREAMS@", upstreams)
+            .replace("@LISTEN@", f"127.0.0.1:{port}").replace("@PREFIX@", str(prefix)))
+
+
+def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"{url} did not become healthy") from None
+            time.sleep(0.3)
+
+
+def start(replicas: int, port: int | None = None, data: Path | None = None, env: dict | None = None,
+          log: Path | None = None) -> Cluster:
+    """Start `replicas` Streamlit servers and nginx in front of them; returns once nginx answers for them."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise SystemExit("nginx is needed: apt-get install -y nginx")
+    folder = Path(tempfile.mkdtemp(prefix="qcity-nginx-"))
+    environment = {**os.environ, **(env or {})}
+    if data:
+        environment["QCITY_DATA_DIR"] = str(data)
+    # Streamlit takes the secret from its environment only (not as a command-line flag)
+    environment["STREAMLIT_SERVER_COOKIE_SECRET"] = environment.get("QCITY_COOKIE_SECRET") or secrets.token_hex(32)
+    output = (log or folder / "replicas.log").open("a")
+    ports, processes = [free_port() for _ in range(replicas)], []
+    for replica_port in ports:
+        processes.append(subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(replica_port), "--browser.gatherUsageStats",
+             "false"], cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT))
+    port = port or free_port()
+    (folder / "nginx.conf").write_text(nginx_config(port, ports, folder), encoding="utf-8")
+    proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                             stdout=output, stderr=subprocess.STDOUT)
+    cluster = Cluster(f"http://127.0.0.1:{port}", processes, proxy, folder, ports)
+    try:
+        for replica_port, process in zip(ports, processes, strict=True):
+            wait_healthy(f"http://127.0.0.1:{replica_port}", process)
+        wait_healthy(cluster.url, proxy)
+    except RuntimeError:
+        cluster.stop()
+        raise
+    return cluster
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--data", type=Path, help="data directory (default: $QCITY_DATA_DIR, else data/)")
+    args = parser.parse_args(argv)
+    cluster = start(args.replicas, args.port, args.data, log=Path("replicas.log"))
+    print(f"{args.replicas} replicas on ports {', '.join(map(str, cluster.ports))} behind nginx at {cluster.url} "
+          "(logs: replicas.log); Ctrl-C stops", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while all(p.poll() is None for p in [cluster.nginx, *cluster.replicas]):
+            time.sleep(1)
+        return 1  # something died
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
