@@ -10,7 +10,8 @@ the `ForwardMsg`s and stops the clock at `script_finished`. *conference*: N sess
 spread evenly over `--within` seconds (with `--repeat`, each then reruns the same view). *office*: N sessions each
 open the page and then change the years slider `--repeat` times, 10-30 s apart (`--think`), as a widget state in
 the same session, the way a browser sends a slider move. The server's CPU seconds over the run (from
-/proc/PID/stat, with `--pid`) divided by the views give the CPU per view.
+/proc/PID/stat, with `--pid`, summed over replicas) divided by the views give the CPU per view. `--suite` runs every
+scenario against fresh servers, some through nginx in front of 1 or 2 replicas (deploy/replicas.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import PROTOCOL_HEADING, ROOT, cpu_seconds, percentile, replace_section, start_server
+from deploy import replicas as deploy_replicas
 
 
 @dataclass
@@ -48,6 +50,13 @@ def stream_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = "wss" if parts.scheme == "https" else "ws"
     return f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+
+
+def connect(url: str, timeout: float):
+    """Streamlit's websocket as a browser opens it. No keepalive pings: browsers send none, and a server busy with
+    script runs answered them too late (the client then dropped 99 of 100 conference sessions as timed out)."""
+    return websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
+                              ping_interval=None)
 
 
 def rerun(page: str, query: str, years: tuple[str, list[float]] | None = None) -> bytes:
@@ -96,8 +105,7 @@ async def session(url: str, page: str, query: str, repeat: int, timeout: float, 
     rng = random.Random(seed)
     start = time.perf_counter()
     try:
-        async with websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None,
-                                      open_timeout=timeout) as socket:
+        async with connect(url, timeout) as socket:
             result.connect_s = time.perf_counter() - start
             slider = await view(socket, rerun(page, query), result, timeout)
             for _ in range(repeat - 1):
@@ -136,31 +144,35 @@ def summary(results: list[Result], wall_s: float, cpu_s: float | None) -> dict:
             "first_error": next((r.exception for r in results if r.exception), None)}
 
 
-def measure(url: str, pid: int | None, scenario: str, sessions: int, page: str = "overview", query: str = "lang=zh",
+def measure(url: str, pids: list[int], scenario: str, sessions: int, page: str = "overview", query: str = "lang=zh",
             within: float = 10.0, repeat: int = 1, think: tuple[float, float] | None = None,
             timeout: float = 300.0) -> dict:
-    """One run of a scenario against a running server, with the server's CPU seconds when its pid is given."""
-    before, start = (cpu_seconds(pid) if pid else None), time.perf_counter()
+    """One run of a scenario against running servers, with their CPU seconds when their pids are given."""
+    before, start = cpu_of(pids), time.perf_counter()
     results = asyncio.run(crowd(url, page, query, sessions, within, repeat, timeout,
                                 think if scenario == "office" else None))
     wall = time.perf_counter() - start
-    return summary(results, wall, cpu_seconds(pid) - before if pid else None)
+    return summary(results, wall, cpu_of(pids) - before if pids else None)
 
 
-def alone(url: str, pid: int, page: str, views: int, new_filters: bool, query: str = "lang=zh") -> dict:
+def cpu_of(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) for pid in pids)
+
+
+def alone(url: str, pids: list[int], page: str, views: int, new_filters: bool, query: str = "lang=zh") -> dict:
     """One session alone on the server: its first view, then `views` more, the same again or each with a new years
     range; the figures are those of the later views only, with the server's CPU read around each of them."""
     result = Result()
 
     async def run():
-        async with websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None) as socket:
+        async with connect(url, 300) as socket:
             slider = await view(socket, rerun(page, query), result, 300)
             result.views_s.clear()
             for first in range(2016, 2016 + views):
                 years = (slider, [float(first), 2025.0]) if new_filters else None
-                cpu = cpu_seconds(pid)
+                cpu = cpu_of(pids)
                 await view(socket, rerun(page, query, years), result, 300)
-                cpus.append(cpu_seconds(pid) - cpu)
+                cpus.append(cpu_of(pids) - cpu)
 
     cpus: list[float] = []
     start = time.perf_counter()
@@ -169,24 +181,101 @@ def alone(url: str, pid: int, page: str, views: int, new_filters: bool, query: s
     return out | {"cpu_ms_max": 1000 * max(cpus)}
 
 
-RUNS = [  # (scenario, sessions, page, within s, views per session)
-    ("first", 1, "overview", 0, 1), ("same", 1, "overview", 0, 5), ("new", 1, "overview", 0, 6),
-    ("first", 1, "spot_checks", 0, 1), ("same", 1, "spot_checks", 0, 5), ("new", 1, "spot_checks", 0, 6),
-    ("conference", 50, "overview", 10, 1), ("conference", 100, "overview", 10, 1),
-    ("conference", 200, "overview", 10, 1), ("conference", 100, "spot_checks", 10, 1),
-    ("office", 25, "overview", 10, 4), ("office", 50, "overview", 10, 4)]
+def browser_views(url: str, pid: int, page: str, views: int, query: str = "lang=zh") -> dict:
+    """The same view opened `views` times in Debian's chromium, a new browser context each (a new session, like
+    `measure` with one session): the time from the page's own `rerun_script` frame to its `script_finished`, read
+    from its websocket, and the server's CPU around each view; to check the protocol client against."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.load import ARGS, CHROMIUM
+
+    times, deltas, cpus, script_cpus, reruns = [], [], [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for _ in range(views):
+            state = {"sent": None, "done": None, "deltas": 0, "reruns": 0}
+
+            def watch(socket, state=state):
+                def sent(payload):
+                    message = BackMsg()
+                    message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+                    if message.WhichOneof("type") == "rerun_script":
+                        state["reruns"] += 1
+                        state["sent"] = state["sent"] or time.perf_counter()
+                        state["cpu"] = state.get("cpu") or cpu_seconds(pid)
+
+                def received(payload):
+                    message = ForwardMsg()
+                    message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+                    state["deltas"] += message.WhichOneof("type") == "delta"
+                    if message.WhichOneof("type") == "script_finished" and \
+                            message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                        state["done"] = time.perf_counter()
+                        state["script_cpu"] = cpu_seconds(pid) - state["cpu"]
+
+                socket.on("framesent", sent)
+                socket.on("framereceived", received)
+
+            context = browser.new_context(viewport={"width": 1400, "height": 1800})
+            tab = context.new_page()
+            tab.on("websocket", watch)
+            cpu = cpu_seconds(pid)
+            tab.goto(f"{url}/{'' if page == 'overview' else page}?{query}")
+            while state["done"] is None:
+                tab.wait_for_timeout(20)
+            cpus.append(cpu_seconds(pid) - cpu)
+            script_cpus.append(state["script_cpu"])
+            times.append(state["done"] - state["sent"])
+            deltas.append(state["deltas"])
+            reruns.append(state["reruns"])
+            tab.wait_for_timeout(1500)  # let the browser finish drawing before the next view
+            context.close()
+        browser.close()
+    return {"p50_s": statistics.median(times), "max_s": max(times), "deltas": deltas, "reruns": max(reruns),
+            "cpu_ms_per_view": 1000 * statistics.median(cpus), "script_cpu_ms": 1000 * statistics.median(script_cpus)}
 
 
-def scenario_run(url: str, pid: int, scenario: str, sessions: int, page: str, within: float, repeat: int) -> dict:
+def versus_browser(data: Path, page: str = "overview", views: int = 5) -> str:
+    """The protocol client and a real browser open the same view on one server (already opened once), `views`
+    times each: Markdown lines comparing their times, messages and the server's CPU per view."""
+    process, url = start_server(data)
+    try:
+        measure(url, [process.pid], "conference", 1, page, within=0)  # caches filled for both
+        client = [measure(url, [process.pid], "conference", 1, page, within=0) for _ in range(views)]
+        browser = browser_views(url, process.pid, page, views)
+        client_deltas = [r.deltas for r in asyncio.run(crowd(url, page, "lang=zh", 1, 0, 1, 300, None))]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return (f"| protocol client | {page} | {views} | {statistics.median(c['p50_s'] for c in client):.3f} | "
+            f"{max(c['max_s'] for c in client):.3f} | {client_deltas[0]} | "
+            f"{statistics.median(c['cpu_ms_per_view'] for c in client):.0f} |\n"
+            f"| chromium | {page} | {views} | {browser['p50_s']:.3f} | {browser['max_s']:.3f} | "
+            f"{browser['deltas'][0]} | {browser['script_cpu_ms']:.0f} (with the page's files: "
+            f"{browser['cpu_ms_per_view']:.0f}; rerun requests per view: {browser['reruns']}) |")
+
+
+RUNS = [  # (scenario, sessions, page, within s, views per session, replicas behind nginx; 0: the server alone)
+    ("first", 1, "overview", 0, 1, 0), ("same", 1, "overview", 0, 5, 0), ("new", 1, "overview", 0, 6, 0),
+    ("first", 1, "spot_checks", 0, 1, 0), ("same", 1, "spot_checks", 0, 5, 0), ("new", 1, "spot_checks", 0, 6, 0),
+    ("conference", 50, "overview", 10, 1, 0), ("conference", 100, "overview", 10, 1, 0),
+    ("conference", 200, "overview", 10, 1, 0), ("conference", 100, "spot_checks", 10, 1, 0),
+    ("office", 25, "overview", 10, 4, 0), ("office", 50, "overview", 10, 4, 0),
+    ("conference", 200, "overview", 10, 1, 1), ("conference", 200, "overview", 10, 1, 2),
+    ("conference", 100, "spot_checks", 10, 1, 1), ("conference", 100, "spot_checks", 10, 1, 2)]
+
+
+def scenario_run(url: str, pids: list[int], scenario: str, sessions: int, page: str, within: float,
+                 repeat: int) -> dict:
     """One row of the suite on a fresh server. *first*: one session's first view (cold caches). *same*: after a
     first session opened the page, another views it `repeat` times with the same filters. *new*: after that first
     view, one session moves the years slider `repeat` times without pausing: every view a new filter."""
     if scenario == "first":
-        return measure(url, pid, "conference", 1, page, within=0)
+        return measure(url, pids, "conference", 1, page, within=0)
     if scenario in ("same", "new"):
-        measure(url, pid, "conference", 1, page, within=0)  # someone opened the page before
-        return alone(url, pid, page, repeat, new_filters=scenario == "new")
-    return measure(url, pid, scenario, sessions, page, within=within, repeat=repeat, think=(10.0, 30.0))
+        measure(url, pids, "conference", 1, page, within=0)  # someone opened the page before
+        return alone(url, pids, page, repeat, new_filters=scenario == "new")
+    return measure(url, pids, scenario, sessions, page, within=within, repeat=repeat, think=(10.0, 30.0))
 
 
 def fmt(value: float | None, spec: str) -> str:
@@ -195,18 +284,23 @@ def fmt(value: float | None, spec: str) -> str:
 
 def suite(data: Path, runs: list[tuple] = RUNS) -> str:
     """The scenarios of issue 15, each against a fresh server, as a Markdown section for bench/RESULTS.md."""
-    rows = ["| scenario | sessions | page | views | p50 s | p95 s | max s | connect p95 s | errors | views/s "
-            "| server CPU ms per view |", "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for scenario, sessions, page, within, repeat in runs:
-        process, url = start_server(data)  # nothing cached from the previous run
+    rows = ["| scenario | sessions | page | servers | views | p50 s | p95 s | max s | connect p95 s | errors "
+            "| views/s | server CPU ms per view |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for scenario, sessions, page, within, repeat, replicas in runs:
+        if replicas:  # nothing cached from the previous run
+            cluster = deploy_replicas.start(replicas, data=data)
+            url, pids, stop = cluster.url, [p.pid for p in cluster.replicas], cluster.stop
+        else:
+            process, url = start_server(data)
+            pids, stop = [process.pid], process.terminate
         try:
-            out = scenario_run(url, process.pid, scenario, sessions, page, within, repeat)
+            out = scenario_run(url, pids, scenario, sessions, page, within, repeat)
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop()
         figures = [fmt(out[k], ".2f") for k in ("p50_s", "p95_s", "max_s", "connect_p95_s")]
-        rows.append(f"| {scenario} | {sessions} | {page} | {out['views']} | {' | '.join(figures)} | {out['errors']} "
-                    f"| {fmt(out['views_per_s'], '.2f')} | {fmt(out['cpu_ms_per_view'], '.0f')} |")
+        servers = f"{replicas} behind nginx" if replicas else "1"
+        rows.append(f"| {scenario} | {sessions} | {page} | {servers} | {out['views']} | {' | '.join(figures)} "
+                    f"| {out['errors']} | {fmt(out['views_per_s'], '.2f')} | {fmt(out['cpu_ms_per_view'], '.0f')} |")
         print(rows[-1], out["first_error"] or "", flush=True)
     return "\n".join([
         f"Produced by `python -m bench.protocol --suite` on {date.today()}, {os.cpu_count()} cores, data "
@@ -214,9 +308,18 @@ def suite(data: Path, runs: list[tuple] = RUNS) -> str:
         "against a fresh server. *first*: one session's first view (cold caches). *same*: a page someone already "
         "opened, viewed 5 more times with the same filters. *new*: the years slider moved 6 times in a row, every "
         "view a new filter. *conference*: N sessions open the same link, starts spread over 10 s. *office*: N "
-        "sessions each open the Overview and move the years slider 3 times, 10-30 s apart. Time: request to "
-        "`script_finished`; *server CPU per view*: the server process's CPU seconds over the measured views / views.",
-        "", *rows])
+        "sessions each open the Overview and move the years slider 3 times, 10-30 s apart. *servers*: the Streamlit "
+        "server alone, or N replicas behind nginx (`python -m deploy.replicas`, sticky sessions). Time: request to "
+        "`script_finished`; *server CPU per view*: the Streamlit processes' CPU seconds over the measured views / "
+        "views (nginx's not counted).",
+        "", *rows, "",
+        "The client against a real browser: the same Overview link opened 5 times (a new session each) by the "
+        "protocol client and by Debian's chromium through Playwright, on one server where the page had been opened "
+        "once. The browser's time is read from its own websocket frames (its `rerun_script` to `script_finished`); "
+        "the server's CPU is read from that request to `script_finished`, and in brackets also around the whole "
+        "page load, which adds serving the page's HTML and scripts to a browser without a cache.", "",
+        "| client | page | views | p50 s | max s | messages (deltas) | server CPU ms per view (median) |",
+        "|---|---|---|---|---|---|---|", versus_browser(data)])
 
 
 def main(argv: list[str] | None = None) -> dict | None:
@@ -233,13 +336,18 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--pid", type=int, help="the server's process id, for its CPU seconds")
     parser.add_argument("--suite", action="store_true", help="run every scenario on fresh servers and write "
                         "bench/RESULTS.md (data: --data, default bench/cache/rows-10000000)")
+    parser.add_argument("--only", help="with --suite: print just the rows whose scenario is one of these "
+                        "(comma-separated) and write nothing")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "cache" / "rows-10000000")
     args = parser.parse_args(argv)
     if args.suite:
-        replace_section(ROOT / "bench" / "RESULTS.md", PROTOCOL_HEADING, suite(args.data))
+        if args.only:
+            print(suite(args.data, [run for run in RUNS if run[0] in args.only.split(",")]))
+        else:
+            replace_section(ROOT / "bench" / "RESULTS.md", PROTOCOL_HEADING, suite(args.data))
         return None
-    out = measure(args.url, args.pid, args.scenario, args.sessions, args.page, args.query, args.within, args.repeat,
-                  tuple(float(x) for x in args.think.split(",")), args.timeout)
+    out = measure(args.url, [args.pid] if args.pid else [], args.scenario, args.sessions, args.page, args.query,
+                  args.within, args.repeat, tuple(float(x) for x in args.think.split(",")), args.timeout)
     print(json.dumps(out))
     return out
 

@@ -1,10 +1,12 @@
 """Every page under Streamlit's AppTest: runs in both languages, follows the filters and the URL both ways."""
 
 import base64
+import functools
 import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest, app_test
@@ -432,3 +434,47 @@ def test_the_monthly_chart_stops_at_the_periods_last_month(ytd_app):
     months = json.loads(next(c for c in at.get("plotly_chart") if "spot_months" in c.proto.id).proto.spec)["data"]
     assert numbers(next(t for t in months if t.get("name") == "2026 Pass rate so far (%)")["x"]) == [1, 2, 3, 4, 5, 6]
     assert "Pass rate so far, Jan–Jun 2026" in texts(at)
+
+
+def shown(at: AppTest) -> list:
+    """What a page shows: its charts' specs, words, cards and tables."""
+    return ([c.proto.spec for c in at.get("plotly_chart")] + [e.value for e in at.markdown]
+            + [(m.value, m.delta) for m in at.metric] + [d.value.to_json() for d in at.dataframe])
+
+
+@pytest.mark.parametrize("page", ["overview", "spot_checks"])
+def test_a_view_from_the_shared_results_shows_exactly_what_a_fresh_one_does(app, monkeypatch, page):
+    """ui.shared hands every session the same figures, cards and takeaways: a second session (every one of them
+    from that cache, none built again) shows what the first did, element for element, so drawing a view never
+    changes a shared object."""
+    import streamlit as st
+
+    from qcity.documents import charts
+
+    built = []
+    for name in ("district_map", "indicator_trend", "domain_trend", "pareto"):
+        original = getattr(charts, name)
+        monkeypatch.setattr(charts, name, functools.wraps(original)(
+            lambda *a, _original=original, **k: built.append(_original.__name__) or _original(*a, **k)))
+    st.cache_resource.clear()
+    first = shown(app({"lang": "en", "district": "430104"}, page))
+    count = len(built)
+    second = shown(app({"lang": "en", "district": "430104"}, page))
+    assert count >= 1 and len(built) == count  # the second view built no figure
+    assert second == first and len(first) > 10
+
+
+def test_shared_computes_once_per_distinct_arguments():
+    from qcity.web import ui
+
+    calls = []
+
+    def build(frame, lang):
+        calls.append(lang)
+        return {"rows": len(frame), "lang": lang}
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    one = ui.shared(build, frame, "zh")
+    assert ui.shared(build, frame.copy(), "zh") is one and calls == ["zh"]  # equal values: the same object
+    assert ui.shared(build, frame, "en") == {"rows": 2, "lang": "en"} and calls == ["zh", "en"]
+    assert ui.shared(build, frame.iloc[:1], "zh") == {"rows": 1, "lang": "zh"} and len(calls) == 3

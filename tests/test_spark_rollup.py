@@ -10,6 +10,7 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from test_pages import CHARTS, starter
 
 from deploy import spark_rollup
 from qcity.store import db, rollups, schema
@@ -55,9 +56,9 @@ def test_spark_rolls_up_every_city_equal_to_duckdb(province):
                      "土霉素/金霉素/四环素": 3, "标签": 3}
 
 
-def test_a_city_reads_its_spot_checks_from_the_spark_rollup_alone(province, tmp_path):
+def test_a_city_reads_its_spot_checks_from_the_spark_rollup_alone(province, tmp_path, monkeypatch):
     """Data directory A: the demo with its raw inspections. B: the same without them, plus Spark's rollup. Every
-    spot-check query answers the same in both."""
+    spot-check query answers the same in both, and the Spot checks page draws its charts from B."""
     _, out, _ = province
     raw, alone = tmp_path / "raw", tmp_path / "alone"
     subprocess.run([sys.executable, "-m", "qcity.demo", "--city", "changsha", "--rows", str(ROWS), "--seed", "7",
@@ -73,6 +74,10 @@ def test_a_city_reads_its_spot_checks_from_the_spark_rollup_alone(province, tmp_
         wanted = {k: v for k, v in params.items() if k in db.query_parameters(db.query_sql(name))}
         expected, got = with_rows.query(name, **wanted), without.query(name, **wanted)
         assert len(expected) and expected.equals(got), name
+
+    page = starter(alone, monkeypatch)({"lang": "en"}, "spot_checks")
+    assert len(page.get("plotly_chart")) == CHARTS["spot_checks"]
+    assert "inspections.parquet" in " ".join(i.value for i in page.info)  # the raw rows table says what it lacks
 
 
 def test_the_check_fails_when_the_rollups_differ(province):

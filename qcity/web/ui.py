@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 import shutil
 import tempfile
@@ -122,15 +123,30 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
 
 def shared(function, *args, **kwargs):
     """`function(*args, **kwargs)` computed once per distinct arguments and the same object handed to every session
-    after that, so that a link many people open costs one figure, not one each. The arguments are told apart by
-    their pickled bytes (equal bytes, equal values; 0.1-0.4 ms for a frame or the map's boundaries, where
-    Streamlit's own hashing took 6-25 ms). For pure functions of their arguments only (charts, KPI cards); what it
-    returns is shared and must never be changed in place (st.plotly_chart and charts.for_export copy a figure)."""
-    key = hashlib.sha1(pickle.dumps((function.__module__, function.__qualname__, args, kwargs), 5)).hexdigest()
-    return _shared(key, function, args, kwargs)
+    after that, so that a link many people open costs one figure, not one each. For pure functions of their
+    arguments only (charts, KPI cards, takeaways); what it returns is shared and must never be changed in place
+    (st.plotly_chart and charts.for_export copy a figure)."""
+    key = io.BytesIO()
+    _ArgumentPickler(key, 5).dump((function.__module__, function.__qualname__, args, kwargs))
+    return _shared(hashlib.sha1(key.getbuffer()).hexdigest(), function, args, kwargs)
 
 
-@st.cache_resource(max_entries=1000, show_spinner=False)
+class _ArgumentPickler(pickle.Pickler):
+    """Arguments told apart by value: pickled, with a frame reduced to its columns, types, index and values (its
+    own pickle also carries its memory layout, which differs between a frame fresh from DuckDB and the same frame
+    from Streamlit's cache). 0.1-1 ms for a page's frames or the map's boundaries, where Streamlit's own hashing
+    took 6-25 ms."""
+
+    def reducer_override(self, obj):
+        if isinstance(obj, pd.DataFrame):
+            return tuple, (("frame", obj.columns.tolist(), obj.dtypes.astype(str).tolist(), obj.index.tolist(),
+                            obj.to_numpy(object).tolist()),)
+        if isinstance(obj, pd.Series):
+            return tuple, (("series", obj.name, str(obj.dtype), obj.index.tolist(), obj.to_numpy(object).tolist()),)
+        return NotImplemented
+
+
+@st.cache_resource(max_entries=500, show_spinner=False)  # the largest, a map figure: 0.09 MB
 def _shared(key: str, _function, _args: tuple, _kwargs: dict):
     return _function(*_args, **_kwargs)
 
