@@ -7,9 +7,9 @@ import resource
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+
+from deploy.replicas import wait_healthy
 
 DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
 SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
@@ -79,14 +79,12 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
          "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
         env={**os.environ, "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("streamlit did not start")
+    try:
+        wait_healthy(url, process)
+    except RuntimeError:
+        process.kill()
+        raise SystemExit("streamlit did not start") from None
+    return process, url
 
 
 def cpu_seconds(pid: int) -> float:

@@ -75,16 +75,11 @@ def serve(source: Path, tmp_path_factory):
          "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
         stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
+    try:
+        replicas.wait_healthy(url, process, seconds=60)
+    except RuntimeError:
+        process.kill()
+        pytest.fail(f"streamlit did not start; see {log.name}")
     yield SimpleNamespace(url=url, data=data, log=Path(log.name))
     process.terminate()
     process.wait(timeout=20)
