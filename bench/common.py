@@ -17,6 +17,7 @@ SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electr
 PAGES = {"overview": "pages/overview.py", "spot_checks": "pages/spot_checks.py"}
 LOAD_HEADING = "## Load: concurrent browser sessions"
 PROTOCOL_HEADING = "## Load: sessions at the protocol level"
+SETTINGS_HEADING = "## Streamlit settings, one by one"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,15 +70,17 @@ def window(query: dict) -> tuple[int, int, int]:
     return int(query["from"]), int(query["to"]), 12
 
 
-def start_server(data: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` on a data directory at a free local port; returns the process and its URL once healthy."""
+def start_server(data: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run` on a data directory at a free local port (with `env` added to its environment); returns the
+    process and its URL once healthy."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-        env={**os.environ, "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env={**os.environ, **(env or {}), "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)

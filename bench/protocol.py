@@ -32,7 +32,15 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.common import PROTOCOL_HEADING, ROOT, cpu_seconds, percentile, replace_section, start_server
+from bench.common import (
+    PROTOCOL_HEADING,
+    ROOT,
+    SETTINGS_HEADING,
+    cpu_seconds,
+    percentile,
+    replace_section,
+    start_server,
+)
 from deploy import replicas as deploy_replicas
 
 
@@ -278,6 +286,36 @@ def scenario_run(url: str, pids: list[int], scenario: str, sessions: int, page: 
     return measure(url, pids, scenario, sessions, page, within=within, repeat=repeat, think=(10.0, 30.0))
 
 
+SETTINGS = {  # Streamlit settings tried one by one, as environment variables of the server
+    "as configured (.streamlit/config.toml)": {},
+    "runner.postScriptGC = true (Streamlit's default)": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"},
+    "runner.magicEnabled = false": {"STREAMLIT_RUNNER_MAGIC_ENABLED": "false"},
+    "global.minCachedMessageSize = 1e12 (no message cache)": {"STREAMLIT_GLOBAL_MIN_CACHED_MESSAGE_SIZE": "1e12"},
+    "server.enableWebsocketCompression = true": {"STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true"}}
+
+
+def settings(data: Path, tries: int = 2) -> str:
+    """Server CPU per view of an Overview someone already opened (8 views), under each of SETTINGS, each `tries`
+    times on a fresh server: a Markdown section for bench/RESULTS.md."""
+    rows = ["| setting | server CPU ms per view, each try |", "|---|---|"]
+    for name, env in SETTINGS.items():
+        cpus = []
+        for _ in range(tries):
+            process, url = start_server(data, env)
+            try:
+                measure(url, [process.pid], "conference", 1, "overview", within=0)
+                cpus.append(alone(url, [process.pid], "overview", 8, False)["cpu_ms_per_view"])
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+        rows.append(f"| {name} | {' / '.join(f'{c:.0f}' for c in cpus)} |")
+        print(rows[-1], flush=True)
+    return "\n".join([f"Produced by `python -m bench.protocol --settings` on {date.today()}, {os.cpu_count()} cores, "
+                      f"data `{data.name}`: one session views an Overview already opened 8 times; the server's CPU "
+                      "per view, on a fresh server per try. Differences under about 20 ms are this machine's noise.",
+                      "", *rows])
+
+
 def fmt(value: float | None, spec: str) -> str:
     return "—" if value is None or value != value else format(value, spec)
 
@@ -338,8 +376,13 @@ def main(argv: list[str] | None = None) -> dict | None:
                         "bench/RESULTS.md (data: --data, default bench/cache/rows-10000000)")
     parser.add_argument("--only", help="with --suite: print just the rows whose scenario is one of these "
                         "(comma-separated) and write nothing")
+    parser.add_argument("--settings", action="store_true", help="Streamlit settings one by one, into "
+                        "bench/RESULTS.md")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "cache" / "rows-10000000")
     args = parser.parse_args(argv)
+    if args.settings:
+        replace_section(ROOT / "bench" / "RESULTS.md", SETTINGS_HEADING, settings(args.data))
+        return None
     if args.suite:
         if args.only:
             print(suite(args.data, [run for run in RUNS if run[0] in args.only.split(",")]))

@@ -2,7 +2,7 @@
 
     python -m deploy.spark_rollup TREE OUT [--check]                 # PySpark in local mode (Java 17+)
     python -m deploy.spark_rollup TREE OUT --check --demo 200000     # first write a synthetic two-city TREE
-    spark-submit --master yarn deploy/spark_rollup.py s3a://bucket/inspections s3a://bucket/rollups
+    PYTHONPATH=. spark-submit --master yarn --deploy-mode client deploy/spark_rollup.py s3a://bucket/inspections OUT
 
 TREE is a hive-partitioned Parquet tree of inspections, TREE/city=<code>/year=<yyyy>/*.parquet, with the columns
 of the inspections table (schema.TABLES). For each city the job runs queries/rollups/inspection_counts.sql, the
@@ -69,7 +69,8 @@ def run(tree: str, out: Path, check: bool = False, master: str | None = None) ->
     from pyspark.sql import SparkSession
 
     builder = (SparkSession.builder.appName("qcity inspection rollup").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.showConsoleProgress", "false"))
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))  # codes stay text
     if master:
         builder = builder.master(master).config("spark.ui.enabled", "false")
     spark = builder.getOrCreate()
