@@ -4,12 +4,10 @@ questions) and how peak memory is read."""
 import os
 import random
 import resource
-import socket
 import subprocess
-import sys
 from pathlib import Path
 
-from deploy.replicas import wait_healthy
+from deploy.replicas import free_port, streamlit_command, wait_healthy
 
 DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
 SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
@@ -73,14 +71,10 @@ def window(query: dict) -> tuple[int, int, int]:
 def start_server(data: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
     """`streamlit run` on a data directory at a free local port (with `env` added to its environment); returns the
     process and its URL once healthy."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT,
-        env={**os.environ, **(env or {}), "QCITY_DATA_DIR": str(data)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+    port = free_port()
+    process = subprocess.Popen(streamlit_command(port), cwd=ROOT,
+                               env={**os.environ, **(env or {}), "QCITY_DATA_DIR": str(data)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, process)

@@ -22,6 +22,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = Path(__file__).resolve().parent / "nginx.conf"
@@ -36,6 +37,7 @@ class Cluster:
     nginx: subprocess.Popen
     folder: Path
     ports: list[int] = field(default_factory=list)
+    output: IO | None = None  # the replicas' and nginx's log, open while they run
 
     def stop(self) -> None:
         for process in [self.nginx, *self.replicas]:
@@ -46,6 +48,8 @@ class Cluster:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if self.output:
+            self.output.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -53,6 +57,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run dashboard.py` headless on a local port: a replica, the bench's server, the browser tests'."""
+    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
+            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
 
 
 def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
@@ -89,15 +99,13 @@ def start(replicas: int, port: int | None = None, data: Path | None = None, env:
     output = (log or folder / "replicas.log").open("a")
     ports, processes = [free_port() for _ in range(replicas)], []
     for replica_port in ports:
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(replica_port), "--browser.gatherUsageStats",
-             "false"], cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT))
+        processes.append(subprocess.Popen(streamlit_command(replica_port), cwd=ROOT, env=environment,
+                                          stdout=output, stderr=subprocess.STDOUT))
     port = port or free_port()
     (folder / "nginx.conf").write_text(nginx_config(port, ports, folder), encoding="utf-8")
     proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
                              stdout=output, stderr=subprocess.STDOUT)
-    cluster = Cluster(f"http://127.0.0.1:{port}", processes, proxy, folder, ports)
+    cluster = Cluster(f"http://127.0.0.1:{port}", processes, proxy, folder, ports, output)
     try:
         for replica_port, process in zip(ports, processes, strict=True):
             wait_healthy(f"http://127.0.0.1:{replica_port}", process)

@@ -57,9 +57,7 @@ def rollup_schema() -> pa.Schema:
     import duckdb
 
     con = duckdb.connect()
-    con.execute("create table inspections as select "
-                + ", ".join(f"cast(null as {c.type}) as {c.name}" for c in schema.TABLES["inspections"].columns)
-                + " where false")
+    con.execute(tables.empty_table_sql(schema.TABLES["inspections"]))
     con.execute(rollups.MACROS.read_text(encoding="utf-8"))
     return con.sql(rollups.SQL.read_text(encoding="utf-8")).to_arrow_table().schema
 
@@ -82,7 +80,8 @@ def run(tree: str, out: Path, check: bool = False, master: str | None = None) ->
     counts = {}
     try:
         for (city,) in sorted(everything.select("city").distinct().collect()):
-            everything.where(everything.city == city).select(*columns).createOrReplaceTempView("inspections")
+            rows = everything.where(everything.city == city).select(*columns)
+            rows.createOrReplaceTempView("inspections")
             table = spark.sql(sql).toArrow()
             table = table.select(target.names).cast(target).replace_schema_metadata(metadata)
             folder = out / str(city)
@@ -90,7 +89,7 @@ def run(tree: str, out: Path, check: bool = False, master: str | None = None) ->
             pq.write_table(table, folder / rollups.FILE)
             counts[str(city)] = table.num_rows
             if check:
-                same_as_duckdb(everything.where(everything.city == city).select(*columns).toArrow(), table, str(city))
+                same_as_duckdb(rows.toArrow(), table, str(city))
             print(f"{city}: {table.num_rows} rollup rows -> {folder / rollups.FILE}", flush=True)
     finally:
         spark.stop()

@@ -7,9 +7,7 @@ Set QCITY_CHROMIUM to use another Chromium binary; `.ci/run` installs Debian's c
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -46,12 +44,6 @@ def path(name: str) -> str:
     return "" if name == PAGES[0] else name
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_dir, tmp_path_factory):
     """`streamlit run` on a copy of the demo data (the import test writes to it), with an analyst password."""
@@ -67,13 +59,11 @@ def ytd_server(ytd_dir, tmp_path_factory):
 def serve(source: Path, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(source, data)
-    port = free_port()
+    port = replicas.free_port()
     log = (tmp_path_factory.mktemp("browser-log") / "streamlit.log").open("w")
     env = {**os.environ, "QCITY_DATA_DIR": str(data), "QCITY_ANALYST_PASSWORD": PASSWORD}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log,
-        stderr=subprocess.STDOUT)
+    process = subprocess.Popen(replicas.streamlit_command(port), cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         replicas.wait_healthy(url, process, seconds=60)
