@@ -33,7 +33,7 @@ def _verb(ind: Indicator, rising: bool, lang: str) -> str:
     return VERBS[family][lang][0 if rising else 1]
 
 
-def _change(change: float, ind: Indicator, period: Period, lang: str) -> str:
+def change_phrase(change: float, ind: Indicator, period: Period, lang: str) -> str:
     """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year" ("同比" / "year on year" for part of a year), or
     level when it rounds to zero."""
     if round(change, ind.digits) == 0:
@@ -128,7 +128,7 @@ def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, period:
         return f"{when}没有{name}的数据。" if lang == "zh" else f"No data on {name.lower()} for {when}."
     row = rows.iloc[0]
     single = league.iloc[0][i18n.name_column(lang)] if len(league) == 1 else None
-    clauses = [_change(row.change, ind, period, lang)] if pd.notna(row.change) else \
+    clauses = [change_phrase(row.change, ind, period, lang)] if pd.notna(row.change) else \
         ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
     if (run := _run_length(trend, year, ind.digits)) >= 2:
         verb = _verb(ind, row.change > 0, lang)
@@ -186,7 +186,7 @@ def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
     rate = 100 * passed / samples
     change = ""
     if len(before):
-        change = i18n.t("narrative.change", lang, change=_change(
+        change = i18n.t("narrative.change", lang, change=change_phrase(
             rate - 100 * before.passed.sum() / before.samples.sum(), PASS_RATE, period, lang))
     return i18n.t("narrative.spot_checks", lang, period=period.label(lang), samples=f"{samples:,}",
                   failed=f"{samples - passed:,}", rate=f"{rate:.2f}%", change=change)  # exact, as bulletins give them
@@ -223,7 +223,8 @@ def district_years(by_district_year: pd.DataFrame, period: Period, lang: str) ->
     shown = rows.set_index("district_code")
     if len(shown) == 1:
         code = shown.index[0]
-        change = _change(shown.pass_rate.iloc[0] - before[code], PASS_RATE, period, lang) if code in before.index else \
+        change = change_phrase(shown.pass_rate.iloc[0] - before[code], PASS_RATE, period, lang) \
+            if code in before.index else \
             ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
         value = _number(shown.pass_rate.iloc[0], PASS_RATE, lang)
         return (f"{when}{shown[names].iloc[0]}抽检合格率 {value}，{change}。" if lang == "zh"
@@ -325,7 +326,7 @@ def so_far(by_month: pd.DataFrame, column: str, ind: Indicator, title: str, lang
     period = Period(year, 1, int(now.month), "ytd")
     before = by_month[(by_month.year == year - 1) & (by_month.month <= now.month)]
     value = _number(now[column], ind, lang)
-    change = _change(now[column] - before[column].iloc[-1], ind, period, lang) if len(before) else \
+    change = change_phrase(now[column] - before[column].iloc[-1], ind, period, lang) if len(before) else \
         ("无上年同期数据可比" if lang == "zh" else "no figure for the same months of last year")
     return f"{period.label(lang)}{title} {value}，{change}。" if lang == "zh" else \
         f"{title}, {period.label(lang)}: {value}, {change}."
@@ -349,7 +350,7 @@ def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_label
         parts = rows.groupby(by)[y].sum().sort_values(ascending=False, kind="stable")
         name = i18n.label(by, parts.index[0], lang)
         before = frame[frame.year == year - 1]
-        change = _change(total - before[y].sum(), COUNT, shown, lang) if len(before) else \
+        change = change_phrase(total - before[y].sum(), COUNT, shown, lang) if len(before) else \
             ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
         n, share = i18n.fmt_count(parts.iloc[0], lang), 100 * parts.iloc[0] / total if total else 0.0
         when, total = shown.label(lang), i18n.fmt_count(total, lang)
@@ -365,3 +366,16 @@ def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_label
         return f"{name}最多（{n}，占 {share:.1f}%）；图中 {len(totals)} 项合计 {i18n.fmt_count(total, lang)}。"
     return (f"{name} has the most: {n}, {share:.1f}% of the {i18n.fmt_count(total, lang)} across the {len(totals)} "
             f"bars shown.")
+
+
+def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
+    """The early-warning list in a sentence or two: how many signals at each level, and the most serious one with
+    why it was flagged (qcity.analysis.attention's signal table, most serious first)."""
+    label = period.label(lang)
+    if signals.empty:
+        return i18n.t("attention.none", lang, period=label)
+    levels = signals.severity.value_counts()
+    text = i18n.t("attention.summary", lang, period=label, n=len(signals), high=int(levels.get(3, 0)),
+                  medium=int(levels.get(2, 0)), low=int(levels.get(1, 0)))
+    top = signals.iloc[0]
+    return f"{text}{'' if lang == 'zh' else ' '}{i18n.t('attention.top', lang, subject=top.subject, why=top.why)}"

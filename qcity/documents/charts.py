@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale, sample_colorscale
@@ -395,6 +396,50 @@ def months_against_last_year(by_month: pd.DataFrame, line: str, bars: str, lang:
     fig.update_yaxes(title=bar_title, showgrid=False, range=[0, top * 1.15], tickmode="auto", tickformat=",d",
                      secondary_y=True)
     fig.update_layout(barmode="group")
+    return _finish(fig, note)
+
+
+def control_chart(chart: pd.DataFrame, lang: str, note: str, min_samples: int) -> go.Figure:
+    """A p-chart (qcity.analysis.attention.p_chart rows): the pass rate month by month, the centre line and the
+    control limits (steps, as they vary with each month's samples), the baseline shaded; signals in red with their
+    test in the hover, points above the upper limit in green, months with too few samples hollow."""
+    labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in chart.month]
+    fig = _figure()
+    first_judged = chart.index[~chart.baseline]
+    if chart.baseline.any() and len(first_judged):
+        fig.add_vrect(x0=-0.5, x1=first_judged[0] - 0.5, fillcolor=MUTED, opacity=0.12, line_width=0,
+                      annotation_text=i18n.t("legend.baseline", lang), annotation_position="top left",
+                      annotation_font=dict(size=11, color=MUTED))
+    positions = list(range(len(chart)))
+    for column, name, dash in (("upper", "legend.limits", "dash"), ("lower", None, "dash"),
+                               ("centre", "legend.centre", "solid")):
+        fig.add_scatter(x=positions, y=chart[column], mode="lines", name=i18n.t(name, lang) if name else None,
+                        showlegend=name is not None, legendgroup=column if column == "centre" else "limits",
+                        line=dict(color=COLORS[1] if column != "centre" else MUTED, dash=dash, width=1.5,
+                                  shape="hvh"), hoverinfo="skip")
+    thin = chart.samples < min_samples
+    rules = [i18n.t(f"rule.{r}", lang) if r else "" for r in chart.rule]
+    fig.add_scatter(x=positions, y=chart.rate, mode="lines+markers", name=i18n.t("legend.rate", lang),
+                    line=dict(color=COLORS[0], width=2.5),
+                    marker=dict(size=8, color=COLORS[0], symbol=["circle-open" if t else "circle" for t in thin]),
+                    customdata=list(zip(labels, chart.samples, chart.lower, chart.upper, rules)),
+                    hovertemplate=(f"%{{customdata[0]}}: %{{y:.2f}}%<br>{i18n.t('hover.samples', lang)} "
+                                   "%{customdata[1]:,}<br>%{customdata[2]:.2f}–%{customdata[3]:.2f}%"
+                                   "<br>%{customdata[4]}<extra></extra>"))
+    for mask, name, colour in ((chart.rule != "", "legend.signal", COLORS[3]),
+                               (chart.better, "legend.better", "#1e7b34")):
+        hits = chart[mask]
+        if len(hits):
+            fig.add_scatter(x=[positions[i] for i in np.flatnonzero(mask.to_numpy())], y=hits.rate, mode="markers",
+                            name=i18n.t(name, lang), marker=dict(size=13, color=colour, line=dict(width=0)),
+                            hoverinfo="skip")
+    if thin.any():
+        fig.add_scatter(x=[None], y=[None], mode="markers", marker=dict(size=8, symbol="circle-open", color=MUTED),
+                        name=i18n.t("legend.thin", lang))
+    step = max(1, len(labels) // 12)
+    fig.update_xaxes(title=i18n.t("axis.month", lang), tickvals=positions[::step], ticktext=labels[::step],
+                     range=[-0.5, len(labels) - 0.5])
+    fig.update_yaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
     return _finish(fig, note)
 
 

@@ -75,6 +75,15 @@ TREND_PER_YEAR = {"food": 0.03, "agri": 0.03, "manufacturing": 0.04, "drugs": 0.
 # Sampling is heavier before Spring Festival, in Quality Month (September) and before National Day.
 MONTH_WEIGHTS = np.array([1.2, 0.6, 0.9, 1.0, 1.0, 1.05, 1.0, 1.0, 1.25, 1.1, 1.0, 0.95])
 SUMMER_RISK = {"food-catering": -0.35, "agri-aquatic": -0.25, "food-pastry": -0.15}  # logit shift, Jun-Sep
+# Problems planted in the last nine months of data (from PLANT_MONTHS before the as-of month), for the early-warning
+# page to find (tests/test_attention.py): the largest meat-products cell of a district falls from about 99% to 93%
+# (logit shift); three firms fail again and again and are sampled three times as often (follow-up sampling); and a
+# pesticide, thiamethoxam (噻虫胺), turns up in vegetables, which fail more often. Each draws on its own random
+# stream.
+PLANT_MONTHS = 8
+PLANTED_DECLINE = ("food-meat", -2.0)
+PLANTED_FIRMS = (3, -3.0, 3.0)  # firms, logit shift, sampling share multiplier
+PLANTED_RESIDUE = ("agri-vegetables", "噻虫胺", -0.6, 0.6)  # sector, item, logit shift, share of its failures
 FAILED_ITEMS = {  # failure reasons and their weights per domain; catering is mostly microbial
     "food": {"microbial": 0.34, "additive": 0.22, "pesticide_residue": 0.08, "labelling": 0.12,
              "heavy_metal": 0.08, "content": 0.16},
@@ -173,6 +182,26 @@ class DemoCity:
         self.enterprises = self._enterprises(rng)
         self.diagnosis = self._diagnosis(self.rng("diagnosis"))
         self.served_from = self._served_from()
+        self.planted = self._planted()
+
+    def _planted(self) -> dict:
+        """Where the planted problems are: the start date, the declining cell, the firms and their cells."""
+        ns = len(self.sampled)
+        sector_index = {code: i for i, code in enumerate(self.sampled.sector_code)}
+        meat = sector_index[PLANTED_DECLINE[0]]
+        district = int(np.argmax(self.cell_weight.reshape(-1, ns)[:, meat]))
+        cells = np.argsort(-self.cell_weight, kind="stable")[:PLANTED_FIRMS[0]]  # the busiest cells' first firms
+        return {"from": np.datetime64(date(self.as_of.year, max(1, self.as_of.month - PLANT_MONTHS), 1)),
+                "decline": (district, meat), "firm_cells": cells, "firms": self.cell_start[cells],
+                "residue": sector_index[PLANTED_RESIDUE[0]]}
+
+    def planted_problems(self) -> dict:
+        """The planted problems by code, as the early-warning page should name them."""
+        district, sector = self.planted["decline"]
+        return {"from": str(self.planted["from"]), "decline": (self.districts.district_code.iloc[district],
+                                                              self.sampled.sector_code.iloc[sector]),
+                "firms": self.enterprises.enterprise_id.to_numpy()[self.planted["firms"]].tolist(),
+                "residue": (self.sampled.domain.iloc[self.planted["residue"]], PLANTED_RESIDUE[1])}
 
     def rng(self, part: str, year: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.seed, sum(map(ord, part)), year])
@@ -254,6 +283,12 @@ class DemoCity:
         days = ((first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
         date = first.astype("datetime64[D]") + (rng.random(count) * days).astype("timedelta64[D]")
         firm = self.cell_start[cell] + (rng.random(count) * self.cell_count[cell]).astype(int)
+        plant = self.rng("planted", year)
+        late = date >= self.planted["from"]
+        for planted_cell, planted_firm in zip(self.planted["firm_cells"], self.planted["firms"]):
+            followed = late & (cell == planted_cell) & \
+                (plant.random(count) < (PLANTED_FIRMS[2] - 1) / self.cell_count[planted_cell])
+            firm[followed] = planted_firm
 
         domain = self.sampled.domain.to_numpy()
         trend = np.array([TREND_PER_YEAR[d] for d in domain]) * (2025 - year)
@@ -262,6 +297,10 @@ class DemoCity:
         score = (sector_logit[sector] + self.district_effect[district] + self.enterprise_effect[firm]
                  + np.where((month >= 5) & (month <= 8), summer[sector], 0.0)
                  + np.where(date >= self.served_from[firm], 0.25, 0.0))
+        declining = (district == self.planted["decline"][0]) & (sector == self.planted["decline"][1])
+        vegetables = sector == self.planted["residue"]
+        score += late * (declining * PLANTED_DECLINE[1] + np.isin(firm, self.planted["firms"]) * PLANTED_FIRMS[1]
+                         + vegetables * PLANTED_RESIDUE[2])
         passed = rng.random(count) < 1 / (1 + np.exp(-score))
 
         sample_domain = domain[sector]
@@ -276,6 +315,8 @@ class DemoCity:
             failed[mask] = rng.choice(codes, mask.sum(), p=weights / weights.sum())
         catering = (~passed) & (self.sampled.sector_code.to_numpy()[sector] == "food-catering")
         failed[catering & (rng.random(count) < 0.5)] = schema.FAILED_ITEMS.index("microbial")
+        residue = late & ~passed & vegetables & (plant.random(count) < PLANTED_RESIDUE[3])
+        failed[residue] = schema.FAILED_ITEMS.index("pesticide_residue")
         products = [p for code in self.sampled.sector_code for p in PRODUCTS[code]]
         per_sector = np.array([len(PRODUCTS[code]) for code in self.sampled.sector_code])
         product = (np.cumsum(per_sector) - per_sector)[sector] + (rng.random(count) * per_sector[sector]).astype(int)
@@ -287,6 +328,8 @@ class DemoCity:
 
         failed = failed[order]
         items = self._failed_items(failed, sample_domain[order], year)
+        for row in np.flatnonzero(residue[order]):
+            items[row] = PLANTED_RESIDUE[1]
         return pa.table({
             "sample_id": pa.array([f"DEMO{year}{i:08d}" for i in range(1, count + 1)]),
             "sample_date": pa.array(date[order]),

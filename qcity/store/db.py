@@ -232,7 +232,16 @@ def current_version() -> str:
 
 def run(name: str, **params) -> pd.DataFrame:
     """Run a named query on the current data directory, cached on (query, SQL, parameters, data version)."""
+    return runner()(name, **params)
+
+
+def runner() -> functools.partial:
+    """`run` bound to the current data directory and version: a plain value, so that a result computed from its
+    queries can be shared and told apart by the data version it read (ui.shared keys on its arguments)."""
     path = data_dir()
-    sql = query_sql(name)
+    return functools.partial(_run_at, str(path), _version(path))
+
+
+def _run_at(path: str, version: str, name: str, **params) -> pd.DataFrame:
     frozen = tuple(sorted((k, _freeze(v)) for k, v in params.items()))
-    return _cached_query(str(path), _version(path), name, sql, frozen)
+    return _cached_query(path, version, name, query_sql(name), frozen)

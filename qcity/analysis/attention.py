@@ -1,0 +1,454 @@
+"""Early warning (风险预警): what needs looking at in a period, found by statistics a quality engineer would sign.
+
+Five kinds of signal, each with why it was flagged, the numbers behind it and a link to the filtered view:
+
+- **decline**: a district x sector cell whose pass rate fell against the same months of last year. One-sided
+  two-proportion score test (Miettinen-Nurminen, statsmodels) per cell with `min_samples` in both periods; many
+  cells are tested at once, so the Benjamini-Hochberg procedure holds the false discovery rate at `fdr`. A cell is
+  flagged when it is discovered and fell by at least `min_drop` points (with many samples a fall of 0.2 points is
+  significant, but not worth an inspector's visit).
+- **chart**: Shewhart p-chart signals (GB/T 17989.2 / ISO 7870-2) for the city, each domain, sector and district:
+  centre line from the `baseline_months` before the period, limits at `sigma` standard errors of each month's
+  sample size (Laney's p' with `limits: "laney"`, for very large samples that vary more than chance between
+  months), and the standard tests: 1, a point beyond a limit; 2, `run_length` points in a row on one side of the
+  centre; 3, `trend_length` points in a row falling. Months with fewer than `min_month_samples` samples are drawn
+  but not judged. Listed when the signal points to worse quality and its last point is in the period.
+- **repeat**: enterprises with `repeat_failures` or more failed batches in the `repeat_months` to the period's end,
+  or a failed batch within `visit_days` after a quality-diagnosis visit (the regulator's 重点监管 list).
+- **item**: failed test items whose failures per sample rose in a domain against the same months of last year
+  (one-sided score test, Benjamini-Hochberg across items), with at least `min_item_failures` failures now.
+- **target**: indicators that miss their target and did not move towards it, or meet it but would miss it if
+  they moved as much again (the current pace).
+
+Severity, for the ranking: 3 act now (a point beyond a limit; a decline discovered at a tenth of `fdr` that is
+twice `min_drop`; a firm over the failure count, or at it and failing after a visit), 2 look into (other
+declines, runs and trends, rising items, a firm at the failure count or failing once after a visit, a target
+missed and not moving towards it), 1 watch (a target at risk).
+Within a severity, signals with more excess failed batches (against the baseline or last year) come first.
+
+Thresholds are city.json `attention` keys (Settings' fields) over these defaults. SQL counts (queries/attention_*,
+queries/repeat_offenders.sql), this module judges; it has no Streamlit in it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import test_proportions_2indep
+
+from qcity import i18n
+from qcity.analysis import filters, indicators, narrative
+from qcity.analysis.filters import Filters
+from qcity.analysis.indicators import ConfigError
+
+KINDS = ("decline", "chart", "repeat", "item", "target")
+SERIES = ("city", "domain", "sector", "district")  # what a p-chart is drawn for
+RULES = ("beyond", "run", "trend")  # GB/T 17989.2 tests 1, 2 and 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The thresholds, from city.json `attention` (each key optional)."""
+
+    fdr: float = 0.05  # false discovery rate of the year-on-year tests
+    min_drop: float = 1.0  # points a cell's pass rate must fall by to be flagged
+    baseline_months: int = 12  # the p-chart's centre line: these months before the period
+    sigma: float = 3.0  # control limits at this many standard errors
+    limits: str = "p"  # "p" (Shewhart) or "laney" (p' for samples that vary more than chance)
+    run_length: int = 9  # test 2: points in a row on one side of the centre line
+    trend_length: int = 6  # test 3: points in a row, each lower than the one before
+    min_month_samples: int = 30  # smaller months are drawn, not judged
+    repeat_failures: int = 2  # failed batches that put a firm on the list
+    repeat_months: int = 12  # ... within this many months to the period's end
+    visit_days: int = 365  # a failure this soon after a diagnosis visit puts a firm on the list
+    min_item_failures: int = 5  # failures an item needs in the period to be judged rising
+
+    @classmethod
+    def of(cls, city: dict) -> Settings:
+        """The city's thresholds; a ConfigError names a key or value that cannot be used."""
+        given = city.get("attention", {})
+        if not isinstance(given, dict):
+            raise ConfigError("city.json: attention must be an object of threshold -> value")
+        known = {f.name: f for f in fields(cls)}
+        for key, value in given.items():
+            if key not in known:
+                raise ConfigError(f"city.json: attention has an unknown key '{key}' (known: {', '.join(known)})")
+            default = getattr(cls, key)
+            if isinstance(default, str):
+                if value not in ("p", "laney"):
+                    raise ConfigError(f"city.json: attention.{key} must be \"p\" or \"laney\"")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or \
+                    (isinstance(default, int) and value != int(value)):
+                raise ConfigError(f"city.json: attention.{key} must be a {type(default).__name__}")
+        settings = cls(**{k: type(getattr(cls, k))(v) for k, v in given.items()})
+        bounds = {"fdr": (0.001, 0.5), "min_drop": (0, 50), "baseline_months": (12, 60), "sigma": (1, 6),
+                  "run_length": (5, 15), "trend_length": (4, 10), "min_month_samples": (1, 10**6),
+                  "repeat_failures": (2, 100), "repeat_months": (1, 60), "visit_days": (1, 3650),
+                  "min_item_failures": (1, 10**6)}
+        for key, (low, high) in bounds.items():
+            if not low <= getattr(settings, key) <= high:
+                raise ConfigError(f"city.json: attention.{key} must lie between {low} and {high}")
+        return settings
+
+
+def month_index(year: int, month: int) -> int:
+    """A month as one number (year * 12 + month - 1), so that windows across a new year are ranges."""
+    return year * 12 + month - 1
+
+
+def month_spans(months: list[int], lang: str) -> str:
+    """Month indexes as runs within their years: "2025年4–5月、7–12月" / "Apr–May, Jul–Dec 2025"."""
+    runs: list[list[int]] = []
+    for m in sorted(months):
+        if runs and m == runs[-1][1] + 1 and m // 12 == runs[-1][0] // 12:
+            runs[-1][1] = m
+        else:
+            runs.append([m, m])
+    by_year: dict[int, list[str]] = {}
+    for first, last in runs:
+        a, b = (i18n.t(f"month.{m % 12 + 1}", lang) for m in (first, last))
+        by_year.setdefault(first // 12, []).append(
+            i18n.t("period.month", lang, a=a) if a == b else i18n.t("period.range", lang, a=a, b=b))
+    joiner = "、" if lang == "zh" else ", "
+    return joiner.join(i18n.t("period.in_year", lang, year=year, months=joiner.join(parts))
+                       for year, parts in by_year.items())
+
+
+@dataclass(frozen=True)
+class Window:
+    """The months judged (the period's, in its last year) and the baseline before them, as month indexes."""
+
+    first: int  # the baseline's first month
+    start: int  # the period's first month
+    last: int  # the period's last month
+
+    @classmethod
+    def of(cls, f: Filters, settings: Settings) -> Window:
+        start = month_index(f.year_to, f.month_from)
+        return cls(start - settings.baseline_months, start, month_index(f.year_to, f.month_to))
+
+    @property
+    def end_date(self) -> date:
+        year, month = divmod(self.last + 1, 12)
+        return date(year, month + 1, 1) - timedelta(days=1)
+
+
+# --- p-charts -----------------------------------------------------------------------------------------------------
+
+
+def p_chart(months: pd.DataFrame, window: Window, settings: Settings) -> pd.DataFrame:
+    """A p-chart of one series: `months` has month (index), samples and passed. One row per month of the window,
+    with rate, centre, lower and upper limit (in percent), z (standard errors from the centre), `judged` (in the
+    period with enough samples) and `rule`: the first test a judged month fails on the bad side ('' when none);
+    `better` marks a point above the upper limit. Limits are NaN when the baseline cannot set them (no samples, or
+    no failure or no pass at all in it)."""
+    chart = pd.DataFrame({"month": np.arange(window.first, window.last + 1)})
+    chart = chart.merge(months[["month", "samples", "passed"]], on="month", how="left").fillna(
+        {"samples": 0, "passed": 0})
+    n, x = chart.samples.to_numpy(float), chart.passed.to_numpy(float)
+    base = chart.month < window.start
+    centre = x[base].sum() / n[base].sum() if n[base].sum() else np.nan
+    usable = 0 < centre < 1 if np.isfinite(centre) else False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(n > 0, x / n, np.nan)
+        error = np.sqrt(centre * (1 - centre) / n) if usable else np.full(len(n), np.nan)
+        z = (rate - centre) / error
+    big = n >= settings.min_month_samples
+    if usable and settings.limits == "laney":  # Laney's p': sigma_z from the baseline's moving ranges
+        ranges = np.abs(np.diff(z[base & big]))
+        sigma_z = ranges.mean() / 1.128 if len(ranges) else 1.0
+        error, z = error * sigma_z, z / sigma_z
+    chart["rate"] = 100 * rate
+    chart["centre"] = 100 * centre if usable else np.nan
+    chart["lower"] = 100 * np.maximum(0, centre - settings.sigma * error)
+    chart["upper"] = 100 * np.minimum(1, centre + settings.sigma * error)
+    chart["z"] = z
+    chart["baseline"] = base
+    chart["judged"] = (~base) & big & usable
+    chart["better"] = chart.judged & (z > settings.sigma)
+    chart["rule"] = _rules(z, rate, big & usable, settings) if usable else ""
+    chart.loc[~chart.judged, "rule"] = ""
+    return chart
+
+
+def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settings) -> list[str]:
+    """The first test each point fails on the bad (low) side, over the points with enough samples in month order
+    (a thin month neither breaks nor extends a run): beyond the lower limit, a run below the centre, a falling
+    trend."""
+    out = [""] * len(z)
+    below = falling = 0
+    previous = None
+    for i in np.flatnonzero(judged):
+        below = below + 1 if z[i] < 0 else 0
+        falling = falling + 1 if previous is not None and rate[i] < previous else 1
+        previous = rate[i]
+        if z[i] < -settings.sigma:
+            out[i] = "beyond"
+        elif below >= settings.run_length:
+            out[i] = "run"
+        elif falling >= settings.trend_length:
+            out[i] = "trend"
+    return out
+
+
+def series(months: pd.DataFrame, kind: str, code: str | None) -> pd.DataFrame:
+    """The month-by-cell counts of attention_months summed for one series: the city, a domain, a sector or a
+    district."""
+    rows = months if kind == "city" else months[months[f"{kind}_code" if kind != "domain" else "domain"] == code]
+    out = rows.assign(month=rows.year * 12 + rows.month - 1).groupby("month", as_index=False)[["samples", "passed"]]
+    return out.sum()
+
+
+def all_series(months: pd.DataFrame) -> list[tuple[str, str | None]]:
+    """Every series the data in the window allow: the city, then domains, sectors and districts."""
+    keys = [("city", None)]
+    for kind, column in (("domain", "domain"), ("sector", "sector_code"), ("district", "district_code")):
+        keys += [(kind, code) for code in sorted(months[column].unique())]
+    return keys
+
+
+def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> tuple[dict, pd.DataFrame]:
+    """The p-chart of every series, and one signal per series and test with its months in the period."""
+    charts, rows = {}, []
+    for kind, code in all_series(months):
+        chart = p_chart(series(months, kind, code), window, settings)
+        charts[(kind, code)] = chart
+        for rule in RULES:
+            hit = chart[chart.rule == rule]
+            if hit.empty:
+                continue
+            excess = float(((hit.centre - hit.rate) / 100 * hit.samples).clip(lower=0).sum())
+            rows.append({"series": kind, "code": code, "rule": rule, "months": hit.month.tolist(),
+                         "samples": int(hit.samples.sum()), "failures": int((hit.samples - hit.passed).sum()),
+                         "rate": 100 * hit.passed.sum() / hit.samples.sum(), "centre": float(hit.centre.iloc[0]),
+                         "lower": float(hit.lower.iloc[-1]), "excess": excess,
+                         "severity": 3 if rule == "beyond" else 2})
+    columns = ["series", "code", "rule", "months", "samples", "failures", "rate", "centre", "lower", "excess",
+               "severity"]
+    return charts, pd.DataFrame(rows, columns=columns)
+
+
+# --- year-on-year tests ------------------------------------------------------------------------------------------
+
+
+def _one_sided(count1, nobs1, count0, nobs0, alternative: str) -> np.ndarray:
+    """p-values of the score test of two proportions (count1/nobs1 against count0/nobs0), one per row; 1 where
+    both are 0% or 100% (nothing to test)."""
+    if not len(count1):
+        return np.array([])
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = test_proportions_2indep(np.asarray(count1, float), np.asarray(nobs1, float),
+                                         np.asarray(count0, float), np.asarray(nobs0, float), method="score",
+                                         compare="diff", alternative=alternative)
+    return np.nan_to_num(np.atleast_1d(result.pvalue).astype(float), nan=1.0)
+
+
+def _discoveries(p_values: np.ndarray, fdr: float) -> tuple[np.ndarray, np.ndarray]:
+    """Benjamini-Hochberg over a family of tests: which are discoveries at the false discovery rate, and the
+    adjusted p-values (q-values)."""
+    if not len(p_values):
+        return np.array([], bool), np.array([])
+    reject, q_values, _, _ = multipletests(p_values, alpha=fdr, method="fdr_bh")
+    return reject, q_values
+
+
+def declines(months: pd.DataFrame, window: Window, settings: Settings, min_samples: int) -> pd.DataFrame:
+    """Every district x sector cell with `min_samples` in the period and in the same months of last year: samples,
+    pass rates, change in points, p and q (Benjamini-Hochberg over all tested cells) and `flagged`."""
+    dated = months.assign(month=months.year * 12 + months.month - 1)
+    now = dated[dated.month.between(window.start, window.last)]
+    before = dated[dated.month.between(window.start - 12, window.last - 12)]
+    keys = ["district_code", "sector_code"]
+    cells = now.groupby(keys)[["samples", "passed"]].sum().join(
+        before.groupby(keys)[["samples", "passed"]].sum(), rsuffix="_before", how="inner").reset_index()
+    cells = cells[(cells.samples >= min_samples) & (cells.samples_before >= min_samples)].reset_index(drop=True)
+    cells["rate"] = 100 * cells.passed / cells.samples
+    cells["rate_before"] = 100 * cells.passed_before / cells.samples_before
+    cells["change"] = cells.rate - cells.rate_before
+    cells["p"] = _one_sided(cells.passed, cells.samples, cells.passed_before, cells.samples_before, "smaller")
+    discovered, cells["q"] = _discoveries(cells.p.to_numpy(), settings.fdr)
+    cells["flagged"] = discovered & (cells.change <= -settings.min_drop)
+    cells["excess"] = (-cells.change / 100 * cells.samples).clip(lower=0)
+    strong = (cells.q < settings.fdr / 10) & (cells.change <= -2 * settings.min_drop)
+    cells["severity"] = np.where(strong, 3, 2)
+    return cells
+
+
+def rising_items(items: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """attention_items' rows with failures per 10,000 samples and share of the failures naming items, now and
+    last year, p and q (Benjamini-Hochberg across the items tested) and `flagged`: discovered, with at least
+    `min_item_failures` failures and more than last year."""
+    out = items.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["per_10k"] = np.where(out.samples > 0, 1e4 * out.failures / out.samples, np.nan)
+        out["per_10k_before"] = np.where(out.samples_before > 0, 1e4 * out.failures_before / out.samples_before,
+                                         np.nan)
+        out["share"] = np.where(out.named > 0, 100 * out.failures / out.named, np.nan)
+        out["share_before"] = np.where(out.named_before > 0, 100 * out.failures_before / out.named_before, np.nan)
+    tested = (out.failures >= settings.min_item_failures) & (out.samples > 0) & (out.samples_before > 0)
+    out = out[tested].reset_index(drop=True)
+    out["p"] = _one_sided(out.failures, out.samples, out.failures_before, out.samples_before, "larger")
+    discovered, out["q"] = _discoveries(out.p.to_numpy(), settings.fdr)
+    out["flagged"] = discovered & (out.failures > out.failures_before)
+    out["excess"] = (out.failures - out.per_10k_before.fillna(0) / 1e4 * out.samples).clip(lower=0)
+    out["severity"] = 2
+    return out
+
+
+def repeat_offenders(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """repeat_offenders' rows with their severity: 3 above the failure count, or at it with a failure after a
+    diagnosis visit; 2 at the count, or one failure after a visit."""
+    severe = (rows.failures > settings.repeat_failures) | \
+        ((rows.failures >= settings.repeat_failures) & (rows.failures_after_visit > 0))
+    return rows.assign(severity=np.where(severe, 3, 2), excess=rows.failures.astype(float))
+
+
+def off_target(cards: list[indicators.Kpi]) -> list[tuple[indicators.Kpi, str]]:
+    """Indicators missing their target without moving towards it ('missed'), or meeting it but on course to miss it
+    at this year's pace ('at_risk': value plus this year's change on the wrong side of the target)."""
+    out = []
+    for card in cards:
+        ind = card.indicator
+        if card.status is None or card.value is None:
+            continue
+        if card.status == "missed" and card.improved is not True:
+            out.append((card, "missed"))
+        elif card.status == "met" and card.improved is False and \
+                indicators.status(card.value + card.change, card.target, ind.higher_is_better) == "missed":
+            out.append((card, "at_risk"))
+    return out
+
+
+# --- the report -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the Attention page, the Overview's count, the storyline and the bulletin show for one selection:
+    the ranked signals as a table in the selection's language, and what lies behind them."""
+
+    f: Filters
+    settings: Settings
+    window: Window
+    signals: pd.DataFrame  # one row per signal, most serious first (signal_table)
+    charts: dict  # (series kind, code) -> p_chart rows
+    chart_hits: pd.DataFrame
+    cells: pd.DataFrame  # every tested district x sector cell (declines)
+    items: pd.DataFrame  # every tested item (rising_items)
+    firms: pd.DataFrame  # repeat_offenders
+    targets: list
+
+    @property
+    def count(self) -> int:
+        return len(self.signals)
+
+
+def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> Report:
+    """The early-warning report for a selection: judged over the period's months of its last year."""
+    window = Window.of(f, settings)
+    first_year, last_year = divmod(window.first, 12)[0], divmod(window.last, 12)[0]
+    months = run("attention_months", year_from=first_year, year_to=last_year, first=window.first, last=window.last,
+                 districts=f.districts, sectors=f.sectors)
+    charts, chart_hits = chart_signals(months, window, settings)
+    cells = declines(months, window, settings, f.min_samples)
+    items = rising_items(run("attention_items", **f.last_year_params), settings)
+    year, month = divmod(window.last - settings.repeat_months + 1, 12)
+    since = date(year, month + 1, 1)
+    firms = repeat_offenders(run("repeat_offenders", date_from=since, date_to=window.end_date, districts=f.districts,
+                                 sectors=f.sectors, min_failures=settings.repeat_failures,
+                                 visit_days=settings.visit_days), settings)
+    by_year = run("indicator_by_year", **f.params)
+    targets = off_target(indicators.kpis(by_year, f, list(indicators.INDICATORS)))
+    districts = run("districts").set_index("district_code")
+    sectors = run("sectors").set_index("sector_code")
+    table = signal_table(f, settings, chart_hits, cells, items, firms, targets, districts, sectors)
+    return Report(f, settings, window, table, charts, chart_hits, cells, items, firms, targets)
+
+
+def series_name(kind: str, code: str | None, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:
+    """A series as people name it: the whole city, a domain, a sector or a district."""
+    names = i18n.name_column(lang)
+    if kind == "city":
+        return i18n.t("attention.city", lang)
+    if kind == "domain":
+        return i18n.label("domain", code, lang)
+    frame = sectors if kind == "sector" else districts
+    return str(frame[names].get(code, code))
+
+
+def _link(page: str, f: Filters, first: dict | None = None, **narrowed) -> str:
+    """A page's URL with the filters, narrowed to a district or sectors, after the page's own `first` keys."""
+    query = {**(first or {}), **filters.to_query(replace(f, **narrowed))}
+    return f"{page}?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells: pd.DataFrame, items: pd.DataFrame,
+                 firms: pd.DataFrame, targets: list, districts: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+    """One row per signal in the selection's language, most serious first: severity, kind, subject, why (a
+    sentence with the numbers), samples, failures, rate and its base, the change, q and a link to the view."""
+    lang = f.lang
+    T = i18n.translator(lang)
+    names = i18n.name_column(lang)
+    period = f.at().label(lang)
+    rows = []
+
+    def add(severity, kind, subject, why, link, excess=0.0, samples=None, failures=None, rate=None, base=None,
+            q=None):
+        rows.append({"severity": int(severity), "kind": kind, "subject": subject, "why": why,
+                     "samples": samples, "failures": failures, "rate": rate, "base_rate": base,
+                     "change": None if rate is None or base is None else rate - base, "q": q, "link": link,
+                     "excess": excess})
+
+    def domain_sectors(domain):
+        return tuple(sectors.index[sectors.domain == domain])
+
+    for c in cells[cells.flagged].itertuples():
+        subject = f"{districts[names].get(c.district_code, c.district_code)} · " \
+                  f"{sectors[names].get(c.sector_code, c.sector_code)}"
+        why = T("attention.why_decline", period=period, rate=f"{c.rate:.1f}%", before=f"{c.rate_before:.1f}%",
+                drop=f"{-c.change:.1f}", n=i18n.fmt_count(c.samples, lang), q=f"{c.q:.3g}",
+                versus=f.at().versus(lang), fdr=f"{100 * settings.fdr:g}")
+        add(c.severity, "decline", subject, why, _link("spot_checks", f, districts=(c.district_code,),
+                                                      sectors=(c.sector_code,)),
+            c.excess, c.samples, c.samples - c.passed, c.rate, c.rate_before, c.q)
+    for h in chart_hits.itertuples():
+        subject = series_name(h.series, h.code, districts, sectors, lang)
+        why = T(f"attention.why_{h.rule}", months=month_spans(h.months, lang), rate=f"{h.rate:.1f}%",
+                centre=f"{h.centre:.1f}%", lower=f"{h.lower:.1f}%", run=settings.run_length,
+                trend=settings.trend_length)
+        narrowed = {"district": {"districts": (h.code,)}, "sector": {"sectors": (h.code,)},
+                    "domain": {"sectors": domain_sectors(h.code)}}.get(h.series, {})
+        add(h.severity, "chart", subject, why, _link("spot_checks", f, **narrowed), h.excess, h.samples,
+            h.failures, h.rate, h.centre)
+    for i in items[items.flagged].itertuples():
+        subject = f"{i.item} · {i18n.label('domain', i.domain, lang)}"
+        why = T("attention.why_item", failures=i.failures, before=i.failures_before, per=f"{i.per_10k:.1f}",
+                per_before=f"{i.per_10k_before:.1f}", share=f"{i.share:.1f}%", share_before=f"{i.share_before:.1f}%",
+                q=f"{i.q:.3g}", versus=f.at().versus(lang))
+        add(i.severity, "item", subject, why, _link("spot_checks", f, sectors=domain_sectors(i.domain)), i.excess,
+            i.samples, i.failures)
+    for firm in firms.itertuples():
+        history = "；".join(f"{h['sample_date']:%Y-%m-%d} {h['product'] or ''} {h['items'] or ''}".strip()
+                           for h in firm.history)
+        key = "attention.why_visit" if firm.failures_after_visit else "attention.why_repeat"
+        why = T(key, failures=firm.failures, samples=firm.samples, months=settings.repeat_months,
+                visit=f"{firm.last_visit:%Y-%m-%d}" if pd.notna(firm.last_visit) else "", history=history)
+        add(firm.severity, "repeat", f"{firm.name} · {getattr(firm, f'district_{lang}')}", why,
+            _link("enterprise", f, {"enterprise": firm.enterprise_id}), firm.excess, firm.samples, firm.failures)
+    for card, verdict in targets:
+        ind = card.indicator
+        value = i18n.fmt_value(card.value, ind.unit, lang, ind.digits)
+        why = T(f"attention.why_{verdict}", value=value, target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+                change=narrative.change_phrase(card.change or 0.0, ind, card.period, lang),
+                period=card.period.label(lang))
+        add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, _link("overview", f))
+    table = pd.DataFrame(rows, columns=["severity", "kind", "subject", "why", "samples", "failures", "rate",
+                                        "base_rate", "change", "q", "link", "excess"])
+    return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
