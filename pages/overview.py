@@ -24,6 +24,7 @@ if by_year.empty:
 
 ui.period_caption(f)
 ui.kpi_cards(ui.shared(indicators.kpis, by_year, f), f)
+ui.attention_summary(f, city)
 
 with st.expander(T("scorecard.title"), expanded=True):
     ui.scorecard(ui.shared(indicators.kpis, by_year, f, list(indicators.INDICATORS)), f, note)

@@ -16,8 +16,8 @@ from qcity.analysis import indicators
 from qcity.store import db
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-CHARTS = {"overview": 2, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5, "award": 4,
-          "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
+CHARTS = {"overview": 2, "attention": 1, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5,
+          "award": 4, "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
           "present": 1}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
 AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
@@ -82,6 +82,8 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     title = at.title[0].value
     assert title == {("overview", "zh"): "质量强市总览", ("overview", "en"): "Quality City overview",
                      ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks",
+                     ("attention", "zh"): "风险预警：需要关注的问题",
+                     ("attention", "en"): "Early warning: what needs attention",
                      ("present", "zh"): "各领域抽检合格率：2021–2025年",  # the first view's title
                      ("present", "en"): "Spot-check pass rate by domain, 2021–2025"}.get(
         (page, lang), i18n.t(f"page.{page}", lang))

@@ -85,7 +85,8 @@ class Settings:
                     raise ConfigError(f"city.json: attention.{key} must be \"p\" or \"laney\"")
             elif isinstance(value, bool) or not isinstance(value, int | float) or \
                     (isinstance(default, int) and value != int(value)):
-                raise ConfigError(f"city.json: attention.{key} must be a {type(default).__name__}")
+                kind = "whole number" if isinstance(default, int) else "number"
+                raise ConfigError(f"city.json: attention.{key} must be a {kind}")
         settings = cls(**{k: type(getattr(cls, k))(v) for k, v in given.items()})
         bounds = {"fdr": (0.001, 0.5), "min_drop": (0, 50), "baseline_months": (12, 60), "sigma": (1, 6),
                   "run_length": (5, 15), "trend_length": (4, 10), "min_month_samples": (1, 10**6),
@@ -214,7 +215,8 @@ def all_series(months: pd.DataFrame) -> list[tuple[str, str | None]]:
 
 
 def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> tuple[dict, pd.DataFrame]:
-    """The p-chart of every series, and one signal per series and test with its months in the period."""
+    """The p-chart of every series, and one signal per series and test with its months in the period, most serious
+    first."""
     charts, rows = {}, []
     for kind, code in all_series(months):
         chart = p_chart(series(months, kind, code), window, settings)
@@ -231,7 +233,8 @@ def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> t
                          "severity": 3 if rule == "beyond" else 2})
     columns = ["series", "code", "rule", "months", "samples", "failures", "rate", "centre", "lower", "excess",
                "severity"]
-    return charts, pd.DataFrame(rows, columns=columns)
+    hits = pd.DataFrame(rows, columns=columns)
+    return charts, hits.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
 
 
 # --- year-on-year tests ------------------------------------------------------------------------------------------
@@ -451,4 +454,15 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
         add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, _link("overview", f))
     table = pd.DataFrame(rows, columns=["severity", "kind", "subject", "why", "samples", "failures", "rate",
                                         "base_rate", "change", "q", "link", "excess"])
+    numbers = ["samples", "failures", "rate", "base_rate", "change", "q", "excess"]
+    table[numbers] = table[numbers].astype(float)
     return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def firm_history(firms: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The failed batches of the enterprises to watch, one row each, in the list's order: the inspector's record."""
+    rows = [{"enterprise_id": firm.enterprise_id, "enterprise": firm.name,
+             "district": getattr(firm, f"district_{lang}"), "sector": getattr(firm, f"sector_{lang}"),
+             "date": batch["sample_date"], "product": batch["product"], "items": batch["items"]}
+            for firm in firms.itertuples() for batch in firm.history]
+    return pd.DataFrame(rows, columns=["enterprise_id", "enterprise", "district", "sector", "date", "product", "items"])

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from qcity import i18n
-from qcity.analysis import filters, indicators, narrative
+from qcity.analysis import attention, filters, indicators, narrative
 from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS, Kpi
 from qcity.documents import charts, downloads, images, story
@@ -238,6 +238,56 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
         if column.name in (T("col.status"), change) else [""] * len(column), axis=0)
     st.dataframe(styled, hide_index=True, key="overview_scorecard", height="content")
     table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
+
+
+def attention_report(f: Filters, city: dict, quiet: bool = False) -> attention.Report | None:
+    """The early-warning report for the filters, computed once per selection and data version for every session;
+    None, after saying why (unless `quiet`), when city.json's thresholds cannot be used."""
+    try:
+        settings = attention.Settings.of(city)
+    except indicators.ConfigError as error:
+        if not quiet:
+            st.error(i18n.t("attention.bad_config", f.lang, error=str(error)))
+        return None
+    return shared(attention.report, f, settings, db.runner())
+
+
+def attention_summary(f: Filters, city: dict) -> None:
+    """The Overview's line: how many signals are open, linking to the Attention page, and the most serious one."""
+    report = attention_report(f, city, quiet=True)
+    if report is None:
+        return
+    T = i18n.translator(f.lang)
+    label = T("attention.overview", n=report.count) if report.count else T("attention.overview_none")
+    st.page_link("pages/attention.py", label=label, icon=":material/notifications:",
+                 query_params=filters.to_query(f))
+    if report.count:
+        top = report.signals.iloc[0]
+        st.caption(T("attention.top", subject=top.subject, why=top.why))
+
+
+def signal_list(report: attention.Report, f: Filters, note: str) -> None:
+    """The ranked signals, narrowed by kind, with a link to each one's view; the CSV and Excel files are the
+    inspectors' worklist (without the links, which only work inside the app)."""
+    T = i18n.translator(f.lang)
+    signals = report.signals
+    counts = signals.kind.value_counts()
+    kinds = [k for k in attention.KINDS if k in counts]
+    chosen = st.pills(T("col.signal"), kinds, selection_mode="multi", default=kinds, key="attention_kinds",
+                      format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}")
+    shown = signals[signals.kind.isin(chosen)]
+    table = pd.DataFrame({
+        T("col.severity"): [T(f"severity.{s}") for s in shown.severity],
+        T("col.signal"): [T(f"signal.{k}") for k in shown.kind], T("col.subject"): shown.subject,
+        T("col.why"): shown.why, T("col.samples"): shown.samples, T("col.failures"): shown.failures,
+        T("col.rate"): shown.rate.round(2), T("col.base_rate"): shown.base_rate.round(2),
+        T("col.change"): shown.change.round(2), T("col.q"): shown.q, T("col.link"): shown.link})
+    st.dataframe(table, hide_index=True, key="attention_list", column_config={
+        T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
+        T("col.why"): st.column_config.TextColumn(width="large"),
+        T("col.q"): st.column_config.NumberColumn(format="%.2g")})
+    st.caption(T("attention.list_note"))
+    table_downloads(table.drop(columns=T("col.link")), f, note, "attention", "attention_list")
 
 
 def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:

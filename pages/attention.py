@@ -1,0 +1,54 @@
+"""Attention (预警): what needs looking at in the period, most serious first, each with why, the numbers and a link
+to the filtered view, and the worklist as Excel; a control chart of the city, a domain, a sector or a district with
+its signals explained; the failed batches of the enterprises to watch."""
+
+import streamlit as st
+
+from qcity import i18n
+from qcity.analysis import attention, narrative
+from qcity.documents import charts, downloads
+from qcity.store import db
+from qcity.web import controls, ui
+
+f = controls.current()
+T = i18n.translator(f.lang)
+city = db.current().city()
+note = downloads.source_note(city, f.lang)
+
+st.title(T("attention.title"))
+report = ui.attention_report(f, city)
+if report is None:
+    st.stop()
+window, settings = report.window, report.settings
+scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope,
+             baseline=attention.month_spans(list(range(window.first, window.start)), f.lang)))
+st.markdown(narrative.attention(report.signals, f.at(), f.lang))
+
+st.subheader(T("attention.list"))
+ui.signal_list(report, f, note)
+
+st.subheader(T("attention.chart"))
+series = list(report.charts)
+flagged = [(row.series, row.code) for row in report.chart_hits.itertuples()]
+choice = st.selectbox(T("attention.series"), series, index=series.index(flagged[0]) if flagged else 0,
+                      key="attention_series", format_func=lambda key: T(
+                          "attention.series_kind", kind=T(f"series.{key[0]}"),
+                          name=attention.series_name(*key, *controls.load_options()[1:], f.lang)))
+ui.chart(ui.shared(charts.control_chart, report.charts[choice], f.lang, note, settings.min_month_samples),
+         "attention_chart")
+name = attention.series_name(*choice, *controls.load_options()[1:], f.lang)
+whys = report.signals[(report.signals.kind == "chart") & (report.signals.subject == name)].why
+st.markdown("\n".join(f"- {why}" for why in whys) if len(whys) else T("attention.chart_none"))
+st.caption(T("attention.chart_note", baseline=attention.month_spans(list(range(window.first, window.start)), f.lang),
+             sigma=f"{settings.sigma:g}", laney=T("attention.laney") if settings.limits == "laney" else "",
+             n=settings.min_month_samples, run=settings.run_length, trend=settings.trend_length))
+
+if not report.firms.empty:
+    st.subheader(T("attention.firms"))
+    history = attention.firm_history(report.firms, f.lang)
+    ui.table(i18n.localize(history, f.lang), f, note, "enterprises-to-watch", "attention_firms")
+
+st.caption(T("attention.method", cells=len(report.cells), fdr=f"{100 * settings.fdr:g}", drop=f"{settings.min_drop:g}",
+             items=len(report.items), months=settings.repeat_months, repeat=settings.repeat_failures,
+             days=settings.visit_days))
