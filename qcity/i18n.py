@@ -528,7 +528,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule.trend": ("检验 3：趋势", "Test 3: trend"),
     "story.attention": ("风险预警：{name}（{period}）", "Early warning: {name}, {period}"),
     "bulletin.attention": ("风险预警", "Early warning"),
-    "bulletin.attention_table": ("表4  预警信号（{period}）", "Table 4  Early-warning signals, {period}"),
+    "bulletin.attention_table": ("表4  预警信号前 {n} 条（{period}）", "Table 4  The {n} most serious early-warning signals, {period}"),
+    "bulletin.attention_more": ("另有 {n} 条信号见看板“预警”页及其下载的工作清单。", "{n} more signals are on the dashboard's Attention page and in its worklist download."),
     # the bulletin (质量通报)
     "bulletin.title": ("{city}{period}质量工作情况通报", "{city} quality bulletin, {period}"),
     "bulletin.synthetic": ("【演示文稿】本通报全部数值均为程序生成的合成数据，不代表任何真实统计结果。",

@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from conftest import write_tiny_city
 
-from qcity.analysis import attention, filters
+from qcity import i18n
+from qcity.analysis import attention, filters, narrative
 from qcity.analysis.filters import Filters, Period
 from qcity.analysis.indicators import INDICATORS, ConfigError, Kpi
+from qcity.documents import story
 from qcity.intake import demo
 from qcity.store import db, rollups
 
@@ -255,12 +257,17 @@ def write_shifted_city(out) -> None:
 
 
 @pytest.fixture(scope="module")
-def shifted(tmp_path_factory):
+def shifted_db(tmp_path_factory):
     out = tmp_path_factory.mktemp("shifted")
     write_shifted_city(out)
     database = db.Database(out)
-    yield attention.report(Q4_2025, SETTINGS, database.query)
+    yield database
     database.con.close()
+
+
+@pytest.fixture(scope="module")
+def shifted(shifted_db):
+    return attention.report(Q4_2025, SETTINGS, shifted_db.query)
 
 
 def test_a_planted_shift_is_found_by_the_chart_and_the_year_on_year_test(shifted):
@@ -314,3 +321,41 @@ def test_the_demo_problems_are_found(demo_dir, demo_db):
     rising = report.items[report.items.flagged]
     assert (domain, item) in set(zip(rising.domain, rising.item))
     assert report.signals.severity.iloc[0] == 3
+
+
+def test_the_storyline_view_draws_the_most_serious_series(shifted_db, shifted):
+    options = filters.Options(2024, 2025, tuple(DISTRICTS), tuple(SECTORS), date(2025, 12, 31))
+    view = story.view_from_query("chart=attention&from=2024&period=q&quarter=2025Q4", options)
+    assert view.page == "attention"
+    slide = story.render(view, story.Context(shifted_db.query, shifted_db.city(), shifted_db.path), "en")
+    top = shifted.chart_hits.iloc[0]
+    assert slide.title == f"Early warning: {top.code}, Q4 2025"
+    assert slide.takeaway == narrative.attention(shifted.signals, Q4_2025.at(), "en")
+    first = shifted.signals.iloc[0]
+    assert slide.facts[0] == f"{i18n.t(f'severity.{first.severity}', 'en')} · {i18n.t(f'signal.{first.kind}', 'en')}" \
+        f" · {first.subject}: {first.why}"
+    assert len(slide.facts) == min(15, len(shifted.signals))
+    signal_trace = next(t for t in slide.figure.data if t.name == "Signal")
+    assert len(signal_trace.x) == 3  # October to December
+    bad = story.Context(shifted_db.query, {**shifted_db.city(), "attention": {"fdr": 9}}, shifted_db.path)
+    refused = story.render(view, bad, "en")
+    assert refused.figure is None and "attention.fdr must lie between" in refused.takeaway
+
+
+def test_the_page_lists_charts_and_links_the_overview(demo_dir, demo_db, monkeypatch):
+    from test_pages import starter
+    report = attention.report(Filters(2016, 2025, (), (), "en", 30), SETTINGS, demo_db.query)
+    start = starter(demo_dir, monkeypatch)
+    at = start({"lang": "en"}, "attention")
+    listed = at.dataframe[0].value
+    assert len(listed) == report.count and list(listed["Subject"]) == list(report.signals.subject)
+    assert list(listed.columns[:4]) == ["Level", "Signal", "Subject", "Why, with the numbers"]
+    assert listed["Level"].iloc[0] == "Act now" and listed["View"].iloc[0].startswith("spot_checks?from=2016")
+    assert "signals in 2025" in at.markdown[0].value
+    assert at.selectbox(key="attention_series").value[0] in attention.SERIES
+    at.selectbox(key="attention_series").set_value(("city", None)).run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+    overview = start({"lang": "en"})
+    link = overview.get("page_link")[0].proto
+    assert link.label == f"{report.count} signals need attention" and link.page == "attention"
+    assert link.query_string == "from=2016&to=2025&lang=en"

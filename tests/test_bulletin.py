@@ -5,7 +5,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from qcity import i18n
-from qcity.analysis import indicators
+from qcity.analysis import attention, indicators, narrative
 from qcity.analysis.filters import Filters, Selection
 from qcity.documents import deck
 from qcity.store import db
@@ -41,9 +41,9 @@ def test_the_title_names_the_city_and_the_period_and_the_label_follows(written):
     assert "合成数据" in zh[1] and "synthetic" in en[1]
     assert zh[-1] == "数据截至：2026-09-30" and en[-1] == "Data as of: 2026-09-30"
     assert zh[-2] == "合成演示数据，非真实统计"
-    headings = [t for t in zh if t[:2] in {f"{n}、" for n in "一二三四五六七"}]
+    headings = [t for t in zh if t[:2] in {f"{n}、" for n in "一二三四五六七八"}]
     assert headings == ["一、主要指标", "二、质量安全", "三、标准与品牌", "四、执法打假", "五、市长质量奖",
-                        "六、质量诊断服务", "七、科技创新"]
+                        "六、质量诊断服务", "七、科技创新", "八、风险预警"]
 
 
 def test_the_spot_check_numbers_are_the_query_results(written, ytd_db):
@@ -59,7 +59,7 @@ def test_the_spot_check_numbers_are_the_query_results(written, ytd_db):
 
 def test_the_tables_hold_the_query_rows(written, ytd_db):
     document = written["zh"]
-    headline, districts, items = document.tables
+    headline, districts, items, _ = document.tables
     cards = indicators.kpis(ytd_db.query("indicator_by_year", **YTD.params), YTD)
     rows = [[cell.text for cell in row.cells] for row in headline.rows]
     assert rows[0] == ["指标", "统计期", "数值", "目标", "状态", "同比"]
@@ -96,3 +96,17 @@ def test_a_period_outside_the_data_is_refused(ytd_dir, tmp_path, capsys):
     assert "--through 2026-10" in capsys.readouterr().err and not out.exists()
     assert deck.main(["bulletin", "--year", "2026", "--out", str(out), "--data", str(ytd_dir)]) == 2
     assert "not complete" in capsys.readouterr().err
+
+
+def test_the_early_warnings_are_the_report_of_the_period(written, ytd_db, ytd_dir):
+    report = attention.report(YTD, attention.Settings.of(ytd_db.city()), ytd_db.query)
+    zh = paragraphs(written["zh"])
+    after = zh[zh.index("八、风险预警") + 1:]
+    assert after[0] == narrative.attention(report.signals, YTD.at(), "zh")
+    assert after[0].startswith(f"2026年1–9月共 {len(report.signals)} 条预警信号")
+    assert after[1] == f"另有 {len(report.signals) - 15} 条信号见看板“预警”页及其下载的工作清单。"
+    table = written["zh"].tables[3]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["排名", "级别", "类型", "对象", "原因与数据"] and len(rows) == 16
+    assert [r[3] for r in rows[1:]] == report.signals.subject.head(15).tolist()
+    assert [r[4] for r in rows[1:]] == report.signals.why.head(15).tolist()

@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from qcity import i18n
-from qcity.analysis import indicators, narrative
+from qcity.analysis import attention, indicators, narrative
 from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts, downloads, images, story
@@ -37,6 +37,7 @@ BODY_SIZE, HEADING_SIZE, TITLE_SIZE, TABLE_SIZE = Pt(16), Pt(16), Pt(22), Pt(10.
 WARN = RGBColor(0xB3, 0x26, 0x1E)
 NUMERALS = "一二三四五六七八九十"
 TOP_ITEMS = 10
+TOP_SIGNALS = 15  # early-warning signals listed in the bulletin's table
 CHART_SIZE = (1100, 480)
 TEXT_WIDTH_CM = 15.6  # A4 less the margins
 
@@ -127,10 +128,11 @@ def indicator_table(cards: list[indicators.Kpi], f: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sections(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tuple[str, list[Section]]:
-    """The overview paragraph and the numbered sections, from the queries the pages use; `note` is the charts'
-    footnote (the synthetic label for demo data)."""
+def sections(f: Filters, run: Callable[..., pd.DataFrame], city: dict) -> tuple[str, list[Section]]:
+    """The overview paragraph and the numbered sections, from the queries the pages use, the early warnings last;
+    `city` is the city config (the charts' footnote, the synthetic label, the warning thresholds)."""
     lang, T = f.lang, i18n.translator(f.lang)
+    note = downloads.source_note(city, lang)
     by_year = run("indicator_by_year", **f.params)
     cards = indicators.kpis(by_year, f, list(INDICATORS))
     summary = indicators.rollup(cards)
@@ -154,7 +156,29 @@ def sections(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tuple[s
             sentences.append(narrative.indicator(ind, trend, league, f.period_of(ind), lang))
         if sentences:
             out.append(Section(T(f"area.{area}"), sentences, tables, figures))
+    out.append(_attention(f, run, city))
     return overview, out
+
+
+def _attention(f: Filters, run: Callable[..., pd.DataFrame], city: dict) -> Section:
+    """The early warnings (预警): the signals in a sentence and the most serious TOP_SIGNALS in a table, the rest
+    pointed to on the dashboard."""
+    lang, T = f.lang, i18n.translator(f.lang)
+    try:
+        settings = attention.Settings.of(city)
+    except indicators.ConfigError as error:
+        return Section(T("bulletin.attention"), [T("attention.bad_config", error=str(error))], [], [])
+    signals = attention.report(f, settings, run).signals
+    sentences = [narrative.attention(signals, f.at(), lang)]
+    if len(signals) > TOP_SIGNALS:
+        sentences.append(T("bulletin.attention_more", n=len(signals) - TOP_SIGNALS))
+    shown = signals.head(TOP_SIGNALS)
+    table = pd.DataFrame({T("col.rank"): [str(i) for i in range(1, len(shown) + 1)],
+                          T("col.severity"): [T(f"severity.{s}") for s in shown.severity],
+                          T("col.signal"): [T(f"signal.{k}") for k in shown.kind],
+                          T("col.subject"): shown.subject, T("col.why"): shown.why})
+    return Section(T("bulletin.attention"), sentences,
+                   [(T("bulletin.attention_table", n=len(shown), period=f.at().label(lang)), table)], [])
 
 
 def _font(run, name: str, size, bold: bool = False) -> None:
@@ -208,7 +232,7 @@ def _table(document, caption: str, frame: pd.DataFrame) -> None:
 def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None) -> bytes:
     """The bulletin for the filters' period as a .docx file's bytes. Needs Chromium for the chart images."""
     lang, T = f.lang, i18n.translator(f.lang)
-    overview, parts = sections(f, run, downloads.source_note(city, lang))
+    overview, parts = sections(f, run, city)
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT

@@ -29,7 +29,7 @@ from urllib.parse import parse_qs
 import pandas as pd
 
 from qcity import i18n
-from qcity.analysis import filters, indicators, narrative, pages
+from qcity.analysis import attention, filters, indicators, narrative, pages
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts, downloads
 
@@ -42,8 +42,9 @@ MAX_TEXT = 300  # characters of a title or takeaway
 CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (True, "overview"),
           "domains": (False, "spot_checks"), "heatmap": (False, "spot_checks"), "sectors": (False, "spot_checks"),
           "failures": (False, "spot_checks"), "items": (False, "spot_checks"), "funnel": (False, "award"),
-          "index": (False, "quality_index")}
+          "index": (False, "quality_index"), "attention": (False, "attention")}
 TOP_ITEMS = 15  # failed test items drawn in an `items` view
+TOP_SIGNALS = 15  # early-warning signals in an `attention` view's notes
 VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
 FILTER_KEYS = {"from", "to", "period", "through", "quarter", "district", "sector"}
 
@@ -403,10 +404,32 @@ def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
             charts.index_contributions(parts, lang, note) if not parts.empty else None, facts)
 
 
+def _attention_view(view: View, f: filters.Filters, ctx: Context, note: str):
+    """The p-chart of the most serious control-chart signal's series (the city's when there is none), the signals
+    in a sentence, and the first TOP_SIGNALS with why in the notes."""
+    lang = f.lang
+    try:
+        settings = attention.Settings.of(ctx.city)
+    except indicators.ConfigError as error:  # the slide says what is wrong with city.json instead of failing
+        title = i18n.t("story.attention", lang, name=i18n.t("attention.city", lang), period=f.at().label(lang))
+        return title, i18n.t("attention.bad_config", lang, error=str(error)), None, []
+    report = attention.report(f, settings, ctx.run)
+    hits = report.chart_hits
+    key = (hits.series.iloc[0], hits.code.iloc[0]) if len(hits) else ("city", None)
+    name = attention.series_name(*key, *ctx.dimensions(), lang)
+    chart = report.charts[key]
+    figure = charts.control_chart(chart, lang, note, settings.min_month_samples) if chart.samples.any() else None
+    facts = [f"{i18n.t(f'severity.{row.severity}', lang)} · {i18n.t(f'signal.{row.kind}', lang)} · {row.subject}: "
+             f"{row.why}" for row in report.signals.head(TOP_SIGNALS).itertuples()]
+    return (i18n.t("story.attention", lang, name=name, period=f.at().label(lang)),
+            narrative.attention(report.signals, f.at(), lang), figure, facts)
+
+
 # chart -> how to render it; CHARTS says which take an indicator and where they live in the app
 RENDERERS = {"trend": _indicator_view, "districts": _indicator_view, "map": _indicator_view,
              "domains": _domains_view, "heatmap": _heatmap_view, "sectors": _sectors_view,
-             "failures": _failures_view, "items": _items_view, "funnel": _funnel_view, "index": _index_view}
+             "failures": _failures_view, "items": _items_view, "funnel": _funnel_view, "index": _index_view,
+             "attention": _attention_view}
 
 
 def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:
