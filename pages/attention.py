@@ -1,6 +1,6 @@
-"""Attention (预警): what needs looking at in the period, most serious first, each with why, the numbers and a link
-to the filtered view, and the worklist as Excel; a control chart of the city, a domain, a sector or a district with
-its signals explained; the failed batches of the enterprises to watch."""
+"""Attention (early warning): what needs looking at in the period, most serious first, each with why, the numbers
+and a link to the filtered view, and the worklist as Excel; a control chart of the city, a domain, a sector or a
+district with its signals explained; the failed batches of the enterprises to watch."""
 
 import streamlit as st
 

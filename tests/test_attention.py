@@ -276,7 +276,7 @@ def test_a_planted_shift_is_found_by_the_chart_and_the_year_on_year_test(shifted
     assert set(sector_hits.code) == {"food-b"}
     beyond = sector_hits[sector_hits.rule == "beyond"].iloc[0]
     assert beyond.months == [attention.month_index(2025, m) for m in (10, 11, 12)]
-    assert set(hits.code.dropna()) <= {"food-b", "food", *DISTRICTS}  # the shift shows in its domain and districts
+    assert set(hits.code) <= {"food-b", "food", "", *DISTRICTS}  # the shift shows in its domain and districts
     flagged = shifted.cells[shifted.cells.flagged]
     assert sorted(flagged.district_code) == DISTRICTS and set(flagged.sector_code) == {"food-b"}
     assert len(shifted.cells) == 40  # every cell had 600 samples in each year's fourth quarter
@@ -353,7 +353,7 @@ def test_the_page_lists_charts_and_links_the_overview(demo_dir, demo_db, monkeyp
     assert listed["Level"].iloc[0] == "Act now" and listed["View"].iloc[0].startswith("spot_checks?from=2016")
     assert "signals in 2025" in at.markdown[0].value
     assert at.selectbox(key="attention_series").value[0] in attention.SERIES
-    at.selectbox(key="attention_series").set_value(("city", None)).run()
+    at.selectbox(key="attention_series").set_value(("city", "")).run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
     overview = start({"lang": "en"})
     link = overview.get("page_link")[0].proto

@@ -14,7 +14,8 @@ DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, **WHOLE, "district
             "min_samples": 10, "indicator": "food_pass_rate", "higher_is_better": True, "text": "E1",
             "enterprise_id": "E1", "indicators": ["food_pass_rate", "construction_acceptance_rate"],
             "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"],
-            "domain": ""}
+            "domain": "", "first": 2024 * 12, "last": 2025 * 12 + 11, "date_from": pd.Timestamp(2024, 1, 1).date(),
+            "date_to": pd.Timestamp(2025, 12, 31).date(), "min_failures": 2, "visit_days": 365}
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
     "indicator_by_year": ["indicator", "year"],
     "pass_rate_by_month": ["year", "month"],
@@ -57,6 +58,9 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "standards_by_sector": ["sector_code", "standard_level"],
     "award_winners_by_district": ["district_code", "domain"],
     "index_weights": ["indicator"],
+    "attention_months": ["year", "month", "district_code", "sector_code"],
+    "attention_items": ["domain", "item_key"],
+    "repeat_offenders": ["enterprise_id"],
 }
 
 
@@ -197,3 +201,47 @@ def test_an_empty_code_list_means_all(tiny_db, name):
     if "indicator" in everything and "sectors" in params:  # patents have no sector: naming sectors leaves them out
         everything = everything[~everything.indicator.isin(in_area("innovation"))].reset_index(drop=True)
     pd.testing.assert_frame_equal(everything, tiny_db.query(name, **params))
+
+
+def test_attention_months_are_the_cells_of_each_month_in_the_window(tiny_db):
+    # 2025: D1 food-a 10 (the failure in October: the 10th row of the cell, months 1 + i % 12), D2 food-a 20, D3 5
+    months = tiny_db.query("attention_months", year_from=2025, year_to=2025, first=2025 * 12, last=2025 * 12 + 11,
+                           districts=[], sectors=[])
+    assert int(months.samples.sum()) == 35 and int(months.passed.sum()) == 34
+    october = months[(months.month == 10) & (months.district_code == D1)]
+    assert (int(october.samples.iloc[0]), int(october.passed.iloc[0]), october.domain.iloc[0]) == (1, 0, "food")
+    first_half = tiny_db.query("attention_months", year_from=2025, year_to=2025, first=2025 * 12,
+                               last=2025 * 12 + 5, districts=[D2], sectors=[])
+    assert set(first_half.month) == set(range(1, 7)) and int(first_half.samples.sum()) == 12  # D2's rows Jan-Jun
+
+
+def test_attention_items_against_the_same_months_of_last_year(tiny_db):
+    # food 2025: one failed sample names 菌落总数、大肠菌群、霉菌; 2024: 菌落总数 alone and with 大肠菌群, and
+    # 二氧化硫残留量; food samples 35 and 44; failed samples naming items 1 and 3 (D3's failure names none)
+    items = tiny_db.query("attention_items", year=2025, month_from=1, month_to=12, districts=[], sectors=[])
+    food = items[items.domain == "food"].set_index("item")
+    assert food.loc["菌落总数", ["failures", "failures_before", "samples", "samples_before", "named",
+                              "named_before"]].tolist() == [1, 2, 35, 44, 1, 3]
+    assert food.loc["二氧化硫残留量", ["failures", "failures_before"]].tolist() == [0, 1]
+    assert set(items.domain) == {"food", "manufacturing", "agri"}  # 2024's items count as last year's
+
+
+def test_repeat_offenders_by_failures_or_a_visit_before_the_failure(tiny_db):
+    # 2024: E1 (every D1 sample) failed 2 + 1 + 1 + 5 = 9 of 45 batches; E2 and E3 once each; no visits before
+    year_2024 = tiny_db.query("repeat_offenders", date_from=pd.Timestamp(2024, 1, 1).date(),
+                              date_to=pd.Timestamp(2024, 12, 31).date(), districts=[], sectors=[], min_failures=2,
+                              visit_days=365)
+    assert year_2024.enterprise_id.tolist() == ["E1"]
+    assert (year_2024.samples.iloc[0], year_2024.failures.iloc[0], year_2024.failures_after_visit.iloc[0]) == (45, 9, 0)
+    # 2025: E1 failed once, on 2025-10-15, after visits on 2025-02-01 and 2025-06-01: listed for the later visit
+    year_2025 = tiny_db.query("repeat_offenders", date_from=pd.Timestamp(2025, 1, 1).date(),
+                              date_to=pd.Timestamp(2025, 12, 31).date(), districts=[], sectors=[], min_failures=2,
+                              visit_days=365)
+    row = year_2025.iloc[0]
+    assert len(year_2025) == 1 and (row.enterprise_id, row.samples, row.failures, row.failures_after_visit) == \
+        ("E1", 10, 1, 1)
+    assert str(row.last_visit)[:10] == "2025-06-01" and row.history[0]["items"] == "菌落总数、大肠菌群、霉菌"
+    soon = tiny_db.query("repeat_offenders", date_from=pd.Timestamp(2025, 1, 1).date(),
+                         date_to=pd.Timestamp(2025, 12, 31).date(), districts=[], sectors=[], min_failures=2,
+                         visit_days=100)  # the visit on 2025-06-01 is 136 days before the failure
+    assert soon.empty

@@ -198,17 +198,18 @@ def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settin
     return out
 
 
-def series(months: pd.DataFrame, kind: str, code: str | None) -> pd.DataFrame:
+def series(months: pd.DataFrame, kind: str, code: str) -> pd.DataFrame:
     """The month-by-cell counts of attention_months summed for one series: the city, a domain, a sector or a
-    district."""
+    district (the city's code is "")."""
     rows = months if kind == "city" else months[months[f"{kind}_code" if kind != "domain" else "domain"] == code]
     out = rows.assign(month=rows.year * 12 + rows.month - 1).groupby("month", as_index=False)[["samples", "passed"]]
     return out.sum()
 
 
-def all_series(months: pd.DataFrame) -> list[tuple[str, str | None]]:
-    """Every series the data in the window allow: the city, then domains, sectors and districts."""
-    keys = [("city", None)]
+def all_series(months: pd.DataFrame) -> list[tuple[str, str]]:
+    """Every series the data in the window allow, as (kind, code): the city (""), then domains, sectors and
+    districts."""
+    keys = [("city", "")]
     for kind, column in (("domain", "domain"), ("sector", "sector_code"), ("district", "district_code")):
         keys += [(kind, code) for code in sorted(months[column].unique())]
     return keys
@@ -375,7 +376,7 @@ def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> 
     return Report(f, settings, window, table, charts, chart_hits, cells, items, firms, targets)
 
 
-def series_name(kind: str, code: str | None, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:
+def series_name(kind: str, code: str, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:
     """A series as people name it: the whole city, a domain, a sector or a district."""
     names = i18n.name_column(lang)
     if kind == "city":

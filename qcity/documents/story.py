@@ -415,7 +415,7 @@ def _attention_view(view: View, f: filters.Filters, ctx: Context, note: str):
         return title, i18n.t("attention.bad_config", lang, error=str(error)), None, []
     report = attention.report(f, settings, ctx.run)
     hits = report.chart_hits
-    key = (hits.series.iloc[0], hits.code.iloc[0]) if len(hits) else ("city", None)
+    key = (hits.series.iloc[0], hits.code.iloc[0]) if len(hits) else ("city", "")
     name = attention.series_name(*key, *ctx.dimensions(), lang)
     chart = report.charts[key]
     figure = charts.control_chart(chart, lang, note, settings.min_month_samples) if chart.samples.any() else None
