@@ -29,13 +29,13 @@ st.subheader(T("attention.list"))
 ui.signal_list(report, f, note)
 
 st.subheader(T("attention.chart"))
-series = list(report.charts)
+series = list(report.charts.keys)
 flagged = [(row.series, row.code) for row in report.chart_hits.itertuples()]
 choice = st.selectbox(T("attention.series"), series, index=series.index(flagged[0]) if flagged else 0,
                       key="attention_series", format_func=lambda key: T(
                           "attention.series_kind", kind=T(f"series.{key[0]}"),
                           name=attention.series_name(*key, *controls.load_options()[1:], f.lang)))
-ui.chart(ui.shared(charts.control_chart, report.charts[choice], f.lang, note, settings.min_month_samples),
+ui.chart(ui.shared(charts.control_chart, report.charts.frame(choice), f.lang, note, settings.min_month_samples),
          "attention_chart")
 name = attention.series_name(*choice, *controls.load_options()[1:], f.lang)
 whys = report.signals[(report.signals.kind == "chart") & (report.signals.subject == name)].why

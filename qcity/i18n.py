@@ -490,6 +490,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attention.list": ("预警清单", "The worklist"),
     "attention.list_note": ("按严重程度排序，同级按超出基准的不合格批次数排序；“查看”链接打开相应的筛选视图。下载的 Excel 即检查人员的工作清单。", "Most serious first; within a level, by failed batches in excess of the base. \"Open\" shows the filtered view. The Excel file is the inspectors' worklist."),
     "attention.open": ("查看", "Open"),
+    "attention.shown": ("此处列出前 {shown} 条，共 {n} 条，下载的文件包含全部。", " Showing the first {shown} of {n}; the downloads hold them all."),
     "attention.chart": ("控制图（p 图）", "Control chart (p-chart)"),
     "attention.series": ("对象", "Series"),
     "attention.series_kind": ("{kind}：{name}", "{kind}: {name}"),

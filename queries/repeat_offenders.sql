@@ -2,9 +2,9 @@
 -- or with a failed batch at most $visit_days days after a quality-diagnosis visit, with their record in that window:
 -- batches sampled, the failed ones in date order (date, product, failed items as written) and the visit before a
 -- failure. Read from the raw rows: the rollup does not keep enterprises. The file is sorted by date, so the dates
--- prune it to the window.
+-- prune it to the window; each failure finds the visit before it by an as-of join.
 -- Grain: one row per enterprise. Params: $date_from, $date_to, $districts, $sectors, $min_failures, $visit_days.
-with window_rows as (
+with window_rows as not materialized (  -- read twice: counted whole, and its few failures in full
     select enterprise_id, sample_date, product, passed, failed_items, failed_item
     from inspections
     where sample_date between $date_from and $date_to
@@ -14,15 +14,15 @@ with window_rows as (
 ),
 
 failed as (
+    -- each failed batch with the enterprise's latest diagnosis visit before it, when that is recent enough
     select
         w.enterprise_id,
         w.sample_date,
         w.product,
         coalesce(w.failed_items, w.failed_item) as items,
-        (select max(v.date) from diagnosis as v
-         where v.enterprise_id = w.enterprise_id and v.date < w.sample_date
-            and v.date >= w.sample_date - to_days(cast($visit_days as integer))) as visit_before
+        case when date_diff('day', v.date, w.sample_date) <= $visit_days then v.date end as visit_before
     from window_rows as w
+    asof left join diagnosis as v on w.enterprise_id = v.enterprise_id and w.sample_date > v.date
     where not w.passed
 ),
 
@@ -32,13 +32,13 @@ flagged as (
         count(*)::integer as failures,
         max(visit_before) as last_visit,
         count(visit_before)::integer as failures_after_visit,
-        list(struct_pack(sample_date, product, items) order by sample_date, product) as history
+        list(struct_pack(sample_date, product, items)) as history  -- in no order: sorted by the caller
     from failed
     group by enterprise_id
     having count(*) >= $min_failures or count(visit_before) > 0
 ),
 
-sampled as (
+sampled as (  -- the batches of the flagged firms only: counting every firm's would cost several times more
     select enterprise_id, count(*)::integer as samples
     from window_rows
     where enterprise_id in (select enterprise_id from flagged)

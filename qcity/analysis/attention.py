@@ -143,39 +143,78 @@ class Window:
 # --- p-charts -----------------------------------------------------------------------------------------------------
 
 
-def p_chart(months: pd.DataFrame, window: Window, settings: Settings) -> pd.DataFrame:
-    """A p-chart of one series: `months` has month (index), samples and passed. One row per month of the window,
-    with rate, centre, lower and upper limit (in percent), z (standard errors from the centre), `judged` (in the
-    period with enough samples) and `rule`: the first test a judged month fails on the bad side ('' when none);
-    `better` marks a point above the upper limit. Limits are NaN when the baseline cannot set them (no samples, or
-    no failure or no pass at all in it)."""
-    chart = pd.DataFrame({"month": np.arange(window.first, window.last + 1)})
-    chart = chart.merge(months[["month", "samples", "passed"]], on="month", how="left").fillna(
-        {"samples": 0, "passed": 0})
-    n, x = chart.samples.to_numpy(float), chart.passed.to_numpy(float)
-    base = chart.month < window.start
-    centre = x[base].sum() / n[base].sum() if n[base].sum() else np.nan
-    usable = 0 < centre < 1 if np.isfinite(centre) else False
+@dataclass(frozen=True)
+class Charts:
+    """The p-chart of every series as arrays (series x month of the window), one drawn at a time (`frame`).
+
+    Rates, centres and limits are fractions here and percent in frames; limits are NaN where the baseline cannot
+    set them (no samples, or no failure or no pass at all in it). `rule` holds the first test a judged month fails
+    on the bad side ('' when none); `better` marks a judged point above the upper limit."""
+
+    keys: tuple  # (kind, code) per series: the city (""), domains, sectors, districts
+    months: np.ndarray  # month indexes
+    baseline: np.ndarray  # per month: in the baseline
+    samples: np.ndarray
+    passed: np.ndarray
+    rate: np.ndarray
+    centre: np.ndarray  # per series
+    lower: np.ndarray
+    upper: np.ndarray
+    z: np.ndarray  # standard errors from the centre (Laney's when settings say so)
+    judged: np.ndarray  # in the period, enough samples, limits set
+    better: np.ndarray
+    rule: np.ndarray
+
+    def frame(self, key: tuple[str, str]) -> pd.DataFrame:
+        """One series' chart: a row per month with samples, passed, rate, centre, lower, upper (percent), z,
+        baseline, judged, better and rule."""
+        i = self.keys.index(key)
+        return pd.DataFrame({"month": self.months, "samples": self.samples[i], "passed": self.passed[i],
+                             "rate": 100 * self.rate[i], "centre": 100 * self.centre[i], "lower": 100 * self.lower[i],
+                             "upper": 100 * self.upper[i], "z": self.z[i], "baseline": self.baseline,
+                             "judged": self.judged[i], "better": self.better[i], "rule": self.rule[i]})
+
+
+def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window: Window,
+                   settings: Settings) -> Charts:
+    """The p-charts of series given as samples and passed per month of the window (one row per key): the centre
+    from the baseline's months, limits at `sigma` standard errors of each month's samples (widened by Laney's
+    sigma_z, the baseline's average moving range of z / 1.128, with `limits: "laney"`), and the tests."""
+    months = np.arange(window.first, window.last + 1)
+    base = months < window.start
+    n, x = samples.astype(float), passed.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
+        centre = x[:, base].sum(axis=1) / n[:, base].sum(axis=1)
+        usable = (centre > 0) & (centre < 1)
+        centre = np.where(usable, centre, np.nan)
         rate = np.where(n > 0, x / n, np.nan)
-        error = np.sqrt(centre * (1 - centre) / n) if usable else np.full(len(n), np.nan)
-        z = (rate - centre) / error
+        error = np.sqrt(centre * (1 - centre))[:, None] / np.sqrt(n)
+        z = (rate - centre[:, None]) / error
     big = n >= settings.min_month_samples
-    if usable and settings.limits == "laney":  # Laney's p': sigma_z from the baseline's moving ranges
-        ranges = np.abs(np.diff(z[base & big]))
-        sigma_z = ranges.mean() / 1.128 if len(ranges) else 1.0
-        error, z = error * sigma_z, z / sigma_z
-    chart["rate"] = 100 * rate
-    chart["centre"] = 100 * centre if usable else np.nan
-    chart["lower"] = 100 * np.maximum(0, centre - settings.sigma * error)
-    chart["upper"] = 100 * np.minimum(1, centre + settings.sigma * error)
-    chart["z"] = z
-    chart["baseline"] = base
-    chart["judged"] = (~base) & big & usable
-    chart["better"] = chart.judged & (z > settings.sigma)
-    chart["rule"] = _rules(z, rate, big & usable, settings) if usable else ""
-    chart.loc[~chart.judged, "rule"] = ""
-    return chart
+    if settings.limits == "laney":
+        for i in np.flatnonzero(usable):
+            ranges = np.abs(np.diff(z[i, base & big[i]]))
+            sigma_z = ranges.mean() / 1.128 if len(ranges) else 1.0
+            if np.isfinite(sigma_z) and sigma_z > 0:
+                error[i], z[i] = error[i] * sigma_z, z[i] / sigma_z
+    judged = ~base[None, :] & big & usable[:, None]
+    rule = np.full(n.shape, "", dtype=object)
+    for i in np.flatnonzero(usable):
+        rule[i] = _rules(z[i], rate[i], big[i], settings)
+    rule[~judged] = ""
+    return Charts(tuple(keys), months, base, samples, passed, rate, centre,
+                  np.maximum(0, centre[:, None] - settings.sigma * error),
+                  np.minimum(1, centre[:, None] + settings.sigma * error), z, judged,
+                  judged & (z > settings.sigma), rule)
+
+
+def p_chart(months: pd.DataFrame, window: Window, settings: Settings) -> pd.DataFrame:
+    """The p-chart of one series (`months`: month index, samples, passed), as Charts.frame draws it."""
+    samples, passed = np.zeros((2, 1, window.last - window.first + 1))
+    inside = months[months.month.between(window.first, window.last)]
+    at = (inside.month - window.first).to_numpy()
+    samples[0, at], passed[0, at] = inside.samples.to_numpy(), inside.passed.to_numpy()
+    return control_charts((("series", ""),), samples, passed, window, settings).frame(("series", ""))
 
 
 def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settings) -> list[str]:
@@ -201,40 +240,45 @@ def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settin
 def series(months: pd.DataFrame, kind: str, code: str) -> pd.DataFrame:
     """The month-by-cell counts of attention_months summed for one series: the city, a domain, a sector or a
     district (the city's code is "")."""
-    rows = months if kind == "city" else months[months[f"{kind}_code" if kind != "domain" else "domain"] == code]
+    rows = months if kind == "city" else months[months[SERIES_COLUMN[kind]] == code]
     out = rows.assign(month=rows.year * 12 + rows.month - 1).groupby("month", as_index=False)[["samples", "passed"]]
     return out.sum()
 
 
-def all_series(months: pd.DataFrame) -> list[tuple[str, str]]:
-    """Every series the data in the window allow, as (kind, code): the city (""), then domains, sectors and
-    districts."""
-    keys = [("city", "")]
-    for kind, column in (("domain", "domain"), ("sector", "sector_code"), ("district", "district_code")):
-        keys += [(kind, code) for code in sorted(months[column].unique())]
-    return keys
+SERIES_COLUMN = {"domain": "domain", "sector": "sector_code", "district": "district_code"}
 
 
-def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> tuple[dict, pd.DataFrame]:
-    """The p-chart of every series, and one signal per series and test with its months in the period, most serious
-    first."""
-    charts, rows = {}, []
-    for kind, code in all_series(months):
-        chart = p_chart(series(months, kind, code), window, settings)
-        charts[(kind, code)] = chart
+def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> tuple[Charts, pd.DataFrame]:
+    """The p-chart of every series the months allow (the city, then each domain, sector and district), and one
+    signal per series and test with its months in the period, most serious first."""
+    width = window.last - window.first + 1
+    column = (months.year * 12 + months.month - 1 - window.first).to_numpy()
+    inside = (column >= 0) & (column < width)
+    keys = [("city", "")] + [(kind, code) for kind, name in SERIES_COLUMN.items()
+                             for code in sorted(months.loc[inside, name].unique())]
+    index = {key: i for i, key in enumerate(keys)}
+    samples, passed = np.zeros((2, len(keys), width))
+    for kind, name in (("city", None), *SERIES_COLUMN.items()):
+        rows = np.zeros(inside.sum(), int) if name is None else \
+            np.array([index[(kind, code)] for code in months.loc[inside, name]], int)
+        np.add.at(samples, (rows, column[inside]), months.samples.to_numpy()[inside])
+        np.add.at(passed, (rows, column[inside]), months.passed.to_numpy()[inside])
+    charts = control_charts(tuple(keys), samples, passed, window, settings)
+    out = []
+    for i, (kind, code) in enumerate(keys):
         for rule in RULES:
-            hit = chart[chart.rule == rule]
-            if hit.empty:
+            hit = charts.rule[i] == rule
+            if not hit.any():
                 continue
-            excess = float(((hit.centre - hit.rate) / 100 * hit.samples).clip(lower=0).sum())
-            rows.append({"series": kind, "code": code, "rule": rule, "months": hit.month.tolist(),
-                         "samples": int(hit.samples.sum()), "failures": int((hit.samples - hit.passed).sum()),
-                         "rate": 100 * hit.passed.sum() / hit.samples.sum(), "centre": float(hit.centre.iloc[0]),
-                         "lower": float(hit.lower.iloc[-1]), "excess": excess,
-                         "severity": 3 if rule == "beyond" else 2})
+            n, x = charts.samples[i, hit], charts.passed[i, hit]
+            out.append({"series": kind, "code": code, "rule": rule, "months": charts.months[hit].tolist(),
+                        "samples": int(n.sum()), "failures": int((n - x).sum()), "rate": 100 * x.sum() / n.sum(),
+                        "centre": 100 * charts.centre[i], "lower": 100 * charts.lower[i, hit][-1],
+                        "excess": float(np.clip(charts.centre[i] * n - x, 0, None).sum()),
+                        "severity": 3 if rule == "beyond" else 2})
     columns = ["series", "code", "rule", "months", "samples", "failures", "rate", "centre", "lower", "excess",
                "severity"]
-    hits = pd.DataFrame(rows, columns=columns)
+    hits = pd.DataFrame(out, columns=columns)
     return charts, hits.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -307,11 +351,12 @@ def rising_items(items: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def repeat_offenders(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """repeat_offenders' rows with their severity: 3 above the failure count, or at it with a failure after a
-    diagnosis visit; 2 at the count, or one failure after a visit."""
+    """repeat_offenders' rows with their severity (3 above the failure count, or at it with a failure after a
+    diagnosis visit; 2 at the count, or one failure after a visit) and their failed batches in date order."""
     severe = (rows.failures > settings.repeat_failures) | \
         ((rows.failures >= settings.repeat_failures) & (rows.failures_after_visit > 0))
-    return rows.assign(severity=np.where(severe, 3, 2), excess=rows.failures.astype(float))
+    history = [sorted(batches, key=lambda b: (b["sample_date"], b["product"] or "")) for batches in rows.history]
+    return rows.assign(severity=np.where(severe, 3, 2), excess=rows.failures.astype(float), history=history)
 
 
 def off_target(cards: list[indicators.Kpi]) -> list[tuple[indicators.Kpi, str]]:
@@ -342,7 +387,8 @@ class Report:
     settings: Settings
     window: Window
     signals: pd.DataFrame  # one row per signal, most serious first (signal_table)
-    charts: dict  # (series kind, code) -> p_chart rows
+    worklist: pd.DataFrame  # the same rows as people read them (worklist)
+    charts: Charts
     chart_hits: pd.DataFrame
     cells: pd.DataFrame  # every tested district x sector cell (declines)
     items: pd.DataFrame  # every tested item (rising_items)
@@ -368,12 +414,13 @@ def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> 
     firms = repeat_offenders(run("repeat_offenders", date_from=since, date_to=window.end_date, districts=f.districts,
                                  sectors=f.sectors, min_failures=settings.repeat_failures,
                                  visit_days=settings.visit_days), settings)
-    by_year = run("indicator_by_year", **f.params)
+    by_year = run("indicator_by_year", **{**f.params, "year_from": f.yearly_to})  # the same for any first year
     targets = off_target(indicators.kpis(by_year, f, list(indicators.INDICATORS)))
     districts = run("districts").set_index("district_code")
     sectors = run("sectors").set_index("sector_code")
     table = signal_table(f, settings, chart_hits, cells, items, firms, targets, districts, sectors)
-    return Report(f, settings, window, table, charts, chart_hits, cells, items, firms, targets)
+    return Report(f, settings, window, table, worklist(table, f.lang), charts, chart_hits, cells, items, firms,
+                  targets)
 
 
 def series_name(kind: str, code: str, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:
@@ -438,14 +485,17 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
                 q=f"{i.q:.3g}", versus=f.at().versus(lang))
         add(i.severity, "item", subject, why, _link("spot_checks", f, sectors=domain_sectors(i.domain)), i.excess,
             i.samples, i.failures)
-    for firm in firms.itertuples():
-        history = "；".join(f"{h['sample_date']:%Y-%m-%d} {h['product'] or ''} {h['items'] or ''}".strip()
-                           for h in firm.history)
-        key = "attention.why_visit" if firm.failures_after_visit else "attention.why_repeat"
-        why = T(key, failures=firm.failures, samples=firm.samples, months=settings.repeat_months,
-                visit=f"{firm.last_visit:%Y-%m-%d}" if pd.notna(firm.last_visit) else "", history=history)
-        add(firm.severity, "repeat", f"{firm.name} · {getattr(firm, f'district_{lang}')}", why,
-            _link("enterprise", f, {"enterprise": firm.enterprise_id}), firm.excess, firm.samples, firm.failures)
+    query = _link("", f)  # thousands of firms in a large city: one query string for all their links
+    joiner = "；" if lang == "zh" else "; "
+    columns = ["enterprise_id", "name", f"district_{lang}", "failures", "samples", "failures_after_visit",
+               "last_visit", "history", "severity"]  # as lists: iterating Arrow-backed rows costs 20 us each
+    for firm, name, district, failures, samples, after, visit, history, severity in \
+            zip(*(firms[c].tolist() for c in columns)):
+        batches = joiner.join(f"{h['sample_date']} {h['product'] or ''} {h['items'] or ''}".strip() for h in history)
+        why = T("attention.why_visit" if after else "attention.why_repeat", failures=failures, samples=samples,
+                months=settings.repeat_months, visit=str(visit)[:10] if after else "", history=batches)
+        add(severity, "repeat", f"{name} · {district}", why, f"enterprise?enterprise={firm}&{query[1:]}",
+            float(failures), samples, failures)
     for card, verdict in targets:
         ind = card.indicator
         value = i18n.fmt_value(card.value, ind.unit, lang, ind.digits)
@@ -467,3 +517,17 @@ def firm_history(firms: pd.DataFrame, lang: str) -> pd.DataFrame:
              "date": batch["sample_date"], "product": batch["product"], "items": batch["items"]}
             for firm in firms.itertuples() for batch in firm.history]
     return pd.DataFrame(rows, columns=["enterprise_id", "enterprise", "district", "sector", "date", "product", "items"])
+
+
+def worklist(signals: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The signals as the list and its downloads show them, headed in `lang`: level, kind, subject, why, samples,
+    failures, rate, base, change and q (the links stay in `signals`)."""
+    T = i18n.translator(lang)
+    levels = {s: T(f"severity.{s}") for s in (1, 2, 3)}
+    kinds = {k: T(f"signal.{k}") for k in KINDS}
+    return pd.DataFrame({
+        T("col.severity"): signals.severity.map(levels), T("col.signal"): signals.kind.map(kinds),
+        T("col.subject"): signals.subject, T("col.why"): signals.why, T("col.samples"): signals.samples,
+        T("col.failures"): signals.failures, T("col.rate"): signals.rate.round(2),
+        T("col.base_rate"): signals.base_rate.round(2), T("col.change"): signals.change.round(2),
+        T("col.q"): signals.q})

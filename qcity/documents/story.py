@@ -417,7 +417,7 @@ def _attention_view(view: View, f: filters.Filters, ctx: Context, note: str):
     hits = report.chart_hits
     key = (hits.series.iloc[0], hits.code.iloc[0]) if len(hits) else ("city", "")
     name = attention.series_name(*key, *ctx.dimensions(), lang)
-    chart = report.charts[key]
+    chart = report.charts.frame(key)
     figure = charts.control_chart(chart, lang, note, settings.min_month_samples) if chart.samples.any() else None
     facts = [f"{i18n.t(f'severity.{row.severity}', lang)} · {i18n.t(f'signal.{row.kind}', lang)} · {row.subject}: "
              f"{row.why}" for row in report.signals.head(TOP_SIGNALS).itertuples()]

@@ -24,6 +24,8 @@ from qcity.intake import ingest, readers
 from qcity.store import db, schema
 from qcity.web import auth, controls
 
+SHOWN_SIGNALS = 200  # rows of the Attention list on screen; the downloads hold them all
+
 
 def banner(city: dict, lang: str) -> None:
     """A visible label on every page whenever the loaded data is the synthetic demo."""
@@ -267,27 +269,26 @@ def attention_summary(f: Filters, city: dict) -> None:
 
 
 def signal_list(report: attention.Report, f: Filters, note: str) -> None:
-    """The ranked signals, narrowed by kind, with a link to each one's view; the CSV and Excel files are the
-    inspectors' worklist (without the links, which only work inside the app)."""
+    """The ranked signals, narrowed by kind, the first SHOWN_SIGNALS on screen with a link to each one's view; the
+    CSV and Excel files hold every chosen signal: the inspectors' worklist (without the links, which only work
+    inside the app)."""
     T = i18n.translator(f.lang)
     signals = report.signals
     counts = signals.kind.value_counts()
     kinds = [k for k in attention.KINDS if k in counts]
     chosen = st.pills(T("col.signal"), kinds, selection_mode="multi", default=kinds, key="attention_kinds",
                       format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}")
-    shown = signals[signals.kind.isin(chosen)]
-    table = pd.DataFrame({
-        T("col.severity"): [T(f"severity.{s}") for s in shown.severity],
-        T("col.signal"): [T(f"signal.{k}") for k in shown.kind], T("col.subject"): shown.subject,
-        T("col.why"): shown.why, T("col.samples"): shown.samples, T("col.failures"): shown.failures,
-        T("col.rate"): shown.rate.round(2), T("col.base_rate"): shown.base_rate.round(2),
-        T("col.change"): shown.change.round(2), T("col.q"): shown.q, T("col.link"): shown.link})
-    st.dataframe(table, hide_index=True, key="attention_list", column_config={
+    picked = signals.kind.isin(chosen).to_numpy()
+    worklist = report.worklist[picked]
+    shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): signals.link[picked].head(SHOWN_SIGNALS)})
+    st.dataframe(shown, hide_index=True, key="attention_list", column_config={
         T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
         T("col.why"): st.column_config.TextColumn(width="large"),
         T("col.q"): st.column_config.NumberColumn(format="%.2g")})
-    st.caption(T("attention.list_note"))
-    table_downloads(table.drop(columns=T("col.link")), f, note, "attention", "attention_list")
+    more = T("attention.shown", shown=len(shown), n=i18n.fmt_count(len(worklist), f.lang)) \
+        if len(worklist) > len(shown) else ""
+    st.caption(T("attention.list_note") + more)
+    table_downloads(worklist, f, note, "attention", "attention_list")
 
 
 def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
