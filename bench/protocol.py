@@ -270,7 +270,9 @@ RUNS = [  # (scenario, sessions, page, within s, views per session, replicas beh
     ("conference", 200, "overview", 10, 1, 0), ("conference", 100, "spot_checks", 10, 1, 0),
     ("office", 25, "overview", 10, 4, 0), ("office", 50, "overview", 10, 4, 0),
     ("conference", 200, "overview", 10, 1, 1), ("conference", 200, "overview", 10, 1, 2),
-    ("conference", 100, "spot_checks", 10, 1, 1), ("conference", 100, "spot_checks", 10, 1, 2)]
+    ("conference", 100, "spot_checks", 10, 1, 1), ("conference", 100, "spot_checks", 10, 1, 2),
+    ("first", 1, "attention", 0, 1, 0), ("same", 1, "attention", 0, 5, 0), ("new", 1, "attention", 0, 6, 0),
+    ("conference", 100, "attention", 10, 1, 0)]
 
 
 def scenario_run(url: str, pids: list[int], scenario: str, sessions: int, page: str, within: float,
@@ -320,8 +322,9 @@ def fmt(value: float | None, spec: str) -> str:
     return "—" if value is None or value != value else format(value, spec)
 
 
-def suite(data: Path, runs: list[tuple] = RUNS) -> str:
-    """The scenarios of issue 15, each against a fresh server, as a Markdown section for bench/RESULTS.md."""
+def suite(data: Path, runs: list[tuple] = RUNS, browser: bool = True) -> str:
+    """The scenarios of issue 15, each against a fresh server, as a Markdown section for bench/RESULTS.md; with
+    `browser`, the client against chromium after them."""
     rows = ["| scenario | sessions | page | servers | views | p50 s | p95 s | max s | connect p95 s | errors "
             "| views/s | server CPU ms per view |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for scenario, sessions, page, within, repeat, replicas in runs:
@@ -350,14 +353,14 @@ def suite(data: Path, runs: list[tuple] = RUNS) -> str:
         "server alone, or N replicas behind nginx (`python -m deploy.replicas`, sticky sessions). Time: request to "
         "`script_finished`; *server CPU per view*: the Streamlit processes' CPU seconds over the measured views / "
         "views (nginx's not counted).",
-        "", *rows, "",
+        "", *rows, *(["",
         "The client against a real browser: the same Overview link opened 5 times (a new session each) by the "
         "protocol client and by Debian's chromium through Playwright, on one server where the page had been opened "
         "once. The browser's time is read from its own websocket frames (its `rerun_script` to `script_finished`); "
         "the server's CPU is read from that request to `script_finished`, and in brackets also around the whole "
         "page load, which adds serving the page's HTML and scripts to a browser without a cache.", "",
         "| client | page | views | p50 s | max s | messages (deltas) | server CPU ms per view (median) |",
-        "|---|---|---|---|---|---|---|", versus_browser(data)])
+        "|---|---|---|---|---|---|---|", versus_browser(data)] if browser else [])])
 
 
 def main(argv: list[str] | None = None) -> dict | None:
@@ -374,8 +377,9 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--pid", type=int, help="the server's process id, for its CPU seconds")
     parser.add_argument("--suite", action="store_true", help="run every scenario on fresh servers and write "
                         "bench/RESULTS.md (data: --data, default bench/cache/rows-10000000)")
-    parser.add_argument("--only", help="with --suite: print just the rows whose scenario is one of these "
-                        "(comma-separated) and write nothing")
+    parser.add_argument("--only", help="with --suite: just the rows whose scenario or page is one of these "
+                        "(comma-separated), printed, or written under --heading")
+    parser.add_argument("--heading", help="with --only: the bench/RESULTS.md section to write them to")
     parser.add_argument("--settings", action="store_true", help="Streamlit settings one by one, into "
                         "bench/RESULTS.md")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "cache" / "rows-10000000")
@@ -385,7 +389,12 @@ def main(argv: list[str] | None = None) -> dict | None:
         return None
     if args.suite:
         if args.only:
-            print(suite(args.data, [run for run in RUNS if run[0] in args.only.split(",")]))
+            picked = suite(args.data, [run for run in RUNS if {run[0], run[2]} & set(args.only.split(","))],
+                           browser=False)
+            if args.heading:
+                replace_section(ROOT / "bench" / "RESULTS.md", f"## {args.heading}", picked)
+            else:
+                print(picked)
         else:
             replace_section(ROOT / "bench" / "RESULTS.md", PROTOCOL_HEADING, suite(args.data))
         return None

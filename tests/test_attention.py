@@ -298,10 +298,11 @@ def test_the_list_is_ranked_with_why_and_a_link(shifted):
     assert list(signals.severity) == sorted(signals.severity, reverse=True)
     decline = signals[signals.kind == "decline"].iloc[0]
     assert decline.subject.endswith("food-b") and "Q4 2025" in decline.why and "year on year" in decline.why
-    assert decline.link.startswith("spot_checks?from=2024&period=q&quarter=2025Q4&district=1000")
-    assert decline.link.endswith("&sector=food-b&lang=en")
+    assert attention.link(decline, Q4_2025) == \
+        f"spot_checks?from=2024&period=q&quarter=2025Q4&district={decline.districts[0]}&sector=food-b&lang=en"
     firm = signals[signals.subject.str.contains("EA")].iloc[0]
-    assert firm.link.startswith("enterprise?enterprise=EA&from=2024") and "2025-03-15" in firm.why
+    assert attention.link(firm, Q4_2025) == "enterprise?enterprise=EA&from=2024&period=q&quarter=2025Q4&lang=en"
+    assert "2025-03-15" in firm.why
     assert filters.to_query(Q4_2025)["quarter"] == "2025Q4"
 
 

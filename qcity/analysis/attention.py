@@ -434,28 +434,34 @@ def series_name(kind: str, code: str, districts: pd.DataFrame, sectors: pd.DataF
     return str(frame[names].get(code, code))
 
 
-def _link(page: str, f: Filters, first: dict | None = None, **narrowed) -> str:
-    """A page's URL with the filters, narrowed to a district or sectors, after the page's own `first` keys."""
-    query = {**(first or {}), **filters.to_query(replace(f, **narrowed))}
-    return f"{page}?" + "&".join(f"{k}={v}" for k, v in query.items())
+def link(signal, f: Filters) -> str:
+    """The URL of a signal's view (a row of `signals`: page, districts, sectors, enterprise) under the filters: the
+    page narrowed to the signal's district or sectors, or an enterprise's profile. Made when shown, so that one
+    report serves every first year of the range."""
+    narrowed = {k: v for k, v in (("districts", signal.districts), ("sectors", signal.sectors)) if v}
+    query = {"enterprise": signal.enterprise} if signal.enterprise else {}
+    query |= filters.to_query(replace(f, **narrowed))
+    return f"{signal.page}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
 def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells: pd.DataFrame, items: pd.DataFrame,
                  firms: pd.DataFrame, targets: list, districts: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
     """One row per signal in the selection's language, most serious first: severity, kind, subject, why (a
-    sentence with the numbers), samples, failures, rate and its base, the change, q and a link to the view."""
+    sentence with the numbers), samples, failures, rate and its base, the change, q, and the view to open (page,
+    districts, sectors, enterprise: see `link`)."""
     lang = f.lang
     T = i18n.translator(lang)
     names = i18n.name_column(lang)
     period = f.at().label(lang)
     rows = []
 
-    def add(severity, kind, subject, why, link, excess=0.0, samples=None, failures=None, rate=None, base=None,
+    def add(severity, kind, subject, why, view, excess=0.0, samples=None, failures=None, rate=None, base=None,
             q=None):
+        page, districts_, sectors_, enterprise = view
         rows.append({"severity": int(severity), "kind": kind, "subject": subject, "why": why,
                      "samples": samples, "failures": failures, "rate": rate, "base_rate": base,
-                     "change": None if rate is None or base is None else rate - base, "q": q, "link": link,
-                     "excess": excess})
+                     "change": None if rate is None or base is None else rate - base, "q": q, "excess": excess,
+                     "page": page, "districts": districts_, "sectors": sectors_, "enterprise": enterprise})
 
     def domain_sectors(domain):
         return tuple(sectors.index[sectors.domain == domain])
@@ -466,26 +472,24 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
         why = T("attention.why_decline", period=period, rate=f"{c.rate:.1f}%", before=f"{c.rate_before:.1f}%",
                 drop=f"{-c.change:.1f}", n=i18n.fmt_count(c.samples, lang), q=f"{c.q:.3g}",
                 versus=f.at().versus(lang), fdr=f"{100 * settings.fdr:g}")
-        add(c.severity, "decline", subject, why, _link("spot_checks", f, districts=(c.district_code,),
-                                                      sectors=(c.sector_code,)),
+        add(c.severity, "decline", subject, why, ("spot_checks", (c.district_code,), (c.sector_code,), ""),
             c.excess, c.samples, c.samples - c.passed, c.rate, c.rate_before, c.q)
     for h in chart_hits.itertuples():
         subject = series_name(h.series, h.code, districts, sectors, lang)
         why = T(f"attention.why_{h.rule}", months=month_spans(h.months, lang), rate=f"{h.rate:.1f}%",
                 centre=f"{h.centre:.1f}%", lower=f"{h.lower:.1f}%", run=settings.run_length,
                 trend=settings.trend_length)
-        narrowed = {"district": {"districts": (h.code,)}, "sector": {"sectors": (h.code,)},
-                    "domain": {"sectors": domain_sectors(h.code)}}.get(h.series, {})
-        add(h.severity, "chart", subject, why, _link("spot_checks", f, **narrowed), h.excess, h.samples,
+        narrowed = {"district": ((h.code,), ()), "sector": ((), (h.code,)),
+                    "domain": ((), domain_sectors(h.code))}.get(h.series, ((), ()))
+        add(h.severity, "chart", subject, why, ("spot_checks", *narrowed, ""), h.excess, h.samples,
             h.failures, h.rate, h.centre)
     for i in items[items.flagged].itertuples():
         subject = f"{i.item} · {i18n.label('domain', i.domain, lang)}"
         why = T("attention.why_item", failures=i.failures, before=i.failures_before, per=f"{i.per_10k:.1f}",
                 per_before=f"{i.per_10k_before:.1f}", share=f"{i.share:.1f}%", share_before=f"{i.share_before:.1f}%",
                 q=f"{i.q:.3g}", versus=f.at().versus(lang))
-        add(i.severity, "item", subject, why, _link("spot_checks", f, sectors=domain_sectors(i.domain)), i.excess,
+        add(i.severity, "item", subject, why, ("spot_checks", (), domain_sectors(i.domain), ""), i.excess,
             i.samples, i.failures)
-    query = _link("", f)  # thousands of firms in a large city: one query string for all their links
     joiner = "；" if lang == "zh" else "; "
     columns = ["enterprise_id", "name", f"district_{lang}", "failures", "samples", "failures_after_visit",
                "last_visit", "history", "severity"]  # as lists: iterating Arrow-backed rows costs 20 us each
@@ -494,17 +498,18 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
         batches = joiner.join(f"{h['sample_date']} {h['product'] or ''} {h['items'] or ''}".strip() for h in history)
         why = T("attention.why_visit" if after else "attention.why_repeat", failures=failures, samples=samples,
                 months=settings.repeat_months, visit=str(visit)[:10] if after else "", history=batches)
-        add(severity, "repeat", f"{name} · {district}", why, f"enterprise?enterprise={firm}&{query[1:]}",
-            float(failures), samples, failures)
+        add(severity, "repeat", f"{name} · {district}", why, ("enterprise", (), (), firm), float(failures), samples,
+            failures)
     for card, verdict in targets:
         ind = card.indicator
         value = i18n.fmt_value(card.value, ind.unit, lang, ind.digits)
         why = T(f"attention.why_{verdict}", value=value, target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
                 change=narrative.change_phrase(card.change or 0.0, ind, card.period, lang),
                 period=card.period.label(lang))
-        add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, _link("overview", f))
+        add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, ("overview", (), (), ""))
     table = pd.DataFrame(rows, columns=["severity", "kind", "subject", "why", "samples", "failures", "rate",
-                                        "base_rate", "change", "q", "link", "excess"])
+                                        "base_rate", "change", "q", "excess", "page", "districts", "sectors",
+                                        "enterprise"])
     numbers = ["samples", "failures", "rate", "base_rate", "change", "q", "excess"]
     table[numbers] = table[numbers].astype(float)
     return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
@@ -521,7 +526,7 @@ def firm_history(firms: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def worklist(signals: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The signals as the list and its downloads show them, headed in `lang`: level, kind, subject, why, samples,
-    failures, rate, base, change and q (the links stay in `signals`)."""
+    failures, rate, base, change and q (the views to link to stay in `signals`)."""
     T = i18n.translator(lang)
     levels = {s: T(f"severity.{s}") for s in (1, 2, 3)}
     kinds = {k: T(f"signal.{k}") for k in KINDS}

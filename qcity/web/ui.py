@@ -7,6 +7,7 @@ import io
 import pickle
 import shutil
 import tempfile
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -243,15 +244,16 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
 
 
 def attention_report(f: Filters, city: dict, quiet: bool = False) -> attention.Report | None:
-    """The early-warning report for the filters, computed once per selection and data version for every session;
-    None, after saying why (unless `quiet`), when city.json's thresholds cannot be used."""
+    """The early-warning report for the filters, computed once per selection and data version for every session
+    (the same for any first year: it judges the last); None, after saying why (unless `quiet`), when city.json's
+    thresholds cannot be used."""
     try:
         settings = attention.Settings.of(city)
     except indicators.ConfigError as error:
         if not quiet:
             st.error(i18n.t("attention.bad_config", f.lang, error=str(error)))
         return None
-    return shared(attention.report, f, settings, db.runner())
+    return shared(attention.report, replace(f, year_from=f.year_to), settings, db.runner())  # links: attention.link
 
 
 def attention_summary(f: Filters, city: dict) -> None:
@@ -280,7 +282,8 @@ def signal_list(report: attention.Report, f: Filters, note: str) -> None:
                       format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}")
     picked = signals.kind.isin(chosen).to_numpy()
     worklist = report.worklist[picked]
-    shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): signals.link[picked].head(SHOWN_SIGNALS)})
+    views = [attention.link(signal, f) for signal in signals[picked].head(SHOWN_SIGNALS).itertuples()]
+    shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): views})
     st.dataframe(shown, hide_index=True, key="attention_list", column_config={
         T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
         T("col.why"): st.column_config.TextColumn(width="large"),
