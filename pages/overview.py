@@ -24,7 +24,7 @@ if by_year.empty:
 
 ui.period_caption(f)
 ui.kpi_cards(ui.shared(indicators.kpis, by_year, f), f)
-ui.attention_summary(f, city)
+attention = st.container()  # filled last: judging a new period takes a second or two, the rest shows first
 
 with st.expander(T("scorecard.title"), expanded=True):
     ui.scorecard(ui.shared(indicators.kpis, by_year, f, list(indicators.INDICATORS)), f, note)
@@ -65,3 +65,6 @@ with table_column:
                  T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
                  T("col.base"): st.column_config.NumberColumn(format="localized")})
     st.caption(T("overview.league_note", n=f.min_samples))
+
+with attention:
+    ui.attention_summary(f, city)

@@ -360,3 +360,26 @@ def test_the_page_lists_charts_and_links_the_overview(demo_dir, demo_db, monkeyp
     link = overview.get("page_link")[0].proto
     assert link.label == f"{report.count} signals need attention" and link.page == "attention"
     assert link.query_string == "from=2016&to=2025&lang=en"
+
+
+def test_the_page_says_so_when_the_filters_leave_nothing_to_judge(demo_dir, monkeypatch):
+    from test_pages import starter
+    at = starter(demo_dir, monkeypatch)({"lang": "en", "sector": "svc-retail"}, "attention")
+    assert "No signals need attention in 2025." in at.markdown[0].value
+    assert len(at.get("plotly_chart")) == 1 and "No signals for this series" in " ".join(m.value for m in at.markdown)
+
+
+def test_a_bad_threshold_is_named_on_the_page_and_the_overview_still_runs(tmp_path, demo_dir, monkeypatch):
+    import json
+    import shutil
+
+    from test_pages import starter
+    copy = tmp_path / "demo"
+    shutil.copytree(demo_dir, copy)
+    city = json.loads((copy / "city.json").read_text(encoding="utf-8"))
+    (copy / "city.json").write_text(json.dumps({**city, "attention": {"sigma": 0}}), encoding="utf-8")
+    start = starter(copy, monkeypatch)
+    at = start({"lang": "en"}, "attention")
+    assert "attention.sigma must lie between 1 and 6" in at.error[0].value
+    overview = start({"lang": "en"})
+    assert not overview.exception and not overview.get("page_link")

@@ -39,8 +39,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import test_proportions_2indep
 
 from qcity import i18n
 from qcity.analysis import filters, indicators, narrative
@@ -290,6 +288,8 @@ def _one_sided(count1, nobs1, count0, nobs0, alternative: str) -> np.ndarray:
     both are 0% or 100% (nothing to test)."""
     if not len(count1):
         return np.array([])
+    from statsmodels.stats.proportion import test_proportions_2indep  # here: see _discoveries
+
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         result = test_proportions_2indep(np.asarray(count1, float), np.asarray(nobs1, float),
@@ -303,6 +303,10 @@ def _discoveries(p_values: np.ndarray, fdr: float) -> tuple[np.ndarray, np.ndarr
     adjusted p-values (q-values)."""
     if not len(p_values):
         return np.array([], bool), np.array([])
+    # Imported when first needed, not with the module: statsmodels brings SciPy's statistics, about 2 s to import
+    # on a fresh server, which every page's first view would otherwise pay.
+    from statsmodels.stats.multitest import multipletests
+
     reject, q_values, _, _ = multipletests(p_values, alpha=fdr, method="fdr_bh")
     return reject, q_values
 
@@ -403,9 +407,8 @@ class Report:
 def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> Report:
     """The early-warning report for a selection: judged over the period's months of its last year."""
     window = Window.of(f, settings)
-    first_year, last_year = divmod(window.first, 12)[0], divmod(window.last, 12)[0]
-    months = run("attention_months", year_from=first_year, year_to=last_year, first=window.first, last=window.last,
-                 districts=f.districts, sectors=f.sectors)
+    months = run("attention_months", year_from=window.first // 12, year_to=window.last // 12, first=window.first,
+                 last=window.last, districts=f.districts, sectors=f.sectors)
     charts, chart_hits = chart_signals(months, window, settings)
     cells = declines(months, window, settings, f.min_samples)
     items = rising_items(run("attention_items", **f.last_year_params), settings)
