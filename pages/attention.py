@@ -44,10 +44,9 @@ st.caption(T("attention.chart_note", baseline=attention.month_spans(list(range(w
              sigma=f"{settings.sigma:g}", laney=T("attention.laney") if settings.limits == "laney" else "",
              n=settings.min_month_samples, run=settings.run_length, trend=settings.trend_length))
 
-if not report.firms.empty:
+if not report.batches.empty:
     st.subheader(T("attention.firms"))
-    history = attention.firm_history(report.firms, f.lang)
-    ui.table(i18n.localize(history, f.lang), f, note, "enterprises-to-watch", "attention_firms")
+    ui.long_table(report.batches, f, note, "enterprises-to-watch", "attention_firms")
 
 st.caption(T("attention.method", cells=len(report.cells), fdr=f"{100 * settings.fdr:g}", drop=f"{settings.min_drop:g}",
              items=len(report.items), months=settings.repeat_months, repeat=settings.repeat_failures,

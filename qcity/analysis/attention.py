@@ -397,6 +397,7 @@ class Report:
     cells: pd.DataFrame  # every tested district x sector cell (declines)
     items: pd.DataFrame  # every tested item (rising_items)
     firms: pd.DataFrame  # repeat_offenders
+    batches: pd.DataFrame  # the firms' failed batches as people read them (firm_history)
     targets: list
 
     @property
@@ -423,7 +424,7 @@ def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> 
     sectors = run("sectors").set_index("sector_code")
     table = signal_table(f, settings, chart_hits, cells, items, firms, targets, districts, sectors)
     return Report(f, settings, window, table, worklist(table, f.lang), charts, chart_hits, cells, items, firms,
-                  targets)
+                  i18n.localize(firm_history(firms, f.lang), f.lang), targets)
 
 
 def series_name(kind: str, code: str, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:

@@ -25,7 +25,7 @@ from qcity.intake import ingest, readers
 from qcity.store import db, schema
 from qcity.web import auth, controls
 
-SHOWN_SIGNALS = 200  # rows of the Attention list on screen; the downloads hold them all
+SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
 
 
 def banner(city: dict, lang: str) -> None:
@@ -288,10 +288,22 @@ def signal_list(report: attention.Report, f: Filters, note: str) -> None:
         T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
         T("col.why"): st.column_config.TextColumn(width="large"),
         T("col.q"): st.column_config.NumberColumn(format="%.2g")})
-    more = T("attention.shown", shown=len(shown), n=i18n.fmt_count(len(worklist), f.lang)) \
-        if len(worklist) > len(shown) else ""
-    st.caption(T("attention.list_note") + more)
+    st.caption(T("attention.list_note") + shown_of(len(shown), len(worklist), f.lang))
     table_downloads(worklist, f, note, "attention", "attention_list")
+
+
+def long_table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
+    """A table that may run to thousands of rows: the first SHOWN_SIGNALS on screen (every rerun sends what is
+    shown), all of them in the downloads."""
+    st.dataframe(rows.head(SHOWN_SIGNALS), hide_index=True, key=key)
+    if len(rows) > SHOWN_SIGNALS:
+        st.caption(shown_of(SHOWN_SIGNALS, len(rows), f.lang).strip())
+    table_downloads(rows, f, note, file_stem, key)
+
+
+def shown_of(shown: int, total: int, lang: str) -> str:
+    """ "Showing the first 200 of 9,314; the downloads hold them all", or nothing when all are shown."""
+    return i18n.t("attention.shown", lang, shown=shown, n=i18n.fmt_count(total, lang)) if total > shown else ""
 
 
 def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
