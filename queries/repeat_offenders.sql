@@ -32,7 +32,7 @@ flagged as (
         count(*)::integer as failures,
         max(visit_before) as last_visit,
         count(visit_before)::integer as failures_after_visit,
-        list(struct_pack(sample_date, product, items)) as history  -- in no order: sorted by the caller
+        list_sort(list(struct_pack(sample_date, product, items))) as history  -- by date, then product
     from failed
     group by enterprise_id
     having count(*) >= $min_failures or count(visit_before) > 0
