@@ -31,8 +31,10 @@ ui.signal_list(report, f, note)
 st.subheader(T("attention.chart"))
 series = list(report.charts.keys)
 flagged = [(row.series, row.code) for row in report.chart_hits.itertuples()]
+# keyed by the selection: a new one starts from its most serious series, as a link to it opens in a fresh browser
 choice = st.selectbox(T("attention.series"), series, index=series.index(flagged[0]) if flagged else 0,
-                      key="attention_series", format_func=lambda key: T(
+                      key=f"attention_series_{f.year_to}_{f.month_from}_{f.month_to}_{hash((f.districts, f.sectors))}",
+                      format_func=lambda key: T(
                           "attention.series_kind", kind=T(f"series.{key[0]}"),
                           name=attention.series_name(*key, *controls.load_options()[1:], f.lang)))
 ui.chart(ui.shared(charts.control_chart, report.charts.frame(choice), f.lang, note, settings.min_month_samples),

@@ -2,6 +2,7 @@
 
 import random
 import shutil
+from datetime import date
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -27,7 +28,11 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
               "enterprise_id": f"E{rng.randint(1, 2000):06d}", "text": rng.choice(["食品", "E0001", "有限"]),
               "domain": rng.choice(["", "food", "agri", "manufacturing"]),
               "texts": rng.sample(["菌落总数、大肠菌群", "铅(以Pb计)", "标签", "未知项目", "毒死蜱；克百威"], 3),
-              **indicators.index_weights({})}
+              **indicators.index_weights({}),
+              # the early warning's: a window of months with the baseline before it, dates, the repeat rules
+              "first": first * 12 + month_from - 13, "last": last * 12 + month_to - 1,
+              "date_from": date(first, month_from, 1), "date_to": date(last, month_to, 28), "min_failures": 2,
+              "visit_days": 365}
     return {p: values[p] for p in db.query_parameters(db.query_sql(name))}
 
 
