@@ -40,6 +40,7 @@ TOP_ITEMS = 10
 TOP_SIGNALS = 15  # early-warning signals listed in the bulletin's table
 CHART_SIZE = (1100, 480)
 TEXT_WIDTH_CM = 15.6  # A4 less the margins
+WRAP_WIDTH = 48  # half-em units a column asks for at most: longer text (an early warning's why) wraps
 
 
 @dataclass(frozen=True)
@@ -208,13 +209,14 @@ def _width(text: str) -> int:
 
 
 def _table(document, caption: str, frame: pd.DataFrame) -> None:
-    """A caption kept with its table; columns as wide as their longest text (plus the cell padding), within the
-    text block."""
+    """A caption kept with its table; columns as wide as their longest text (plus the cell padding, up to
+    WRAP_WIDTH), within the text block."""
     _paragraph(document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format \
         .keep_with_next = True
     table = document.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    needs = [4 + max([_width(str(name))] + [_width(str(v)) for v in frame[name]]) for name in frame.columns]
+    needs = [4 + min(WRAP_WIDTH, max([_width(str(name))] + [_width(str(v)) for v in frame[name]]))
+             for name in frame.columns]
     widths = [Cm(TEXT_WIDTH_CM * n / sum(needs)) for n in needs]
     table.autofit = False
     for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads; cells for Word
