@@ -384,3 +384,16 @@ def test_a_bad_threshold_is_named_on_the_page_and_the_overview_still_runs(tmp_pa
     assert "attention.sigma must lie between 1 and 6" in at.error[0].value
     overview = start({"lang": "en"})
     assert not overview.exception and not overview.get("page_link")
+
+
+def test_a_point_beyond_the_normal_limit_must_be_unlikely_by_the_binomial_too():
+    # centre 99% (1,188 of 1,200 in the baseline); a month of 40: 3 failures cross the 3-sigma limit (92.5% against
+    # 0.99 - 3 * sqrt(0.0002475) = 0.99 - 0.0471964 = 94.2804%) but P(3 or more failures) = 0.75%, over the 0.135%
+    # the limit means; 4 failures (P = 0.07%) are a signal
+    months = one_series([(100, 99)] * 12 + [(40, 37), (40, 36)])
+    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
+                              attention.month_index(2025, 2))
+    chart = attention.p_chart(attention.series(months, "city", None), window, SETTINGS)
+    assert chart.lower.iloc[12] == pytest.approx(94.2804, abs=1e-4)
+    assert (chart.z.iloc[12] < -3) and (chart.z.iloc[13] < -3)
+    assert list(chart.rule[12:]) == ["", "beyond"]

@@ -10,9 +10,11 @@ Five kinds of signal, each with why it was flagged, the numbers behind it and a 
 - **chart**: Shewhart p-chart signals (GB/T 17989.2 / ISO 7870-2) for the city, each domain, sector and district:
   centre line from the `baseline_months` before the period, limits at `sigma` standard errors of each month's
   sample size (Laney's p' with `limits: "laney"`, for very large samples that vary more than chance between
-  months), and the standard tests: 1, a point beyond a limit; 2, `run_length` points in a row on one side of the
-  centre; 3, `trend_length` points in a row falling. Months with fewer than `min_month_samples` samples are drawn
-  but not judged. Listed when the signal points to worse quality and its last point is in the period.
+  months), and the standard tests: 1, a point beyond a limit (on the p-chart, when the exact binomial chance of
+  so few passes is also under the normal tail: near 100% the normal limits of a small month are too tight);
+  2, `run_length` points in a row on one side of the centre; 3, `trend_length` points in a row falling. Months
+  with fewer than `min_month_samples` samples are drawn but not judged.
+  Listed when the signal points to worse quality and its last point is in the period.
 - **repeat**: enterprises with `repeat_failures` or more failed batches in the `repeat_months` to the period's end,
   or a failed batch within `visit_days` after a quality-diagnosis visit (the regulator's 重点监管 list).
 - **item**: failed test items whose failures per sample rose in a domain against the same months of last year
@@ -196,9 +198,13 @@ def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window:
             if np.isfinite(sigma_z) and sigma_z > 0:
                 error[i], z[i] = error[i] * sigma_z, z[i] / sigma_z
     judged = ~base[None, :] & big & usable[:, None]
+    beyond = judged & (z < -settings.sigma)
+    if settings.limits == "p" and beyond.any():  # confirmed by the exact binomial tail (see _exactly_beyond)
+        beyond[beyond] = _exactly_beyond(x[beyond], n[beyond], np.broadcast_to(centre[:, None], n.shape)[beyond],
+                                         settings.sigma)
     rule = np.full(n.shape, "", dtype=object)
     for i in np.flatnonzero(usable):
-        rule[i] = _rules(z[i], rate[i], big[i], settings)
+        rule[i] = _rules(z[i], rate[i], big[i], beyond[i], settings)
     rule[~judged] = ""
     return Charts(tuple(keys), months, base, samples, passed, rate, centre,
                   np.maximum(0, centre[:, None] - settings.sigma * error),
@@ -215,10 +221,20 @@ def p_chart(months: pd.DataFrame, window: Window, settings: Settings) -> pd.Data
     return control_charts((("series", ""),), samples, passed, window, settings).frame(("series", ""))
 
 
-def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settings) -> list[str]:
+def _exactly_beyond(passed: np.ndarray, samples: np.ndarray, centre: np.ndarray, sigma: float) -> np.ndarray:
+    """Whether points below the lower 3-sigma limit are as unlikely as the limit means: the binomial chance of so few
+    passes at the centre's rate is under the normal tail beyond `sigma` (0.135% at 3). With pass rates near 100% and
+    small months the normal limits are too tight: at a centre of 99% and 40 samples, 3 failures cross the limit,
+    a 0.75% chance; 4 failures (0.07%) are confirmed."""
+    from scipy.stats import binom, norm  # here, as statsmodels in _discoveries
+
+    return binom.cdf(passed, samples, centre) < norm.cdf(-sigma)
+
+
+def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, beyond: np.ndarray, settings: Settings) -> list[str]:
     """The first test each point fails on the bad (low) side, over the points with enough samples in month order
-    (a thin month neither breaks nor extends a run): beyond the lower limit, a run below the centre, a falling
-    trend."""
+    (a thin month neither breaks nor extends a run): beyond the lower limit (`beyond`), a run below the centre, a
+    falling trend."""
     out = [""] * len(z)
     below = falling = 0
     previous = None
@@ -226,7 +242,7 @@ def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, settings: Settin
         below = below + 1 if z[i] < 0 else 0
         falling = falling + 1 if previous is not None and rate[i] < previous else 1
         previous = rate[i]
-        if z[i] < -settings.sigma:
+        if beyond[i]:
             out[i] = "beyond"
         elif below >= settings.run_length:
             out[i] = "run"
