@@ -7,8 +7,9 @@
 Calibrated to the public reference values in DESIGN.md §3 (food ~97% with catering lowest, manufacturing
 ~94-95%, agricultural products ~97.5-98%, drugs ~99%, slow improvement 2016-2025) so that charts look like a
 real programme's, but every figure and enterprise is invented, and city.json says `"synthetic": true` so the
-app labels it everywhere. Deterministic for a seed; generates inspections one year at a time so ten million
-rows fit in a few hundred MB.
+app labels it everywhere. Its last nine months hold three planted problems for the early warnings to find (see
+PLANT_MONTHS). Deterministic for a seed; generates inspections one year at a time so ten million rows fit in a few
+hundred MB.
 """
 
 from __future__ import annotations
