@@ -20,9 +20,10 @@ report = ui.attention_report(f, city)
 if report is None:
     st.stop()
 window, settings = report.window, report.settings
+baseline = attention.month_spans(list(range(window.first, window.start)), f.lang)
+districts, sectors = controls.load_options()[1:]
 scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
-st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope,
-             baseline=attention.month_spans(list(range(window.first, window.start)), f.lang)))
+st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope, baseline=baseline))
 st.markdown(narrative.attention(report.signals, f.at(), f.lang))
 
 st.subheader(T("attention.list"))
@@ -36,13 +37,13 @@ choice = st.selectbox(T("attention.series"), series, index=series.index(flagged[
                       key=f"attention_series_{f.year_to}_{f.month_from}_{f.month_to}_{hash((f.districts, f.sectors))}",
                       format_func=lambda key: T(
                           "attention.series_kind", kind=T(f"series.{key[0]}"),
-                          name=attention.series_name(*key, *controls.load_options()[1:], f.lang)))
+                          name=attention.series_name(*key, districts, sectors, f.lang)))
 ui.chart(ui.shared(charts.control_chart, report.charts.frame(choice), f.lang, note, settings.min_month_samples),
          "attention_chart")
-name = attention.series_name(*choice, *controls.load_options()[1:], f.lang)
+name = attention.series_name(*choice, districts, sectors, f.lang)
 whys = report.signals[(report.signals.kind == "chart") & (report.signals.subject == name)].why
 st.markdown("\n".join(f"- {why}" for why in whys) if len(whys) else T("attention.chart_none"))
-st.caption(T("attention.chart_note", baseline=attention.month_spans(list(range(window.first, window.start)), f.lang),
+st.caption(T("attention.chart_note", baseline=baseline,
              sigma=f"{settings.sigma:g}", laney=T("attention.laney") if settings.limits == "laney" else "",
              n=settings.min_month_samples, run=settings.run_length, trend=settings.trend_length))
 

@@ -4,7 +4,7 @@
 -- failure. Read from the raw rows: the rollup does not keep enterprises. The file is sorted by date, so the dates
 -- prune it to the window; each failure finds the visit before it by an as-of join.
 -- Grain: one row per enterprise. Params: $date_from, $date_to, $districts, $sectors, $min_failures, $visit_days.
-with window_rows as not materialized (  -- read twice: counted whole, and its few failures in full
+with window_rows as not materialized (  -- read twice: its few failures in full, the flagged firms' batches counted
     select enterprise_id, sample_date, product, passed, failed_items, failed_item
     from inspections
     where sample_date between $date_from and $date_to

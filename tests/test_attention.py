@@ -32,12 +32,10 @@ def months_frame(counts: dict) -> pd.DataFrame:
 
 
 def one_series(rates: list[tuple[int, int]], start=(2024, 1)) -> pd.DataFrame:
-    """A single series (one district and sector) from (samples, passed) per month from `start`."""
-    counts = {}
-    for i, (n, x) in enumerate(rates):
-        year, month = divmod(start[0] * 12 + start[1] - 1 + i, 12)
-        counts[(year, month + 1, "100001", "food-a")] = (n, x)
-    return months_frame(counts)
+    """One series as p_chart takes it (month index, samples, passed) from (samples, passed) per month from
+    `start`."""
+    first = attention.month_index(*start)
+    return pd.DataFrame([(first + i, n, x) for i, (n, x) in enumerate(rates)], columns=["month", "samples", "passed"])
 
 
 # --- p-chart limits and tests, by hand ---------------------------------------------------------------------------
@@ -51,7 +49,7 @@ def test_p_chart_limits_equal_a_hand_computation():
     months = one_series(baseline + [(200, 190), (50, 49)])
     window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
                               attention.month_index(2025, 2))
-    chart = attention.p_chart(attention.series(months, "city", None), window, SETTINGS)
+    chart = attention.p_chart(months, window, SETTINGS)
     january, february = chart.iloc[12], chart.iloc[13]
     assert january.centre == pytest.approx(97.0)
     assert january.lower == pytest.approx(93.3813, abs=1e-4) and january.upper == 100.0
@@ -67,9 +65,9 @@ def test_laney_limits_widen_by_the_baseline_moving_ranges():
     months = one_series([(1000, 960), (1000, 980)] * 6 + [(1000, 930)])
     window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
                               attention.month_index(2025, 1))
-    laney = attention.p_chart(attention.series(months, "city", None), window,
+    laney = attention.p_chart(months, window,
                               attention.Settings(limits="laney")).iloc[12]
-    plain = attention.p_chart(attention.series(months, "city", None), window, SETTINGS).iloc[12]
+    plain = attention.p_chart(months, window, SETTINGS).iloc[12]
     assert laney.lower == pytest.approx(91.6809, abs=1e-4)
     assert plain.rule == "beyond" and laney.rule == ""  # 93% is a signal for the p-chart only
 
@@ -80,14 +78,14 @@ def test_the_three_tests_fire_on_the_bad_side_only():
     baseline = [(1000, 965), (1000, 975)] * 6  # centre 97%, sigma 0.54 points at 1,000 samples
     below = [(1000, 968), (1000, 966), (1000, 969), (1000, 967), (1000, 968), (1000, 966), (1000, 969), (1000, 967),
              (1000, 968), (1000, 969), (1000, 966), (1000, 975)]  # 11 months below the centre, none far
-    chart = attention.p_chart(attention.series(one_series(baseline + below), "city", None), window, SETTINGS)
+    chart = attention.p_chart(one_series(baseline + below), window, SETTINGS)
     assert list(chart.rule[12:]) == [""] * 8 + ["run"] * 3 + [""]  # the 9th, 10th and 11th in a row
     falling = [(1000, 985), (1000, 983), (1000, 980), (1000, 976), (1000, 973), (1000, 970), (1000, 980)] + \
         [(1000, 975)] * 5
-    chart = attention.p_chart(attention.series(one_series(baseline + falling), "city", None), window, SETTINGS)
+    chart = attention.p_chart(one_series(baseline + falling), window, SETTINGS)
     assert list(chart.rule[12:]) == [""] * 5 + ["trend"] + [""] * 6  # six points, each lower than the one before
     jumps = [(1000, 950), (1000, 999), (20, 15)] + [(1000, 970)] * 9  # 95% is beyond; 99.9% is better; 20 is thin
-    chart = attention.p_chart(attention.series(one_series(baseline + jumps), "city", None), window, SETTINGS)
+    chart = attention.p_chart(one_series(baseline + jumps), window, SETTINGS)
     assert list(chart.rule[12:15]) == ["beyond", "", ""]
     assert list(chart.better[12:15]) == [False, True, False] and not chart.judged.iloc[14]
 
@@ -96,7 +94,7 @@ def test_a_baseline_without_failures_sets_no_limits_and_judges_nothing():
     months = one_series([(100, 100)] * 12 + [(100, 80)])
     window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
                               attention.month_index(2025, 1))
-    chart = attention.p_chart(attention.series(months, "city", None), window, SETTINGS)
+    chart = attention.p_chart(months, window, SETTINGS)
     assert chart.lower.isna().all() and not chart.judged.any() and (chart.rule == "").all()
 
 
@@ -393,7 +391,7 @@ def test_a_point_beyond_the_normal_limit_must_be_unlikely_by_the_binomial_too():
     months = one_series([(100, 99)] * 12 + [(40, 37), (40, 36)])
     window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
                               attention.month_index(2025, 2))
-    chart = attention.p_chart(attention.series(months, "city", None), window, SETTINGS)
+    chart = attention.p_chart(months, window, SETTINGS)
     assert chart.lower.iloc[12] == pytest.approx(94.2804, abs=1e-4)
     assert (chart.z.iloc[12] < -3) and (chart.z.iloc[13] < -3)
     assert list(chart.rule[12:]) == ["", "beyond"]

@@ -48,7 +48,6 @@ from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import ConfigError
 
 KINDS = ("decline", "chart", "repeat", "item", "target")
-SERIES = ("city", "domain", "sector", "district")  # what a p-chart is drawn for
 RULES = ("beyond", "run", "trend")  # GB/T 17989.2 tests 1, 2 and 3
 
 
@@ -251,14 +250,6 @@ def _rules(z: np.ndarray, rate: np.ndarray, judged: np.ndarray, beyond: np.ndarr
     return out
 
 
-def series(months: pd.DataFrame, kind: str, code: str) -> pd.DataFrame:
-    """The month-by-cell counts of attention_months summed for one series: the city, a domain, a sector or a
-    district (the city's code is "")."""
-    rows = months if kind == "city" else months[months[SERIES_COLUMN[kind]] == code]
-    out = rows.assign(month=rows.year * 12 + rows.month - 1).groupby("month", as_index=False)[["samples", "passed"]]
-    return out.sum()
-
-
 SERIES_COLUMN = {"domain": "domain", "sector": "sector_code", "district": "district_code"}
 
 
@@ -402,7 +393,6 @@ class Report:
     """Everything the Attention page, the Overview's count, the storyline and the bulletin show for one selection:
     the ranked signals as a table in the selection's language, and what lies behind them."""
 
-    f: Filters
     settings: Settings
     window: Window
     signals: pd.DataFrame  # one row per signal, most serious first (signal_table)
@@ -438,7 +428,7 @@ def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> 
     districts = run("districts").set_index("district_code")
     sectors = run("sectors").set_index("sector_code")
     table = signal_table(f, settings, chart_hits, cells, items, firms, targets, districts, sectors)
-    return Report(f, settings, window, table, worklist(table, f.lang), charts, chart_hits, cells, items, firms,
+    return Report(settings, window, table, worklist(table, f.lang), charts, chart_hits, cells, items, firms,
                   i18n.localize(firm_history(firms, f.lang), f.lang), targets)
 
 
