@@ -1,4 +1,5 @@
-"""Data: what is loaded and how fresh; for analysts, import a file (map, check, commit) and roll back."""
+"""Data: what is loaded and how fresh; the small tables; for analysts, import a file (map, check, commit), edit the
+small tables and roll back; for signed-in users, the audit log."""
 
 import pandas as pd
 import streamlit as st
@@ -6,7 +7,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import db, schema
-from qcity.web import auth, controls, ui
+from qcity.web import admin, auth, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -22,18 +23,26 @@ with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))
     ui.table(i18n.localize(dictionary.drop(columns="item_key"), f.lang), f, T("data.dictionary_source"),
              "test-item-dictionary", key="data_dictionary")
 
-if not auth.is_analyst():
-    ui.sign_in_form(f.lang)
+user = auth.current()
+if user is None:
+    admin.sign_in_form(f.lang, database.path)
+else:
+    admin.signed_in(f.lang, database.path)
+admin.small_tables(database, f.lang)
+if user is None:
     st.stop()
-st.button(T("data.sign_out"), on_click=auth.sign_out, key="data_sign_out")
 
-st.subheader(T("data.import_title"))
-uploaded = st.file_uploader(T("data.upload"), type=["csv", "txt", "xlsx", "parquet"], key="data_upload")
-table = st.selectbox(T("data.table"), list(schema.TABLES), index=list(schema.TABLES).index("inspections"),
-                     key="data_table")
-mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="data_mode",
-                format_func=lambda m: T(f"data.mode_{m}"))
-mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
+importable = user.writable(schema.TABLES)
+if importable:
+    st.subheader(T("data.import_title"))
+    uploaded = st.file_uploader(T("data.upload"), type=["csv", "txt", "xlsx", "parquet"], key="data_upload")
+    table = st.selectbox(T("data.table"), importable, key="data_table",
+                         index=importable.index("inspections") if "inspections" in importable else 0)
+    mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="data_mode",
+                    format_func=lambda m: T(f"data.mode_{m}"))
+    mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
+else:
+    uploaded = None
 if uploaded is not None:
     content = uploaded.getvalue()
     try:
@@ -68,10 +77,17 @@ if uploaded is not None:
     accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if len(report) else False
     if st.button(T("data.import"), type="primary", key="data_import",
                  disabled=result.valid.empty or (len(report) > 0 and not accept)):
-        version = ingest.commit(result, database.path, mode, sheet.file)
+        written = [table, "enterprises"] if len(result.new_enterprises) else [table]
+        try:
+            actor = [auth.require(database.path, "import", name) for name in written][0]
+        except PermissionError:
+            st.error(T("data.not_allowed", user=auth.actor().user, tables=", ".join(written)))
+            st.stop()
+        version = ingest.commit(result, database.path, mode, sheet.file, actor)
         if len(report):
             ingest.write_rejects(result, sheet, database.path / ingest.VERSIONS / str(version))
         st.success(T("data.imported", version=version))
 
 st.subheader(T("data.versions"))
-ui.versions_panel(database.path, f.lang)
+admin.versions_panel(database.path, f.lang)
+admin.audit_panel(database.path, f.lang)

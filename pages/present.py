@@ -12,7 +12,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.documents import bulletin, charts, deck, images, story
 from qcity.store import db
-from qcity.web import auth, controls, ui
+from qcity.web import admin, auth, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -127,16 +127,19 @@ else:
     st.caption(T("present.export_note", n=len(views)) + " " + T("present.bulletin_note", period=f.at().label(f.lang)))
 
 with st.expander(T("present.edit")):
-    if not auth.is_analyst():
-        ui.sign_in_form(f.lang)
+    if auth.current() is None:
+        admin.sign_in_form(f.lang, database.path)
+    elif not auth.may("storyline"):
+        st.caption(T("data.read_only"))
     else:
         st.caption(T("present.edit_help"))
         new_name = st.text_input(T("present.name"), name, key="present_edit_name", max_chars=40)
         text = st.text_area(T("present.json"), storyline.text(), height=360, key=f"present_edit_{name}")
         if st.button(T("present.save"), type="primary", key="present_save"):
             try:
-                story.save(database.path, new_name.strip(), text, options)
-            except story.StorylineError as error:
+                story.save(database.path, new_name.strip(), text, options,
+                           auth.require(database.path, "storyline"))
+            except (story.StorylineError, PermissionError) as error:
                 st.error(T("present.not_saved", error=str(error)))
             else:
                 controls.keep_in_url("storyline", new_name.strip())

@@ -5,6 +5,8 @@
     (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
     with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
     python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
+    python3 scripts/dev.py bundle [--out DIR]          # one archive that installs offline (deploy/bundle.py)
+    python3 scripts/dev.py setup                       # only the set-up: .venv (the offline install runs it)
 """
 
 import hashlib
@@ -43,6 +45,18 @@ def start(args: list[str]) -> int:
     if not os.environ.get("QCITY_DATA_DIR") and not (ROOT / "data" / "city.json").exists():
         subprocess.run([PYTHON, "-m", "qcity.demo", "--city", "changsha", "--out", ROOT / "data"], cwd=ROOT, check=True)
     return subprocess.call([PYTHON, "-m", "streamlit", "run", ROOT / "dashboard.py", *args], cwd=ROOT)
+
+
+def setup(args: list[str]) -> int:
+    """The set-up `start` does, without starting: the offline install runs it with pip's PIP_NO_INDEX."""
+    ensure_environment("requirements.txt")
+    ensure_browser()
+    return 0
+
+
+def bundle(args: list[str]) -> int:
+    ensure_environment("requirements.txt")
+    return subprocess.call([PYTHON, "-m", "deploy.bundle", *args], cwd=ROOT)
 
 
 def bench(args: list[str]) -> int:
@@ -88,7 +102,7 @@ def test(args: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    commands = {"start": start, "test": test, "bench": bench}
+    commands = {"start": start, "test": test, "bench": bench, "setup": setup, "bundle": bundle}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]](sys.argv[2:]))

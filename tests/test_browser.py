@@ -201,10 +201,10 @@ def test_a_viewer_has_no_write_action_even_by_url(server, browser):
     page = open_page(browser, f"{server.url}/data?lang=en&analyst=1&admin=true&mode=replace", 0)
     assert page.locator("[data-testid=stFileUploader]").count() == 0
     assert page.get_by_role("button", name="Import").count() == 0
-    page.get_by_label("Analyst password").fill("wrong")
+    page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     settle(page)
-    assert "Wrong password." in " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
+    assert "Wrong user name or password." in " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
     assert page.locator("[data-testid=stFileUploader]").count() == 0
     assert PASSWORD not in page.content()
     page.context.close()
@@ -212,7 +212,7 @@ def test_a_viewer_has_no_write_action_even_by_url(server, browser):
 
 def test_an_analyst_imports_a_good_file_and_a_bad_one_is_rejected_with_its_report(server, browser):
     page = open_page(browser, f"{server.url}/data?lang=en", 0)
-    page.get_by_label("Analyst password").fill(PASSWORD)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     settle(page)
     uploader = page.locator("[data-testid=stFileUploaderDropzoneInput]").first

@@ -9,7 +9,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "qcity"
 LAYERS = ("store", "analysis", "intake", "documents", "web")  # bottom first: a layer imports only those before it
 # the `python -m qcity.X` commands; nothing imports them
-DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city")
+DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city", "qcity.accounts")
 NO_STREAMLIT = ("analysis", "documents")
 
 

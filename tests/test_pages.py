@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest, app_test
 
 from qcity import i18n
 from qcity.analysis import indicators
-from qcity.store import db
+from qcity.store import audit, db
+from qcity.web import accounts, auth
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 CHARTS = {"overview": 2, "attention": 1, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5,
@@ -347,7 +348,7 @@ def test_present_with_an_unknown_or_hostile_storyline_shows_the_default_with_a_n
 def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     at = app({"lang": "en"}, "present")
     assert at.text_area == []  # a viewer cannot edit
-    at.session_state["analyst"] = True
+    at.session_state[auth.USER_KEY] = accounts.User("storyteller", "analyst")  # as a sign-in leaves it
     at.run()
     at.text_input(key="present_edit_name").set_value("lobby")
     good = ('{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}, '
@@ -363,6 +364,8 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     assert at.title[0].value == "Food sampling pass rate across districts, 2024"
     words = [m for m in at.markdown if "Our words" in m.value]
     assert len(words) == 1 and not words[0].proto.allow_html  # a storyline's text is never run as HTML
+    assert [(e["action"], e["user"], e["storyline"]) for e in audit.entries(demo_dir)
+            if e["action"] == "storyline"][-1] == ("storyline", "storyteller", "lobby")
     (demo_dir / "storylines" / "lobby.json").unlink()
 
 

@@ -7,7 +7,9 @@ from conftest import D1, D2
 
 from qcity.analysis import filters
 from qcity.documents import story
+from qcity.store import audit
 
+ACTOR = audit.Actor("tester", "local")
 OPTIONS = filters.Options(2024, 2025, ("100001", "100002", "100003"), ("food-a", "food-b", "mfg-a", "agri-a"))
 GOOD = {"title": {"zh": "年度报告", "en": "Annual review"},
         "views": [{"page": "overview", "chart": "trend", "indicator": "food_pass_rate",
@@ -60,16 +62,16 @@ def test_broken_json_and_bad_names_are_errors():
 
 
 def test_saving_writes_only_a_valid_storyline(tmp_path):
-    story.save(tmp_path, "annual", json.dumps(GOOD), OPTIONS)
+    story.save(tmp_path, "annual", json.dumps(GOOD), OPTIONS, ACTOR)
     saved = (tmp_path / "storylines" / "annual.json").read_bytes()
     broken = json.loads(json.dumps(GOOD))
     broken["views"][1]["filters"] = {"district": "火星区"}
     with pytest.raises(story.StorylineError, match="view 2"):
-        story.save(tmp_path, "annual", json.dumps(broken), OPTIONS)
+        story.save(tmp_path, "annual", json.dumps(broken), OPTIONS, ACTOR)
     assert (tmp_path / "storylines" / "annual.json").read_bytes() == saved
     assert list((tmp_path / "storylines").iterdir()) == [tmp_path / "storylines" / "annual.json"]  # no temp left
     assert story.names(tmp_path) == ["default", "annual"]
-    story.save(tmp_path, "default", json.dumps(GOOD), OPTIONS)  # a saved default replaces the built-in one
+    story.save(tmp_path, "default", json.dumps(GOOD), OPTIONS, ACTOR)  # a saved default replaces the built-in one
     assert story.names(tmp_path) == ["default", "annual"] and len(story.load(tmp_path, "default", OPTIONS).views) == 4
     assert story.load(tmp_path, "annual", OPTIONS).views[0].indicator == "food_pass_rate"
     with pytest.raises(story.StorylineError, match="no such storyline"):

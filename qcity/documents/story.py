@@ -32,6 +32,7 @@ from qcity import i18n
 from qcity.analysis import attention, filters, indicators, narrative, pages
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts, downloads
+from qcity.store import audit
 
 FOLDER = "storylines"
 DEFAULT = "default"
@@ -206,8 +207,9 @@ def load(data_dir: Path, name: str, options: filters.Options) -> Storyline:
     return parse(text, name, options)
 
 
-def save(data_dir: Path, name: str, text: str, options: filters.Options) -> Storyline:
-    """Check a storyline's text and write it; an invalid text raises and leaves the saved file as it was."""
+def save(data_dir: Path, name: str, text: str, options: filters.Options, actor: audit.Actor) -> Storyline:
+    """Check a storyline's text and write it, and say who did in the audit log; an invalid text raises and leaves
+    the saved file as it was."""
     storyline = parse(text, check_name(name), options)
     folder = data_dir / FOLDER
     folder.mkdir(exist_ok=True)
@@ -215,6 +217,7 @@ def save(data_dir: Path, name: str, text: str, options: filters.Options) -> Stor
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         out.write(storyline.text() + "\n")
     os.replace(temporary, folder / f"{name}.json")
+    audit.record(data_dir, "storyline", actor, storyline=name, views=len(storyline.views))
     return storyline
 
 

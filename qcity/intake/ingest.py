@@ -15,6 +15,7 @@ keeps every version as a snapshot under DATA_DIR/.versions/ with a log, and rebu
 from __future__ import annotations
 
 import argparse
+import filecmp
 import hashlib
 import json
 import os
@@ -32,7 +33,7 @@ import pyarrow.parquet as pq
 
 from qcity import i18n
 from qcity.intake import readers
-from qcity.store import db, rollups, schema, tables
+from qcity.store import audit, db, rollups, schema, tables
 
 VERSIONS = ".versions"
 LOG = "log.jsonl"
@@ -401,11 +402,12 @@ def _generated_id(file: str, row: int, cells: pd.Series) -> str:
 
 def _check_keys(table, out, database, mode, problem) -> None:
     key = list(table.key)
-    keys = out[key].astype(str).agg("|".join, axis=1)
+    texts = out[key].map(lambda v: "" if _empty(v) else str(v))  # an empty key part (a city-wide target) is ""
+    keys = texts.agg("|".join, axis=1)
     for row in out.index[keys.duplicated(keep="first")]:
         problem(row, "+".join(key), keys[row], "the same key appears earlier in this file")
     if mode == "append" and len(out):
-        for row in database.keys_present(table.name, out[key].astype(str).assign(row=out.index)):
+        for row in database.keys_present(table.name, texts.assign(row=out.index)):
             problem(row, "+".join(key), keys[row], "this key is already in the data (use --mode replace to replace)")
 
 
@@ -465,9 +467,12 @@ def _log(data_dir: Path, entry: dict) -> int:
     return version
 
 
-def commit(result: Result, data_dir: Path, mode: str, source: str) -> int:
-    """Write the valid rows (and new enterprises) aside, rename them into place, snapshot and log the version."""
+def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.Actor | None = None,
+           action: str = "import") -> int:
+    """Write the valid rows (and new enterprises) aside, rename them into place, snapshot and log the version (with
+    who made it, also in the audit log). `action` is "edit" for the Data page's table editor."""
     data_dir = Path(data_dir)
+    actor = actor or audit.Actor.command_line()
     changes = [(schema.TABLES[result.table], result.valid, mode)]
     if len(result.new_enterprises):
         changes.insert(0, (schema.TABLES["enterprises"], result.new_enterprises, "append"))
@@ -479,19 +484,37 @@ def commit(result: Result, data_dir: Path, mode: str, source: str) -> int:
             Path(os.environ[PAUSE_ENV]).touch()
             time.sleep(60)
         os.replace(aside, data_dir / table.file)
-    version = _log(data_dir, {"action": "import", "file": source, "table": result.table, "mode": mode,
-                              "rows": len(result.valid), "rejected": len(result.rejected_rows),
-                              "new_enterprises": len(result.new_enterprises),
+    detail = {"file": source, "table": result.table, "mode": mode, "rows": len(result.valid),
+              "rejected": len(result.rejected_rows), "new_enterprises": len(result.new_enterprises)}
+    version = _log(data_dir, {"action": action, "user": actor.user, **detail,
                               **({"unknown_items": result.unknown_items} if result.unknown_items else {})})
+    audit.record(data_dir, action, actor, version=version, **detail)
     _snapshot(data_dir, version)
     if result.table == "inspections" and rollups.inspection_files(data_dir):
         rollups.build(data_dir)
     return version
 
 
-def rollback(data_dir: Path, version: int) -> int:
+def changed_since(data_dir: Path, version: int) -> set[str]:
+    """The tables whose files differ now from `version`'s snapshot: what rolling back to it would change."""
+    folder = Path(data_dir) / VERSIONS / str(version)
+    changed = set()
+    for table in schema.TABLES.values():
+        snapshot, live = folder / table.file, Path(data_dir) / table.file
+        if snapshot.exists() != live.exists() or (live.exists() and not _same_content(snapshot, live)):
+            changed.add(table.name)
+    return changed
+
+
+def _same_content(a: Path, b: Path) -> bool:
+    """One file (a snapshot is a hard link of the file it kept), or two with the same bytes."""
+    return os.path.samefile(a, b) or filecmp.cmp(a, b, shallow=False)
+
+
+def rollback(data_dir: Path, version: int, actor: audit.Actor | None = None) -> int:
     """Make the data as it was at `version` again; the rollback itself becomes a new version."""
     data_dir = Path(data_dir)
+    actor = actor or audit.Actor.command_line()
     folder = data_dir / VERSIONS / str(version)
     if not folder.is_dir():
         known = ", ".join(str(v["version"]) for v in versions(data_dir)) or "none"
@@ -504,7 +527,8 @@ def rollback(data_dir: Path, version: int) -> int:
             os.replace(aside, live)
         elif live.exists():
             live.unlink()
-    new = _log(data_dir, {"action": "rollback", "to": version})
+    new = _log(data_dir, {"action": "rollback", "user": actor.user, "to": version})
+    audit.record(data_dir, "rollback", actor, version=new, to=version)
     _snapshot(data_dir, new)
     if rollups.inspection_files(data_dir):
         rollups.build(data_dir)

@@ -195,7 +195,8 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("indicator", "VARCHAR", "indicator id, see qcity/analysis/indicators.py"),
         YEAR,
         _c("target", "DOUBLE", "target value in the indicator's unit"),
-        _c("district_code", "VARCHAR", "district the target applies to; empty for the whole city", required=False),
+        _c("district_code", "VARCHAR", "district the target applies to; empty for the whole city", required=False,
+           references="districts.district_code"),
     ), storage="csv"),
     Table("test_items", "The city's own additions to the shipped test-item dictionary (data/reference/"
           "test_items.csv); a row here wins over the shipped one for the same item.", "one row per test item",

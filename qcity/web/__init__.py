@@ -1,7 +1,9 @@
 """The web app: navigation, the sidebar's filters and the URL, page parts, sign-in.
 
 app (the navigation and Streamlit's legacy-mode guard), controls (filter widgets mirrored in the URL), ui (cards,
-chart sections, tables with downloads, the import form), auth (who may write).
+chart sections, tables with downloads, the import form), accounts (named accounts, hashed passwords, roles, the
+wait after failed sign-ins; python -m qcity.accounts), auth (who is signed in and may write), admin (the Data
+page's sign-in, table editors, versions and audit log).
 
 Imports: any other part of qcity; nothing imports this but dashboard.py and pages/.
 """

@@ -1,17 +1,33 @@
-"""Who may write: everyone reads; import and rollback need an analyst sign-in.
+"""Who is signed in, and what they may do: everyone reads; writing needs an analyst account.
 
-The analyst password comes from the environment (QCITY_ANALYST_PASSWORD) or Streamlit secrets
-(`analyst_password` in .streamlit/secrets.toml). Where OIDC is configured (an [auth] section in secrets), a user
-signed in with st.login is an analyst, limited to `analyst_emails` when that list is given. The password is never
-shown or kept: the session only remembers that the check passed.
+Accounts come from the file named by QCITY_ACCOUNTS (qcity.web.accounts: named, hashed, with a role and optionally
+the tables of one agency), and the single password of earlier versions still works: QCITY_ANALYST_PASSWORD (or
+`analyst_password` in .streamlit/secrets.toml), plain or as a hash, signs in the account `analyst` with every table.
+Where OIDC is configured (an [auth] section in secrets), a user signed in with st.login is an analyst, limited to
+`analyst_emails` when that list is given.
+
+Failed sign-ins slow and then stop further tries, per session and per client address (accounts.wait); the
+address's failures are read from the audit log, so every replica counts them alike. The session keeps only a
+User object, under a key no widget has: a value a browser could send (a widget's state, a URL) is never one.
 """
 
 from __future__ import annotations
 
-import hmac
+import contextlib
+import ipaddress
 import os
+from datetime import datetime, timedelta
 
 import streamlit as st
+
+from qcity.store import audit
+from qcity.web import accounts
+
+USER_KEY = "qcity_signed_in_user"
+FAILURES_KEY = "qcity_sign_in_failures"
+PASSWORD_ENV = "QCITY_ANALYST_PASSWORD"
+SINGLE_ACCOUNT = "analyst"  # the name the single password signs in as
+TRUSTED_PROXIES_ENV = "QCITY_TRUSTED_PROXIES"  # addresses whose X-Forwarded-For is believed (default: this machine)
 
 
 def _secret(name: str):
@@ -21,30 +37,104 @@ def _secret(name: str):
         return None
 
 
+def _single_password() -> str | None:
+    return os.environ.get(PASSWORD_ENV) or _secret("analyst_password")
+
+
+def named_accounts() -> dict[str, dict]:
+    """The accounts file's accounts ({} without one); a broken file raises accounts.AccountError."""
+    path = os.environ.get(accounts.ENV)
+    return accounts.load(path) if path else {}
+
+
 def password_configured() -> bool:
-    return bool(os.environ.get("QCITY_ANALYST_PASSWORD") or _secret("analyst_password"))
+    return bool(_single_password() or os.environ.get(accounts.ENV))
 
 
 def oidc_configured() -> bool:
     return _secret("auth") is not None
 
 
-def is_analyst() -> bool:
-    if st.session_state.get("analyst"):
-        return True
+def current() -> accounts.User | None:
+    """The signed-in user: by password (kept in the session) or by OIDC; None for an anonymous reader."""
+    user = st.session_state.get(USER_KEY)
+    if isinstance(user, accounts.User):
+        return user
     if oidc_configured() and getattr(st.user, "is_logged_in", False):
         allowed = _secret("analyst_emails")
-        return allowed is None or getattr(st.user, "email", None) in allowed
-    return False
+        email = getattr(st.user, "email", None)
+        return accounts.User(f"oidc:{email}", "analyst" if allowed is None or email in allowed else "viewer")
+    return None
 
 
-def sign_in(password: str) -> bool:
-    """Check a password in constant time; remember only whether it matched."""
-    expected = os.environ.get("QCITY_ANALYST_PASSWORD") or _secret("analyst_password") or ""
-    matched = bool(expected) and hmac.compare_digest(password.encode(), str(expected).encode())
-    st.session_state["analyst"] = matched
-    return matched
+def is_analyst() -> bool:
+    user = current()
+    return user is not None and user.role == "analyst"
 
 
-def sign_out() -> None:
-    st.session_state["analyst"] = False
+def may(action: str, table: str | None = None) -> bool:
+    user = current()
+    return user is not None and user.may(action, table)
+
+
+def actor() -> audit.Actor:
+    """The current user and address, as the audit log and the version log name them."""
+    user = current()
+    return audit.Actor(user.name if user else "anonymous", client_address())
+
+
+def require(data_dir, action: str, table: str | None = None) -> audit.Actor:
+    """The actor, when the current user may do this; else the refusal is logged and PermissionError raised. Every
+    write calls it just before writing, whatever the page showed: a crafted request meets the same check."""
+    if may(action, table):
+        return actor()
+    audit.record(data_dir, action, actor(), ok=False, **({"table": table} if table else {}))
+    raise PermissionError(f"{actor().user} may not {action}" + (f" {table}" if table else ""))
+
+
+def client_address() -> str:
+    """The browser's address: the connection's, or the last X-Forwarded-For hop when a trusted proxy (nginx on this
+    machine, by default) relays it. 'local' for a browser on this machine."""
+    address = st.context.ip_address or "127.0.0.1"
+    trusted = os.environ.get(TRUSTED_PROXIES_ENV, "127.0.0.1,::1").split(",")
+    forwarded = st.context.headers.get("X-Forwarded-For") if address in trusted else None
+    if forwarded:
+        with contextlib.suppress(ValueError):  # not an address: keep the proxy's
+            address = str(ipaddress.ip_address(forwarded.split(",")[-1].strip()))
+    return "local" if address in ("127.0.0.1", "::1") else address
+
+
+def retry_in(data_dir) -> timedelta:
+    """How long this session, from this address, must wait before trying again."""
+    now = datetime.now().astimezone()
+    session = st.session_state.get(FAILURES_KEY, [])
+    address = audit.failed_sign_ins(data_dir, client_address(), accounts.WINDOW)
+    return max(accounts.wait(session, now), accounts.wait(address, now))
+
+
+def sign_in(data_dir, name: str, password: str) -> accounts.User | None:
+    """Check a name and password (the name is ignored for the single password); remember only the user.
+
+    Refused without checking while the session or the address must wait (see retry_in). Each try is logged."""
+    name = name.strip().lower() or SINGLE_ACCOUNT
+    if retry_in(data_dir) > timedelta(0):  # logged, but not counted: the wait runs from the last real failure
+        audit.record(data_dir, "sign_in", audit.Actor(name[:40], client_address()), ok=False, refused="wait")
+        return None
+    user = None
+    account = named_accounts().get(name)
+    if account and accounts.verify(password, account["password"]):
+        user = accounts.user(name, account)
+    elif account is None and name == SINGLE_ACCOUNT and (single := _single_password()):
+        user = accounts.User(SINGLE_ACCOUNT, "analyst") if accounts.verify(password, str(single)) else None
+    audit.record(data_dir, "sign_in", audit.Actor(name[:40], client_address()), ok=user is not None)
+    if user is None:
+        st.session_state[FAILURES_KEY] = [*st.session_state.get(FAILURES_KEY, []), datetime.now().astimezone()]
+    else:
+        st.session_state[USER_KEY] = user
+    return user
+
+
+def sign_out(data_dir) -> None:
+    if user := current():
+        audit.record(data_dir, "sign_out", audit.Actor(user.name, client_address()))
+    st.session_state.pop(USER_KEY, None)

@@ -23,7 +23,7 @@ from qcity.analysis.indicators import INDICATORS, Kpi
 from qcity.documents import charts, downloads, images, story
 from qcity.intake import ingest, readers
 from qcity.store import db, schema
-from qcity.web import auth, controls
+from qcity.web import controls
 
 SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
 
@@ -362,24 +362,6 @@ def table_modified(path: Path, name: str) -> str | None:
     return datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else None
 
 
-def sign_in_form(lang: str) -> None:
-    """The analyst sign-in: OIDC where configured, else the password; a clear note when neither is set up."""
-    T = i18n.translator(lang)
-    st.subheader(T("data.sign_in"))
-    if auth.oidc_configured():
-        st.button(T("data.oidc"), on_click=st.login, key="data_oidc")
-    if not auth.password_configured():
-        if not auth.oidc_configured():
-            st.info(T("data.no_password"))
-        return
-    with st.form("data_sign_in", clear_on_submit=True):  # the typed password does not stay in the session
-        password = st.text_input(T("data.password"), type="password", key="data_password")
-        if st.form_submit_button(T("data.sign_in_button")) and not auth.sign_in(password):
-            st.error(T("data.wrong_password"))
-    if auth.is_analyst():
-        st.rerun()
-
-
 def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     """Review and change where each field comes from (a file column or a default); returns the new mapping."""
     T = i18n.translator(lang)
@@ -430,17 +412,3 @@ def prepare_upload(content: bytes, name: str, sheet: str | None, table: str, map
     _, read = read_upload(content, name, sheet)
     mapping = ingest.Mapping.from_json(mapping_json)
     return ingest.prepare(read, table, db.database(data_path, version), mapping, mode)
-
-
-def versions_panel(path, lang: str) -> None:
-    """The import log, and a rollback to any earlier version."""
-    T = i18n.translator(lang)
-    entries = ingest.versions(path)
-    if not entries:
-        st.caption(T("data.no_versions"))
-        return
-    st.dataframe(pd.DataFrame(entries), hide_index=True, key="data_versions")
-    choices = [0] + [e["version"] for e in entries[:-1]]
-    target = st.selectbox(T("data.rollback_to"), choices, index=len(choices) - 1, key="data_rollback_to")
-    if st.button(T("data.rollback"), key="data_rollback"):
-        st.success(T("data.rolled_back", version=target, new=ingest.rollback(path, target)))

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Prove the offline bundle: unpack it, install it and serve a page inside a network namespace with no route out.
+#
+#   sudo deploy/check_offline.sh artifacts/qcity-bundle-XXXX.tar [TARGET]
+#
+# Everything after the unpacking runs under `unshare -n` (only a loopback device, no route to anywhere): the
+# install (dpkg -i, pip install --no-index), `scripts/dev.py start` on the demo data, and Debian's chromium,
+# itself installed from the bundle, rendering the Overview. Prints the times and exits 0 when the page showed.
+set -eu
+ARCHIVE=$(realpath "$1")
+TARGET=${2:-/tmp/qcity-offline/app}
+WORK=$(dirname "$TARGET")
+rm -rf "$WORK" && mkdir -p "$WORK"
+tar xf "$ARCHIVE" -C "$WORK"
+BUNDLE=$(find "$WORK" -maxdepth 1 -name 'qcity-bundle-*' -type d)
+unshare -n sh -eu -c '
+    ip link set lo up 2>/dev/null || true
+    if getent hosts pypi.org >/dev/null 2>&1 && python3 -c "import socket; socket.create_connection((\"pypi.org\", 443), 3)" 2>/dev/null; then
+        echo "the namespace reaches the internet: not an honest check"; exit 1
+    fi
+    started=$(date +%s)
+    "$1/install.sh" "$2"
+    installed=$(date +%s)
+    echo "install: $((installed - started)) s"
+    cd "$2" && QCITY_DATA_DIR= python3 scripts/dev.py start --server.headless true --server.port 8765 \
+        --server.address 127.0.0.1 > "$3/start.log" 2>&1 &
+    server=$!
+    for _ in $(seq 1 300); do
+        curl -fs http://127.0.0.1:8765/_stcore/health >/dev/null 2>&1 && break
+        sleep 1
+    done
+    echo "start (demo data made, server healthy): $(($(date +%s) - installed)) s"
+    chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+        --disable-sync --no-first-run --user-data-dir="$3/chromium" --virtual-time-budget=60000 \
+        --dump-dom "http://127.0.0.1:8765/?lang=en" > "$3/overview.html" 2>/dev/null
+    pkill -P "$server" || true; kill "$server" 2>/dev/null || true
+    grep -q "Quality City" "$3/overview.html" && grep -q "Food" "$3/overview.html" && echo "the Overview rendered" \
+        || { echo "the Overview did not render: see $3/overview.html and $3/start.log"; exit 1; }
+' check "$BUNDLE" "$TARGET" "$WORK"

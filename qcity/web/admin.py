@@ -1,0 +1,187 @@
+"""The Data page's writing parts: sign-in, the small tables' editors, versions with rollback, the audit log.
+
+Every write goes through auth.require just before it happens, so what a page shows or hides is convenience only:
+a viewer's or another agency's crafted request meets the same refusal, and the refusal is logged.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from qcity import i18n
+from qcity.intake import ingest, readers
+from qcity.store import audit, db, schema
+from qcity.web import accounts, auth
+
+EDITABLE = ("targets", "events", "benchmarks", "awards")  # the small tables officials change every year
+
+
+def sign_in_form(lang: str, data_dir) -> None:
+    """Sign-in by OIDC where configured, else by name and password; a clear note when neither is set up, and the
+    time to wait after repeated failures."""
+    T = i18n.translator(lang)
+    st.subheader(T("data.sign_in"))
+    if auth.oidc_configured():
+        st.button(T("data.oidc"), on_click=st.login, key="data_oidc")
+    try:
+        named = auth.named_accounts()
+    except accounts.AccountError as error:
+        st.error(T("data.accounts_broken", error=str(error)))
+        return
+    if not auth.password_configured():
+        if not auth.oidc_configured():
+            st.info(T("data.no_password"))
+        return
+    with st.form("data_sign_in", clear_on_submit=True):  # the typed password does not stay in the session
+        name = st.text_input(T("data.user_name"), key="data_user_name") if named else ""
+        password = st.text_input(T("data.password"), type="password", key="data_password")
+        submitted = st.form_submit_button(T("data.sign_in_button"))
+    if not submitted:
+        return
+    if (wait := auth.retry_in(data_dir)).total_seconds() > 0:
+        st.error(_wait_message(wait, lang))
+    elif auth.sign_in(data_dir, name, password) is None:
+        st.error(T("data.wrong_password"))
+        if (wait := auth.retry_in(data_dir)).total_seconds() > 0:
+            st.warning(_wait_message(wait, lang))
+    else:
+        st.rerun()
+
+
+def _wait_message(wait, lang: str) -> str:
+    until = (datetime.now() + wait).strftime("%H:%M:%S")
+    return i18n.t("data.locked", lang, time=until, seconds=math.ceil(wait.total_seconds()))
+
+
+def signed_in(lang: str, data_dir) -> None:
+    """Who is signed in, with which role and tables, and the sign-out button."""
+    T = i18n.translator(lang)
+    user = auth.current()
+    tables = T("data.all_tables") if user.tables is None else ", ".join(sorted(user.tables))
+    left, right = st.columns([4, 1])
+    left.caption(T("data.signed_in", user=user.name, role=T(f"data.role_{user.role}"),
+                   tables=tables if user.role == "analyst" else "—"))
+    right.button(T("data.sign_out"), on_click=auth.sign_out, args=(data_dir,), key="data_sign_out")
+
+
+def small_tables(database: db.Database, lang: str) -> None:
+    """Targets, events, benchmarks and awards: an editor for those the user may edit, a read-only table otherwise."""
+    T = i18n.translator(lang)
+    st.subheader(T("data.small_tables"))
+    st.caption(T("data.small_tables_note"))
+    for tab, name in zip(st.tabs([T(f"data.table_{n}") for n in EDITABLE]), EDITABLE, strict=True):
+        with tab:
+            if auth.may("edit", name):
+                table_editor(name, database, lang)
+            else:
+                st.dataframe(i18n.localize(database.table(name), lang), hide_index=True, key=f"data_view_{name}")
+                st.caption(T("data.read_only"))
+
+
+def _column_config(table: schema.Table, database: db.Database, lang: str) -> dict:
+    """An editor column per schema column: choices for codes and enumerations, number and date inputs."""
+    T = i18n.translator(lang)
+    choices = {"district_code": list(database.table("districts").district_code),
+               "sector_code": list(database.table("sectors").sector_code)}
+    config = {}
+    for column in table.columns:
+        label = T(f"col.{column.name}") if f"col.{column.name}" in i18n.MESSAGES else column.name
+        options = dict(label=label, help=column.doc, required=column.required)
+        if column.enum or column.name in choices:
+            config[column.name] = st.column_config.SelectboxColumn(
+                options=list(column.values) if column.enum else choices[column.name], **options)
+        elif column.type in ("INTEGER", "DOUBLE"):
+            config[column.name] = st.column_config.NumberColumn(
+                min_value=column.min, max_value=column.max, step=1 if column.type == "INTEGER" else None, **options)
+        elif column.type == "DATE":
+            config[column.name] = st.column_config.DateColumn(format="YYYY-MM-DD", **options)
+        else:
+            config[column.name] = st.column_config.TextColumn(**options)
+    return config
+
+
+def table_editor(name: str, database: db.Database, lang: str) -> None:
+    """Edit a small table; Save checks it as an import does and writes a version only when every cell is valid."""
+    T = i18n.translator(lang)
+    table = schema.TABLES[name]
+    current = database.table(name)
+    current.index = pd.RangeIndex(1, len(current) + 1)  # the row numbers problems are reported by
+    version = db.data_version(database.path)  # a new version (a save, an import) starts the editor afresh
+    edited = st.data_editor(current, num_rows="dynamic", key=f"data_edit_{name}_{version}",
+                            column_config=_column_config(table, database, lang), width="stretch")
+    if not st.button(T("data.save_table", table=T(f"data.table_{name}")), key=f"data_save_{name}", type="primary"):
+        return
+    try:
+        actor = auth.require(database.path, "edit", name)
+    except PermissionError:
+        st.error(T("data.not_allowed", user=auth.actor().user, tables=name))
+        return
+    result = check_edit(name, edited, database)
+    if result.problems:
+        st.error(T("data.not_saved", n=len(result.problems)))
+        report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["row", "column", "value", "message"])
+        st.dataframe(i18n.localize(report, lang), hide_index=True, key=f"data_edit_problems_{name}")
+        return
+    saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
+    st.success(T("data.saved", version=saved))
+
+
+def check_edit(name: str, edited: pd.DataFrame, database: db.Database) -> ingest.Result:
+    """The edited rows validated exactly as an import replacing the table would be; nothing is written."""
+    columns = list(schema.TABLES[name].column_names)
+    rows = [[_text(v) for v in record] for record in edited[columns].itertuples(index=False)]
+    sheet = readers.Sheet(f"{name} (table editor)", columns, rows, [int(i) for i in edited.index], None)
+    return ingest.prepare(sheet, name, database, ingest.Mapping({c: c for c in columns}), "replace")
+
+
+def _text(value) -> str | None:
+    """An editor cell as a file would write it, for the import's checks."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    if isinstance(value, (datetime, date)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def versions_panel(data_dir, lang: str) -> None:
+    """The version log (who made each version), and a rollback to an earlier one for those who may."""
+    T = i18n.translator(lang)
+    entries = ingest.versions(data_dir)
+    if not entries:
+        st.caption(T("data.no_versions"))
+        return
+    st.dataframe(i18n.localize(pd.DataFrame(entries), lang), hide_index=True, key="data_versions")
+    if not auth.may("rollback"):
+        return
+    choices = [0] + [e["version"] for e in entries[:-1]]
+    target = st.selectbox(T("data.rollback_to"), choices, index=len(choices) - 1, key="data_rollback_to")
+    if not st.button(T("data.rollback"), key="data_rollback"):
+        return
+    try:
+        actor = auth.require(data_dir, "rollback")
+        beyond = sorted(ingest.changed_since(data_dir, target) - set(auth.current().writable(schema.TABLES)))
+        if beyond:
+            auth.require(data_dir, "rollback", beyond[0])  # logs the refusal and raises
+    except PermissionError:
+        st.error(T("data.rollback_not_allowed", version=target, user=auth.actor().user))
+        return
+    st.success(T("data.rolled_back", version=target, new=ingest.rollback(data_dir, target, actor)))
+
+
+def audit_panel(data_dir: Path, lang: str) -> None:
+    """The audit log, newest first, and its download (signed-in users only)."""
+    T = i18n.translator(lang)
+    st.subheader(T("data.audit"))
+    log = audit.table(data_dir)
+    st.caption(T("data.audit_note", n=i18n.fmt_count(len(log), lang)))
+    st.dataframe(i18n.localize(log.head(500), lang), hide_index=True, key="data_audit")
+    st.download_button(T("data.download_audit"), lambda: (data_dir / audit.FILE).read_bytes(),
+                       "audit.jsonl", "application/x-ndjson", key="data_audit_download", disabled=not len(log),
+                       on_click="ignore", icon=":material/download:")
