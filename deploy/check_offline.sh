@@ -4,10 +4,12 @@
 #   sudo deploy/check_offline.sh artifacts/qcity-bundle-XXXX.tar [TARGET]
 #
 # Everything after the unpacking runs under `unshare -n` (only a loopback device, no route to anywhere): the
-# install (dpkg -i, pip install --no-index), `scripts/dev.py start` on the demo data, and Debian's chromium,
-# itself installed from the bundle, rendering the Overview. Prints the times and exits 0 when the page showed.
+# install (apt from the bundle's debs/, pip install --no-index), `scripts/dev.py start` on the demo data, and
+# Debian's chromium, itself installed from the bundle, drawing the Overview's charts (deploy/open_page.py, with
+# Playwright from this repository's .venv). Prints the times; exits 0 when the page showed.
 set -eu
 ARCHIVE=$(realpath "$1")
+REPO=$(cd "$(dirname "$0")/.." && pwd)  # its .venv has Playwright, which drives the bundle's chromium
 TARGET=${2:-/tmp/qcity-offline/app}
 WORK=$(dirname "$TARGET")
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -24,16 +26,14 @@ unshare -n sh -eu -c '
     echo "install: $((installed - started)) s"
     cd "$2" && QCITY_DATA_DIR= python3 scripts/dev.py start --server.headless true --server.port 8765 \
         --server.address 127.0.0.1 > "$3/start.log" 2>&1 &
-    server=$!
     for _ in $(seq 1 300); do
         curl -fs http://127.0.0.1:8765/_stcore/health >/dev/null 2>&1 && break
         sleep 1
     done
     echo "start (demo data made, server healthy): $(($(date +%s) - installed)) s"
-    chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-        --disable-sync --no-first-run --user-data-dir="$3/chromium" --virtual-time-budget=60000 \
-        --dump-dom "http://127.0.0.1:8765/?lang=en" > "$3/overview.html" 2>/dev/null
-    pkill -P "$server" || true; kill "$server" 2>/dev/null || true
-    grep -q "Quality City" "$3/overview.html" && grep -q "Food" "$3/overview.html" && echo "the Overview rendered" \
-        || { echo "the Overview did not render: see $3/overview.html and $3/start.log"; exit 1; }
-' check "$BUNDLE" "$TARGET" "$WORK"
+    status=0
+    "$4" "$5" "http://127.0.0.1:8765/?lang=en" || status=1
+    pkill -f "$2/dashboard.py" || true
+    [ "$status" = 0 ] && echo "the Overview rendered, offline" || echo "the Overview did not render: see $3/start.log"
+    exit "$status"
+' check "$BUNDLE" "$TARGET" "$WORK" "$REPO/.venv/bin/python" "$REPO/deploy/open_page.py"

@@ -119,9 +119,10 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     before = (city / "targets.csv").read_bytes()
     broken = pd.concat([targets, pd.DataFrame([{"indicator": "food_pass_rate", "year": 99999, "target": 97.0,
                                                 "district_code": "火星区"}])], ignore_index=True)
+    broken.loc[0, "indicator"] = "99.5"  # typed into the wrong column
     broken.index = pd.RangeIndex(1, len(broken) + 1)
     result = admin.check_edit("targets", broken, database)
-    assert [(p.row, p.column) for p in result.problems] == [(4, "year"), (4, "district_code")]
+    assert [(p.row, p.column) for p in result.problems] == [(4, "year"), (4, "district_code"), (1, "indicator")]
     assert (city / "targets.csv").read_bytes() == before and not ingest.versions(city)
 
     edited = targets.copy()

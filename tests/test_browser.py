@@ -201,7 +201,7 @@ def test_a_viewer_has_no_write_action_even_by_url(server, browser):
     page = open_page(browser, f"{server.url}/data?lang=en&analyst=1&admin=true&mode=replace", 0)
     assert page.locator("[data-testid=stFileUploader]").count() == 0
     assert page.get_by_role("button", name="Import").count() == 0
-    page.get_by_label("Password").fill("wrong")
+    page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     settle(page)
     assert "Wrong user name or password." in " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
@@ -212,7 +212,7 @@ def test_a_viewer_has_no_write_action_even_by_url(server, browser):
 
 def test_an_analyst_imports_a_good_file_and_a_bad_one_is_rejected_with_its_report(server, browser):
     page = open_page(browser, f"{server.url}/data?lang=en", 0)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     settle(page)
     uploader = page.locator("[data-testid=stFileUploaderDropzoneInput]").first
@@ -326,3 +326,59 @@ def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_download
 def replica(line: str) -> str:
     """The replica that answered a request, from deploy/nginx.conf's log format."""
     return line.split("replica=")[1].split()[0]
+
+
+def food_card(page) -> str:
+    """The Overview's food pass rate card: its value, period, target and verdict."""
+    card = page.locator("[data-testid=stVerticalBlock]").filter(
+        has=page.locator("[data-testid=stMetric]").filter(has_text="Food pass rate")).last
+    return card.inner_text()
+
+
+def scorecard_target(page, indicator: str) -> str:
+    """The Target cell of an indicator's row in the Overview scorecard, as its CSV download has it."""
+    with page.expect_download() as download:
+        page.locator("[data-testid=stDownloadButton]").filter(has_text="Download CSV").first.click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    header = next(line for line in lines if line.startswith("Area,"))
+    row = next(line for line in lines if f",{indicator}," in line)
+    return row.split(",")[header.split(",").index("Target")]
+
+
+def test_an_analyst_edits_a_target_and_the_overview_follows(server, browser):
+    """Food pass rate, 2025, city-wide: the demo's target 98.0% becomes 99.5% in the Data page's table editor."""
+    overview = open_page(browser, f"{server.url}/?lang=en", CHARTS["overview"])
+    assert "target 98.0%" in food_card(overview)
+    assert scorecard_target(overview, "Food sampling pass rate") == "98.0%"
+    page = open_page(browser, f"{server.url}/data?lang=en", 0)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    settle(page)
+    page.get_by_role("tab", name="Targets").click()
+    grid = page.locator("[role=tabpanel]:visible [data-testid=stDataFrame]").first
+    targets = (server.data / "targets.csv").read_text().splitlines()[1:]
+    row = targets.index("food_pass_rate,2025,98.0,")
+    box = grid.locator("canvas").first.bounding_box()
+    page.mouse.move(box["x"] + 120, box["y"] + 35 + 17)  # the first row's first cell, below the header: glide
+    page.mouse.down()                                     # selects on pointer down and up (a click's synthetic
+    page.mouse.up()                                       # events do not reach it through its overlay)
+    page.wait_for_timeout(500)
+    # to the target column of the row, open the cell's editor, select its text (one key at a time: glide handles
+    # each key in its own frame and drops keys that come faster)
+    for key in ["ArrowDown"] * row + ["ArrowRight", "ArrowRight", "Enter", "ControlOrMeta+a"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(100)
+    page.keyboard.type("99.5", delay=50)
+    page.keyboard.press("Enter")
+    settle(page)  # the edit reached the server, whose rerun has finished: Save is not lost in a rerun
+    page.get_by_role("button", name="Save Targets").click()
+    page.get_by_text("Saved as version").wait_for(timeout=60_000)
+    page.screenshot(path=ARTIFACTS / "data-target-edited-en.png", full_page=True)
+    assert "food_pass_rate,2025,99.5," in (server.data / "targets.csv").read_text()
+    overview.reload()
+    settle(overview, CHARTS["overview"])
+    assert "target 99.5%" in food_card(overview)
+    assert scorecard_target(overview, "Food sampling pass rate") == "99.5%"
+    assert problems(page) == [] and problems(overview) == []
+    page.context.close()
+    overview.context.close()

@@ -1,12 +1,18 @@
 """The Data page under AppTest: viewers read the catalog only; an analyst signs in, imports and rolls back."""
 
+import json
+
 import pytest
 from conftest import write_tiny_city
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1.element_tree import Selectbox
 from test_ingest import HEADER, LOADED, TITLE, fingerprint
 from test_pages import ENTRY, ServerLikePagesManager
 
-from qcity.store import db, rollups
+from qcity.intake import ingest
+from qcity.store import audit, db, rollups
+from qcity.web import accounts, admin, auth
 
 PASSWORD = "correct horse battery staple"
 GOOD = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物",
@@ -97,3 +103,108 @@ def test_problems_block_the_import_until_only_valid_rows_are_chosen(page):
     at.button(key="data_import").click().run()
     assert at.success[0].value == "Imported as version 1."
     assert (page.data / ".versions" / "1" / "rejected.csv").exists()
+
+
+@pytest.fixture
+def staff(page, tmp_path, monkeypatch):
+    """Three named accounts: a food-safety analyst, a viewer and an analyst of every table."""
+    path = tmp_path / "accounts.json"
+    path.write_text(json.dumps({
+        "wang": {"password": accounts.hash_password("food safety 1"), "role": "analyst",
+                 "tables": ["inspections", "enterprises"]},
+        "li": {"password": accounts.hash_password("viewer pass 2"), "role": "viewer"},
+        "chen": {"password": accounts.hash_password("chief pass 3"), "role": "analyst"}}))
+    monkeypatch.setenv(accounts.ENV, str(path))
+    return page
+
+
+def sign_in_as(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="data_user_name").input(name)
+    return sign_in(at, password)
+
+
+def signed_in_caption(at: AppTest) -> str:
+    return next((c.value for c in at.caption if c.value.startswith("Signed in as")), "")
+
+
+def test_failed_sign_ins_slow_then_refuse_the_session_and_the_address(staff):
+    at = staff(password=None)
+    for attempt in range(3):
+        at = sign_in_as(at, "chen", f"guess {attempt}")
+        assert at.error[0].value == "Wrong user name or password."
+    assert "try again at" in at.warning[0].value and "(in 5 s)" in at.warning[0].value
+    at = sign_in_as(at, "chen", "chief pass 3")  # the right password, too soon: not even checked
+    assert at.error[0].value.startswith("Too many failed sign-ins") and not signed_in_caption(at)
+    other = sign_in_as(staff(password=None), "chen", "chief pass 3")  # a new session from the same address
+    assert other.error[0].value.startswith("Too many failed sign-ins") and not other.get("file_uploader")
+    tries = [(e["user"], e["ok"], e.get("refused")) for e in audit.entries(staff.data) if e["action"] == "sign_in"]
+    assert tries == [("chen", False, None)] * 3 + [("chen", False, "wait")] * 2
+
+
+def test_a_viewer_reads_the_tables_and_the_audit_log_and_writes_nothing(staff):
+    at = sign_in_as(staff({"role": "analyst", "user": "chen"}, password=None), "li", "viewer pass 2")
+    assert signed_in_caption(at) == "Signed in as li (viewer; may write: —)"
+    assert not at.get("file_uploader") and not at.get("arrow_data_editor")
+    assert not [b for b in at.button if b.key.startswith("data_save") or b.key == "data_rollback"]
+    targets = next(d.value for d in at.dataframe if "Target" in d.value.columns)
+    assert len(targets) == 3
+    log = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert log.iloc[0][["User", "Action", "Done"]].tolist() == ["li", "sign_in", True]
+
+
+def test_session_state_a_browser_could_send_makes_no_one_signed_in(staff):
+    at = staff(password=None)
+    for crafted in ({"name": "chen", "role": "analyst"}, "chen", True):
+        at.session_state[auth.USER_KEY] = crafted
+        at.run()
+        assert not signed_in_caption(at) and not at.get("file_uploader") and at.text_input(key="data_user_name")
+
+
+def test_a_food_safety_analyst_imports_inspections_but_no_other_agency_s_tables(staff, monkeypatch):
+    before = (staff.data / "awards.parquet").read_bytes()
+    at = sign_in_as(staff(password=None), "wang", "food safety 1")
+    assert at.selectbox(key="data_table").options == ["enterprises", "inspections"]
+    assert not [b for b in at.button if b.key.startswith("data_save")]  # the four small tables: read only
+    # A crafted message: the browser sends "awards" for the table, which the list does not offer. Streamlit resets a
+    # value outside a selectbox's options, so the script still imports into inspections (and the file fails there).
+    monkeypatch.setattr(Selectbox, "_widget_state", property(lambda self: WidgetState(
+        id=self.id, string_value="awards" if self.key == "data_table" else self.options[self.index])))
+    awards = "year,session,enterprise_id,stage,score\n2023,1,E1,winner,900\n".encode()
+    at.get("file_uploader")[0].upload("awards.csv", awards, "text/csv").run()
+    assert at.info[0].value.startswith("0 valid rows") and at.button(key="data_import").disabled
+    assert (staff.data / "awards.parquet").read_bytes() == before and not ingest.versions(staff.data)
+
+
+def test_every_write_checks_the_user_itself_and_logs_a_refusal(tmp_path, monkeypatch):
+    """Whatever a page shows, the write's own check refuses another agency's table (and logs it)."""
+    def script(data_dir: str):
+        import streamlit as st
+
+        from qcity.web import accounts, auth
+        st.session_state[auth.USER_KEY] = accounts.User("wang", "analyst", frozenset({"inspections"}))
+        for table in ("inspections", "awards"):
+            try:
+                st.write(f"{table}: {auth.require(data_dir, 'import', table).user}")
+            except PermissionError as error:
+                st.error(str(error))
+    at = AppTest.from_function(script, args=(str(tmp_path),)).run()
+    assert at.markdown[0].value == "inspections: wang" and at.error[0].value == "wang may not import awards"
+    assert [(e["user"], e["action"], e["ok"], e["table"]) for e in audit.entries(tmp_path)] == [
+        ("wang", "import", False, "awards")]
+
+
+def test_a_rollback_that_would_change_another_agency_s_table_is_refused(staff):
+    chen = audit.Actor("chen", "local")
+    database = db.Database(staff.data)
+    targets = database.table("targets").assign(target=lambda t: t.target + 1)
+    ingest.commit(admin.check_edit("targets", targets.set_axis(range(1, 4)), database), staff.data, "replace",
+                  "table editor", chen, action="edit")
+    edited = (staff.data / "targets.csv").read_bytes()
+    at = sign_in_as(staff(password=None), "wang", "food safety 1")
+    at.selectbox(key="data_rollback_to").set_value(0)
+    at.button(key="data_rollback").click().run()
+    assert at.error[0].value.startswith("The account wang may not roll back to version 0")
+    assert (staff.data / "targets.csv").read_bytes() == edited and len(ingest.versions(staff.data)) == 1
+    refused = audit.entries(staff.data)[-1]
+    assert (refused["user"], refused["action"], refused["ok"], refused["table"]) == ("wang", "rollback", False,
+                                                                                     "targets")

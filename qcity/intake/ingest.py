@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qcity import i18n
+from qcity.analysis.indicators import INDICATORS
 from qcity.intake import readers
 from qcity.store import audit, db, rollups, schema, tables
 
@@ -291,6 +292,12 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
             parsed.append(value)
         out[column.name] = pd.Series(parsed, index=frame.index, dtype=object)
 
+    if "indicator" in table.column_names:  # targets and benchmarks name an indicator of qcity.analysis.indicators
+        for row, value in out["indicator"].items():
+            if not _empty(value) and value not in INDICATORS:
+                problem(row, mapping.columns.get("indicator", "indicator"), value,
+                        "unknown indicator id; the Glossary page lists them")
+                out.at[row, "indicator"] = None
     if "passed" in table.column_names and mapping.pass_rule:
         _apply_pass_rule(mapping.pass_rule, frame, out, problem)
     unknown_items = _categorise_failed_items(out, database) if "failed_items" in table.column_names else {}

@@ -43,14 +43,16 @@ def sign_in_form(lang: str, data_dir) -> None:
         submitted = st.form_submit_button(T("data.sign_in_button"))
     if not submitted:
         return
-    if (wait := auth.retry_in(data_dir)).total_seconds() > 0:
-        st.error(_wait_message(wait, lang))
-    elif auth.sign_in(data_dir, name, password) is None:
-        st.error(T("data.wrong_password"))
-        if (wait := auth.retry_in(data_dir)).total_seconds() > 0:
-            st.warning(_wait_message(wait, lang))
-    else:
+    try:
+        user = auth.sign_in(data_dir, name, password)
+    except auth.TryLater as refused:
+        st.error(_wait_message(refused.wait, lang))
+        return
+    if user:
         st.rerun()
+    st.error(T("data.wrong_password"))
+    if (wait := auth.retry_in(data_dir)).total_seconds() > 0:
+        st.warning(_wait_message(wait, lang))
 
 
 def _wait_message(wait, lang: str) -> str:

@@ -95,7 +95,9 @@ def require(data_dir, action: str, table: str | None = None) -> audit.Actor:
 def client_address() -> str:
     """The browser's address: the connection's, or the last X-Forwarded-For hop when a trusted proxy (nginx on this
     machine, by default) relays it. 'local' for a browser on this machine."""
-    address = st.context.ip_address or "127.0.0.1"
+    address = st.context.ip_address
+    if not isinstance(address, str):  # None for a browser on this machine
+        address = "127.0.0.1"
     trusted = os.environ.get(TRUSTED_PROXIES_ENV, "127.0.0.1,::1").split(",")
     forwarded = st.context.headers.get("X-Forwarded-For") if address in trusted else None
     if forwarded:
@@ -112,14 +114,23 @@ def retry_in(data_dir) -> timedelta:
     return max(accounts.wait(session, now), accounts.wait(address, now))
 
 
+class TryLater(Exception):
+    """A sign-in refused unchecked: the session or the address must wait this long."""
+
+    def __init__(self, wait: timedelta):
+        super().__init__(f"try again in {wait.total_seconds():.0f} s")
+        self.wait = wait
+
+
 def sign_in(data_dir, name: str, password: str) -> accounts.User | None:
     """Check a name and password (the name is ignored for the single password); remember only the user.
 
-    Refused without checking while the session or the address must wait (see retry_in). Each try is logged."""
+    Raises TryLater, without checking, while the session or the address must wait (see retry_in). Every try is
+    logged; a refused one does not count as a failure (the wait runs from the last checked one)."""
     name = name.strip().lower() or SINGLE_ACCOUNT
-    if retry_in(data_dir) > timedelta(0):  # logged, but not counted: the wait runs from the last real failure
+    if (wait := retry_in(data_dir)) > timedelta(0):
         audit.record(data_dir, "sign_in", audit.Actor(name[:40], client_address()), ok=False, refused="wait")
-        return None
+        raise TryLater(wait)
     user = None
     account = named_accounts().get(name)
     if account and accounts.verify(password, account["password"]):
