@@ -65,8 +65,9 @@ def bench(args: list[str]) -> int:
 
 
 BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]  # Debian's: nothing here ever downloads a browser
-# what the tests of deploy/ run: nginx in front of replicas, Java for Spark (PySpark in local mode)
-TEST_PACKAGES = {"nginx": "/usr/sbin/nginx", "default-jre-headless": "/usr/bin/java"}
+# what the tests of deploy/ run: nginx in front of replicas (and its HTTPS config, with an openssl certificate),
+# Java for Spark (PySpark in local mode)
+TEST_PACKAGES = {"nginx": "/usr/sbin/nginx", "default-jre-headless": "/usr/bin/java", "openssl": "/usr/bin/openssl"}
 
 
 def ensure_browser() -> None:

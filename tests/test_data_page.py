@@ -169,7 +169,7 @@ def test_a_food_safety_analyst_imports_inspections_but_no_other_agency_s_tables(
     # value outside a selectbox's options, so the script still imports into inspections (and the file fails there).
     monkeypatch.setattr(Selectbox, "_widget_state", property(lambda self: WidgetState(
         id=self.id, string_value="awards" if self.key == "data_table" else self.options[self.index])))
-    awards = "year,session,enterprise_id,stage,score\n2023,1,E1,winner,900\n".encode()
+    awards = b"year,session,enterprise_id,stage,score\n2023,1,E1,winner,900\n"
     at.get("file_uploader")[0].upload("awards.csv", awards, "text/csv").run()
     assert at.info[0].value.startswith("0 valid rows") and at.button(key="data_import").disabled
     assert (staff.data / "awards.parquet").read_bytes() == before and not ingest.versions(staff.data)
