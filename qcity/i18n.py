@@ -206,6 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.read_only": ("只读：编辑需要有此表权限的分析员账号。", "Read only: editing needs an analyst account with this table."),
     "data.save_table": ("保存{table}", "Save {table}"),
     "data.saved": ("已保存为版本 {version}。", "Saved as version {version}."),
+    "data.no_change": ("没有改动，未生成新版本。", "Nothing changed; no version was made."),
     "data.not_saved": ("未保存：有 {n} 处问题（见下表的行和列），请更正后再保存。", "Not saved: {n} problem(s), listed below by row and column; correct them and save again."),
     "data.audit": ("审计日志", "Audit log"),
     "data.audit_note": ("共 {n} 条，最新在前。每次登录、导入、回滚、表格编辑和故事线保存都追加一行，只追加、不修改。", "{n} entries, newest first. Every sign-in, import, rollback, table edit and storyline save appends a line; lines are never changed."),

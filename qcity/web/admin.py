@@ -123,6 +123,9 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
     except PermissionError:
         st.error(T("data.not_allowed", user=auth.actor().user, tables=name))
         return
+    if edited.equals(current):
+        st.info(T("data.no_change"))
+        return
     result = check_edit(name, edited, database)
     if result.problems:
         st.error(T("data.not_saved", n=len(result.problems)))

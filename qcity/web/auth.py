@@ -67,11 +67,6 @@ def current() -> accounts.User | None:
     return None
 
 
-def is_analyst() -> bool:
-    user = current()
-    return user is not None and user.role == "analyst"
-
-
 def may(action: str, table: str | None = None) -> bool:
     user = current()
     return user is not None and user.may(action, table)
