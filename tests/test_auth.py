@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ from conftest import D1, write_tiny_city
 
 from qcity.intake import ingest
 from qcity.store import audit, db
-from qcity.web import accounts, admin
+from qcity.web import accounts, admin, auth
 
 ACTOR = audit.Actor("wang", "10.1.2.3")
 T0 = datetime(2026, 12, 1, 9, 0, 0)
@@ -140,3 +141,17 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     assert (city / "targets.csv").read_bytes() == before
     assert [(e["action"], e["user"], e["version"]) for e in audit.entries(city)] == [
         ("edit", "wang", 1), ("rollback", "chen", 2)]
+
+
+@pytest.mark.parametrize("peer, forwarded, address", [
+    (None, None, "local"),                                        # a browser on this machine
+    ("10.9.9.9", None, "10.9.9.9"),                               # straight from the intranet
+    ("10.9.9.9", "1.2.3.4", "10.9.9.9"),                          # a header from an untrusted peer is ignored
+    ("127.0.0.1", "1.2.3.4, 10.0.0.7", "10.0.0.7"),               # nginx here appends the real peer: the last hop
+    ("127.0.0.1", "10.0.0.7, not-an-address", "local"),           # garbage: the proxy's own address
+])
+def test_the_client_address_behind_a_trusted_proxy(monkeypatch, peer, forwarded, address):
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    monkeypatch.setattr(auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=peer, headers=headers)))
+    monkeypatch.delenv(auth.TRUSTED_PROXIES_ENV, raising=False)
+    assert auth.client_address() == address

@@ -1,25 +1,78 @@
-"""The files IT staff install: the HTTPS nginx config is valid nginx; the systemd unit runs the installed app."""
+"""The files IT staff install: the HTTPS nginx config serves the dashboard over TLS (and redirects plain HTTP to it);
+the systemd unit runs the installed app on its instance's port."""
 
+import os
+import re
 import shutil
+import ssl
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+from conftest import write_tiny_city
+
+from deploy import replicas
+
 ROOT = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def test_the_https_nginx_config_passes_nginx_t_with_a_throwaway_certificate(tmp_path):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=qcity.test",
                     "-keyout", tmp_path / "qcity.key", "-out", tmp_path / "qcity.crt"], check=True, capture_output=True)
+    replica, plain, secure = replicas.free_port(), replicas.free_port(), replicas.free_port()
     config = (ROOT / "deploy" / "nginx-https.conf").read_text(encoding="utf-8")
-    for server_path, local in [("/etc/qcity/tls", tmp_path), ("/run/nginx.pid", tmp_path / "nginx.pid"),
-                               ("/var/log/nginx", tmp_path)]:
-        assert server_path in config
-        config = config.replace(server_path, str(local))
+    # the server's paths and ports, as an administrator edits them, made local to this test
+    for server_value, local in [("/etc/qcity/tls", str(tmp_path)), ("/run/nginx.pid", str(tmp_path / "nginx.pid")),
+                                ("/var/log/nginx", str(tmp_path)), ("listen 80;", f"listen 127.0.0.1:{plain};"),
+                                ("listen 443 ssl", f"listen 127.0.0.1:{secure} ssl")]:
+        assert server_value in config
+        config = config.replace(server_value, local)
+    upstreams = r"(        server 127\.0\.0\.1:\d+ max_fails=0;\n)+"
+    config = re.sub(upstreams, f"        server 127.0.0.1:{replica};\n", config)
     (tmp_path / "nginx.conf").write_text(config, encoding="utf-8")
-    checked = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c",
-                              str(tmp_path / "nginx.conf")], capture_output=True, text=True)
+    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+                             capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    assert "syntax is ok" in checked.stderr
+
+    data = write_tiny_city(tmp_path / "data")
+    app = subprocess.Popen(replicas.streamlit_command(replica), cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, env={**os.environ, "QCITY_DATA_DIR": str(data)})
+    proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"])
+    try:
+        replicas.wait_healthy(f"http://127.0.0.1:{replica}", app)
+        tls = ssl.create_default_context(cafile=str(tmp_path / "qcity.crt"))
+        tls.check_hostname = False  # the certificate names qcity.test; the test speaks to 127.0.0.1
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = urllib.request.urlopen(f"https://127.0.0.1:{secure}/_stcore/health", context=tls, timeout=5)
+                break
+            except OSError:
+                assert proxy.poll() is None and time.monotonic() < deadline, "nginx did not answer over TLS"
+                time.sleep(0.2)
+        assert health.read() == b"ok" and health.headers["Strict-Transport-Security"] == "max-age=31536000"
+        sticky = [c for c in health.headers.get_all("Set-Cookie") if c.startswith("qcity_replica=")]
+        assert len(sticky) == 1 and sticky[0].endswith("SameSite=Lax; Secure")  # the replica cookie, HTTPS only
+        page = urllib.request.urlopen(f"https://127.0.0.1:{secure}/?lang=en", context=tls, timeout=5).read()
+        assert b"<title>" in page and b"static/js" in page  # Streamlit's page, through nginx and TLS
+        try:
+            urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{plain}/data?lang=en", timeout=5)
+            raise AssertionError("plain HTTP was served")
+        except urllib.error.HTTPError as redirect:
+            assert redirect.code == 301 and redirect.headers["Location"] == "https://127.0.0.1/data?lang=en"
+    finally:
+        proxy.terminate()
+        app.terminate()
+        proxy.wait(timeout=20)
+        app.wait(timeout=20)
 
 
 def test_the_systemd_unit_runs_the_installed_app_on_its_instance_port():
