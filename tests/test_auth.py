@@ -1,6 +1,7 @@
 """Accounts, hashed passwords, roles, the wait after failed sign-ins, and the audit log, without a browser."""
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -124,6 +125,8 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     broken.index = pd.RangeIndex(1, len(broken) + 1)
     result = admin.check_edit("targets", broken, database)
     assert [(p.row, p.column) for p in result.problems] == [(4, "year"), (4, "district_code"), (1, "indicator")]
+    css = admin.marked(broken, result.problems).to_html().split("<table")[0]  # the style rules come first
+    assert set(re.findall(r"_row(\d+)_col(\d+)", css)) == {("3", "1"), ("3", "3"), ("0", "0")}  # the 3 bad cells
     assert (city / "targets.csv").read_bytes() == before and not ingest.versions(city)
 
     edited = targets.copy()

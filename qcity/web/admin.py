@@ -131,9 +131,17 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
         st.error(T("data.not_saved", n=len(result.problems)))
         report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["row", "column", "value", "message"])
         st.dataframe(i18n.localize(report, lang), hide_index=True, key=f"data_edit_problems_{name}")
+        st.dataframe(marked(edited, result.problems), key=f"data_edit_marked_{name}")
         return
     saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
     st.success(T("data.saved", version=saved))
+
+
+def marked(edited: pd.DataFrame, problems: list[ingest.Problem]) -> pd.io.formats.style.Styler:
+    """The edited table with every cell that has a problem in red, to find them at a glance."""
+    bad = {(p.row, p.column) for p in problems}
+    return edited.style.apply(lambda column: ["background-color: #f9d6d5; color: #8c1d18" if (row, column.name) in bad
+                                              else "" for row in column.index])
 
 
 def check_edit(name: str, edited: pd.DataFrame, database: db.Database) -> ingest.Result:
