@@ -222,3 +222,21 @@ def test_an_analyst_gets_the_editors_and_saving_no_change_makes_no_version(staff
         f"data_save_{name}" for name in admin.EDITABLE}
     at.button(key="data_save_targets").click().run()
     assert at.info[-1].value == "Nothing changed; no version was made." and not ingest.versions(staff.data)
+
+
+def test_a_table_changed_since_the_editor_opened_is_not_overwritten(staff):
+    at = sign_in_as(staff(password=None), "chen", "chief pass 3")  # chen's editor opens on the targets as they are
+    database = db.Database(staff.data)
+    raised = database.table("targets").assign(target=lambda t: t.target + 1).set_axis(range(1, 4))
+    ingest.commit(admin.check_edit("targets", raised, database), staff.data, "replace", "table editor",
+                  audit.Actor("wang", "10.1.2.3"), action="edit")  # meanwhile, another analyst saves
+    saved = (staff.data / "targets.csv").read_bytes()
+    at.run()
+    assert at.warning[0].value.startswith("This table changed after you opened it (by wang at ")
+    at.button(key="data_save_targets").click().run()
+    assert at.error[0].value.startswith("Not saved: the table changed after you opened it")
+    assert (staff.data / "targets.csv").read_bytes() == saved and len(ingest.versions(staff.data)) == 1
+    at.button(key="data_reload_targets").click().run()
+    assert not at.warning
+    at.button(key="data_save_targets").click().run()  # the reloaded table, unchanged
+    assert at.info[-1].value == "Nothing changed; no version was made."

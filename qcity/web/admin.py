@@ -108,14 +108,25 @@ def _column_config(table: schema.Table, database: db.Database, lang: str) -> dic
 
 
 def table_editor(name: str, database: db.Database, lang: str) -> None:
-    """Edit a small table; Save checks it as an import does and writes a version only when every cell is valid."""
+    """Edit a small table; Save checks it as an import does and writes a version only when every cell is valid.
+
+    The editor keeps the table as it was when opened (in the session), so that another analyst's save or an import
+    meanwhile neither shifts these edits onto other rows nor is overwritten by them: Save then refuses, says who
+    changed the table, and keeps the edits on screen until the user reloads."""
     T = i18n.translator(lang)
     table = schema.TABLES[name]
-    current = database.table(name)
-    current.index = pd.RangeIndex(1, len(current) + 1)  # the row numbers problems are reported by
-    version = db.data_version(database.path)  # a new version (a save, an import) starts the editor afresh
-    edited = st.data_editor(current, num_rows="dynamic", key=f"data_edit_{name}_{version}",
+    opened_key, now = f"data_edit_opened_{name}", _stamp(database.path, name)
+    if opened_key not in st.session_state:
+        opened = database.table(name)
+        opened.index = pd.RangeIndex(1, len(opened) + 1)  # the row numbers problems are reported by
+        st.session_state[opened_key] = (now, opened)
+    stamp, opened = st.session_state[opened_key]
+    edited = st.data_editor(opened, num_rows="dynamic", key=f"data_edit_{name}_{stamp}",
                             column_config=_column_config(table, database, lang), width="stretch")
+    if stamp != now:
+        st.warning(T("data.table_changed", change=_last_change(database.path, name, lang)))
+        st.button(T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop,
+                  args=(opened_key, None))
     if not st.button(T("data.save_table", table=T(f"data.table_{name}")), key=f"data_save_{name}", type="primary"):
         return
     try:
@@ -123,7 +134,10 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
     except PermissionError:
         st.error(T("data.not_allowed", user=auth.actor().user, tables=name))
         return
-    if edited.equals(current):
+    if stamp != now:
+        st.error(T("data.not_saved_changed"))
+        return
+    if edited.equals(opened):
         st.info(T("data.no_change"))
         return
     result = check_edit(name, edited, database)
@@ -134,7 +148,26 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
         st.dataframe(marked(edited, result.problems), key=f"data_edit_marked_{name}")
         return
     saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
+    st.session_state.pop(opened_key)  # the next run opens the table as saved
     st.success(T("data.saved", version=saved))
+
+
+def _stamp(data_dir: Path, name: str) -> str:
+    """The table file's size and modification time: changes with every save, import or rollback of it."""
+    file = Path(data_dir) / schema.TABLES[name].file
+    if not file.exists():
+        return "absent"
+    stat = file.stat()
+    return f"{stat.st_size}-{stat.st_mtime_ns}"
+
+
+def _last_change(data_dir: Path, name: str, lang: str) -> str:
+    """Who last changed a table and when, from the version log ('?' when the log does not say)."""
+    changes = [e for e in ingest.versions(data_dir) if e.get("table") == name or e.get("action") == "rollback"]
+    if not changes:
+        return "?"
+    last = changes[-1]
+    return i18n.t("data.change", lang, user=last.get("user", "?"), time=last["time"], version=last["version"])
 
 
 def marked(edited: pd.DataFrame, problems: list[ingest.Problem]) -> pd.io.formats.style.Styler:
