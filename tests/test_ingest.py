@@ -1,7 +1,9 @@
 """Import: files as agencies send them get in, bad ones are reported by row and column and change nothing,
 every import is a version that can be rolled back, and a killed import leaves the previous data intact."""
 
+import getpass
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -157,7 +159,8 @@ def test_replace_and_rollback(data, tmp_path, capsys):
     assert db.Database(data).con.execute("select count(*) from inspections").fetchone() == (LOADED,)
     assert db.Database(data).rollups_current
     code, out = run(["--versions", "--data-dir", data], capsys)
-    assert '"action": "rollback", "to": 0' in out
+    last = json.loads(out.splitlines()[-1])
+    assert (last["action"], last["to"], last["user"]) == ("rollback", 0, f"cli:{getpass.getuser()}")
     assert run(["--rollback", "9", "--data-dir", data], capsys)[0] == 1
 
 
