@@ -4,7 +4,7 @@ Accounts come from the file named by QCITY_ACCOUNTS (qcity.web.accounts: named, 
 the tables of one agency), and the single password of earlier versions still works: QCITY_ANALYST_PASSWORD (or
 `analyst_password` in .streamlit/secrets.toml), plain or as a hash, signs in the account `analyst` with every table.
 Where OIDC is configured (an [auth] section in secrets), a user signed in with st.login is an analyst, limited to
-`analyst_emails` when that list is given.
+`analyst_emails` when that list is given (the others are viewers).
 
 Failed sign-ins slow and then stop further tries, per session and per client address (accounts.wait); the
 address's failures are read from the audit log, so every replica counts them alike. The session keeps only a
