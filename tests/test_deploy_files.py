@@ -1,5 +1,6 @@
 """The files IT staff install: the HTTPS nginx config serves the dashboard over TLS (and redirects plain HTTP to it);
-the systemd unit runs the installed app on its instance's port."""
+the systemd unit runs the installed app on its instance's port; the offline bundle takes the right files and
+packages (deploy/check_offline.sh installs a whole bundle without network; too slow and large for the suite)."""
 
 import os
 import re
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from conftest import write_tiny_city
 
-from deploy import replicas
+from deploy import bundle, replicas
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -80,3 +81,12 @@ def test_the_systemd_unit_runs_the_installed_app_on_its_instance_port():
     assert "ExecStart=/opt/qcity/.venv/bin/python -m streamlit run dashboard.py" in unit
     assert "--server.port %i" in unit and "--server.address 127.0.0.1" in unit
     assert "EnvironmentFile=/etc/qcity/env" in unit and "User=qcity" in unit
+
+
+def test_the_bundle_takes_the_app_without_tests_and_the_debian_closure_without_virtual_packages():
+    files = bundle.app_files()
+    assert {"dashboard.py", "requirements.txt", "deploy/install.sh", "queries/attention_months.sql"} <= set(files)
+    assert not [f for f in files if f.startswith(("tests/", "bench/"))]
+    closure = bundle.debian_closure(["python3-venv"])
+    assert {"python3-venv", "libc6"} <= set(closure)  # the package and what it needs, down to the C library
+    assert not [name for name in closure if name.startswith("<") or " " in name]  # virtual names apt cannot fetch
