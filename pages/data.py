@@ -66,7 +66,7 @@ if uploaded is not None:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
         unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
         st.dataframe(i18n.localize(unknown, f.lang), hide_index=True, key="data_unknown_items")
-    report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["file", "row", "column", "value", "message"])
+    report = result.problem_table()
     if len(report):
         st.subheader(T("data.problems"))
         st.dataframe(i18n.localize(report.drop(columns="file"), f.lang), hide_index=True, key="data_problems")
@@ -79,7 +79,7 @@ if uploaded is not None:
                  disabled=result.valid.empty or (len(report) > 0 and not accept)):
         written = [table, "enterprises"] if len(result.new_enterprises) else [table]
         try:
-            actor = [auth.require(database.path, "import", name) for name in written][0]
+            actor = auth.require(database.path, "import", *written)
         except PermissionError:
             st.error(T("data.not_allowed", user=auth.actor().user, tables=", ".join(written)))
             st.stop()

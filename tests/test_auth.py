@@ -108,6 +108,8 @@ def test_the_audit_log_appends_and_counts_failures_by_address(tmp_path):
     log = audit.table(tmp_path)
     assert list(log.action) == ["import", "sign_in", "sign_in", "sign_in", "sign_in"]  # newest first
     assert log.version[0] == 3 and json.loads(log.detail[0]) == {"table": "inspections"}
+    assert audit.count(tmp_path) == 6  # the damaged line is a line of the log too
+    assert list(audit.table(tmp_path, 3).action) == ["import", "sign_in"]  # the newest 3 lines, one of them damaged
 
 
 @pytest.fixture

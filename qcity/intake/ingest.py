@@ -137,6 +137,10 @@ class Result:
     version: int | None = None
     unknown_items: dict[str, int] = field(default_factory=dict)  # failed test items the dictionary does not know
 
+    def problem_table(self) -> pd.DataFrame:
+        """The problems as a table: file, row, column, value, message."""
+        return pd.DataFrame([p.__dict__ for p in self.problems], columns=["file", "row", "column", "value", "message"])
+
     def unknown_items_note(self) -> str:
         """The unknown items with their counts, most frequent first, for the import report ('' when none)."""
         if not self.unknown_items:

@@ -53,8 +53,8 @@ def record(data_dir: Path, action: str, actor: Actor, ok: bool = True, version: 
         os.close(descriptor)
 
 
-def entries(data_dir: Path, tail: int | None = None) -> list[dict]:
-    """The log's lines, oldest first (only those in its last `tail` bytes when given); a damaged line is skipped."""
+def _lines(data_dir: Path, tail: int | None = None) -> list[str]:
+    """The log's lines as text, oldest first: all, or those in its last `tail` bytes."""
     path = Path(data_dir) / FILE
     if not path.exists():
         return []
@@ -64,21 +64,36 @@ def entries(data_dir: Path, tail: int | None = None) -> list[dict]:
             log.readline()  # the first line may be cut
         else:
             log.seek(0)
-        lines = log.read().decode("utf-8", errors="replace").splitlines()
+        return log.read().decode("utf-8", errors="replace").splitlines()
+
+
+def _parsed(lines: list[str]) -> list[dict]:
     out = []
     for line in lines:
         try:
             out.append(json.loads(line))
-        except ValueError:
+        except ValueError:  # a damaged line is skipped
             continue
     return out
 
 
-def table(data_dir: Path) -> pd.DataFrame:
-    """The log as a table, newest first; the action's own fields are kept together in `detail`."""
+def entries(data_dir: Path, tail: int | None = None) -> list[dict]:
+    """The log's entries, oldest first (only those in its last `tail` bytes when given); damaged lines skipped."""
+    return _parsed(_lines(data_dir, tail))
+
+
+def count(data_dir: Path) -> int:
+    """How many lines the log has."""
+    return len(_lines(data_dir))
+
+
+def table(data_dir: Path, newest: int | None = None) -> pd.DataFrame:
+    """The log (its `newest` last lines when given) as a table, newest first; the action's own fields are kept
+    together in `detail`. Only those lines are parsed: the Data page shows it on every rerun."""
+    lines = _lines(data_dir)
     rows = [{**{c: e.get(c) for c in COLUMNS[:-1]},
              "detail": json.dumps({k: v for k, v in e.items() if k not in COLUMNS}, ensure_ascii=False)}
-            for e in entries(data_dir)]
+            for e in _parsed(lines[-newest:] if newest else lines)]
     return pd.DataFrame(rows, columns=COLUMNS).iloc[::-1].reset_index(drop=True)
 
 

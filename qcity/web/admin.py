@@ -19,6 +19,7 @@ from qcity.store import audit, db, schema
 from qcity.web import accounts, auth
 
 EDITABLE = ("targets", "events", "benchmarks", "awards")  # the small tables officials change every year
+SHOWN_AUDIT = 500  # audit lines on screen, newest first (only they are parsed on a rerun); the download has all
 
 
 def sign_in_form(lang: str, data_dir) -> None:
@@ -76,20 +77,22 @@ def small_tables(database: db.Database, lang: str) -> None:
     T = i18n.translator(lang)
     st.subheader(T("data.small_tables"))
     st.caption(T("data.small_tables_note"))
+    choices = {"district_code": list(database.table("districts").district_code),  # once for all the editors
+               "sector_code": list(database.table("sectors").sector_code)} \
+        if any(auth.may("edit", n) for n in EDITABLE) else {}
     for tab, name in zip(st.tabs([T(f"data.table_{n}") for n in EDITABLE]), EDITABLE, strict=True):
         with tab:
             if auth.may("edit", name):
-                table_editor(name, database, lang)
+                table_editor(name, database, choices, lang)
             else:
                 st.dataframe(i18n.localize(database.table(name), lang), hide_index=True, key=f"data_view_{name}")
                 st.caption(T("data.read_only"))
 
 
-def _column_config(table: schema.Table, database: db.Database, lang: str) -> dict:
-    """An editor column per schema column: choices for codes and enumerations, number and date inputs."""
+def _column_config(table: schema.Table, choices: dict[str, list[str]], lang: str) -> dict:
+    """An editor column per schema column: choices for codes (`choices`: column -> codes) and enumerations, number
+    and date inputs."""
     T = i18n.translator(lang)
-    choices = {"district_code": list(database.table("districts").district_code),
-               "sector_code": list(database.table("sectors").sector_code)}
     config = {}
     for column in table.columns:
         label = T(f"col.{column.name}") if f"col.{column.name}" in i18n.MESSAGES else column.name
@@ -107,7 +110,7 @@ def _column_config(table: schema.Table, database: db.Database, lang: str) -> dic
     return config
 
 
-def table_editor(name: str, database: db.Database, lang: str) -> None:
+def table_editor(name: str, database: db.Database, choices: dict[str, list[str]], lang: str) -> None:
     """Edit a small table; Save checks it as an import does and writes a version only when every cell is valid.
 
     The editor keeps the table as it was when opened (in the session), so that another analyst's save or an import
@@ -122,7 +125,7 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
         st.session_state[opened_key] = (now, opened)
     stamp, opened = st.session_state[opened_key]
     edited = st.data_editor(opened, num_rows="dynamic", key=f"data_edit_{name}_{stamp}",
-                            column_config=_column_config(table, database, lang), width="stretch")
+                            column_config=_column_config(table, choices, lang), width="stretch")
     if stamp != now:
         st.warning(T("data.table_changed", change=_last_change(database.path, name, lang)))
         st.button(T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop,
@@ -143,8 +146,8 @@ def table_editor(name: str, database: db.Database, lang: str) -> None:
     result = check_edit(name, edited, database)
     if result.problems:
         st.error(T("data.not_saved", n=len(result.problems)))
-        report = pd.DataFrame([p.__dict__ for p in result.problems], columns=["row", "column", "value", "message"])
-        st.dataframe(i18n.localize(report, lang), hide_index=True, key=f"data_edit_problems_{name}")
+        st.dataframe(i18n.localize(result.problem_table().drop(columns="file"), lang), hide_index=True,
+                     key=f"data_edit_problems_{name}")
         st.dataframe(marked(edited, result.problems), key=f"data_edit_marked_{name}")
         return
     saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
@@ -211,10 +214,7 @@ def versions_panel(data_dir, lang: str) -> None:
     if not st.button(T("data.rollback"), key="data_rollback"):
         return
     try:
-        actor = auth.require(data_dir, "rollback")
-        beyond = sorted(ingest.changed_since(data_dir, target) - set(auth.current().writable(schema.TABLES)))
-        if beyond:
-            auth.require(data_dir, "rollback", beyond[0])  # logs the refusal and raises
+        actor = auth.require(data_dir, "rollback", *sorted(ingest.changed_since(data_dir, target)))
     except PermissionError:
         st.error(T("data.rollback_not_allowed", version=target, user=auth.actor().user))
         return
@@ -225,9 +225,9 @@ def audit_panel(data_dir: Path, lang: str) -> None:
     """The audit log, newest first, and its download (signed-in users only)."""
     T = i18n.translator(lang)
     st.subheader(T("data.audit"))
-    log = audit.table(data_dir)
-    st.caption(T("data.audit_note", n=i18n.fmt_count(len(log), lang)))
-    st.dataframe(i18n.localize(log.head(500), lang), hide_index=True, key="data_audit")
+    total = audit.count(data_dir)
+    st.caption(T("data.audit_note", n=i18n.fmt_count(total, lang)))
+    st.dataframe(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), hide_index=True, key="data_audit")
     st.download_button(T("data.download_audit"), lambda: (data_dir / audit.FILE).read_bytes(),
-                       "audit.jsonl", "application/x-ndjson", key="data_audit_download", disabled=not len(log),
+                       "audit.jsonl", "application/x-ndjson", key="data_audit_download", disabled=not total,
                        on_click="ignore", icon=":material/download:")

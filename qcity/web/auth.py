@@ -78,13 +78,15 @@ def actor() -> audit.Actor:
     return audit.Actor(user.name if user else "anonymous", client_address())
 
 
-def require(data_dir, action: str, table: str | None = None) -> audit.Actor:
-    """The actor, when the current user may do this; else the refusal is logged and PermissionError raised. Every
-    write calls it just before writing, whatever the page showed: a crafted request meets the same check."""
-    if may(action, table):
+def require(data_dir, action: str, *tables: str) -> audit.Actor:
+    """The actor, when the current user may do this (to every one of `tables`); else the refusal is logged, naming
+    the first table refused, and PermissionError raised. Every write calls it just before writing, whatever the
+    page showed: a crafted request meets the same check."""
+    refused = next((t for t in tables if not may(action, t)), None)
+    if refused is None and may(action):
         return actor()
-    audit.record(data_dir, action, actor(), ok=False, **({"table": table} if table else {}))
-    raise PermissionError(f"{actor().user} may not {action}" + (f" {table}" if table else ""))
+    audit.record(data_dir, action, actor(), ok=False, **({"table": refused} if refused else {}))
+    raise PermissionError(f"{actor().user} may not {action}" + (f" {refused}" if refused else ""))
 
 
 def client_address() -> str:
