@@ -15,6 +15,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 from pptx import Presentation
 from test_pages import CHARTS
@@ -363,37 +364,40 @@ def test_an_analyst_edits_a_target_and_the_overview_follows(server, browser):
     def cell(column: int, row: int):  # glide's accessible copy of a cell (column 0: the row numbers)
         return grid.locator(f"[data-testid=glide-cell-{column}-{row}]")
 
-    def select(target, action) -> None:
-        """Do `action` until `target` is the selected cell: under load glide may drop a key or a click (a dropped
-        one never arrives, so doing it again cannot overshoot)."""
+    def until(action, check) -> None:
+        """Do `action` until `check(timeout)`, a Playwright expectation, holds: under load glide may drop a key or a
+        click (a dropped one never arrives, so doing it again cannot overshoot)."""
         for _ in range(3):
             action()
             try:
-                expect(target).to_have_attribute("aria-selected", "true", timeout=3000)
+                check(3000)
                 return
-            except AssertionError:
+            except (AssertionError, PlaywrightTimeout):
                 continue
-        expect(target).to_have_attribute("aria-selected", "true")
+        check(5000)
+
+    def selected(target):
+        return lambda timeout: expect(target).to_have_attribute("aria-selected", "true", timeout=timeout)
 
     def click_first_cell():  # glide selects on pointer down and up; a click's events do not reach it
         page.mouse.move(box["x"] + 120, box["y"] + 35 + 17)  # the first row's first cell, below the header
         page.mouse.down()
         page.mouse.up()
 
-    select(cell(1, 0), click_first_cell)
+    until(click_first_cell, selected(cell(1, 0)))
     for down in range(1, row + 1):
-        select(cell(1, down), lambda: page.keyboard.press("ArrowDown"))
+        until(lambda: page.keyboard.press("ArrowDown"), selected(cell(1, down)))
     for column in (2, 3):  # 3: the target column
-        select(cell(column, row), lambda: page.keyboard.press("ArrowRight"))
+        until(lambda: page.keyboard.press("ArrowRight"), selected(cell(column, row)))
     expect(cell(3, row)).to_have_text("98")
-    page.keyboard.press("Enter")  # opens the cell's editor: an input that takes the focus
     editing = "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)"
-    page.wait_for_function(editing)
+    until(lambda: page.keyboard.press("Enter"),  # opens the cell's editor: an input that takes the focus
+          lambda timeout: page.wait_for_function(editing, timeout=timeout))
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type("99.5")
     page.wait_for_function("() => document.activeElement.value === '99.5'")
-    page.keyboard.press("Enter")
-    expect(cell(3, row)).to_have_text("99.5")
+    until(lambda: page.keyboard.press("Enter"),  # closes the editor and keeps the value
+          lambda timeout: expect(cell(3, row)).to_have_text("99.5", timeout=timeout))
     settle(page)  # the edit reached the server, whose rerun has finished: Save is not lost in a rerun
     page.get_by_role("button", name="Save Targets").click()
     page.get_by_text("Saved as version").wait_for(timeout=60_000)
