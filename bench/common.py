@@ -7,7 +7,7 @@ import resource
 import subprocess
 from pathlib import Path
 
-from deploy.replicas import free_port, streamlit_command, wait_healthy
+from deploy.replicas import free_port, serve
 
 DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
 SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
@@ -69,19 +69,14 @@ def window(query: dict) -> tuple[int, int, int]:
 
 
 def start_server(data: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """`streamlit run` on a data directory at a free local port (with `env` added to its environment); returns the
-    process and its URL once healthy."""
+    """The dashboard's server (qcity.serve) on a data directory at a free local port, with `env` added to its
+    environment; returns the process and its URL once it is ready, i.e. warmed as every deployment is."""
     port = free_port()
-    process = subprocess.Popen(streamlit_command(port), cwd=ROOT,
-                               env={**os.environ, **(env or {}), "QCITY_DATA_DIR": str(data)},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, process)
+        process = serve(port, {**os.environ, **(env or {}), "QCITY_DATA_DIR": str(data)})
     except RuntimeError:
-        process.kill()
-        raise SystemExit("streamlit did not start") from None
-    return process, url
+        raise SystemExit("the dashboard's server did not start") from None
+    return process, f"http://127.0.0.1:{port}"
 
 
 def cpu_seconds(pid: int) -> float:

@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.load [--sessions 10,30,50] [--rounds 4] [--data DIR]
 
-Starts `streamlit run` on the data directory (default: bench/cache/rows-10000000, else data/), opens N sessions
-in Debian's chromium (one browser, one context each, half on the Overview and half on Spot checks), and in every
+Starts the dashboard's server (`python -m qcity.serve`) on the data directory (default: bench/cache/rows-10000000,
+else data/), opens N sessions in Debian's chromium (one browser, one context each, half on the Overview and half on
+Spot checks), and in every
 session adds a district to the filter `rounds` times, with think time in between. Each time is measured from the
 click that picks the district to the end of the script run with every chart drawn. Reports p50/p95/max and any
 errors (error boxes, exceptions, timeouts), and writes them to bench/RESULTS.md.

@@ -26,7 +26,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -42,6 +41,8 @@ from bench.common import (
     start_server,
 )
 from deploy import replicas as deploy_replicas
+from qcity.web import client
+from qcity.web.client import connect, rerun
 
 
 @dataclass
@@ -54,53 +55,23 @@ class Result:
     exception: str | None = None  # an exception the app showed (a delta of type exception), or a protocol error
 
 
-def stream_url(url: str) -> str:
-    parts = urlsplit(url)
-    scheme = "wss" if parts.scheme == "https" else "ws"
-    return f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
-
-
-def connect(url: str, timeout: float):
-    """Streamlit's websocket as a browser opens it. No keepalive pings: browsers send none, and a server busy with
-    script runs answered them too late (the client then dropped 99 of 100 conference sessions as timed out)."""
-    return websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
-                              ping_interval=None)
-
-
-def rerun(page: str, query: str, years: tuple[str, list[float]] | None = None) -> bytes:
-    """A `rerun_script` for a page and link; with `years` (the slider's widget id and its new value), a slider move."""
-    message = BackMsg()
-    message.rerun_script.query_string = query
-    message.rerun_script.page_name = "" if page == "overview" else page
-    if years:
-        state = message.rerun_script.widget_states.widgets.add()
-        state.id = years[0]
-        state.double_array_value.data.extend(years[1])
-    return message.SerializeToString()
-
-
 async def view(socket, request: bytes, result: Result, timeout: float) -> str | None:
     """Send one request and read until `script_finished`; returns the years slider's widget id when one was drawn."""
     slider = None
-    asked = time.perf_counter()
-    await socket.send(request)
-    while True:
-        message = ForwardMsg()
-        message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
-        kind = message.WhichOneof("type")
-        if kind == "delta":
+
+    def seen(message: ForwardMsg) -> None:
+        nonlocal slider
+        if message.WhichOneof("type") == "delta":
             result.deltas += 1
+            result.exception = client.shown_exception(message) or result.exception
             element = message.delta.new_element
-            if element.WhichOneof("type") == "exception":
-                result.exception = element.exception.message[:200]
-            elif element.WhichOneof("type") == "slider" and element.slider.id.endswith("-years"):
+            if element.WhichOneof("type") == "slider" and element.slider.id.endswith("-years"):
                 slider = element.slider.id
-        elif kind == "script_finished":
-            if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                continue  # the app asked for a rerun (e.g. a page switch): the view ends when that run does
-            if message.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
-                result.exception = result.exception or ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
-            break
+
+    asked = time.perf_counter()
+    end = await client.view(socket, request, timeout, seen)
+    if end != ForwardMsg.FINISHED_SUCCESSFULLY:
+        result.exception = result.exception or ForwardMsg.ScriptFinishedStatus.Name(end)
     result.views_s.append(time.perf_counter() - asked)
     return slider
 

@@ -2,9 +2,10 @@
 
     python -m deploy.replicas --replicas 2 --port 8080 [--data DIR]
 
-Each replica is `streamlit run dashboard.py` on its own local port, all with one server.cookieSecret (taken from
-$QCITY_COOKIE_SECRET, else made up for this run); nginx listens on --port and keeps each browser on one replica
-(a cookie, see deploy/nginx.conf). Needs Debian's nginx (`apt-get install nginx`). Ctrl-C stops everything.
+Each replica is `python -m qcity.serve` (`streamlit run dashboard.py`, warmed with one view before it says it is
+ready) on its own local port, all with one server.cookieSecret (taken from $QCITY_COOKIE_SECRET, else made up for
+this run); nginx starts once every replica is ready, listens on --port and keeps each browser on one replica (a
+cookie, see deploy/nginx.conf). Needs Debian's nginx (`apt-get install nginx`). Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -60,9 +61,52 @@ def free_port() -> int:
 
 
 def streamlit_command(port: int) -> list[str]:
-    """`streamlit run dashboard.py` headless on a local port: a replica, the bench's server, the browser tests'."""
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.headless", "true",
-            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    """The dashboard's server (qcity.serve: `streamlit run dashboard.py`, warmed) headless on a local port: a replica,
+    the bench's server, the browser tests'."""
+    return [sys.executable, "-m", "qcity.serve", "--server.headless", "true", "--server.address", "127.0.0.1",
+            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+
+
+def launch(port: int, env: dict, output: IO | int | None = subprocess.DEVNULL) -> tuple[subprocess.Popen,
+                                                                                     socket.socket]:
+    """Start a server on `port` with its own $NOTIFY_SOCKET (systemd's protocol, which qcity.serve speaks): returns
+    the process and the socket on which it will say READY=1 once warm."""
+    folder = Path(tempfile.mkdtemp(prefix="qcity-ready-"))
+    ready = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ready.bind(str(folder / "notify"))
+    process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env={**env, "NOTIFY_SOCKET": str(folder / "notify")},
+                               stdout=output, stderr=subprocess.STDOUT)
+    return process, ready
+
+
+def wait_ready(process: subprocess.Popen, ready: socket.socket, seconds: float = 600) -> None:
+    """Wait for the server's READY=1 (it has viewed its entry page once); raises RuntimeError if it dies first or
+    does not say it in `seconds`."""
+    deadline = time.monotonic() + seconds
+    ready.settimeout(0.5)
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if b"READY=1" in ready.recv(4096).split(b"\n"):
+                    return
+            except TimeoutError:
+                continue
+        raise RuntimeError(f"the server (pid {process.pid}) did not become ready")
+    finally:
+        path = ready.getsockname()
+        ready.close()
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def serve(port: int, env: dict, output: IO | int | None = subprocess.DEVNULL, seconds: float = 600) -> subprocess.Popen:
+    """Start a server on `port` and return it once it is ready (killed, with RuntimeError, if it never is)."""
+    process, ready = launch(port, env, output)
+    try:
+        wait_ready(process, ready, seconds)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
@@ -86,7 +130,8 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> No
 
 def start(replicas: int, port: int | None = None, data: Path | None = None, env: dict | None = None,
           log: Path | None = None) -> Cluster:
-    """Start `replicas` Streamlit servers and nginx in front of them; returns once nginx answers for them."""
+    """Start `replicas` Streamlit servers and, once each has viewed its entry page, nginx in front of them; returns
+    once nginx answers for them."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         raise SystemExit("nginx is needed: apt-get install -y nginx")
@@ -97,18 +142,24 @@ def start(replicas: int, port: int | None = None, data: Path | None = None, env:
     # Streamlit takes the secret from its environment only (not as a command-line flag)
     environment["STREAMLIT_SERVER_COOKIE_SECRET"] = environment.get("QCITY_COOKIE_SECRET") or secrets.token_hex(32)
     output = (log or folder / "replicas.log").open("a")
-    ports, processes = [free_port() for _ in range(replicas)], []
-    for replica_port in ports:
-        processes.append(subprocess.Popen(streamlit_command(replica_port), cwd=ROOT, env=environment,
-                                          stdout=output, stderr=subprocess.STDOUT))
+    ports = [free_port() for _ in range(replicas)]
+    launched = [launch(replica_port, environment, output) for replica_port in ports]
+    processes = [process for process, _ in launched]
+    try:
+        for process, ready in launched:  # warm, each of them, before nginx sends anyone
+            wait_ready(process, ready)
+    except RuntimeError:
+        for process in processes:
+            process.kill()
+        output.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     port = port or free_port()
     (folder / "nginx.conf").write_text(nginx_config(port, ports, folder), encoding="utf-8")
     proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
                              stdout=output, stderr=subprocess.STDOUT)
     cluster = Cluster(f"http://127.0.0.1:{port}", processes, proxy, folder, ports, output)
     try:
-        for replica_port, process in zip(ports, processes, strict=True):
-            wait_healthy(f"http://127.0.0.1:{replica_port}", process)
         wait_healthy(cluster.url, proxy)
     except RuntimeError:
         cluster.stop()

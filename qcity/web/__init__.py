@@ -3,7 +3,8 @@
 app (the navigation and Streamlit's legacy-mode guard), controls (filter widgets mirrored in the URL), ui (cards,
 chart sections, tables with downloads, the import form), accounts (named accounts, hashed passwords, roles, the
 wait after failed sign-ins; python -m qcity.accounts), auth (who is signed in and may write), admin (the Data
-page's sign-in, table editors, versions and audit log).
+page's sign-in, table editors, versions and audit log), client (a session without a browser: page views over the
+app's websocket), serve (the server started ready for its first reader; python -m qcity.serve).
 
 Imports: any other part of qcity; nothing imports this but dashboard.py and pages/.
 """
