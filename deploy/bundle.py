@@ -69,19 +69,30 @@ def download_wheels(folder: Path, python_version: str | None) -> None:
                     "--only-binary=:all:", *target, "-r", ROOT / "requirements.txt", "-d", folder], check=True)
 
 
+def step(number: int, text: str, started: float) -> None:
+    """One of the build's four steps, as it begins, with the seconds since the start (a minute or more in all)."""
+    print(f"[{number}/4 at {time.monotonic() - started:4.0f} s] {text}", flush=True)
+
+
 def build(out: Path, python_version: str | None = None) -> Path:
-    """Write the archive into `out`; returns its path."""
+    """Write the archive into `out`, saying each step; returns its path."""
+    started = time.monotonic()
     name = f"qcity-bundle-{commit()}"
     staging = out / name
     if staging.exists():
         shutil.rmtree(staging)
-    for file in app_files():
+    files = app_files()
+    step(1, f"the application: {len(files)} files", started)
+    for file in files:
         (staging / "app" / file).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / file, staging / "app" / file)
+    step(2, "the wheels of requirements.txt (pip download)", started)
     download_wheels(staging / "wheels", python_version)
+    step(3, f"Debian's {', '.join(DEBIAN_PACKAGES)} and what they depend on (apt-get download)", started)
     download_debs(staging / "debs")
     shutil.copy2(ROOT / "deploy" / "install.sh", staging / "install.sh")
     archive = out / f"{name}.tar"
+    step(4, f"the archive {archive.name}", started)
     with tarfile.open(archive, "w") as tar:  # wheels and debs are compressed already
         tar.add(staging, arcname=name)
     shutil.rmtree(staging)

@@ -15,7 +15,7 @@ database = db.current()
 
 st.title(T("data.title"))
 st.subheader(T("data.catalog"))
-st.dataframe(ui.catalog(database, f.lang), hide_index=True, key="data_catalog", height="content")
+ui.grid(ui.catalog(database, f.lang), key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))
 dictionary = db.run("test_item_dictionary")
 with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))):
@@ -48,28 +48,35 @@ if uploaded is not None:
     try:
         names, _ = ui.read_upload(content, uploaded.name, None)
         sheet_name = st.selectbox(T("data.sheet"), names, key="data_sheet") if names else None
-        _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
+        with st.status(T("progress.reading", file=uploaded.name), state="running") as reading:
+            _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
+            reading.update(label=T("progress.read", file=uploaded.name, n=i18n.fmt_count(len(sheet.rows), f.lang)),
+                           state="complete")
+            st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—",
+                         rows=len(sheet.rows)))
         loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else None
     except (readers.ReadError, ValueError, TypeError) as error:
         st.error(str(error))
         st.stop()
-    st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—", rows=len(sheet.rows)))
     if sheet.notes:
         st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
     mapping = ui.mapping_editor(ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table,
                                 sheet.columns, f.lang)
-    result = ui.prepare_upload(content, uploaded.name, sheet_name, table, mapping.to_json(), mode,
-                               str(database.path), db.data_version(database.path))
+    with st.status(T("progress.checking", n=i18n.fmt_count(len(sheet.rows), f.lang))) as checking:
+        result = ui.prepare_upload(content, uploaded.name, sheet_name, table, mapping.to_json(), mode,
+                                   str(database.path), db.data_version(database.path))
+        checking.update(label=T("progress.checked", valid=i18n.fmt_count(len(result.valid), f.lang),
+                                rejected=i18n.fmt_count(len(result.rejected_rows), f.lang)), state="complete")
     st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
               new=len(result.new_enterprises)))
     if result.unknown_items:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
         unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
-        st.dataframe(i18n.localize(unknown, f.lang), hide_index=True, key="data_unknown_items")
+        ui.grid(i18n.localize(unknown, f.lang), key="data_unknown_items")
     report = result.problem_table()
     if len(report):
         st.subheader(T("data.problems"))
-        st.dataframe(i18n.localize(report.drop(columns="file"), f.lang), hide_index=True, key="data_problems")
+        ui.grid(i18n.localize(report.drop(columns="file"), f.lang), key="data_problems")
         ui.download_csv(report, "import-report", [sheet.file], f.lang, key="data_report_download",
                         label=T("data.download_report"))
     st.download_button(T("data.download_mapping"), result.mapping.to_json(), "mapping.json",
@@ -83,7 +90,10 @@ if uploaded is not None:
         except PermissionError:
             st.error(T("data.not_allowed", user=auth.actor().user, tables=", ".join(written)))
             st.stop()
-        version = ingest.commit(result, database.path, mode, sheet.file, actor)
+        with st.status(T("data.import"), expanded=True) as importing:
+            version = ingest.commit(result, database.path, mode, sheet.file, actor,
+                                    progress=ui.status_progress(importing, f.lang), lang=f.lang)
+            importing.update(state="complete", expanded=False)
         if len(report):
             ingest.write_rejects(result, sheet, database.path / ingest.VERSIONS / str(version))
         st.success(T("data.imported", version=version))

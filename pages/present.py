@@ -71,21 +71,23 @@ def slide() -> None:
     controls.keep_in_url("slide", str(number + 1))
     ctx = story.Context(db.run, city, database.path)
     shown = story.render(views[number], ctx, f.lang)
-    st.title(shown.title, anchor=False)
-    st.container(key="present_takeaway").markdown(shown.takeaway)  # a storyline's own words: no HTML
-    if shown.figure is None:
-        st.info(T("deck.no_chart"))
-    else:
-        big = charts.for_export(shown.figure, deck.TYPE_SCALE)
-        big.update_layout(height=540)
-        ui.chart(big, f"present_chart_{number}")
-    st.caption(shown.scope)
+    # the way on above the slide: in view on any screen, however long the takeaway (below a 540 px chart it fell
+    # off a 1600 x 900 screen)
     back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
     back.button(T("present.previous"), on_click=move, args=(-1,), shortcut="Left", key="present_previous",
                 icon=":material/arrow_back:", width="stretch")
     where.container(key="present_position").markdown(f"{number + 1} / {len(views)}")
     forward.button(T("present.next"), on_click=move, args=(1,), shortcut="Right", key="present_next",
                    icon=":material/arrow_forward:", width="stretch")
+    st.title(shown.title, anchor=False)
+    st.container(key="present_takeaway").markdown(shown.takeaway)  # a storyline's own words: no HTML
+    if shown.figure is None:
+        st.info(T("deck.no_chart"))
+    else:
+        big = charts.for_export(shown.figure, deck.TYPE_SCALE)
+        big.update_layout(height=500)
+        ui.chart(big, f"present_chart_{number}")
+    st.caption(shown.scope)
 
 
 slide()
@@ -113,17 +115,22 @@ else:
     export_ctx = story.Context(database.query, city, database.path)  # runs in the download's thread: no cache
     stem = f"{name}-{f.lang}"
     left, middle, right = st.columns(3)
-    left.download_button(T("present.deck"), partial(deck.build, "deck", storyline, export_ctx, f.lang),
-                         f"{stem}.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                         key="present_deck", icon=":material/slideshow:", on_click="ignore", width="stretch")
-    right.download_button(T("present.report"), partial(deck.build, "report", storyline, export_ctx, f.lang),
-                          f"{stem}.pdf", "application/pdf", key="present_report", icon=":material/picture_as_pdf:",
-                          on_click="ignore", width="stretch")
+    built = partial(ui.build_started, f.lang)  # each file is built on its click, saying what it is drawing
+    left.download_button(T("present.deck"),
+                         ui.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)), f"{stem}.pptx",
+                         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                         key="present_deck", icon=":material/slideshow:", on_click=built, width="stretch")
+    right.download_button(T("present.report"),
+                          ui.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)), f"{stem}.pdf",
+                          "application/pdf", key="present_report", icon=":material/picture_as_pdf:", on_click=built,
+                          width="stretch")
     period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
-    middle.download_button(T("bulletin.button"), partial(bulletin.build, f, database.query, city, options.as_of),
+    middle.download_button(T("bulletin.button"),
+                           ui.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
                            f"bulletin-{period}-{f.lang}.docx",
                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           key="present_bulletin", icon=":material/description:", on_click="ignore", width="stretch")
+                           key="present_bulletin", icon=":material/description:", on_click=built, width="stretch")
+    ui.build_progress(f.lang)
     st.caption(T("present.export_note", n=len(views)) + " " + T("present.bulletin_note", period=f.at().label(f.lang)))
 
 with st.expander(T("present.edit")):

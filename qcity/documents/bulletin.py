@@ -30,6 +30,7 @@ from qcity.analysis import attention, indicators, narrative
 from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts, downloads, images, story
+from qcity.progress import Progress, silent
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
 LATIN_FONT = "Times New Roman"
@@ -231,10 +232,14 @@ def _table(document, caption: str, frame: pd.DataFrame) -> None:
     document.add_paragraph()  # a blank line before what follows
 
 
-def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None) -> bytes:
-    """The bulletin for the filters' period as a .docx file's bytes. Needs Chromium for the chart images."""
+def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None,
+          progress: Progress = silent) -> bytes:
+    """The bulletin for the filters' period as a .docx file's bytes, each chart drawn told to `progress`. Needs
+    Chromium for the chart images."""
     lang, T = f.lang, i18n.translator(f.lang)
+    progress(T("progress.views"), 0, 0)
     overview, parts = sections(f, run, city)
+    total, drawn = sum(len(part.charts) for part in parts), 0
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -259,9 +264,12 @@ def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date 
         for caption, figure in part.charts:
             _paragraph(document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format \
                 .keep_with_next = True
+            progress(T("progress.charts"), drawn, total)
             picture = images.render(charts.for_export(figure), "png", size=CHART_SIZE)
+            drawn += 1
             document.add_picture(io.BytesIO(picture), width=Cm(TEXT_WIDTH_CM))
             document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    progress(T("progress.writing_file"), 0, 0)
     _paragraph(document, downloads.source_note(city, lang), BODY_FONT, Pt(12))
     _paragraph(document, T("bulletin.as_of", date=as_of.isoformat() if as_of else "—"), BODY_FONT, Pt(12))
     out = io.BytesIO()

@@ -30,6 +30,7 @@ from qcity import i18n
 from qcity.analysis import filters
 from qcity.documents import bulletin, charts, downloads, images, story
 from qcity.documents.story import Slide
+from qcity.progress import Progress, Terminal, silent
 from qcity.store import db
 
 EAST_ASIAN_FONT = "Microsoft YaHei"  # what officials' Windows and WPS have; LibreOffice falls back to Noto CJK
@@ -184,10 +185,19 @@ def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> byt
         return pdf.read_bytes()
 
 
-def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str) -> bytes:
-    """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language."""
-    slides = [story.render(view, ctx, lang) for view in storyline.views]
-    pictures = [chart_png(slide) for slide in slides]
+def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, progress: Progress = silent) -> bytes:
+    """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language; each view read and each
+    chart drawn is told to `progress`."""
+    total = len(storyline.views)
+    slides = []
+    for done, view in enumerate(storyline.views):
+        progress(i18n.t("progress.views", lang), done, total)
+        slides.append(story.render(view, ctx, lang))
+    pictures = []
+    for done, slide in enumerate(slides):
+        progress(i18n.t("progress.charts", lang), done, total)
+        pictures.append(chart_png(slide))
+    progress(i18n.t("progress.writing_file", lang), 0, 0)
     as_of = filters.load_options(ctx.run, ctx.city)[0].as_of
     info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang, as_of)
     return (deck if kind == "deck" else report)(slides, info, pictures)
@@ -232,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             storyline = story.load(database.path, args.storyline, options)
         ctx = story.Context(database.query, database.city(), database.path)
-        content = build(args.kind, storyline, ctx, args.lang)
+        with Terminal() as terminal:
+            content = build(args.kind, storyline, ctx, args.lang, terminal)
     except (story.StorylineError, images.ImageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -253,7 +264,8 @@ def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
         raise ValueError(f"--{option} {notices[0].value}: {i18n.t(notices[0].reason, 'en', **notices[0].values)}")
     selection = replace(selection, year_from=max(options.first_year, selection.year_to - 4), lang=args.lang)
     f = filters.Filters.of(selection, int(database.city().get("min_samples", 30)))
-    return bulletin.build(f, database.query, database.city(), options.as_of)
+    with Terminal() as terminal:
+        return bulletin.build(f, database.query, database.city(), options.as_of, terminal)
 
 
 if __name__ == "__main__":

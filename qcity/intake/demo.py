@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qcity.analysis import indicators
+from qcity.progress import Progress, Terminal, silent
 from qcity.store import rollups, schema
 
 CITIES_DIR = Path(__file__).resolve().parents[2] / "data" / "cities"
@@ -498,16 +499,21 @@ class DemoCity:
                              for ind, (a, b) in TARGETS.items() for y in self.years],
                             columns=list(schema.TABLES["targets"].column_names))
 
-    def write(self, out: Path) -> int:
-        """Write the data directory; returns the inspection rows written."""
+    def write(self, out: Path, progress: Progress = silent) -> int:
+        """Write the data directory; returns the inspection rows written. Tells `progress` (in English, as the
+        command speaks) the inspections' rows year by year, then the other tables and the rollup."""
         out.mkdir(parents=True, exist_ok=True)
         written = 0
         self.enterprises.to_parquet(out / "enterprises.parquet", index=False)
+        counts = self.yearly_counts()
         with pq.ParquetWriter(out / "inspections.parquet", self.inspections_for_year(FIRST_YEAR, 1).schema) as writer:
-            for year, count in self.yearly_counts().items():
+            for year, count in counts.items():
+                progress("Writing inspections", written, self.rows)
                 table = self.inspections_until_as_of(year, count)
                 writer.write_table(table, row_group_size=256_000)
                 written += table.num_rows
+        progress("Writing inspections", written, written)
+        progress("Writing the other tables", 0, 0)
         self.given_districts.to_csv(out / "districts.csv", index=False)
         self.sectors[list(schema.TABLES["sectors"].column_names)].to_csv(out / "sectors.csv", index=False)
         self.targets().to_csv(out / "targets.csv", index=False)
@@ -524,6 +530,7 @@ class DemoCity:
                   "years": [FIRST_YEAR, self.as_of.year], "as_of": self.as_of.isoformat(),
                   "generator": {"rows": self.rows, "seed": self.seed}}
         (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        progress("Building the rollup", 0, 0)
         rollups.build(out)
         return written
 
@@ -559,7 +566,8 @@ def main(argv: list[str] | None = None) -> int:
     city = args.city_dir.resolve() if args.city_dir else args.city
     if args.city_dir and args.city_dir.resolve() == args.out.resolve():
         parser.error("--out must differ from --city-dir: the set-up folder stays for your real files")
-    written = DemoCity(city, args.rows, args.seed, args.as_of).write(args.out)
+    with Terminal() as terminal:
+        written = DemoCity(city, args.rows, args.seed, args.as_of).write(args.out, terminal)
     print(f"wrote synthetic {args.city_dir or args.city} demo, {written:,} inspection rows, seed {args.seed}, "
           f"as of {args.as_of}, to {args.out} in {time.perf_counter() - start:.1f} s")
     return 0

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from qcity import i18n
 from qcity.analysis.indicators import INDICATORS
 from qcity.intake import readers
+from qcity.progress import Progress, Terminal, silent
 from qcity.store import audit, db, rollups, schema, tables
 
 VERSIONS = ".versions"
@@ -479,10 +480,15 @@ def _log(data_dir: Path, entry: dict) -> int:
 
 
 def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.Actor | None = None,
-           action: str = "import") -> int:
+           action: str = "import", progress: Progress = silent, lang: str = i18n.DEFAULT_LANG) -> int:
     """Write the valid rows (and new enterprises) aside, rename them into place, snapshot and log the version (with
-    who made it, also in the audit log). `action` is "edit" for the Data page's table editor."""
+    who made it, also in the audit log), rebuild the rollup; each stage told to `progress` in `lang`. `action` is
+    "edit" for the Data page's table editor."""
     data_dir = Path(data_dir)
+    rebuild = result.table == "inspections"
+    stages = 3 if rebuild else 2
+    progress(i18n.t("progress.writing", lang, n=i18n.fmt_count(len(result.valid), lang), table=result.table), 0,
+             stages)
     actor = actor or audit.Actor.command_line()
     changes = [(schema.TABLES[result.table], result.valid, mode)]
     if len(result.new_enterprises):
@@ -500,9 +506,12 @@ def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.
     version = _log(data_dir, {"action": action, "user": actor.user, **detail,
                               **({"unknown_items": result.unknown_items} if result.unknown_items else {})})
     audit.record(data_dir, action, actor, version=version, **detail)
+    progress(i18n.t("progress.snapshot", lang, version=version), 1, stages)
     _snapshot(data_dir, version)
-    if result.table == "inspections" and rollups.inspection_files(data_dir):
+    if rebuild and rollups.inspection_files(data_dir):
+        progress(i18n.t("progress.rollup", lang), 2, stages)
         rollups.build(data_dir)
+    progress(i18n.t("progress.done", lang, version=version), stages, stages)
     return version
 
 
@@ -599,12 +608,17 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         parser.error(f"--mapping: {error}")
     mapping.defaults.update(defaults)
+    terminal = Terminal()
     try:
+        terminal(i18n.t("progress.reading", "en", file=args.file.name), 0, 2)
         sheet = readers.read(args.file, sheet=args.sheet, encoding=args.encoding, known_headers=known_headers())
     except readers.ReadError as error:
+        terminal.close()
         print(error)
         return 1
+    terminal(i18n.t("progress.checking", "en", n=i18n.fmt_count(len(sheet.rows), "en")), 1, 2)
     result = prepare(sheet, args.table, db.Database(data_dir), mapping, args.mode)
+    terminal.close()
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
     if result.mapping.defaults:
@@ -622,7 +636,8 @@ def main(argv: list[str] | None = None) -> int:
         if result.problems:
             print("nothing was imported" + ("" if args.dry_run else "; fix the file, or use --accept-valid"))
         return 1 if result.problems else 0
-    version = commit(result, data_dir, args.mode, args.file.name)
+    with Terminal() as terminal:
+        version = commit(result, data_dir, args.mode, args.file.name, progress=terminal, lang="en")
     if result.problems:
         report, rejected = write_rejects(result, sheet, data_dir / VERSIONS / str(version))
         print(f"report: {report}; rejected rows: {rejected}")
