@@ -19,8 +19,8 @@ st.title(T("attention.title"))
 report = ui.attention_report(f, city)
 if report is None:
     st.stop()
-window, settings = report.window, report.settings
-baseline = attention.month_spans(list(range(window.first, window.start)), f.lang)
+settings = report.settings
+baseline = attention.baseline_text(report.charts.baseline_with_data(("city", "")), settings, f.lang)
 districts, sectors = controls.load_options()[1:]
 scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
 st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope, baseline=baseline))
@@ -42,8 +42,13 @@ ui.chart(ui.shared(charts.control_chart, report.charts.frame(choice), f.lang, no
          "attention_chart")
 name = attention.series_name(*choice, districts, sectors, f.lang)
 whys = report.signals[(report.signals.kind == "chart") & (report.signals.subject == name)].why
-st.markdown("\n".join(f"- {why}" for why in whys) if len(whys) else T("attention.chart_none"))
-st.caption(T("attention.chart_note", baseline=baseline,
+filled = report.charts.baseline_with_data(choice)
+if len(filled) < settings.min_baseline_months:
+    st.info(T("attention.thin_baseline" if filled else "attention.no_baseline", n=len(filled),
+              of=settings.baseline_months, min=settings.min_baseline_months))
+else:
+    st.markdown("\n".join(f"- {why}" for why in whys) if len(whys) else T("attention.chart_none"))
+st.caption(T("attention.chart_note", baseline=attention.baseline_text(filled, settings, f.lang),
              sigma=f"{settings.sigma:g}", laney=T("attention.laney") if settings.limits == "laney" else "",
              n=settings.min_month_samples, run=settings.run_length, trend=settings.trend_length))
 

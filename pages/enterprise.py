@@ -43,7 +43,7 @@ else:
     history["failed_items"] = history.failed_items.map(
         lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
     history["items_as_written"] = history.items_as_written.map("；".join)
-    st.dataframe(i18n.localize(history.round({"pass_rate": 2}), f.lang), hide_index=True, key="enterprise_rows")
+    ui.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
 
 for query, title in (("enterprise_standards", "enterprise.standards"), ("enterprise_brands", "enterprise.brands"),
                      ("enterprise_awards", "enterprise.awards"), ("enterprise_cases", "enterprise.cases"),
@@ -53,4 +53,4 @@ for query, title in (("enterprise_standards", "enterprise.standards"), ("enterpr
     if records.empty:
         st.caption(T("enterprise.no_records"))
     else:
-        st.dataframe(i18n.localize(records, f.lang), hide_index=True, key=f"{query}_rows")
+        ui.grid(i18n.localize(records, f.lang), key=f"{query}_rows")

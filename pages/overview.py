@@ -23,13 +23,14 @@ if by_year.empty:
     st.stop()
 
 ui.period_caption(f)
-ui.kpi_cards(ui.shared(indicators.kpis, by_year, f), f)
+ui.kpi_cards(ui.shared(indicators.kpis, by_year, f, ui.with_data(indicators.HEADLINE)), f)
+ui.no_data_note(list(indicators.INDICATORS), f)  # once, for the cards and the scorecard
 attention = st.container()  # filled last: judging a new period takes a second or two, the rest shows first
 
 with st.expander(T("scorecard.title"), expanded=True):
-    ui.scorecard(ui.shared(indicators.kpis, by_year, f, list(indicators.INDICATORS)), f, note)
+    ui.scorecard(ui.shared(indicators.kpis, by_year, f, ui.with_data(list(indicators.INDICATORS))), f, note)
 
-choice = st.selectbox(T("overview.indicator"), list(indicators.INDICATORS), key="overview_indicator",
+choice = st.selectbox(T("overview.indicator"), ui.with_data(list(indicators.INDICATORS)), key="overview_indicator",
                       format_func=lambda i: T(f"ind.{i}"))
 indicator = indicators.INDICATORS[choice]
 name = T(f"ind.{choice}")

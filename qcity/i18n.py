@@ -277,6 +277,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kpi.missed_ceiling": ("超出上限", "above limit"),
     "kpi.base": ("{base_label} {n}", "{base_label} {n}"),
     "kpi.no_data": ("无数据", "no data"),
+    "progress.reading": ("正在读取 {file}", "Reading {file}"),
+    "progress.read": ("已读取 {file}：{n} 行", "Read {file}: {n} rows"),
+    "progress.checking": ("正在检查 {n} 行", "Checking {n} rows"),
+    "progress.checked": ("已检查：{valid} 行有效，{rejected} 行有问题", "Checked: {valid} valid rows, {rejected} with problems"),
+    "progress.writing": ("正在写入 {table}（{n} 行）", "Writing {table} ({n} rows)"),
+    "progress.snapshot": ("正在保存版本 {version} 的快照", "Keeping version {version}'s snapshot"),
+    "progress.rollup": ("正在重建抽检汇总表", "Rebuilding the inspections rollup"),
+    "progress.done": ("已导入为版本 {version}", "Imported as version {version}"),
+    "progress.views": ("正在整理各页内容", "Reading the views"),
+    "progress.charts": ("正在绘制图表", "Drawing the charts"),
+    "progress.step": ("{stage}：{done}/{total}", "{stage}: {done} of {total}"),
+    "progress.writing_file": ("正在生成文件", "Writing the file"),
+    "progress.built": ("已完成：{file}", "Ready: {file}"),
+    "kpi.none_for": ("以下指标在任何年份都没有数据：{names}。", "No data in any year for: {names}."),
+    "names.more": ("{names}及另外 {n} 个", "{names} and {n} more"),
     "scope.all": ("全市", "whole city"),
     "scope.some": ("{n} 个区县", "{n} districts"),
     # spot checks
@@ -475,6 +490,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col.interval_high": ("95% 区间上限", "95% interval high"),
     "col.quality_index": ("综合质量指数", "Quality index"),
     "col.coverage": ("指标覆盖率", "Coverage"),
+    "col.coverage_pct": ("指标覆盖率（%）", "Coverage (%)"),
     "col.indicators": ("指标数", "Indicators"),
     "col.score_0_1": ("标准化得分", "Scaled score"),
     "col.weight": ("权重", "Weight"),
@@ -523,6 +539,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "attention.series_kind": ("{kind}：{name}", "{kind}: {name}"),
     "attention.chart_note": ("中心线为基线期（{baseline}）的合格率，控制限为中心线 ±{sigma} 倍标准误（随各月样本量变化{laney}）；红色为判异点，绿色为优于上控制限的点；空心点样本少于 {n}，不作判断。判异准则（GB/T 17989.2）：检验 1，点出界；检验 2，连续 {run} 点在中心线下方；检验 3，连续 {trend} 点递减。", "Centre line: the pass rate of the baseline ({baseline}); limits: the centre ±{sigma} standard errors for each month's samples{laney}. Red: a signal; green: above the upper limit; hollow: fewer than {n} samples, not judged. Tests (GB/T 17989.2 / ISO 7870-2): 1, a point beyond a limit; 2, {run} points in a row below the centre; 3, {trend} points in a row falling."),
     "attention.laney": ("，按 Laney p′ 方法放大", ", widened by Laney's p′"),
+    "attention.baseline": ("{months}，{of} 个月中 {n} 个月有数据", "{months}, {n} of {of} months with data"),
+    "attention.baseline_none": ("判断期前 {of} 个月均无数据", "no data in the {of} months before the period"),
+    "attention.thin_baseline": ("该对象在基线期的 {of} 个月中只有 {n} 个月有数据（至少需要 {min} 个月），控制图不作判断。", "This series has data in only {n} of its {of} baseline months (at least {min} are needed), so its control chart judges nothing."),
+    "attention.no_baseline": ("该对象在基线期的 {of} 个月中都没有数据，控制图不作判断。", "This series has no data in its {of} baseline months, so its control chart judges nothing."),
     "attention.chart_none": ("该对象在判断期内没有判异点。", "No signals for this series in the period."),
     "attention.firms": ("重点监管企业的不合格记录", "The enterprises to watch: their failed batches"),
     "attention.method": ("方法：各区县×行业的合格率与上年同期比较采用单侧两比例 score 检验，共检验 {cells} 个单元，按 Benjamini–Hochberg 法将错误发现率控制在 {fdr}%，且降幅至少 {drop} 个百分点才列入；不合格项目上升同样检验并校正（{items} 项）；重点监管企业为近 {months} 个月不合格 {repeat} 批次及以上，或质量诊断服务后 {days} 天内仍不合格的企业。阈值可在 city.json 的 attention 中设置。", "Method: each district x sector cell's pass rate is compared with the same months of last year by a one-sided two-proportion score test; {cells} cells were tested, and the Benjamini-Hochberg procedure holds the false discovery rate at {fdr}%; a cell is listed when it also fell by at least {drop} points. Rising failed items are tested and corrected the same way ({items} items). Enterprises to watch failed {repeat} or more batches in the last {months} months, or failed within {days} days of a quality-diagnosis visit. The thresholds are city.json's `attention` settings."),
@@ -671,6 +691,16 @@ def translator(lang: str):
     return lambda msg, **values: t(msg, lang, **values)
 
 
+def join_names(names: list[str], lang: str, most: int | None = None) -> str:
+    """Names in a sentence (甲、乙、丙 / A, B and C); beyond `most`, the first `most` and how many more."""
+    if most is not None and len(names) > most:
+        return t("names.more", lang, names=join_names(names[:most], lang).replace(" and ", ", "),
+                 n=len(names) - most)
+    if lang == "zh" or len(names) < 2:
+        return "、".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def name_column(lang: str) -> str:
     """Which column of a dimension table holds names in this language."""
     return f"name_{lang}"
@@ -696,8 +726,10 @@ def fmt_change(change: float | None, unit: str, lang: str, digits: int = 1) -> s
     """A change on last year: percentage points for rates (个百分点 / pts), the value's own format otherwise."""
     if change is None or pd.isna(change):
         return "—"
+    if round(change, digits) == 0:
+        change = 0.0  # no sign on a change that shows as zero (nor "-0.0")
     if unit == "pct":
-        text = f"{change:+.{digits}f}"
+        text = f"{change:+.{digits}f}" if change else f"{change:.{digits}f}"
         return f"{text} 个百分点" if lang == "zh" else f"{text} pts"
     sign = "+" if change > 0 else "-" if change < 0 else ""
     return sign + fmt_value(abs(change), unit, lang, digits)

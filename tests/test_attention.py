@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_tiny_city
+from helpers import starter, write_tiny_city
 
 from qcity import i18n
 from qcity.analysis import attention, filters, narrative
@@ -342,7 +342,6 @@ def test_the_storyline_view_draws_the_most_serious_series(shifted_db, shifted):
 
 
 def test_the_page_lists_charts_and_links_the_overview(demo_dir, demo_db, monkeypatch):
-    from test_pages import starter
     report = attention.report(Filters(2016, 2025, (), (), "en", 30), SETTINGS, demo_db.query)
     start = starter(demo_dir, monkeypatch)
     at = start({"lang": "en"}, "attention")
@@ -362,17 +361,17 @@ def test_the_page_lists_charts_and_links_the_overview(demo_dir, demo_db, monkeyp
 
 
 def test_the_page_says_so_when_the_filters_leave_nothing_to_judge(demo_dir, monkeypatch):
-    from test_pages import starter
     at = starter(demo_dir, monkeypatch)({"lang": "en", "sector": "svc-retail"}, "attention")
     assert "No signals need attention in 2025." in at.markdown[0].value
-    assert len(at.get("plotly_chart")) == 1 and "No signals for this series" in " ".join(m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 1
+    assert [i.value for i in at.info] == ["This series has no data in its 12 baseline months, so its control chart "
+                                          "judges nothing."]
 
 
 def test_a_bad_threshold_is_named_on_the_page_and_the_overview_still_runs(tmp_path, demo_dir, monkeypatch):
     import json
     import shutil
 
-    from test_pages import starter
     copy = tmp_path / "demo"
     shutil.copytree(demo_dir, copy)
     city = json.loads((copy / "city.json").read_text(encoding="utf-8"))
@@ -395,3 +394,61 @@ def test_a_point_beyond_the_normal_limit_must_be_unlikely_by_the_binomial_too():
     assert chart.lower.iloc[12] == pytest.approx(94.2804, abs=1e-4)
     assert (chart.z.iloc[12] < -3) and (chart.z.iloc[13] < -3)
     assert list(chart.rule[12:]) == ["", "beyond"]
+
+
+# --- thin data: a city whose data begin two months before the period (issue 25, the Louisville case) -----------------
+
+
+def test_a_baseline_with_data_in_fewer_months_than_the_minimum_judges_nothing():
+    # 2 of the 12 baseline months hold samples (Nov-Dec 2024), then a month at 80%: with the default minimum of 6
+    # months nothing is judged; a city that sets min_baseline_months 2 sees the fall beyond the limit
+    months = one_series([(0, 0)] * 10 + [(100, 97), (100, 98), (100, 80)])
+    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
+                              attention.month_index(2025, 1))
+    thin = attention.p_chart(months, window, SETTINGS)
+    assert thin.centre.isna().all() and not thin.judged.any() and (thin.rule == "").all()
+    enough = attention.p_chart(months, window, attention.Settings(min_baseline_months=2))
+    assert enough.centre.iloc[0] == pytest.approx(97.5) and list(enough.rule[12:]) == ["beyond"]
+    with pytest.raises(ConfigError, match="min_baseline_months must lie between 1 and 12"):
+        attention.Settings.of({"attention": {"min_baseline_months": 13}})
+
+
+def test_the_baseline_names_its_months_with_data_and_how_many():
+    assert attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS,
+                                   "en") == "Nov–Dec 2017, 2 of 12 months with data"
+    assert attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS,
+                                   "zh") == "2017年11–12月，12 个月中 2 个月有数据"
+    assert attention.baseline_text([], SETTINGS, "en") == "no data in the 12 months before the period"
+
+
+def write_late_city(out) -> None:
+    """The tiny city whose inspections begin in November 2024: 50 samples a month in each district's food-a from
+    Nov 2024 to Jun 2025, 98% passed, except June 2025 in 100001: 40 of 50 (80%)."""
+    write_tiny_city(out)
+    rows = []
+    for year, month in [(2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 7)]:
+        for district in ("100001", "100002", "100003"):
+            failures = 10 if (year, month, district) == (2025, 6, "100001") else 1
+            rows += [(date(year, month, 10), district, i >= failures) for i in range(50)]
+    frame = pd.DataFrame(rows, columns=["sample_date", "district_code", "passed"])
+    frame.insert(0, "sample_id", [f"L{i:05d}" for i in range(len(frame))])
+    frame = frame.assign(sector_code="food-a", product="p", enterprise_id=None, level="municipal", kind="supervision",
+                         failed_item=np.where(frame.passed, None, "microbial"),
+                         failed_items=np.where(frame.passed, None, "菌落总数"))
+    frame.to_parquet(out / "inspections.parquet", index=False)
+    rollups.build(out)
+
+
+def test_the_page_says_a_thin_baseline_judges_nothing(tmp_path, monkeypatch):
+    write_late_city(tmp_path)
+    at = starter(tmp_path, monkeypatch)({"lang": "en", "from": "2024", "period": "ytd", "through": "2025-06"},
+                                        "attention")
+    captions = " ".join(c.value for c in at.caption)
+    assert "control-chart baseline: Nov–Dec 2024, 2 of 12 months with data" in captions
+    assert "Centre line: the pass rate of the baseline (Nov–Dec 2024, 2 of 12 months with data)" in captions
+    assert [i.value for i in at.info] == ["This series has data in only 2 of its 12 baseline months (at least 6 are "
+                                          "needed), so its control chart judges nothing."]
+    report = attention.report(Filters(2024, 2025, (), (), "en", 30, "ytd", 1, 6), SETTINGS,
+                              db.Database(tmp_path).query)
+    assert "chart" not in set(report.signals.kind)  # June's 80% in 100001 would be beyond a limit
+    assert all(d.proto.placeholder == "" for d in at.dataframe)  # an empty cell stays empty

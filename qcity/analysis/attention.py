@@ -8,7 +8,8 @@ Five kinds of signal, each with why it was flagged, the numbers behind it and a 
   flagged when it is discovered and fell by at least `min_drop` points (with many samples a fall of 0.2 points is
   significant, but not worth an inspector's visit).
 - **chart**: Shewhart p-chart signals (GB/T 17989.2 / ISO 7870-2) for the city, each domain, sector and district:
-  centre line from the `baseline_months` before the period, limits at `sigma` standard errors of each month's
+  centre line from the `baseline_months` before the period (a series with data in fewer than
+  `min_baseline_months` of them is drawn but not judged), limits at `sigma` standard errors of each month's
   sample size (Laney's p' with `limits: "laney"`, for very large samples that vary more than chance between
   months), and the standard tests: 1, a point beyond a limit (on the p-chart, when the exact binomial chance of
   so few passes is also under the normal tail: near 100% the normal limits of a small month are too tight);
@@ -58,6 +59,7 @@ class Settings:
     fdr: float = 0.05  # false discovery rate of the year-on-year tests
     min_drop: float = 1.0  # points a cell's pass rate must fall by to be flagged
     baseline_months: int = 12  # the p-chart's centre line: these months before the period
+    min_baseline_months: int = 6  # ... of which at least this many must hold samples for a series to be judged
     sigma: float = 3.0  # control limits at this many standard errors
     limits: str = "p"  # "p" (Shewhart) or "laney" (p' for samples that vary more than chance)
     run_length: int = 9  # test 2: points in a row on one side of the centre line
@@ -87,7 +89,8 @@ class Settings:
                 kind = "whole number" if isinstance(default, int) else "number"
                 raise ConfigError(f"city.json: attention.{key} must be a {kind}")
         settings = cls(**{k: type(getattr(cls, k))(v) for k, v in given.items()})
-        bounds = {"fdr": (0.001, 0.5), "min_drop": (0, 50), "baseline_months": (12, 60), "sigma": (1, 6),
+        bounds = {"fdr": (0.001, 0.5), "min_drop": (0, 50), "baseline_months": (12, 60),
+                  "min_baseline_months": (1, settings.baseline_months), "sigma": (1, 6),
                   "run_length": (5, 15), "trend_length": (4, 10), "min_month_samples": (1, 10**6),
                   "repeat_failures": (2, 100), "repeat_months": (1, 60), "visit_days": (1, 3650),
                   "min_item_failures": (1, 10**6)}
@@ -120,6 +123,14 @@ def month_spans(months: list[int], lang: str) -> str:
                        for year, parts in by_year.items())
 
 
+def baseline_text(months: list[int], settings: Settings, lang: str) -> str:
+    """The baseline as a caption says it: its months with data and how many of all (2 of 12 months with data)."""
+    if not months:
+        return i18n.t("attention.baseline_none", lang, of=settings.baseline_months)
+    return i18n.t("attention.baseline", lang, months=month_spans(months, lang), n=len(months),
+                  of=settings.baseline_months)
+
+
 @dataclass(frozen=True)
 class Window:
     """The months judged (the period's, in its last year) and the baseline before them, as month indexes."""
@@ -147,8 +158,9 @@ class Charts:
     """The p-chart of every series as arrays (series x month of the window), one drawn at a time (`frame`).
 
     Rates, centres and limits are fractions here and percent in frames; limits are NaN where the baseline cannot
-    set them (no samples, or no failure or no pass at all in it). `rule` holds the first test a judged month fails
-    on the bad side ('' when none); `better` marks a judged point above the upper limit."""
+    set them (samples in fewer than `min_baseline_months` of its months, or no failure or no pass at all in it).
+    `rule` holds the first test a judged month fails on the bad side ('' when none); `better` marks a judged point
+    above the upper limit."""
 
     keys: tuple  # (kind, code) per series: the city (""), domains, sectors, districts
     months: np.ndarray  # month indexes
@@ -157,6 +169,7 @@ class Charts:
     passed: np.ndarray
     rate: np.ndarray
     centre: np.ndarray  # per series
+    filled: np.ndarray  # per series: the baseline's months that hold samples
     lower: np.ndarray
     upper: np.ndarray
     z: np.ndarray  # standard errors from the centre (Laney's when settings say so)
@@ -173,6 +186,11 @@ class Charts:
                              "upper": 100 * self.upper[i], "z": self.z[i], "baseline": self.baseline,
                              "judged": self.judged[i], "better": self.better[i], "rule": self.rule[i]})
 
+    def baseline_with_data(self, key: tuple[str, str]) -> list[int]:
+        """The month indexes of the baseline in which the series has samples."""
+        i = self.keys.index(key)
+        return self.months[self.baseline & (self.samples[i] > 0)].tolist()
+
 
 def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window: Window,
                    settings: Settings) -> Charts:
@@ -182,9 +200,10 @@ def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window:
     months = np.arange(window.first, window.last + 1)
     base = months < window.start
     n, x = samples.astype(float), passed.astype(float)
+    filled = (n[:, base] > 0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = x[:, base].sum(axis=1) / n[:, base].sum(axis=1)
-        usable = (centre > 0) & (centre < 1)
+        usable = (centre > 0) & (centre < 1) & (filled >= settings.min_baseline_months)
         centre = np.where(usable, centre, np.nan)
         rate = np.where(n > 0, x / n, np.nan)
         error = np.sqrt(centre * (1 - centre))[:, None] / np.sqrt(n)
@@ -205,7 +224,7 @@ def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window:
     for i in np.flatnonzero(usable):
         rule[i] = _rules(z[i], rate[i], big[i], beyond[i], settings)
     rule[~judged] = ""
-    return Charts(tuple(keys), months, base, samples, passed, rate, centre,
+    return Charts(tuple(keys), months, base, samples, passed, rate, centre, filled,
                   np.maximum(0, centre[:, None] - settings.sigma * error),
                   np.minimum(1, centre[:, None] + settings.sigma * error), z, judged,
                   judged & (z > settings.sigma), rule)

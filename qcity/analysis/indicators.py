@@ -101,9 +101,10 @@ def status(value: float | None, target: float | None, higher_is_better: bool | N
     return "met" if met else "missed"
 
 
-def improved(change: float | None, higher_is_better: bool | None) -> bool | None:
-    """True when the change moves the right way; None without a previous year, a change or a direction."""
-    if change is None or pd.isna(change) or change == 0 or higher_is_better is None:
+def improved(change: float | None, higher_is_better: bool | None, digits: int = 1) -> bool | None:
+    """True when the change moves the right way; None without a previous year, a direction, or a change that shows
+    (one that rounds to zero at the value's `digits` is level: neither green nor red, no arrow)."""
+    if change is None or pd.isna(change) or round(change, digits) == 0 or higher_is_better is None:
         return None
     return (change > 0) == higher_is_better
 
@@ -116,7 +117,7 @@ def kpis(by_year: pd.DataFrame, f, ids: list[str] | None = None) -> list[Kpi]:
     """One KPI per indicator (the headline ones unless `ids` is given) for the filters' period (Filters.period_of:
     the last whole year for yearly tables), from indicator_by_year rows."""
     out = []
-    for ind in (INDICATORS[i] for i in ids or HEADLINE):
+    for ind in (INDICATORS[i] for i in (HEADLINE if ids is None else ids)):
         period = f.period_of(ind)
         rows = by_year[(by_year.year == period.year) & (by_year.indicator == ind.id)]
         if rows.empty:
@@ -126,7 +127,7 @@ def kpis(by_year: pd.DataFrame, f, ids: list[str] | None = None) -> list[Kpi]:
         value, change, target = _clean(r.value), _clean(r.change), _clean(r.target)
         national = _clean(r.get("national"))
         out.append(Kpi(ind, period, value, change, target, _clean(r.denominator),
-                       status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better),
+                       status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better, ind.digits),
                        national, r.get("national_source") if national is not None else None))
     return out
 

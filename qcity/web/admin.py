@@ -16,7 +16,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import audit, db, schema
-from qcity.web import accounts, auth
+from qcity.web import accounts, auth, ui
 
 EDITABLE = ("targets", "events", "benchmarks", "awards")  # the small tables officials change every year
 SHOWN_AUDIT = 500  # audit lines on screen, newest first (only they are parsed on a rerun); the download has all
@@ -85,18 +85,22 @@ def small_tables(database: db.Database, lang: str) -> None:
             if auth.may("edit", name):
                 table_editor(name, database, choices, lang)
             else:
-                st.dataframe(i18n.localize(database.table(name), lang), hide_index=True, key=f"data_view_{name}")
+                ui.grid(i18n.localize(database.table(name), lang), key=f"data_view_{name}")
                 st.caption(T("data.read_only"))
+
+
+EDITOR_COLUMN_WIDTH = "medium"  # 200 px in Streamlit's grid
 
 
 def _column_config(table: schema.Table, choices: dict[str, list[str]], lang: str) -> dict:
     """An editor column per schema column: choices for codes (`choices`: column -> codes) and enumerations, number
-    and date inputs."""
+    and date inputs, every column EDITOR_COLUMN_WIDTH wide (a cell's place in the grid is then known: the browser
+    test edits by it, as Streamlit's own tests do)."""
     T = i18n.translator(lang)
     config = {}
     for column in table.columns:
         label = T(f"col.{column.name}") if f"col.{column.name}" in i18n.MESSAGES else column.name
-        options = dict(label=label, help=column.doc, required=column.required)
+        options = dict(label=label, help=column.doc, required=column.required, width=EDITOR_COLUMN_WIDTH)
         if column.enum or column.name in choices:
             config[column.name] = st.column_config.SelectboxColumn(
                 options=list(column.values) if column.enum else choices[column.name], **options)
@@ -124,8 +128,8 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
         opened.index = pd.RangeIndex(1, len(opened) + 1)  # the row numbers problems are reported by
         st.session_state[opened_key] = (now, opened)
     stamp, opened = st.session_state[opened_key]
-    edited = st.data_editor(opened, num_rows="dynamic", key=f"data_edit_{name}_{stamp}",
-                            column_config=_column_config(table, choices, lang), width="stretch")
+    edited = st.data_editor(opened, num_rows="dynamic", placeholder="", key=f"data_edit_{name}_{stamp}",
+                            column_config=_column_config(table, choices, lang), width="content")
     if stamp != now:
         st.warning(T("data.table_changed", change=_last_change(database.path, name, lang)))
         st.button(T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop,
@@ -146,9 +150,8 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
     result = check_edit(name, edited, database)
     if result.problems:
         st.error(T("data.not_saved", n=len(result.problems)))
-        st.dataframe(i18n.localize(result.problem_table().drop(columns="file"), lang), hide_index=True,
-                     key=f"data_edit_problems_{name}")
-        st.dataframe(marked(edited, result.problems), key=f"data_edit_marked_{name}")
+        ui.grid(i18n.localize(result.problem_table().drop(columns="file"), lang), key=f"data_edit_problems_{name}")
+        ui.grid(marked(edited, result.problems), key=f"data_edit_marked_{name}", hide_index=False)  # rows as listed
         return
     saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
     st.session_state.pop(opened_key)  # the next run opens the table as saved
@@ -206,7 +209,7 @@ def versions_panel(data_dir, lang: str) -> None:
     if not entries:
         st.caption(T("data.no_versions"))
         return
-    st.dataframe(i18n.localize(pd.DataFrame(entries), lang), hide_index=True, key="data_versions")
+    ui.grid(i18n.localize(pd.DataFrame(entries), lang), key="data_versions")
     if not auth.may("rollback"):
         return
     choices = [0] + [e["version"] for e in entries[:-1]]
@@ -227,7 +230,7 @@ def audit_panel(data_dir: Path, lang: str) -> None:
     st.subheader(T("data.audit"))
     total = audit.count(data_dir)
     st.caption(T("data.audit_note", n=i18n.fmt_count(total, lang)))
-    st.dataframe(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), hide_index=True, key="data_audit")
+    ui.grid(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), key="data_audit")
     st.download_button(T("data.download_audit"), lambda: (data_dir / audit.FILE).read_bytes(),
                        "audit.jsonl", "application/x-ndjson", key="data_audit_download", disabled=not total,
                        on_click="ignore", icon=":material/download:")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import secrets
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -22,10 +25,16 @@ from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS, Kpi
 from qcity.documents import charts, downloads, images, story
 from qcity.intake import ingest, readers
+from qcity.progress import Progress
 from qcity.store import db, schema
 from qcity.web import controls
 
 SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
+# Files built when their download button is clicked (a deck, a report, a bulletin) run in Streamlit's download
+# thread, where no st.* call shows; they report here, per session, and build_progress shows it: (stage, done,
+# total) while building, None once done.
+_BUILDS: dict[str, tuple[str, int, int] | None] = {}
+_BUILDS_LOCK = threading.Lock()
 
 
 def banner(city: dict, lang: str) -> None:
@@ -87,6 +96,20 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
                 st.markdown(" · ".join(parts) or "&nbsp;")
 
 
+def with_data(ids: list[str]) -> list[str]:
+    """The indicators among `ids` with data in some year (a city need not hold every table): cards, the scorecard
+    and the indicator pickers leave the others out, and `no_data_note` names them once."""
+    present = set(db.run("indicator_coverage").indicator)
+    return [i for i in ids if i in present]
+
+
+def no_data_note(ids: list[str], f: Filters) -> None:
+    """One caption naming the indicators among `ids` without data in any year, when there are any."""
+    if absent := [i for i in ids if i not in with_data(ids)]:
+        names = [i18n.t(f"ind.{i}", f.lang) for i in absent]
+        st.caption(i18n.t("kpi.none_for", f.lang, names=i18n.join_names(names, f.lang)))
+
+
 def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
     """An area page's top: title, year and scope, and a KPI card per indicator of the area.
 
@@ -100,13 +123,15 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
         st.info(T("empty"))
         return None
     period_caption(f, yearly_only=all(INDICATORS[i].yearly for i in ids))
-    kpi_cards(shared(indicators.kpis, by_year, f, ids), f, per_row=4 if len(ids) > 3 else 3)
+    shown = with_data(ids)
+    kpi_cards(shared(indicators.kpis, by_year, f, shown), f, per_row=4 if len(shown) > 3 else 3)
+    no_data_note(ids, f)
     return by_year
 
 
 def indicator_picker(area: str, f: Filters, key: str) -> str:
     """Which of an area's indicators the page's trend and district charts show."""
-    return st.selectbox(i18n.t("overview.indicator", f.lang), indicators.in_area(area), key=key,
+    return st.selectbox(i18n.t("overview.indicator", f.lang), with_data(indicators.in_area(area)), key=key,
                         format_func=lambda i: i18n.t(f"ind.{i}", f.lang))
 
 
@@ -239,7 +264,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     styled = table.drop(columns=["_good", "_improved"]).style.apply(
         lambda column: [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
         if column.name in (T("col.status"), change) else [""] * len(column), axis=0)
-    st.dataframe(styled, hide_index=True, key="overview_scorecard", height="content")
+    grid(styled, key="overview_scorecard", height="content")
     table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
 
 
@@ -284,7 +309,7 @@ def signal_list(report: attention.Report, f: Filters, note: str) -> None:
     worklist = report.worklist[picked]
     views = [attention.link(signal, f) for signal in signals[picked].head(SHOWN_SIGNALS).itertuples()]
     shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): views})
-    st.dataframe(shown, hide_index=True, key="attention_list", column_config={
+    grid(shown, key="attention_list", column_config={
         T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
         T("col.why"): st.column_config.TextColumn(width="large"),
         T("col.q"): st.column_config.NumberColumn(format="%.2g")})
@@ -295,7 +320,7 @@ def signal_list(report: attention.Report, f: Filters, note: str) -> None:
 def long_table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
     """A table that may run to thousands of rows: the first SHOWN_SIGNALS on screen (every rerun sends what is
     shown), all of them in the downloads."""
-    st.dataframe(rows.head(SHOWN_SIGNALS), hide_index=True, key=key)
+    grid(rows.head(SHOWN_SIGNALS), key=key)
     if len(rows) > SHOWN_SIGNALS:
         st.caption(shown_of(SHOWN_SIGNALS, len(rows), f.lang).strip())
     table_downloads(rows, f, note, file_stem, key)
@@ -313,9 +338,74 @@ def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: 
     table(rows, f, note, file_stem, key)
 
 
+def status_progress(box, lang: str) -> Progress:
+    """Progress shown in an st.status box: the box's label says the stage, a bar under it how far."""
+    bar = box.progress(0.0)
+
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        box.update(label=stage)
+        bar.progress(min(done / total, 1.0) if total else 0.0,
+                     text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage)
+    return report
+
+
+def _session_token() -> str:
+    return st.session_state.setdefault("_build_token", secrets.token_hex(8))
+
+
+def tracked(build: Callable[[Progress], bytes]) -> Callable[[], bytes]:
+    """A download's build, made to report to this session's build_progress while it runs (in another thread)."""
+    token = _session_token()
+
+    def run() -> bytes:
+        def report(stage: str, done: int = 0, total: int = 0) -> None:
+            with _BUILDS_LOCK:
+                _BUILDS[token] = (stage, done, total)
+        try:
+            return build(report)
+        finally:
+            with _BUILDS_LOCK:
+                _BUILDS[token] = None
+    return run
+
+
+def build_started(lang: str) -> None:
+    """A tracked download's on_click: the rerun it brings shows the build's progress (unless it is already done)."""
+    with _BUILDS_LOCK:
+        _BUILDS.setdefault(_session_token(), (i18n.t("progress.views", lang), 0, 0))
+
+
+def build_progress(lang: str) -> None:
+    """While this session's download is being built, a bar that says what it is drawing ("Drawing the charts: 4 of
+    13"), read twice a second; once the file is done, a rerun stops the reading."""
+    token = _session_token()
+    if token not in _BUILDS:
+        return
+
+    @st.fragment(run_every=0.5)
+    def bar() -> None:
+        with _BUILDS_LOCK:
+            state = _BUILDS.get(token)
+            if state is None:
+                _BUILDS.pop(token, None)
+        if state is None:
+            st.rerun()
+        stage, done, total = state
+        st.progress(min(done / total, 1.0) if total else 0.0,
+                    text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage)
+
+    bar()
+
+
+def grid(rows: pd.DataFrame, key: str, hide_index: bool = True, **options):
+    """Every table the app shows: no index unless asked, a missing value as an empty cell (Streamlit's default
+    writes "None"); `options` go to st.dataframe."""
+    return st.dataframe(rows, hide_index=hide_index, key=key, placeholder="", **options)
+
+
 def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, **options) -> None:
     """A table as shown (already in this language) with CSV and Excel downloads; `options` go to st.dataframe."""
-    st.dataframe(rows, hide_index=True, key=key, **options)
+    grid(rows, key=key, **options)
     table_downloads(rows, f, note, file_stem, key)
 
 
@@ -373,7 +463,8 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
                           "source": [mapping.columns.get(f, "") for f in fields],
                           "default": [mapping.defaults.get(f, "") for f in fields]})
     st.caption(T("data.mapping"))
-    edited = st.data_editor(frame, hide_index=True, key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
+    edited = st.data_editor(frame, hide_index=True, placeholder="",
+                            key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
                             disabled=["field", "required"], column_config={
                                 "field": st.column_config.TextColumn(T("data.field")),
                                 "required": st.column_config.CheckboxColumn(T("data.required")),
