@@ -41,15 +41,16 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        ui.chart(ui.shared(charts.district_map, league, boundaries, indicators.QUALITY_INDEX, f.lang, note),
-                 "index_map", select="districts")
+        ui.chart(ui.shared(charts.district_map, league, boundaries, indicators.QUALITY_INDEX, f.lang, note,
+                           indicators.QUALITY_INDEX.digits), "index_map", select="districts")  # as the table
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=year))
-    ui.table(i18n.localize(this_year[["rank", "name_zh", "name_en", "quality_index", "coverage"]].round(
-        {"quality_index": 1, "coverage": 2}), f.lang), f, note, "quality-index-league", "index_league",
-             height="content")
+    table = this_year.assign(coverage_pct=100 * this_year.coverage)[  # the index's weight with data, in percent
+        ["rank", "name_zh", "name_en", "quality_index", "coverage_pct"]].round(
+        {"quality_index": indicators.QUALITY_INDEX.digits, "coverage_pct": 0})  # as the map's labels
+    ui.table(i18n.localize(table, f.lang), f, note, "quality-index-league", "index_league", height="content")
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
 st.subheader(T("index.contributions", year=year))
@@ -57,8 +58,9 @@ ui.chart(ui.shared(charts.index_contributions, parts, f.lang, note), "index_cont
 st.caption(T("districts.click"))
 
 with st.expander(T("index.weights")):
-    st.dataframe(i18n.localize(db.run("index_weights", **weights), f.lang), hide_index=True, key="index_weights")
+    ui.grid(i18n.localize(db.run("index_weights", **weights), f.lang), key="index_weights")
     st.caption(T("index.method"))
 
 st.subheader(T("spot.table"))
-ui.rows_table(by_year.round({"quality_index": 2, "coverage": 3}), f, note, "quality-index", key="index_rows")
+rows = by_year.assign(coverage=100 * by_year.coverage).rename(columns={"coverage": "coverage_pct"})
+ui.rows_table(rows.round({"quality_index": 2, "coverage_pct": 1}), f, note, "quality-index", key="index_rows")

@@ -59,7 +59,8 @@ def _run_length(trend: pd.DataFrame, year: int, digits: int) -> int:
 
 
 def _joined(names: list[str], lang: str) -> str:
-    return "、".join(names) if lang == "zh" else " and ".join(names)
+    """Tied names, at most three of them and how many more."""
+    return i18n.join_names(names, lang, most=3)
 
 
 def _extremes(league: pd.DataFrame, ind: Indicator, lang: str) -> str:

@@ -23,8 +23,10 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, WenQ
 COLORS = ["#1f5aa6", "#d9822b", "#2a9d8f", "#c0392b", "#7b5ea7", "#6c757d", "#e9c46a", "#8d5524", "#4cc9f0",
           "#9bbf3a"]
 # Colour scales as explicit lists: served figures skip Plotly's checks, which would expand a name plotly.js lacks.
-GOOD_TO_BAD = get_colorscale("RdYlGn")
-GOOD_TO_BAD_REVERSED = get_colorscale("RdYlGn_r")
+# Worse to better as red to blue through yellow: ColorBrewer's RdYlBu, which readers with red-green colour blindness
+# tell apart (RdYlGn's red and green ends look alike to them).
+GOOD_TO_BAD = get_colorscale("RdYlBu")
+GOOD_TO_BAD_REVERSED = get_colorscale("RdYlBu_r")
 NEUTRAL = get_colorscale("Blues")  # for indicators where neither direction is better
 SMALL_DISTRICT = 0.10  # label a district when its area is at least this share of the largest one's
 MIN_COLOUR_SPAN = {"pct": 2.0, "per_10k": 0.05}  # the map's colour scale covers at least this range
@@ -208,8 +210,10 @@ def _centroid(ring: list) -> tuple[float, float, float]:
     return cx / (3 * area), cy / (3 * area), abs(area) / 2
 
 
-def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, lang: str, note: str) -> go.Figure:
-    """Districts filled by an indicator's value, drawn from the boundary GeoJSON on plain axes.
+def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, lang: str, note: str,
+                 digits: int | None = None) -> go.Figure:
+    """Districts filled by an indicator's value, drawn from the boundary GeoJSON on plain axes, labelled with
+    `digits` decimals (default: one more than the indicator's, as the league tables beside the maps show).
 
     Plotly's geo layer fetches world topojson from a CDN even when hidden, so the map is drawn as filled
     polygons instead: no basemap, no tiles, nothing from the network.
@@ -225,7 +229,7 @@ def district_map(league: pd.DataFrame, boundaries: dict, indicator: Indicator, l
         middle, half = (low + high) / 2, max(min_span, abs(high) * 0.02, 1e-9) / 2
         low, high = middle - half, middle + half
     span = high - low
-    fmt = f".{indicator.digits + 1}f"
+    fmt = f".{indicator.digits + 1 if digits is None else digits}f"
     base = i18n.t(f"base.{indicator.base}", lang) if indicator.base else ""
     fig = _figure()
     labels = []

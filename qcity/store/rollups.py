@@ -13,6 +13,7 @@ fingerprint of the SQL that made it instead; it is read in a data directory that
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import sys
@@ -91,11 +92,15 @@ def build(data_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m qcity.rollups DATA_DIR`: rebuild the rollup and say how many rows it has."""
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        sys.exit(__doc__)
-    print(f"{build(Path(argv[0]))} rows in {Path(argv[0]) / FILE}")
+    """`python -m qcity.rollups DATA_DIR`: rebuild the rollup and say how many rows it has (exit 2, with a usage
+    line, without a data directory)."""
+    parser = argparse.ArgumentParser(prog="python -m qcity.rollups", description="Rebuild the inspections rollup "
+                                     f"({FILE}) of a data directory after its inspections changed by hand.")
+    parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data directory (holds inspections)")
+    data_dir = parser.parse_args(argv).data_dir
+    if not data_dir.is_dir():
+        parser.error(f"{data_dir} is not a directory")
+    print(f"{build(data_dir)} rows in {data_dir / FILE}")
     return 0
 
 

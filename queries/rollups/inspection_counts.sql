@@ -60,10 +60,16 @@ items as (
         cast(null as varchar) as failed_item, count(*)::integer as failures, item_key
     from named
     group by all
+),
+
+final as (
+    select * from cells
+    union all
+    select * from failures
+    union all
+    select * from items
 )
 
-select * from cells
-union all
-select * from failures
-union all
-select * from items
+-- in one order whatever the threads did, so that the same inspections always make the same file
+select * from final
+order by part, year, month, district_code, sector_code, kind nulls last, failed_item nulls last, item_key nulls last
