@@ -1,146 +1,49 @@
-"""Fixtures: a tiny hand-made city whose numbers are worked out by hand in the tests, and a generated demo."""
+"""Fixtures: the tiny hand-made city (tests/helpers.py) as files and as a database, the generated demos, the app
+started on them under AppTest; markers for tests that need a tool this machine may lack."""
 
-import json
 import os
+import shutil
 import sys
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["QCITY_VALIDATE_FIGURES"] = "1"  # every figure the tests build is checked against Plotly's schema
 
+from helpers import starter, write_tiny_city  # noqa: E402
+
+from qcity.documents import images  # noqa: E402
 from qcity.intake import demo  # noqa: E402
-from qcity.store import db, schema  # noqa: E402
+from qcity.store import db  # noqa: E402
 
-D1, D2, D3 = "100001", "100002", "100003"
-WHOLE = {"month_from": 1, "month_to": 12}  # the month window of whole-year queries
-
-# (year, district, sector, kind, passed, failed items): one inspection row per pass and per failed item.
-# Expected figures (see test_queries):
-#   food 2024: D1 8/10 + 10/10, D2 19/20, D3 3/4 -> 40/44 = 90.909091%
-#   food 2025: D1 9/10, D2 20/20, D3 5/5        -> 34/35 = 97.142857%, change +6.233766 points
-#   agri monitoring 2024 counts only routine monitoring: 9/10 = 90%; all agri samples 9/15 = 60%
-INSPECTIONS = [
-    (2024, D1, "food-a", "supervision", 8, ["microbial", "microbial"]),
-    (2024, D1, "food-b", "supervision", 10, []),
-    (2024, D2, "food-a", "supervision", 19, ["additive"]),
-    (2024, D3, "food-a", "supervision", 3, [None]),
-    (2024, D1, "mfg-a", "supervision", 9, ["performance"]),
-    (2024, D1, "agri-a", "routine_monitoring", 9, ["pesticide_residue"]),
-    (2024, D1, "agri-a", "supervision", 0, ["heavy_metal"] * 5),
-    (2025, D1, "food-a", "supervision", 9, ["microbial"]),
-    (2025, D2, "food-a", "supervision", 20, []),
-    (2025, D3, "food-a", "supervision", 5, []),
-]
-
-# The failed items as the result files wrote them, per row of INSPECTIONS (in its order of failures); rows not
-# listed have no item text (the D3 failure has no reason at all). Expected item counts 2024-25 (test_items.py):
-#   镉 4 (3 alone + 1 with 铅), 菌落总数 3 (the 2025 batch names three items and counts once for each), 大肠菌群 2,
-#   铅 2 (one written with full-width brackets), 霉菌, 二氧化硫残留量, 毒死蜱 1 each, and one unknown item (other);
-#   11 of the 12 failed samples name their items.
-FAILED_ITEMS_AS_WRITTEN = {
-    (2024, D1, "food-a", "supervision"): ["菌落总数", "菌落总数；大肠菌群"],
-    (2024, D2, "food-a", "supervision"): ["二氧化硫残留量"],
-    (2024, D1, "mfg-a", "supervision"): ["某未知项目"],
-    (2024, D1, "agri-a", "routine_monitoring"): ["毒死蜱"],
-    (2024, D1, "agri-a", "supervision"): ["镉(以Cd计)"] * 3 + ["铅（以Pb计）", "镉(以Cd计)、铅(以Pb计)"],
-    (2025, D1, "food-a", "supervision"): ["菌落总数、大肠菌群、霉菌"],
+# Markers for tests that need a program beside Python: what finds it, and how to install it. Plain pytest skips
+# such a test when the program is missing; the README's test command installs them all and sets
+# QCITY_REQUIRE_TOOLS, so there a missing program fails the test instead of skipping it.
+TOOLS = {
+    "browser": (images.chromium, "Chromium: apt-get install -y chromium fonts-noto-cjk, or QCITY_CHROMIUM=PATH"),
+    "nginx": (lambda: shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin"),
+              "nginx: apt-get install -y nginx"),
+    "spark": (lambda: shutil.which("java"), "Java for PySpark: apt-get install -y default-jre-headless"),
 }
 
-ENTERPRISE_OF = {D1: "E1", D2: "E2", D3: "E3"}  # who was sampled in each district
 
-# The other tables; expected figures (see test_areas):
-#   standards led 2025: S-1, S-2 = 2 (S-3 only participated); 2024: 1.   brands 2025: 3; 2024: 1
-#   enforcement 2025: 3 cases, fines 20,000 + 8,000 + 12,000 yuan = 4.0 (10,000 yuan), closed or transferred 2/3
-#   awards 2025: 3 applicants, 1 winner, mean score (850 + 780) / 2 = 815; funnel 3 > 2 > 2 > 2 > winner 1
-#   diagnosis 2025: E1 and E2 served; problems solved (3 + 2 + 1) / found (4 + 2 + 4) = 60%; satisfaction 4.5
-#   innovation 2025: invention patents (120 + 330) / population (10 + 20) = 15.0 per 10,000; 2024: 400 / 30
-ENTERPRISES = [("E1", "【示例】甲食品有限公司", D1, "food-a", "large"),
-               ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
-               ("E3", "【示例】丙机械有限公司", D3, "mfg-a", "small")]
-STANDARDS = [("S-1", "甲标准", "national", "lead", 2025, "E1"), ("S-2", "乙标准", "local", "lead", 2025, "E2"),
-             ("S-3", "丙标准", "group", "participate", 2025, "E1"), ("S-4", "丁标准", "group", "lead", 2024, "E1")]
-BRANDS = [(2025, "E1", "well_known_trademark"), (2025, "E2", "time_honoured"), (2025, "E3", "provincial_famous"),
-          (2024, "E1", "geographical_indication")]
-CASES = [("C1", "2025-03-01", D1, "food-a", "counterfeit", 10000.0, 20000.0, "closed", "E1"),
-         ("C2", "2025-05-01", D1, "food-b", "substandard", 5000.0, 8000.0, "open", None),
-         ("C3", "2025-07-01", D2, "mfg-a", "unlicensed", 0.0, 12000.0, "transferred", "E2"),
-         ("C4", "2024-06-01", D2, "food-a", "counterfeit", 3000.0, 4000.0, "closed", None)]
-AWARDS = [(2025, 3, "E1", "winner", 850.0, 100.0), (2025, 3, "E2", "nominee", 780.0, 10.0),
-          (2025, 3, "E3", "applied", None, None),
-          (2024, 2, "E1", "nominee", 700.0, 10.0), (2024, 2, "E2", "material_review", 600.0, None)]
-VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 4),
-          ("V3", "2025-03-01", "E2", 4, 1, None)]
-INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120, 50, 12), (2025, D2, 330, 120, 25)]
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test (item.report_call ...), for fixtures that act on a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
-def _frame(table: str, rows: list, dates: tuple[str, ...] = ()) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(schema.TABLES[table].column_names))
-    for column in dates:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
-
-
-def _square(code: str, x: float) -> dict:
-    ring = [[x, 28.0], [x + 0.1, 28.0], [x + 0.1, 28.1], [x, 28.1], [x, 28.0]]
-    return {"type": "Feature", "properties": {"district_code": code},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
-
-
-def write_tiny_city(out: Path) -> Path:
-    """Write the hand-made data directory: every table of the data model."""
-    out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame([(D1, "甲区", "District A", "district", 10.0), (D2, "乙区", "District B", "district", 20.0),
-                  (D3, "丙县", "County C", "county", 5.0)],
-                 columns=["district_code", "name_zh", "name_en", "kind", "population_10k"]).to_csv(
-        out / "districts.csv", index=False)
-    pd.DataFrame([("food-a", "食品甲", "Food A", "food"), ("food-b", "食品乙", "Food B", "food"),
-                  ("mfg-a", "工业甲", "Manufacturing A", "manufacturing"), ("agri-a", "农产品甲", "Agri A", "agri"),
-                  ("special-equipment", "特种设备", "Special equipment", "special_equipment"),
-                  ("construction", "建设工程", "Construction", "construction")],
-                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
-    rows = []
-    for year, district, sector, kind, passed, failures in INSPECTIONS:
-        written = FAILED_ITEMS_AS_WRITTEN.get((year, district, sector, kind), [None] * len(failures))
-        outcomes = [(True, None, None)] * passed + [(False, item, text) for item, text in zip(failures, written)]
-        for i, (ok, item, text) in enumerate(outcomes):
-            rows.append({"sample_id": f"S{len(rows) + 1:04d}", "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
-                         "district_code": district, "sector_code": sector, "product": "p",
-                         "enterprise_id": ENTERPRISE_OF[district],
-                         "level": "municipal", "kind": kind, "passed": ok, "failed_item": item,
-                         "failed_items": text})
-    pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
-    # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
-    pd.DataFrame([(2024, D1, "elevator", 20000, 3, 2), (2024, D2, "elevator", 30000, 0, 0),
-                  (2025, D1, "elevator", 20000, 1, 1), (2025, D2, "elevator", 30000, 0, 0)],
-                 columns=list(schema.TABLES["special_equipment"].column_names)).to_parquet(
-        out / "special_equipment.parquet", index=False)
-    # construction 2025: (99 + 48) / (100 + 50) = 98%
-    pd.DataFrame([(2025, D1, 100, 99, 3), (2025, D2, 50, 48, 1)],
-                 columns=list(schema.TABLES["construction"].column_names)).to_parquet(
-        out / "construction.parquet", index=False)
-    _frame("enterprises", ENTERPRISES).to_parquet(out / "enterprises.parquet", index=False)
-    _frame("standards", STANDARDS).to_parquet(out / "standards.parquet", index=False)
-    _frame("brands", BRANDS).to_parquet(out / "brands.parquet", index=False)
-    _frame("enforcement", CASES, ("opened",)).to_parquet(out / "enforcement.parquet", index=False)
-    _frame("awards", AWARDS).to_parquet(out / "awards.parquet", index=False)
-    _frame("diagnosis", VISITS, ("date",)).astype({"satisfaction": "Int64"}).to_parquet(
-        out / "diagnosis.parquet", index=False)
-    _frame("innovation", INNOVATION).to_parquet(out / "innovation.parquet", index=False)
-    pd.DataFrame([("food_pass_rate", 2025, 98.0, None), ("se_deaths_per_10k", 2025, 0.3, None),
-                  ("food_pass_rate", 2025, 90.0, D1)],
-                 columns=["indicator", "year", "target", "district_code"]).to_csv(out / "targets.csv", index=False)
-    pd.DataFrame([("2024-09-14", "质量月", "Quality Month")], columns=["date", "title_zh", "title_en"]).to_csv(
-        out / "events.csv", index=False)
-    (out / "boundaries.geojson").write_text(json.dumps(
-        {"type": "FeatureCollection", "features": [_square(D1, 112.0), _square(D2, 112.1), _square(D3, 112.2)]}))
-    (out / "city.json").write_text(json.dumps({"code": "100000", "name_zh": "测试市", "name_en": "Test City",
-                                               "boundaries": "boundaries.geojson", "min_samples": 10}))
-    return out
+def pytest_runtest_setup(item):
+    for marker, (find, install) in TOOLS.items():
+        if item.get_closest_marker(marker) and not find():
+            if os.environ.get("QCITY_REQUIRE_TOOLS"):
+                pytest.fail(f"needs {install} (QCITY_REQUIRE_TOOLS is set: the tool must be there)", pytrace=False)
+            pytest.skip(f"needs {install}")
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +72,18 @@ def ytd_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ytd")
     demo.DemoCity("changsha", 50_000, 7, date(2026, 9, 30)).write(out)
     return out
+
+
+@pytest.fixture
+def app(demo_dir, monkeypatch):
+    """Start the app on the demo data, optionally with URL parameters and on another page."""
+    return starter(demo_dir, monkeypatch)
+
+
+@pytest.fixture
+def ytd_app(ytd_dir, monkeypatch):
+    """Start the app on the demo of a year in progress (data to 2026-09-30)."""
+    return starter(ytd_dir, monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from conftest import D1, D2, D3, WHOLE
+from helpers import D1, D2, D3, WHOLE
 
 from qcity.analysis import indicators
 from qcity.analysis.filters import Filters

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from conftest import D1, write_tiny_city
+from helpers import D1, write_tiny_city
 
 from qcity.intake import ingest
 from qcity.store import audit, db

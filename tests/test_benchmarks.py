@@ -5,8 +5,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import WHOLE
-from test_pages import app  # noqa: F401 - the AppTest fixture on the demo
+from helpers import WHOLE
 
 from qcity import i18n
 from qcity.analysis import indicators, narrative

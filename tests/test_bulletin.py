@@ -10,6 +10,8 @@ from qcity.analysis.filters import Filters, Selection
 from qcity.documents import deck
 from qcity.store import db
 
+pytestmark = pytest.mark.browser
+
 YTD = Filters.of(Selection(2022, 2026, period="ytd", month_to=9), 30)
 
 

@@ -3,7 +3,7 @@
 import json
 
 import pandas as pd
-from conftest import D1, D2, D3, WHOLE
+from helpers import D1, D2, D3, WHOLE
 
 from qcity.analysis.indicators import INDICATORS
 from qcity.documents import charts
@@ -33,7 +33,7 @@ def test_map_colours_lower_is_better_reversed(tiny_db, tiny_dir):
     fig = charts.district_map(league(tiny_db, "se_deaths_per_10k", False), boundaries,
                               INDICATORS["se_deaths_per_10k"], "zh", NOTE)
     colourbar = fig.data[-1].marker
-    assert colourbar.showscale and colourbar.colorscale[0][1] == charts.GOOD_TO_BAD[-1][1]  # green at the low end
+    assert colourbar.showscale and colourbar.colorscale[0][1] == charts.GOOD_TO_BAD[-1][1]  # blue: better, low
     fill = {t.x[0]: t.fillcolor for t in fig.data if t.fill == "toself"}
     assert fill[112.0] != fill[112.1]  # D1 (0.5 deaths per 10k) and D2 (0) differ
 

@@ -5,8 +5,8 @@ import json
 
 import pandas as pd
 import pytest
+from helpers import ENTRY, PAGES, ServerLikePagesManager
 from streamlit.testing.v1 import AppTest, app_test
-from test_pages import ENTRY, PAGES, ServerLikePagesManager
 
 from qcity.intake import city, demo
 

@@ -5,7 +5,7 @@ import time
 
 import pandas as pd
 import pytest
-from conftest import WHOLE
+from helpers import WHOLE, write_tiny_city
 
 from qcity.store import db
 
@@ -37,7 +37,6 @@ def test_parameters_are_bound_not_spliced(tiny_db):
 
 
 def test_absent_files_are_empty_views(tmp_path):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)
     (tmp_path / "awards.parquet").unlink()
     database = db.Database(tmp_path)
@@ -47,7 +46,6 @@ def test_absent_files_are_empty_views(tmp_path):
 
 
 def test_an_optional_column_missing_from_an_older_file_reads_as_null(tmp_path):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)
     cases = pd.read_parquet(tmp_path / "enforcement.parquet").drop(columns="enterprise_id")
     cases.to_parquet(tmp_path / "enforcement.parquet", index=False)  # written before the column existed
@@ -57,7 +55,6 @@ def test_an_optional_column_missing_from_an_older_file_reads_as_null(tmp_path):
 
 
 def test_data_version_changes_when_a_file_changes(tmp_path):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)
     before = db.data_version(tmp_path)
     assert db.data_version(tmp_path) == before
@@ -68,7 +65,6 @@ def test_data_version_changes_when_a_file_changes(tmp_path):
 
 
 def test_run_is_cached_and_refreshes_with_the_data(tmp_path, monkeypatch):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)
     monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
     first = db.run("districts")

@@ -8,16 +8,16 @@ import unicodedata
 
 import plotly.graph_objects as go
 import pytest
-from conftest import ROOT, WHOLE
+from helpers import OPTIONS, ROOT, WHOLE
 from PIL import Image, ImageChops, ImageStat
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pypdf import PdfReader
 
-from qcity.analysis import filters
 from qcity.documents import deck, images, story
 
-OPTIONS = filters.Options(2024, 2025, ("100001", "100002", "100003"), ("food-a", "food-b", "mfg-a", "agri-a"))
+pytestmark = pytest.mark.browser
+
 VIEWS = ["chart=trend&indicator=food_pass_rate&from=2024&to=2025", "chart=districts&indicator=food_pass_rate",
          "chart=domains&from=2024", "chart=index&to=2025"]
 

@@ -12,7 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import write_tiny_city
+import pytest
+from helpers import write_tiny_city
 
 from deploy import bundle, replicas
 
@@ -25,6 +26,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+@pytest.mark.nginx
 def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=qcity.test",
                     "-keyout", tmp_path / "qcity.key", "-out", tmp_path / "qcity.crt"], check=True, capture_output=True)
@@ -78,7 +80,8 @@ def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_p
 
 def test_the_systemd_unit_runs_the_installed_app_on_its_instance_port():
     unit = (ROOT / "deploy" / "qcity@.service").read_text(encoding="utf-8")
-    assert "ExecStart=/opt/qcity/.venv/bin/python -m streamlit run dashboard.py" in unit
+    assert "ExecStart=/opt/qcity/.venv/bin/python -m qcity.serve" in unit
+    assert "Type=notify" in unit and "NotifyAccess=main" in unit  # ready only once warm (qcity.web.serve)
     assert "--server.port %i" in unit and "--server.address 127.0.0.1" in unit
     assert "EnvironmentFile=/etc/qcity/env" in unit and "User=qcity" in unit
 

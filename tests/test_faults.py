@@ -3,9 +3,8 @@
 import shutil
 
 import pytest
-from conftest import write_tiny_city
+from helpers import ENTRY, ServerLikePagesManager, write_tiny_city
 from streamlit.testing.v1 import AppTest, app_test
-from test_pages import ENTRY, ServerLikePagesManager
 
 from qcity.store import db, rollups
 

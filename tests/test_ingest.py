@@ -2,7 +2,6 @@
 every import is a version that can be rolled back, and a killed import leaves the previous data intact."""
 
 import getpass
-import hashlib
 import json
 import os
 import signal
@@ -12,15 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import D1, D2, INSPECTIONS, WHOLE, write_tiny_city
+from helpers import D1, D2, HEADER, LOADED, ROOT, TITLE, WHOLE, fingerprint, write_tiny_city
 
 from qcity.intake import ingest
 from qcity.store import db, rollups
-
-ROOT = Path(__file__).resolve().parent.parent
-HEADER = "区县,行业,抽样日期,检验结论,企业名称,不合格项目"
-LOADED = sum(passed + len(failed) for *_, passed, failed in INSPECTIONS)  # rows in the tiny city: 104
-TITLE = "2025年第一季度食品安全监督抽检结果,,,,,"
 
 
 @pytest.fixture
@@ -28,12 +22,6 @@ def data(tmp_path) -> Path:
     out = write_tiny_city(tmp_path / "data")
     rollups.build(out)
     return out
-
-
-def fingerprint(folder: Path) -> dict:
-    """Every file of a folder with a hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha1(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(args: list, capsys) -> tuple[int, str]:

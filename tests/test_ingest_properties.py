@@ -6,7 +6,7 @@ import csv
 import shutil
 from datetime import date, timedelta
 
-from conftest import D1, D2, D3, write_tiny_city
+from helpers import D1, D2, D3, write_tiny_city
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -2,8 +2,7 @@
 
 import pandas as pd
 import pytest
-from conftest import WHOLE
-from test_pages import app  # noqa: F401 - the AppTest fixture on the demo
+from helpers import OPTIONS, WHOLE, write_tiny_city
 
 from qcity.store import db
 
@@ -140,7 +139,6 @@ def expected_rows() -> list:
 
 @pytest.fixture
 def city(tmp_path):
-    from conftest import write_tiny_city
 
     from qcity.store import rollups
 
@@ -209,7 +207,6 @@ def test_placeholders_and_passed_rows_name_no_items(city, tmp_path, capsys):
 
 
 def test_the_items_view_of_a_storyline_says_and_draws_the_top_items(tiny_db, tiny_dir):
-    from test_story import OPTIONS
 
     from qcity.documents import story
 
@@ -241,7 +238,6 @@ def test_the_spot_checks_page_ranks_items_per_domain(app):  # noqa: F811
 def test_a_data_directory_from_before_failed_items_keeps_working(tmp_path):
     """Inspections written before the column existed read it as null; the item charts are empty, the rest as before."""
     import pyarrow.parquet as pq
-    from conftest import write_tiny_city
 
     from qcity.store import rollups
 

@@ -9,7 +9,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "qcity"
 LAYERS = ("store", "analysis", "intake", "documents", "web")  # bottom first: a layer imports only those before it
 # the `python -m qcity.X` commands; nothing imports them
-DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city", "qcity.accounts")
+DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city", "qcity.accounts", "qcity.serve")
 NO_STREAMLIT = ("analysis", "documents")
 
 
@@ -86,8 +86,8 @@ def test_imports_point_down_the_flow(name):
     assert upward == [] and doors == [], f"{name} imports a later layer or a command door: {upward + doors}"
 
 
-def test_translations_import_nothing_of_the_package():
-    assert GRAPH["qcity.i18n"] == set()
+def test_translations_and_progress_import_nothing_of_the_package():
+    assert GRAPH["qcity.i18n"] == set() and GRAPH["qcity.progress"] == set()
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if layer(n) in NO_STREAMLIT))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import WHOLE
+from helpers import WHOLE
 
 from qcity.intake import ingest
 from qcity.store import db

@@ -194,3 +194,30 @@ def test_composition_by_category_names_the_largest_and_its_share():
     assert narrative.composition(brands, "district_code", "brands", "brand_kind", "en", "name_en") == \
         "B has the most: 12,000, 100.0% of the 12,004 across the 2 bars shown."
     assert narrative.composition(brands.iloc[:0], "year", "brands", "brand_kind", "en") == "No data for these filters."
+
+
+def test_ties_name_at_most_three_districts_and_count_the_rest():
+    rows = trend({2024: 96.0, 2025: 97.0})
+    tied = league([(zh, en, 98.0, True) for zh, en in [("芙蓉区", "Furong"), ("天心区", "Tianxin"), ("岳麓区", "Yuelu"),
+                                                       ("开福区", "Kaifu"), ("雨花区", "Yuhua")]]
+                  + [("望城区", "Wangcheng", 95.0, True)])
+    assert "highest in Furong, Tianxin, Yuelu and 2 more (98.0%), lowest in Wangcheng (95.0%)" in \
+        narrative.indicator(FOOD, rows, tied, Period(2025), "en")
+    assert "芙蓉区、天心区、岳麓区及另外 2 个最高（98.0%），望城区最低（95.0%）" in \
+        narrative.indicator(FOOD, rows, tied, Period(2025), "zh")
+    three = tied.iloc[[0, 1, 2, 5]]
+    assert "highest in Furong, Tianxin and Yuelu (98.0%)" in narrative.indicator(FOOD, rows, three, Period(2025), "en")
+
+
+def test_a_change_that_rounds_to_zero_is_neither_better_nor_worse_and_has_no_sign():
+    from qcity.analysis import indicators
+
+    assert indicators.improved(0.04, True, 1) is None and indicators.improved(-0.04, False, 1) is None
+    assert indicators.improved(0.06, True, 1) is True and indicators.improved(0.004, False, 2) is None
+    assert [i18n.fmt_change(c, "pct", "en") for c in (0.04, -0.04, 0.06, -0.06)] == \
+        ["0.0 pts", "0.0 pts", "+0.1 pts", "-0.1 pts"]
+    by_year = pd.DataFrame({"indicator": ["food_pass_rate"], "year": [2025], "value": [97.0], "change": [0.03],
+                            "target": [98.0], "denominator": [1000.0]})
+    filters = type("F", (), {"period_of": lambda self, ind: Period(2025)})()
+    card = indicators.kpis(by_year, filters, ["food_pass_rate"])[0]
+    assert card.change == 0.03 and card.improved is None  # grey, no arrow (ui.kpi_cards)

@@ -3,63 +3,17 @@
 import base64
 import functools
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
+from helpers import AREA_PAGES, CHARTS, D1, ENTRY, PAGES, ServerLikePagesManager, starter, write_tiny_city
 from streamlit.testing.v1 import AppTest, app_test
 
 from qcity import i18n
 from qcity.analysis import indicators
 from qcity.store import audit, db
 from qcity.web import accounts, auth
-
-ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-CHARTS = {"overview": 2, "attention": 1, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5,
-          "award": 4, "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
-          "present": 1}  # on the demo
-PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
-AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
-
-
-class ServerLikePagesManager(PagesManager):
-    """AppTest puts Streamlit back into legacy `pages/` mode on every run; a server leaves it after its first
-    `st.navigation` call, before any widget exists. Keep AppTest in the server's mode so that widget changes
-    carry over between runs as they do in a browser (the first-request recovery has its own test below)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
-def starter(data_dir: Path, monkeypatch):
-    """Start the app on a data directory, optionally with URL parameters and on another page."""
-    monkeypatch.setenv("QCITY_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
-
-    def start(query: dict | None = None, page: str = "overview") -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=60)
-        at.query_params.update(query or {})
-        at.run()
-        if page != "overview":
-            at.switch_page(PAGES[page][0]).run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-    return start
-
-
-@pytest.fixture
-def app(demo_dir, monkeypatch):
-    """Start the app on the demo data, optionally with URL parameters and on another page."""
-    return starter(demo_dir, monkeypatch)
-
-
-@pytest.fixture
-def ytd_app(ytd_dir, monkeypatch):
-    """Start the app on the demo of a year in progress (data to 2026-09-30)."""
-    return starter(ytd_dir, monkeypatch)
 
 
 def trace_names(chart) -> list[str]:
@@ -90,6 +44,7 @@ def test_every_page_runs_in_both_languages(app, page, lang):
         (page, lang), i18n.t(f"page.{page}", lang))
     synthetic = {"zh": "合成数据", "en": "every figure is synthetic"}[lang]
     assert synthetic in at.warning[0].value
+    assert all(d.proto.placeholder == "" for d in at.dataframe)  # a missing value is an empty cell, never "None"
 
 
 def test_overview_shows_a_card_per_headline_indicator_with_target(app):
@@ -202,7 +157,6 @@ def test_filters_survive_a_language_switch_followed_by_a_page_switch(app):
 
 
 def test_a_stale_rollup_is_reported_and_the_pages_still_work(tmp_path, monkeypatch):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)  # no rollup file: pages count raw rows
     monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
@@ -234,17 +188,18 @@ def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
 def test_every_area_page_narrows_to_one_district_and_to_one_sector(app, page):
     one_district = app({"district": "430104", "lang": "en"}, page)
     assert one_district.multiselect(key="districts").value == ["430104"]
-    assert len(one_district.get("plotly_chart")) >= 1
+    assert len(one_district.get("plotly_chart")) == CHARTS[page]  # every district has data in every area
     one_sector = app({"sector": "food-catering", "lang": "en"}, page)
     assert one_sector.multiselect(key="sectors").value == ["food-catering"]
-    assert one_sector.get("plotly_chart") or "No data" in texts(one_sector)
+    # special equipment has no sector: on Safety its chart has nothing for a sector filter and says so
+    no_data = [i.value for i in one_sector.info if i.value.startswith("No data")]
+    assert (len(one_sector.get("plotly_chart")), len(no_data)) == ((3, 1) if page == "safety" else (CHARTS[page], 0))
 
 
 @pytest.fixture
 def gap_city(tmp_path, monkeypatch):
     """The tiny city plus one 2020 patent record: the year filter then spans 2020-2025 with nothing in 2021-22."""
     import pandas as pd
-    from conftest import D1, write_tiny_city
     write_tiny_city(tmp_path)
     innovation = pd.read_parquet(tmp_path / "innovation.parquet")
     pd.concat([innovation, pd.DataFrame([(2020, D1, 90, 30, 8)], columns=innovation.columns)]).to_parquet(
@@ -306,7 +261,6 @@ def test_enterprise_profile_from_a_link_and_from_a_search(app):
 
 
 def test_a_bad_index_weight_in_the_city_config_is_named(tmp_path, monkeypatch):
-    from conftest import write_tiny_city
     write_tiny_city(tmp_path)
     city = json.loads((tmp_path / "city.json").read_text())
     (tmp_path / "city.json").write_text(json.dumps({**city, "index_weights": {"brands": 1}}))
@@ -320,6 +274,7 @@ def test_a_bad_index_weight_in_the_city_config_is_named(tmp_path, monkeypatch):
     assert "'brands' has no better direction or is a count" in at.error[0].value
 
 
+@pytest.mark.browser  # the deck's and report's chart images
 def test_present_shows_one_view_moves_on_and_follows_the_language(app):
     at = app({"lang": "en", "slide": "2"}, "present")
     assert at.title[0].value == "Food sampling pass rate, 2021–2025"
@@ -369,12 +324,15 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     (demo_dir / "storylines" / "lobby.json").unlink()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("page", ["overview", "award", "quality_index"])
 def test_every_chart_has_image_downloads_and_every_table_csv_and_excel(app, page):
     at = app({"lang": "en"}, page)
     labels = [b.label for b in at.get("download_button")]
     assert labels.count("PNG") == labels.count("SVG") == PAGES[page][1]
-    assert labels.count("Download CSV") == labels.count("Download Excel") >= 1
+    # overview: the scorecard and the league; award: the winners and the rows; quality index: the league and the
+    # rows (its weights table is the city's configuration and has no download)
+    assert labels.count("Download CSV") == labels.count("Download Excel") == 2
 
 
 def test_a_year_in_progress_opens_on_its_year_to_date_against_the_same_months(ytd_app, ytd_dir):
@@ -483,3 +441,33 @@ def test_shared_computes_once_per_distinct_arguments():
     assert ui.shared(build, frame.copy(), "zh") is one and calls == ["zh"]  # equal values: the same object
     assert ui.shared(build, frame, "en") == {"rows": 2, "lang": "en"} and calls == ["zh", "en"]
     assert ui.shared(build, frame.iloc[:1], "zh") == {"rows": 1, "lang": "zh"} and len(calls) == 3
+
+
+def test_indicators_without_data_in_any_year_are_named_once_instead_of_empty_cards(tmp_path, monkeypatch):
+    write_tiny_city(tmp_path)  # no drug samples in any year; every other indicator has data
+    at = starter(tmp_path, monkeypatch)({"lang": "en"})
+    assert [m.label for m in at.metric] == [
+        "Food pass rate", "Manufactured products pass rate", "Agri-product monitoring pass rate",
+        "Special-equipment deaths per 10k units", "Construction first-time acceptance"]
+    notes = [c.value for c in at.caption if c.value.startswith("No data in any year")]
+    assert notes == ["No data in any year for: Drug sampling pass rate."]
+    scorecard = next(d.value for d in at.dataframe if "Target" in d.value.columns)
+    # the 21 indicators with data, less 3 without a direction (enforcement cases and fines, award winners)
+    assert "Drug sampling pass rate" not in set(scorecard.Indicator) and len(scorecard) == 18
+    assert "drug_pass_rate" not in at.selectbox(key="overview_indicator").options
+    at.switch_page(PAGES["safety"][0]).run()
+    assert "Drug pass rate" not in [m.label for m in at.metric] and len(at.metric) == 7
+    assert [c.value for c in at.caption if c.value.startswith("No data in any year")] == notes
+
+
+def test_the_quality_index_map_reads_as_its_table_in_a_colour_blind_safe_scale(app):
+    from qcity.documents import charts
+
+    at = app({"lang": "en"}, "quality_index")
+    league = next(d.value for d in at.dataframe if "Coverage (%)" in d.value.columns)
+    assert league["Coverage (%)"].between(0, 100).all() and league["Coverage (%)"].max() == 100  # percent, not 1.0
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "index_map").proto.spec)
+    labels = next(t for t in spec["data"] if t.get("mode") == "text+markers")["customdata"]
+    shown = dict(zip(league["District"], league["Quality index"]))
+    assert len(labels) == len(shown) == 9 and all(text == f"{shown[name]:.1f}" for _, name, text, _ in labels)
+    assert spec["data"][-1]["marker"]["colorscale"] == [list(step) for step in charts.GOOD_TO_BAD]  # RdYlBu

@@ -13,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import D1, ENTERPRISE_OF, write_tiny_city
+from helpers import D1, ENTERPRISE_OF, write_tiny_city
 
 from qcity.analysis import filters, indicators, narrative
 from qcity.analysis.filters import Filters, Options, Period, Selection, parse, to_query

@@ -1,8 +1,8 @@
-"""Every query on the tiny hand-made city, against figures worked out by hand (see conftest.INSPECTIONS)."""
+"""Every query on the tiny hand-made city, against figures worked out by hand (see helpers.INSPECTIONS)."""
 
 import pandas as pd
 import pytest
-from conftest import D1, D2, D3, WHOLE
+from helpers import D1, D2, D3, GRAIN, LOADED, WHOLE
 
 from qcity.analysis.indicators import HEADLINE, in_area
 from qcity.store import db
@@ -16,52 +16,6 @@ DEFAULTS = {"year_from": 2024, "year_to": 2025, "year": 2025, **WHOLE, "district
             "weights": [1.0, 1.0], "higher": [True, True], "texts": ["标签", "菌落总数、大肠菌群"],
             "domain": "", "first": 2024 * 12, "last": 2025 * 12 + 11, "date_from": pd.Timestamp(2024, 1, 1).date(),
             "date_to": pd.Timestamp(2025, 12, 31).date(), "min_failures": 2, "visit_days": 365}
-GRAIN = {  # the columns that identify a row of each query; every query file must be listed here
-    "indicator_by_year": ["indicator", "year"],
-    "pass_rate_by_month": ["year", "month"],
-    "cases_by_month": ["year", "month"],
-    "district_league": ["district_code"],
-    "pass_rate_by_domain_year": ["domain", "year"],
-    "pass_rate_by_district_year": ["district_code", "year"],
-    "pass_rate_by_sector": ["sector_code"],
-    "failures_by_item": ["failed_item"],
-    "failed_items_top": ["item_key"],
-    "failed_items_by_year": ["item_key", "year"],
-    "failed_item_categories": ["text"],
-    "test_item_dictionary": ["item_key"],
-    "pass_rate_by_district_sector_year": ["year", "district_code", "sector_code"],
-    "events_between": ["date", "title_en"],
-    "districts": ["district_code"],
-    "sectors": ["sector_code"],
-    "data_years": [],
-    "special_equipment_by_kind_year": ["equipment", "year"],
-    "standards_by_level_year": ["standard_level", "role", "year"],
-    "brands_by_kind_district": ["brand_kind", "district_code"],
-    "enforcement_by_violation_year": ["violation", "year"],
-    "enforcement_by_sector": ["sector_code"],
-    "award_funnel": ["stage"],
-    "award_applicants": ["year", "enterprise_id"],
-    "award_by_year": ["year"],
-    "diagnosis_by_sector": ["sector_code"],
-    "diagnosis_effect_by_year": ["year", "grp"],
-    "indicator_coverage": ["indicator"],
-    "quality_index_by_district_year": ["district_code", "year"],
-    "quality_index_contributions": ["district_code", "indicator"],
-    "enterprise_search": ["enterprise_id"],
-    "enterprise_inspections": ["year"],
-    "enterprise_standards": ["standard_code"],
-    "enterprise_brands": ["year", "brand_kind"],
-    "enterprise_awards": ["year"],
-    "enterprise_cases": ["case_id"],
-    "enterprise_diagnosis": ["service_id"],
-    "standards_leaders": ["enterprise_id"],
-    "standards_by_sector": ["sector_code", "standard_level"],
-    "award_winners_by_district": ["district_code", "domain"],
-    "index_weights": ["indicator"],
-    "attention_months": ["year", "month", "district_code", "sector_code"],
-    "attention_items": ["domain", "item_key"],
-    "repeat_offenders": ["enterprise_id"],
-}
 
 
 def params_for(name: str) -> dict:
@@ -72,10 +26,48 @@ def test_every_query_file_has_a_declared_grain():
     assert sorted(p.stem for p in db.QUERIES_DIR.glob("*.sql")) == sorted(GRAIN)
 
 
+# Rows each query returns on the tiny city with DEFAULTS, counted by hand from tests/helpers.py
+ROWS = {
+    "districts": 3, "sectors": 6, "data_years": 1, "events_between": 1, "index_weights": 2,
+    "award_by_year": 2, "award_applicants": 5, "award_winners_by_district": 1,  # E1 of D1 won in 2025
+    "award_funnel": 6,  # applied, material review, on-site review, committee, nominee, winner
+    "brands_by_kind_district": 4, "cases_by_month": 4,  # C1-C3 in Mar, May, Jul 2025; C4 in Jun 2024
+    "diagnosis_by_sector": 1,  # E1 and E2 are both food-a
+    # 2024: E1, E2 before their first visit, E3 never served; 2025: E1 and E2 before and after, E3 never
+    "diagnosis_effect_by_year": 5,
+    "district_league": 3, "enforcement_by_sector": 3, "enforcement_by_violation_year": 4,
+    "enterprise_awards": 2, "enterprise_brands": 2, "enterprise_cases": 1, "enterprise_diagnosis": 2,
+    "enterprise_inspections": 2, "enterprise_search": 1, "enterprise_standards": 3,  # E1: S-1, S-3, S-4
+    "failed_item_categories": 2,  # the two texts asked for
+    # 镉 铅 毒死蜱 菌落总数 大肠菌群 二氧化硫残留量 某未知项目 in 2024; 菌落总数 大肠菌群 霉菌 in 2025
+    "failed_items_top": 8, "failed_items_by_year": 10, "attention_items": 8,
+    "failures_by_item": 6,  # microbial, additive, no reason, performance, pesticide residue, heavy metal
+    # agri 1 (2024 only), awards 3 x 2, brands 2, case closure 2, construction 2 (2025), diagnosis 3 (2025),
+    # enforcement 2 x 2, food 2, manufacturing 1 (2024), special equipment 2 x 2, standards 2
+    "indicator_by_year": 29,
+    "indicator_coverage": 21,  # the 18 indicators above and the 3 of innovation
+    # (year, district, sector) with samples: 6 in 2024, 3 in 2025; months: 56 in 2024 (10 + 10 + 12 + 4 + 10 +
+    # 10 months of D1/D2/D3 food-a and food-b, mfg-a, agri-a) and 27 in 2025 (10 + 12 + 5)
+    "pass_rate_by_district_sector_year": 9, "attention_months": 83,
+    "pass_rate_by_district_year": 6, "pass_rate_by_domain_year": 4,  # food, mfg, agri in 2024; food in 2025
+    "pass_rate_by_month": 24, "pass_rate_by_sector": 1,  # 2025: food-a only
+    "quality_index_by_district_year": 6,
+    "quality_index_contributions": 5,  # food in D1-D3, construction only in D1 and D2
+    "repeat_offenders": 1,  # E1 (test_repeat_offenders_by_failures_or_a_visit_before_the_failure)
+    "special_equipment_by_kind_year": 2, "standards_by_level_year": 4, "standards_by_sector": 3,
+    "standards_leaders": 2,
+    "test_item_dictionary": 691,  # the shipped dictionary's 705 items; spellings that differ only in brackets merge
+}
+
+
+def test_every_query_has_its_row_count_worked_out():
+    assert sorted(ROWS) == sorted(GRAIN)
+
+
 @pytest.mark.parametrize("name", sorted(GRAIN))
 def test_every_query_runs_and_keeps_its_grain(tiny_db, name):
     frame = tiny_db.query(name, **params_for(name))
-    assert len(frame) > 0
+    assert len(frame) == ROWS[name]
     if GRAIN[name]:
         assert not frame.duplicated(GRAIN[name]).any()
     else:
@@ -180,7 +172,7 @@ def test_failures_by_item_is_a_pareto(tiny_db):
 
 def test_rows_behind_the_charts_add_up(tiny_db):
     frame = tiny_db.query("pass_rate_by_district_sector_year", **params_for("pass_rate_by_district_sector_year"))
-    assert frame.samples.sum() == sum(p + len(f) for *_, p, f in __import__("conftest").INSPECTIONS)
+    assert frame.samples.sum() == LOADED
     assert (frame.samples == frame.passed + frame.failed).all()
 
 

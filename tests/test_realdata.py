@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import WHOLE
+from helpers import ENTRY, WHOLE, ServerLikePagesManager
 from streamlit.testing.v1 import AppTest, app_test
-from test_pages import ENTRY, ServerLikePagesManager
 
 from qcity.intake import ingest
 from qcity.store import db

@@ -7,8 +7,7 @@ from datetime import date
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import write_tiny_city
-from test_queries import GRAIN
+from helpers import GRAIN, write_tiny_city
 
 from qcity.analysis import indicators
 from qcity.store import db, rollups
@@ -106,3 +105,15 @@ def test_a_rollup_built_by_other_sql_is_stale(tmp_path, monkeypatch):
     changed.write_text(rollups.SQL.read_text(encoding="utf-8") + "\n-- a later version\n", encoding="utf-8")
     monkeypatch.setattr(rollups, "SQL", changed)
     assert not rollups.is_current(tmp_path)
+
+
+def test_the_command_without_a_data_directory_prints_its_usage_and_exits_2(capsys, tmp_path):
+    with pytest.raises(SystemExit) as missing:
+        rollups.main([])
+    assert missing.value.code == 2 and capsys.readouterr().err.startswith("usage: python -m qcity.rollups")
+    with pytest.raises(SystemExit) as wrong:
+        rollups.main([str(tmp_path / "nowhere")])
+    assert wrong.value.code == 2 and "nowhere is not a directory" in capsys.readouterr().err
+    out = write_tiny_city(tmp_path / "data")
+    assert rollups.main([str(out)]) == 0 and rollups.is_current(out)
+    assert capsys.readouterr().out.endswith(f"rows in {out / rollups.FILE}\n")

@@ -10,10 +10,12 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from test_pages import CHARTS, starter
+from helpers import CHARTS, starter
 
 from deploy import spark_rollup
 from qcity.store import db, rollups, schema
+
+pytestmark = pytest.mark.spark
 
 ROWS = 3000
 # failed-item cells as real bulletins write them: brackets with commas, full-width separators, line breaks, case

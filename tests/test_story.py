@@ -3,14 +3,13 @@
 import json
 
 import pytest
-from conftest import D1, D2
+from helpers import D1, D2, OPTIONS
 
 from qcity.analysis import filters
 from qcity.documents import story
 from qcity.store import audit
 
 ACTOR = audit.Actor("tester", "local")
-OPTIONS = filters.Options(2024, 2025, ("100001", "100002", "100003"), ("food-a", "food-b", "mfg-a", "agri-a"))
 GOOD = {"title": {"zh": "年度报告", "en": "Annual review"},
         "views": [{"page": "overview", "chart": "trend", "indicator": "food_pass_rate",
                    "filters": {"from": 2024, "to": 2025}},
