@@ -102,8 +102,8 @@ def test_the_data_page_shows_reading_checking_and_the_import_as_status(tmp_path,
     at.text_input(key="data_password").input("pw")
     at.get("form_submit_button")[0].click()
     at.run()
-    content = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物",
-                         ""]).encode("gbk")
+    content = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,",
+                         "乙区,食品甲,2025-03-02,不合格,测试厂,微生物", ""]).encode("gbk")
     at.get("file_uploader")[0].upload("q1.csv", content, "text/csv").run()
     statuses = [s.label for s in at.status]
     assert [label for label in statuses if label.startswith(("Read", "Checked"))] == [
