@@ -6,7 +6,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.intake import ingest, readers
-from qcity.store import db, schema
+from qcity.store import db, schema, versions
 from qcity.web import admin, auth, controls, ui
 
 f = controls.current()
@@ -65,9 +65,9 @@ if uploaded is not None:
     with st.status(T("progress.checking", n=i18n.fmt_count(len(sheet.rows), f.lang))) as checking:
         result = ui.prepare_upload(content, uploaded.name, sheet_name, table, mapping.to_json(), mode,
                                    str(database.path), db.data_version(database.path))
-        checking.update(label=T("progress.checked", valid=i18n.fmt_count(len(result.valid), f.lang),
+        checking.update(label=T("progress.checked", valid=i18n.fmt_count(result.valid_rows, f.lang),
                                 rejected=i18n.fmt_count(len(result.rejected_rows), f.lang)), state="complete")
-    st.info(T("data.summary", valid=len(result.valid), rejected=len(result.rejected_rows),
+    st.info(T("data.summary", valid=result.valid_rows, rejected=len(result.rejected_rows),
               new=len(result.new_enterprises)))
     if result.unknown_items:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
@@ -83,7 +83,7 @@ if uploaded is not None:
                        "application/json", key="data_mapping_download")
     accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if len(report) else False
     if st.button(T("data.import"), type="primary", key="data_import",
-                 disabled=result.valid.empty or (len(report) > 0 and not accept)):
+                 disabled=not result.valid_rows or (len(report) > 0 and not accept)):
         written = [table, "enterprises"] if len(result.new_enterprises) else [table]
         try:
             actor = auth.require(database.path, "import", *written)
@@ -95,7 +95,7 @@ if uploaded is not None:
                                     progress=ui.status_progress(importing, f.lang), lang=f.lang)
             importing.update(state="complete", expanded=False)
         if len(report):
-            ingest.write_rejects(result, sheet, database.path / ingest.VERSIONS / str(version))
+            ingest.write_rejects(result, sheet, database.path / versions.VERSIONS / str(version))
         st.success(T("data.imported", version=version))
 
 st.subheader(T("data.versions"))

@@ -677,6 +677,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "equipment.pressure_vessel": ("压力容器", "Pressure vessel"), "equipment.pressure_pipe": ("压力管道", "Pressure pipe"),
     "equipment.lifting_machinery": ("起重机械", "Lifting machinery"),
     "equipment.field_vehicle": ("场（厂）内机动车辆", "Field vehicle"), "equipment.amusement_ride": ("大型游乐设施", "Amusement ride"),
+    "district_kind.unplaced": ("未定位", "place unknown"),
+    "limit_op.le": ("≤ 限量", "at most the limit"), "limit_op.lt": ("< 限量", "below the limit"),
+    "limit_op.ge": ("≥ 限量", "at least the limit"), "limit_op.gt": ("> 限量", "above the limit"),
+    "limit_op.range": ("在范围内", "within a range"), "limit_op.not_detected": ("不得检出", "not to be detected"),
 }
 
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import D1, write_tiny_city
 
 from qcity.intake import ingest
-from qcity.store import audit, db
+from qcity.store import audit, db, versions
 from qcity.web import accounts, admin, auth
 
 ACTOR = audit.Actor("wang", "10.1.2.3")
@@ -129,7 +129,7 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     assert [(p.row, p.column) for p in result.problems] == [(4, "year"), (4, "district_code"), (1, "indicator")]
     css = admin.marked(broken, result.problems).to_html().split("<table")[0]  # the style rules come first
     assert set(re.findall(r"_row(\d+)_col(\d+)", css)) == {("3", "1"), ("3", "3"), ("0", "0")}  # the 3 bad cells
-    assert (city / "targets.csv").read_bytes() == before and not ingest.versions(city)
+    assert (city / "targets.csv").read_bytes() == before and not versions.versions(city)
 
     edited = targets.copy()
     edited.loc[edited.district_code.isna() & (edited.indicator == "food_pass_rate"), "target"] = 99.5
@@ -137,12 +137,12 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     result = admin.check_edit("targets", edited, database)
     assert result.problems == []
     version = ingest.commit(result, city, "replace", "table editor", ACTOR, action="edit")
-    assert version == 1 and ingest.versions(city)[-1]["user"] == "wang"
+    assert version == 1 and versions.versions(city)[-1]["user"] == "wang"
     saved = db.Database(city).table("targets")
     assert saved.loc[saved.district_code.isna() & (saved.indicator == "food_pass_rate"), "target"].tolist() == [99.5]
     assert saved.loc[saved.district_code == D1, "target"].tolist() == [90.0]  # the other rows as they were
-    assert ingest.changed_since(city, 0) == {"targets"}
-    ingest.rollback(city, 0, audit.Actor("chen", "local"))
+    assert versions.changed_since(city, 0) == {"targets"}
+    versions.rollback(city, 0, audit.Actor("chen", "local"))
     assert (city / "targets.csv").read_bytes() == before
     assert [(e["action"], e["user"], e["version"]) for e in audit.entries(city)] == [
         ("edit", "wang", 1), ("rollback", "chen", 2)]

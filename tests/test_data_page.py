@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from streamlit.testing.v1.element_tree import ElementTree, Selectbox
 
 from qcity.intake import ingest
-from qcity.store import audit, db, rollups
+from qcity.store import audit, db, rollups, versions
 from qcity.web import accounts, admin, auth
 
 PASSWORD = "correct horse battery staple"
@@ -79,7 +79,7 @@ def test_an_analyst_imports_a_file_and_rolls_it_back(page):
     assert db.Database(page.data).con.execute("select count(*) from inspections").fetchone() == (LOADED,)
     assert [(e["action"], e["user"], e["ok"], e["version"]) for e in audit.entries(page.data)] == [
         ("sign_in", "analyst", True, None), ("import", "analyst", True, 1), ("rollback", "analyst", True, 2)]
-    assert [(v["version"], v["action"], v["user"]) for v in ingest.versions(page.data)] == [
+    assert [(v["version"], v["action"], v["user"]) for v in versions.versions(page.data)] == [
         (1, "import", "analyst"), (2, "rollback", "analyst")]
     at.button(key="data_sign_out").click().run()
     assert audit.entries(page.data)[-1]["action"] == "sign_out" and not at.get("file_uploader")
@@ -176,7 +176,7 @@ def test_a_food_safety_analyst_imports_inspections_but_no_other_agency_s_tables(
     awards = b"year,session,enterprise_id,stage,score\n2023,1,E1,winner,900\n"
     at.get("file_uploader")[0].upload("awards.csv", awards, "text/csv").run()
     assert at.info[0].value.startswith("0 valid rows") and at.button(key="data_import").disabled
-    assert (staff.data / "awards.parquet").read_bytes() == before and not ingest.versions(staff.data)
+    assert (staff.data / "awards.parquet").read_bytes() == before and not versions.versions(staff.data)
 
 
 def test_every_write_checks_the_user_itself_and_logs_a_refusal(tmp_path, monkeypatch):
@@ -208,7 +208,7 @@ def test_a_rollback_that_would_change_another_agency_s_table_is_refused(staff):
     at.selectbox(key="data_rollback_to").set_value(0)
     at.button(key="data_rollback").click().run()
     assert at.error[0].value.startswith("The account wang may not roll back to version 0")
-    assert (staff.data / "targets.csv").read_bytes() == edited and len(ingest.versions(staff.data)) == 1
+    assert (staff.data / "targets.csv").read_bytes() == edited and len(versions.versions(staff.data)) == 1
     refused = audit.entries(staff.data)[-1]
     assert (refused["user"], refused["action"], refused["ok"], refused["table"]) == ("wang", "rollback", False,
                                                                                      "targets")
@@ -219,7 +219,7 @@ def test_an_analyst_gets_the_editors_and_saving_no_change_makes_no_version(staff
     assert len(at.get("data_editor")) == 4 and {b.key for b in at.button} >= {
         f"data_save_{name}" for name in admin.EDITABLE}
     at.button(key="data_save_targets").click().run()
-    assert at.info[-1].value == "Nothing changed; no version was made." and not ingest.versions(staff.data)
+    assert at.info[-1].value == "Nothing changed; no version was made." and not versions.versions(staff.data)
 
 
 def edited(at: AppTest, monkeypatch, table: str, rows: dict) -> None:
@@ -267,7 +267,7 @@ def test_a_table_changed_since_the_editor_opened_is_not_overwritten(staff):
     assert at.warning[0].value.startswith("This table changed after you opened it (by wang at ")
     at.button(key="data_save_targets").click().run()
     assert at.error[0].value.startswith("Not saved: the table changed after you opened it")
-    assert (staff.data / "targets.csv").read_bytes() == saved and len(ingest.versions(staff.data)) == 1
+    assert (staff.data / "targets.csv").read_bytes() == saved and len(versions.versions(staff.data)) == 1
     at.button(key="data_reload_targets").click().run()
     assert not at.warning
     at.button(key="data_save_targets").click().run()  # the reloaded table, unchanged

@@ -14,7 +14,7 @@ import pytest
 from helpers import D1, D2, HEADER, LOADED, ROOT, TITLE, WHOLE, fingerprint, write_tiny_city
 
 from qcity.intake import ingest
-from qcity.store import db, rollups
+from qcity.store import db, rollups, versions
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_an_agency_csv_gets_in(data, tmp_path, capsys):
     assert {"测试食品厂", "另一家店"} <= names
     food_2025 = database.query("indicator_by_year", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[])
     assert food_2025.set_index("indicator").loc["food_pass_rate"].denominator == 35 + 3
-    assert [v["version"] for v in ingest.versions(data)] == [1]
+    assert [v["version"] for v in versions.versions(data)] == [1]
 
 
 def test_problems_are_named_by_row_and_column_and_nothing_changes(data, tmp_path, capsys):
@@ -90,7 +90,7 @@ BAD_FILES = {
     "missing columns": ("m.csv", "区县,检验结论\n甲区,合格\n乙区,合格\n".encode(),
                         "required column 'sample_date' is not in the file"),
     "wrong types": ("t.csv", (HEADER + "\n甲区,食品甲,昨天,合格,甲厂,\n").encode(), "'昨天': not a date"),
-    "unknown district": ("u.csv", (HEADER + "\n北京,食品甲,2025-03-01,合格,甲厂,\n").encode(), "unknown district"),
+    "unknown district": ("u.csv", (HEADER + "\n火星区,食品甲,2025-03-01,合格,甲厂,\n").encode(), "unknown district"),
     "duplicate keys": ("d.csv", ("样品编号," + HEADER + "\nS1,甲区,食品甲,2025-03-01,合格,甲厂,\n"
                                  "S1,甲区,食品甲,2025-03-02,合格,甲厂,\n").encode(), "same key appears earlier"),
     "key already loaded": ("k.csv", ("样品编号," + HEADER + "\nS0001,甲区,食品甲,2025-03-01,合格,甲厂,\n").encode(),
@@ -185,7 +185,7 @@ def test_a_killed_import_leaves_the_previous_version_intact(data, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "qcity.ingest", str(path), "--table", "inspections", "--data-dir", str(data),
          "--set", "level=municipal", "--set", "kind=supervision"],
-        cwd=ROOT, env={**os.environ, ingest.PAUSE_ENV: str(flag)}, stdout=subprocess.DEVNULL)
+        cwd=ROOT, env={**os.environ, versions.PAUSE_ENV: str(flag)}, stdout=subprocess.DEVNULL)
     deadline = time.time() + 60
     while not flag.exists() and time.time() < deadline and process.poll() is None:
         time.sleep(0.05)
@@ -195,7 +195,7 @@ def test_a_killed_import_leaves_the_previous_version_intact(data, tmp_path):
     after = {k: v for k, v in fingerprint(data).items() if not k.startswith(".versions")}
     assert after == before
     assert db.Database(data).con.execute("select count(*) from inspections").fetchone() == (LOADED,)
-    assert ingest.versions(data) == []  # nothing was logged: the import did not happen
+    assert versions.versions(data) == []  # nothing was logged: the import did not happen
 
 
 def test_suggested_defaults_are_shown_and_can_be_changed(data, tmp_path, capsys):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from helpers import OPTIONS, WHOLE, write_tiny_city
 
-from qcity.store import db
+from qcity.store import db, versions
 
 PARAMS = {"year_from": 2024, "year_to": 2025, **WHOLE, "districts": [], "sectors": [], "domain": ""}
 # Failed items named in published sampling results (Guangdong and Guizhou market-regulation bulletins, 2019-2025:
@@ -164,7 +164,7 @@ def test_a_gbk_csv_with_real_item_names_imports_whole_and_reports_the_unknown_on
     top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[],
                                   domain="")
     assert top.set_index("item_key").loc["某新检验项目", "failures"] == 2
-    assert ingest.versions(city)[-1]["unknown_items"] == {"某新检验项目": 2}
+    assert versions.versions(city)[-1]["unknown_items"] == {"某新检验项目": 2}
 
 
 def test_a_government_xlsx_with_a_title_row_and_real_items_imports_whole(city, tmp_path, capsys):

@@ -13,7 +13,7 @@ from helpers import ENTRY, WHOLE, ServerLikePagesManager
 from streamlit.testing.v1 import AppTest, app_test
 
 from qcity.intake import ingest
-from qcity.store import db
+from qcity.store import db, versions
 
 REALDATA = Path(__file__).resolve().parent / "realdata" / "sf-restaurant-inspections"
 MAPPINGS = Path(__file__).resolve().parent / "mappings"
@@ -48,7 +48,7 @@ def test_businesses_with_a_postal_code_become_enterprises(sf):
     expected = sum(1 for b in raw("businesses.csv") if POSTAL.fullmatch(b["postal_code"]))
     count = db.Database(sf).con.execute("select count(*) from enterprises").fetchone()[0]
     assert count == expected
-    entries = ingest.versions(sf)
+    entries = versions.versions(sf)
     assert entries[0]["rows"] == expected and entries[0]["rejected"] == 6399 - expected
 
 

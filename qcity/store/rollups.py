@@ -79,7 +79,7 @@ def is_current(data_dir: Path) -> bool:
 def build(data_dir: Path) -> int:
     """Write the rollup for a data directory (aside, then renamed into place); returns its row count."""
     data_dir = Path(data_dir)
-    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
+    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_ROLLUP_MEMORY", "512MB"),  # spills beyond
                                  "temp_directory": tables.SPILL_DIR})
     con.execute(tables.table_sql(data_dir, schema.TABLES["inspections"], con))  # the raw rows only
     con.execute(MACROS.read_text(encoding="utf-8"))

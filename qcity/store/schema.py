@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DOMAINS = ("manufacturing", "food", "drugs", "agri", "construction", "special_equipment", "services")
-DISTRICT_KINDS = ("district", "county", "city")
+DISTRICT_KINDS = ("district", "county", "city", "unplaced")  # unplaced: rows no text placed
 ENTERPRISE_SIZES = ("large", "medium", "small", "micro")
 LEVELS = ("national", "provincial", "municipal")
 INSPECTION_KINDS = ("supervision", "risk_monitoring", "routine_monitoring")
@@ -26,6 +26,7 @@ CASE_STATUSES = ("open", "closed", "transferred")
 BENCHMARK_SCOPES = ("national", "provincial")
 EQUIPMENT = ("elevator", "boiler", "pressure_vessel", "pressure_pipe", "lifting_machinery", "field_vehicle",
              "amusement_ride")
+LIMIT_OPS = ("le", "lt", "ge", "gt", "range", "not_detected")  # ≤, <, ≥, >, a range, 不得检出
 
 # Enumerations whose values are shown to users; each value needs a label in qcity.i18n.
 ENUMS = {
@@ -33,6 +34,7 @@ ENUMS = {
     "kind": INSPECTION_KINDS, "failed_item": FAILED_ITEMS, "stage": AWARD_STAGES,
     "standard_level": STANDARD_LEVELS, "role": STANDARD_ROLES, "brand_kind": BRAND_KINDS,
     "violation": VIOLATIONS, "status": CASE_STATUSES, "equipment": EQUIPMENT, "scope": BENCHMARK_SCOPES,
+    "limit_op": LIMIT_OPS,
 }
 
 
@@ -126,6 +128,20 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("failed_items", "VARCHAR", "failed test items as written in the file, one or several (e.g. "
                                       "菌落总数、大肠菌群 or 铅(以Pb计)); empty when passed", required=False),
     ), large=True),
+    Table("inspection_items", "The test items of each sample, as a file with one row per test item gives them (the "
+          "national food sampling system's export): each item's result and limit as written and as numbers, and its "
+          "verdict.", "one row per sample and test item", ("sample_id", "seq"), optional=True, large=True, columns=(
+        _c("sample_id", "VARCHAR", "the sample (inspections.sample_id)"),
+        _c("seq", "INTEGER", "the item's place among the sample's items, in the file's order", min=1),
+        _c("item", "VARCHAR", "test item as written (检验项目), e.g. 铅(以Pb计)"),
+        _c("result", "VARCHAR", "result as written (检验结果), e.g. 0.290 or 未检出", required=False),
+        _c("value", "DOUBLE", "the result as a number, when it is one", required=False),
+        _c("unit", "VARCHAR", "unit of the result (结果单位), e.g. mg/kg", required=False),
+        _c("limit_text", "VARCHAR", "the limit as written (判定依据 / 标准值), e.g. ≤0.2 or 不得检出", required=False),
+        _c("limit_value", "DOUBLE", "the limit as a number (the upper one of a range)", required=False),
+        _c("limit_op", "VARCHAR", "how a result meets the limit", enum="limit_op", required=False),
+        _c("passed", "BOOLEAN", "the item's verdict (结果判定); empty when the file does not judge it", required=False),
+    )),
     Table("awards", "Mayor Quality Award reviews.", "one row per applicant and year, at the furthest stage reached",
           ("year", "enterprise_id"), (
         YEAR,

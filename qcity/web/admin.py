@@ -15,7 +15,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.intake import ingest, readers
-from qcity.store import audit, db, schema
+from qcity.store import audit, db, schema, versions
 from qcity.web import accounts, auth, ui
 
 EDITABLE = ("targets", "events", "benchmarks", "awards")  # the small tables officials change every year
@@ -169,7 +169,7 @@ def _stamp(data_dir: Path, name: str) -> str:
 
 def _last_change(data_dir: Path, name: str, lang: str) -> str:
     """Who last changed a table and when, from the version log ('?' when the log does not say)."""
-    changes = [e for e in ingest.versions(data_dir) if e.get("table") == name or e.get("action") == "rollback"]
+    changes = [e for e in versions.versions(data_dir) if e.get("table") == name or e.get("action") == "rollback"]
     if not changes:
         return "?"
     last = changes[-1]
@@ -187,7 +187,7 @@ def check_edit(name: str, edited: pd.DataFrame, database: db.Database) -> ingest
     """The edited rows validated exactly as an import replacing the table would be; nothing is written."""
     columns = list(schema.TABLES[name].column_names)
     rows = [[_text(v) for v in record] for record in edited[columns].itertuples(index=False)]
-    sheet = readers.Sheet(f"{name} (table editor)", columns, rows, [int(i) for i in edited.index], None)
+    sheet = readers.Sheet.of_rows(f"{name} (table editor)", columns, rows, [int(i) for i in edited.index], None)
     return ingest.prepare(sheet, name, database, ingest.Mapping({c: c for c in columns}), "replace")
 
 
@@ -205,7 +205,7 @@ def _text(value) -> str | None:
 def versions_panel(data_dir, lang: str) -> None:
     """The version log (who made each version), and a rollback to an earlier one for those who may."""
     T = i18n.translator(lang)
-    entries = ingest.versions(data_dir)
+    entries = versions.versions(data_dir)
     if not entries:
         st.caption(T("data.no_versions"))
         return
@@ -217,11 +217,11 @@ def versions_panel(data_dir, lang: str) -> None:
     if not st.button(T("data.rollback"), key="data_rollback"):
         return
     try:
-        actor = auth.require(data_dir, "rollback", *sorted(ingest.changed_since(data_dir, target)))
+        actor = auth.require(data_dir, "rollback", *sorted(versions.changed_since(data_dir, target)))
     except PermissionError:
         st.error(T("data.rollback_not_allowed", version=target, user=auth.actor().user))
         return
-    st.success(T("data.rolled_back", version=target, new=ingest.rollback(data_dir, target, actor)))
+    st.success(T("data.rolled_back", version=target, new=versions.rollback(data_dir, target, actor)))
 
 
 def audit_panel(data_dir: Path, lang: str) -> None:
