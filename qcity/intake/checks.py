@@ -312,8 +312,9 @@ class Import:
         key = "concat_ws(chr(31), " + ", ".join(f"coalesce(f.{c}, '')" for c in columns) + ")"
         self.con.execute(f"create or replace table pending as select f._row, {key} as key from fields as f "
                          f"join checked as c using (_row) where {unresolved}")
-        return self.con.execute(f"select distinct {key} as key, {', '.join(f'f.{c}' for c in columns)} "
-                                f"from fields as f where f._row in (select _row from pending)").df()
+        rows = self.con.execute(f"select distinct {key} as key, {', '.join(f'f.{c}' for c in columns)} "
+                                f"from fields as f where f._row in (select _row from pending)").fetchall()
+        return pd.DataFrame(rows, columns=["key", *columns], dtype=object)  # object: a missing text stays None
 
     def sectors_from_categories(self) -> None:
         """A sample whose sector text is no sector, or that names a food category instead (食品大类 ... 细类, or a

@@ -60,19 +60,19 @@ def batch_key(imp) -> str:
 
 def to_batches(imp) -> None:
     """Rebuild `fields` with one row per batch, and keep the item rows in `item_rows` (batch_row: the first row of
-    its batch, which the batch's `_row` is)."""
+    its batch, which the batch's `_row` is, whether or not that row names an item)."""
     key = batch_key(imp)
     helpers = set(helper_fields(imp))
-    entries = _entries_sql(imp, helpers)
-    imp.con.execute(f"create table item_rows as select min(_row) over (partition by {key}) as batch_row, * from "
-                    f"({entries})")
+    imp.con.execute(f"create table keyed as select min(_row) over (partition by {key}) as batch_row, * from fields")
+    imp.con.execute(f"create table item_rows as {_entries_sql(imp, helpers)}")
+    imp.con.execute("drop table keyed")
     batch_columns = [c.name for c in imp.table.columns if c.name not in ("passed", "failed_items", "failed_item")]
     batch_columns += [f"h_{h}" for h in sorted(helpers) if h not in ITEM_FIELDS]
     agreed = []
     for name in batch_columns:
         agreed.append(f"case when count(distinct {name}) > 1 then null else any_value({name}) end as {name}")
         header = imp.mapping.columns.get(name.removeprefix("h_")) or name.removeprefix("h_")
-        imp.report(f"select min(_row), $header, string_agg(distinct {name}, ' / '), $message from fields "
+        imp.report(f"select min(_row), $header, string_agg(distinct {name}, ' / ' order by {name}), $message from fields "
                    f"group by {key} having count(distinct {name}) > 1",
                    {"header": header, "message": "the rows of one sample disagree; fix the file (which one is right "
                                                  "is not guessed)"})
@@ -93,11 +93,11 @@ def _entries_sql(imp, helpers: set[str]) -> str:
                                                   and "passed" not in imp.mapping.columns)
     if "item" in helpers:
         item, result, limit = "h_item", _or_null("h_item_result", helpers), _or_null("h_item_limit", helpers)
-        source = "select *, 1 as n from fields"
+        source = "select *, 1 as n from keyed"
     else:  # the failed items' own cell: 不合格项目║检验结果║标准值, one per line, or 检验值：…；标准值：…
         source = ("select *, unnest(range(1, len(string_split(regexp_replace(failed_items, '[\\r\\n]+', chr(10), "
                   "'g'), chr(10))) + 1)) as n, unnest(string_split(regexp_replace(failed_items, '[\\r\\n]+', "
-                  "chr(10), 'g'), chr(10))) as entry from fields where failed_items is not null")
+                  "chr(10), 'g'), chr(10))) as entry from keyed where failed_items is not null")
         item = ("trim(regexp_replace(split_part(entry, '║', 1), '[（(]?检验值.*$', ''))")
         result = ("coalesce(nullif(trim(split_part(entry, '║', 2)), ''), "
                   "nullif(regexp_extract(entry, '检验值[:：]\\s*([^；;║]+)', 1), ''), "
@@ -109,7 +109,7 @@ def _entries_sql(imp, helpers: set[str]) -> str:
     verdict = _or_null("h_item_verdict", helpers)
     failed = ("true" if failures_only and "item" not in helpers else
               f"coalesce(regexp_matches({verdict}, '不合格|不符合|问题|fail', 'i'), false)")
-    return (f"select _row, n, nullif(trim({item}), '') as item, nullif(trim({result}), '') as result, "
+    return (f"select batch_row, _row, n, nullif(trim({item}), '') as item, nullif(trim({result}), '') as result, "
             f"nullif(trim({unit}), '') as unit, nullif(trim({limit}), '') as limit_text, "
             f"nullif(trim({verdict}), '') as verdict, {failed} as failed from ({source}) where {item} is not null")
 
@@ -132,19 +132,38 @@ def _verdict_sql(imp, helpers: set[str]) -> str:
             "when count(f.h_item_verdict) > 0 then '合格' end")
 
 
+def _plain(text: str) -> str:
+    """A result or limit with its superscripts as digits and without thousands separators (5.2×10⁵ -> 5.2×105)."""
+    return f"translate(replace({text}, ',', ''), '⁰¹²³⁴⁵⁶⁷⁸⁹', '0123456789')"
+
+
+def _number(text: str) -> str:
+    """The first number of a result or limit, powers of ten read (5.2×10⁵CFU/g -> 520000; 0.290g/kg -> 0.29)."""
+    plain = _plain(text)
+    power = f"'{NUMBER}\\s*[×xX*]\\s*10\\^?([0-9]+)'"
+    return (f"coalesce(try_cast(regexp_extract({plain}, {power}, 1) as double) * "
+            f"pow(10, try_cast(regexp_extract({plain}, {power}, 2) as integer)), "
+            f"try_cast(regexp_extract({plain}, '{NUMBER}', 1) as double))")
+
+
 def items_sql() -> str:
     """The staged items of the valid batches, as inspection_items rows: each result and limit also read as numbers
-    (0.290g/kg -> 0.29; ≤0.2g/kg -> le 0.2; 0.5~1.0 -> range up to 1.0; 不得检出 -> not_detected)."""
-    return (f"""
+    (0.290g/kg -> 0.29; ≤0.2g/kg -> le 0.2; 0.5~1.0 -> range up to 1.0; 不得检出 -> not_detected), the unit from
+    its column, else from the result (0.290g/kg -> g/kg)."""
+    comparator = "(?:≤|<=|<|＜|≥|>=|>|＞|不大于|不超过|不高于|不小于|不低于)"
+    bare = f"regexp_replace({_plain('i.result')}, '[×xX*]\\s*10\\^?[0-9]+', '')"
+    upper = "regexp_extract(i.limit_text, '[~～]\\s*(.*)$', 1)"
+    after = _number(f"regexp_replace(i.limit_text, '^\\s*{comparator}', '')")
+    return f"""
         select c.sample_id, row_number() over (partition by c.sample_id order by i._row, i.n)::integer as seq,
             i.item, i.result,
             case when i.result is null or regexp_matches(i.result, '未检出|<|＜|ND', 'i') then null
-                 else try_cast(regexp_extract(replace(i.result, ',', ''), '{NUMBER}', 1) as double) end as value,
-            coalesce(i.unit, nullif(regexp_extract(i.result, '{NUMBER}\\s*([^0-9\\s].*)$', 2), '')) as unit,
+                 else {_number('i.result')} end as value,
+            coalesce(i.unit, nullif(trim(regexp_extract({bare}, '{NUMBER}\\s*([^0-9\\s].*)$', 2)), '')) as unit,
             i.limit_text,
-            try_cast(coalesce(nullif(regexp_extract(i.limit_text, '[0-9.]+\\s*[~～]\\s*{NUMBER}', 1), ''),
-                              regexp_extract(i.limit_text, '^\\s*(?:≤|<=|<|＜|≥|>=|>|＞|不大于|不超过|不高于|不小于|'
-                                                           '不低于)?\\s*{NUMBER}', 1)) as double) as limit_value,
+            case when regexp_matches(i.limit_text, '[0-9]\\s*[~～]\\s*[0-9]') then {_number(upper)}
+                 when regexp_matches(i.limit_text, '^\\s*{comparator}?\\s*[0-9]')
+                 then {after} end as limit_value,
             case when regexp_matches(i.limit_text, '不得检出|不得使用|不得添加') then 'not_detected'
                  when regexp_matches(i.limit_text, '[0-9]\\s*[~～]\\s*[0-9]') then 'range'
                  when regexp_matches(i.limit_text, '≤|<=|不大于|不超过|不高于') then 'le'
@@ -154,4 +173,4 @@ def items_sql() -> str:
             case when i.verdict is null then (case when i.failed then false end)
                  else not regexp_matches(i.verdict, '不合格|不符合|问题|fail', 'i') end as passed
         from item_rows as i join valid_batches as c on c._row = i.batch_row
-    """)
+    """

@@ -4,7 +4,7 @@ somewhere else (outside), or nobody can tell (unplaced). Never a guess.
 A row's place is read from, in order: the county column (被抽样单位所在县), the city column (所在地市), the sampled
 unit's address, its name, and the producer's address; the first that names a place decides. A text names a place
 when it holds the full name of a division (芙蓉区, 长沙县, 浏阳市, 长沙市, 湖南省; a renamed unit under its old name,
-望城县), or, at its very start, a province's or city's short name (湖南长沙…). A name several divisions share
+望城县, and X县 for a county-level X市 or X区), or, at its very start, a province's or city's short name (湖南长沙…). A name several divisions share
 (鼓楼区: four cities) counts only with its city or province beside it. 长沙县 is not 长沙市: names match whole.
 The producer's address only places a row inside the data's area: a product made elsewhere says nothing of where it
 was sampled. China's divisions come from data/reference/divisions.csv (scripts/build_divisions.py), renamed units
@@ -65,6 +65,21 @@ def renamed() -> dict[str, str]:
     return dict(zip(frame.former_name, frame.code))
 
 
+@lru_cache(maxsize=1)
+def former_counties() -> dict[str, set[tuple[str, str]]]:
+    """X县 for each county-level X市 and X区, the name most became a city or district from (祁阳县 -> 祁阳市, 2021;
+    邵东县 -> 邵东市, 2019): older files and addresses still write it. A name some division bears today is not
+    taken (divisions() keeps it), and one several units may have been is left to the city beside it."""
+    current = {_clean(d.name) for d in divisions()}
+    former: dict[str, set[tuple[str, str]]] = {}
+    for d in divisions():
+        if d.level == "county" and d.name[-1] in "市区" and len(d.name) >= 3:
+            name = _clean(d.name[:-1] + "县")
+            if name not in current:
+                former.setdefault(name, set()).add((d.code, "county"))
+    return former
+
+
 class Gazetteer:
     """The names of China's divisions, read against one data directory's units."""
 
@@ -79,6 +94,9 @@ class Gazetteer:
             full.setdefault(_clean(d.name), set()).add((d.code, d.level))
         for name, code in renamed().items():
             full.setdefault(_clean(name), set()).add((code, "county"))
+        for name, codes in former_counties().items():
+            if name not in full:
+                full[name] = codes
         for code, name in self.units.items():  # the data's own units, by their names in districts.csv
             level = "city" if self.province_area else "county"
             if (code, level) in self.by_code:
@@ -144,6 +162,13 @@ class Gazetteer:
             return division.province == self.area
         return division.city == self.area
 
+    def covers_area(self, division: Division) -> bool:
+        """Whether a division is the data's area or holds it (湖南省 for Changsha): true of every row, so it
+        places none."""
+        if division.level == "province":
+            return self.area[:2] == division.code[:2]
+        return division.level == "city" and division.code == self.area
+
     def unit_of(self, division: Division) -> str | None:
         """The data's unit a division is (or lies in): a county of the city, or a city of the province."""
         if self.province_area:
@@ -159,7 +184,7 @@ class Gazetteer:
         for source in SOURCES:
             text = texts.get(source)
             found = self.where(text, short_anywhere=source == "publisher")
-            if found is None:
+            if found is None or (found != "outside" and self.covers_area(found)):  # 湖南省 says no more than that
                 continue
             if found == "outside" or not self.inside(found):
                 if source in PLACE_ONLY:
