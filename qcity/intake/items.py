@@ -72,8 +72,8 @@ def to_batches(imp) -> None:
     for name in batch_columns:
         agreed.append(f"case when count(distinct {name}) > 1 then null else any_value({name}) end as {name}")
         header = imp.mapping.columns.get(name.removeprefix("h_")) or name.removeprefix("h_")
-        imp.report(f"select min(_row), $header, string_agg(distinct {name}, ' / ' order by {name}), $message from fields "
-                   f"group by {key} having count(distinct {name}) > 1",
+        imp.report(f"select min(_row), $header, string_agg(distinct {name}, ' / ' order by {name}), $message "
+                   f"from fields group by {key} having count(distinct {name}) > 1",
                    {"header": header, "message": "the rows of one sample disagree; fix the file (which one is right "
                                                  "is not guessed)"})
     verdict = _verdict_sql(imp, helpers)

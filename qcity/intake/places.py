@@ -1,11 +1,13 @@
 """Where a sampled unit lies: in one of the data's units (a city's districts and counties, or a province's cities),
 somewhere else (outside), or nobody can tell (unplaced). Never a guess.
 
-A row's place is read from, in order: the county column (被抽样单位所在县), the city column (所在地市), the sampled
-unit's address, its name, and the producer's address; the first that names a place decides. A text names a place
-when it holds the full name of a division (芙蓉区, 长沙县, 浏阳市, 长沙市, 湖南省; a renamed unit under its old name,
-望城县, and X县 for a county-level X市 or X区), or, at its very start, a province's or city's short name (湖南长沙…). A name several divisions share
-(鼓楼区: four cities) counts only with its city or province beside it. 长沙县 is not 长沙市: names match whole.
+A row's place is read from, in order: the county column (被抽样单位所在县), the city and province columns, a
+publisher, the sampled unit's address, its name, and the producer's address; the first that names a place inside
+the data's area, or outside it, decides (湖南省 alone, for Changsha, says neither). A text names a place when it
+holds the full name of a division (芙蓉区, 长沙县, 浏阳市, 长沙市, 湖南省; a renamed unit under its old name, 望城县,
+and X县 for a county-level X市 or X区, 祁阳县), or, at its very start, a province's or city's short name
+(湖南长沙…). A name several divisions share (鼓楼区: four cities) counts only with its city or province beside it.
+长沙县 is not 长沙市: names match whole.
 The producer's address only places a row inside the data's area: a product made elsewhere says nothing of where it
 was sampled. China's divisions come from data/reference/divisions.csv (scripts/build_divisions.py), renamed units
 from data/reference/renamed_divisions.csv.
