@@ -52,6 +52,9 @@ def spark_sql() -> str:
     return tree.transform(expand).transform(expand).sql(dialect="spark")
 
 
+SPARK_TYPES = {"VARCHAR": "string", "BOOLEAN": "boolean", "DATE": "date", "INTEGER": "int", "DOUBLE": "double"}
+
+
 def rollup_schema() -> pa.Schema:
     """The rollup's column types as DuckDB writes them (the app reads the file with these)."""
     import duckdb
@@ -65,6 +68,7 @@ def rollup_schema() -> pa.Schema:
 def run(tree: str, out: Path, check: bool = False, master: str | None = None) -> dict[str, int]:
     """Roll up every city of the tree; returns rows per city."""
     from pyspark.sql import SparkSession
+    from pyspark.sql import functions as F
 
     builder = (SparkSession.builder.appName("qcity inspection rollup").config("spark.sql.session.timeZone", "UTC")
                .config("spark.ui.showConsoleProgress", "false")
@@ -77,6 +81,9 @@ def run(tree: str, out: Path, check: bool = False, master: str | None = None) ->
     sql, target = spark_sql(), rollup_schema()
     metadata = {rollups.SQL_KEY: rollups.sql_fingerprint().encode()}
     everything = spark.read.option("basePath", tree).parquet(tree)
+    for column in schema.TABLES["inspections"].columns:  # an optional column older files lack reads as null
+        if not column.required and column.name not in everything.columns:
+            everything = everything.withColumn(column.name, F.lit(None).cast(SPARK_TYPES[column.type]))
     counts = {}
     try:
         for (city,) in sorted(everything.select("city").distinct().collect()):

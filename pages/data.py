@@ -41,6 +41,7 @@ if importable:
     mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="data_mode",
                     format_func=lambda m: T(f"data.mode_{m}"))
     mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
+    failures_only = st.checkbox(T("data.failures_only"), key="data_failures_only", help=T("data.failures_only_help"))
 else:
     uploaded = None
 if uploaded is not None:
@@ -54,7 +55,8 @@ if uploaded is not None:
                            state="complete")
             st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—",
                          rows=len(sheet.rows)))
-        loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else None
+        loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else ingest.Mapping()
+        loaded.failures_only = loaded.failures_only or failures_only
     except (readers.ReadError, ValueError, TypeError) as error:
         st.error(str(error))
         st.stop()
@@ -73,6 +75,17 @@ if uploaded is not None:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
         unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
         ui.grid(i18n.localize(unknown, f.lang), key="data_unknown_items")
+    for key, rows in (("data.outside", result.outside), ("data.unplaced", result.unplaced),
+                      ("data.already", result.already)):
+        if rows:
+            st.info(T(key, n=i18n.fmt_count(len(rows), f.lang)))
+            ui.grid(i18n.localize(pd.DataFrame(rows, columns=["row", "value"]), f.lang), key=f"{key}_rows")
+    if result.supersedes:
+        st.info(T("data.supersedes", n=i18n.fmt_count(len(result.supersedes), f.lang)))
+    if result.unknown_categories:
+        st.info(T("data.unknown_categories", n=len(result.unknown_categories)))
+        ui.grid(i18n.localize(pd.DataFrame(result.unknown_categories.items(), columns=["value", "samples"]), f.lang),
+                key="data_unknown_categories")
     report = result.problem_table()
     if len(report):
         st.subheader(T("data.problems"))
@@ -81,9 +94,10 @@ if uploaded is not None:
                         label=T("data.download_report"))
     st.download_button(T("data.download_mapping"), result.mapping.to_json(), "mapping.json",
                        "application/json", key="data_mapping_download")
-    accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if len(report) else False
+    held = len(report) > 0 or bool(result.unplaced)  # as on the command line: these wait for --accept-valid
+    accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if held else False
     if st.button(T("data.import"), type="primary", key="data_import",
-                 disabled=not result.valid_rows or (len(report) > 0 and not accept)):
+                 disabled=not result.valid_rows or (held and not accept)):
         written = [table, "enterprises"] if len(result.new_enterprises) else [table]
         try:
             actor = auth.require(database.path, "import", *written)

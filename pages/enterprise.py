@@ -44,6 +44,10 @@ else:
         lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
     history["items_as_written"] = history.items_as_written.map("；".join)
     ui.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
+    failed_items = db.run("enterprise_failed_items", enterprise_id=chosen)
+    if not failed_items.empty:  # only files with a row per test item give results and limits
+        st.markdown(f"**{T('enterprise.failed_items')}**")
+        ui.grid(i18n.localize(failed_items.round({"times_over": 2}), f.lang), key="enterprise_failed_items")
 
 for query, title in (("enterprise_standards", "enterprise.standards"), ("enterprise_brands", "enterprise.brands"),
                      ("enterprise_awards", "enterprise.awards"), ("enterprise_cases", "enterprise.cases"),

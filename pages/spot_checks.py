@@ -15,10 +15,32 @@ f = controls.current()
 T = i18n.translator(f.lang)
 note = downloads.source_note(db.current().city(), f.lang)
 
+
+
+def notices() -> None:
+    """What published notices list (failed batches only), apart from the full data, with a pass rate only where
+    the batches sampled are known (sampling_totals)."""
+    scope = {k: f.params[k] for k in ("year_from", "year_to", "districts", "sectors")}
+    listed = db.run("notice_batches", **scope)
+    if listed.empty:
+        return
+    st.subheader(T("spot.notices"))
+    st.caption(T("spot.notices_note"))
+    ui.table(i18n.localize(listed, f.lang), f, note, "notice-batches", key="spot_notice_rows")
+    rates = db.run("notice_pass_rates", **scope)
+    if rates.empty:
+        st.info(T("spot.notice_no_totals"))
+    else:
+        st.markdown(f"**{T('spot.notice_rates')}**")
+        ui.table(i18n.localize(rates.round({"pass_rate": 2}), f.lang), f, note, "notice-pass-rates",
+                 key="spot_notice_rates")
+
+
 st.title(T("spot.title"))
 by_domain = db.run("pass_rate_by_domain_year", **f.params)
 if by_domain.empty:
     st.info(T("empty"))
+    notices()
     st.stop()
 
 st.subheader(T("spot.by_domain"))
@@ -74,6 +96,19 @@ if not top_items.empty:
     st.caption(T("spot.items_note"))
     ui.table(i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang), f, note,
              "failed-items", key="spot_items_rows")
+
+st.subheader(T("spot.item_rates"))
+item_rates = db.run("item_failure_rates", **f.params, domain=domain)
+if item_rates.empty:
+    st.caption(T("spot.item_rates_none"))
+else:
+    st.markdown(ui.shared(narrative.item_rates, item_rates, f.lang))
+    ui.table(i18n.localize(item_rates.drop(columns="item_key").round(
+        {"failure_rate_pct": 2, "times_over_median": 2, "times_over_max": 2}), f.lang), f, note, "item-rates",
+        key="spot_item_rates")
+    st.caption(T("spot.item_rates_note"))
+
+notices()
 
 st.subheader(T("spot.table"))
 rows = db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})

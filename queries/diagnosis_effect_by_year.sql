@@ -24,6 +24,7 @@ samples as (
     where i.sample_date >= make_date($year_from, 1, 1) and i.sample_date < make_date($year_to + 1, 1, 1)
         and month(i.sample_date) between $month_from and $month_to
         and i.enterprise_id is not null
+        and not coalesce(i.failures_only, false)  -- a notice's failed batches have no passed ones beside them
         and (len($districts) = 0 or list_contains($districts, i.district_code))
         and (len($sectors) = 0 or list_contains($sectors, i.sector_code))
 ),

@@ -76,6 +76,22 @@ VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 
 INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120, 50, 12), (2025, D2, 330, 120, 25)]
 
 
+# The test items of D1's 2025 food-a samples (the other samples came without items): 菌落总数 and 大肠菌群 for each
+# of the 10, 霉菌 too for the failed one. Expected (test_queries): 菌落总数 failed 1 of 10 tested (10%), 2.0 times
+# its limit; 大肠菌群 1 of 10, 2.3 times; 霉菌 1 of 1 (100%), 2.0 times.
+PASSING_ITEMS = [("菌落总数", "50", None, "≤1×10⁵", 1e5, True), ("大肠菌群", "<10", None, "≤100", 100.0, True)]
+FAILING_ITEMS = [("菌落总数", "2.0×10⁵", 2e5, "≤1×10⁵", 1e5, False), ("大肠菌群", "230", 230.0, "≤100", 100.0, False),
+                 ("霉菌", "300", 300.0, "≤150", 150.0, False)]
+
+
+def _items(row: dict) -> list[tuple]:
+    if (row["sample_date"].year, row["district_code"], row["sector_code"]) != (2025, D1, "food-a"):
+        return []
+    written = PASSING_ITEMS if row["passed"] else FAILING_ITEMS
+    return [(row["sample_id"], seq, item, result, value, "CFU/g", limit, limit_value, "le", ok)
+            for seq, (item, result, value, limit, limit_value, ok) in enumerate(written, start=1)]
+
+
 def _frame(table: str, rows: list, dates: tuple[str, ...] = ()) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(schema.TABLES[table].column_names))
     for column in dates:
@@ -112,6 +128,8 @@ def write_tiny_city(out: Path) -> Path:
                          "level": "municipal", "kind": kind, "passed": ok, "failed_item": item,
                          "failed_items": text})
     pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
+    _frame("inspection_items", [item for row in rows for item in _items(row)]).to_parquet(
+        out / "inspection_items.parquet", index=False)
     # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
     pd.DataFrame([(2024, D1, "elevator", 20000, 3, 2), (2024, D2, "elevator", 30000, 0, 0),
                   (2025, D1, "elevator", 20000, 1, 1), (2025, D2, "elevator", 30000, 0, 0)],
@@ -220,6 +238,10 @@ GRAIN = {  # the columns that identify a row of each query; every query file mus
     "quality_index_contributions": ["district_code", "indicator"],
     "enterprise_search": ["enterprise_id"],
     "enterprise_inspections": ["year"],
+    "enterprise_failed_items": ["sample_date", "item"],
+    "item_failure_rates": ["item_key"],
+    "notice_batches": ["year", "domain", "sector_code"],
+    "notice_pass_rates": ["year", "month", "domain", "sector_code", "district_code"],
     "enterprise_standards": ["standard_code"],
     "enterprise_brands": ["year", "brand_kind"],
     "enterprise_awards": ["year"],

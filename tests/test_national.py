@@ -274,3 +274,73 @@ def test_real_addresses_from_published_notices_are_placed_and_never_wrongly():
     assert got == list(cases.expected)
     placed = sum(where.status == "placed" for where in found)
     assert placed >= 10 and len(cases) >= 25
+
+
+def spot_check_params() -> dict:
+    return {"year_from": 2025, "year_to": 2025, "month_from": 1, "month_to": 12, "districts": [], "sectors": []}
+
+
+def test_a_notice_counts_apart_and_its_pass_rate_needs_the_totals(changsha, tmp_path, capsys):
+    """The notice's two batches (food-meat in 芙蓉区, agri in 长沙县, July 2025) never enter the full data's pass
+    rates; with the notice's totals (417 food batches in 2025, 50 agri in July) a pass rate is (417 - 1) / 417
+    and (50 - 1) / 50, and nowhere else."""
+    before = db.Database(changsha).query("pass_rate_by_domain_year", **spot_check_params())
+    mapping = tmp_path / "notice.json"
+    mapping.write_text(json.dumps({}))
+    code, out = run([write_notice(tmp_path / "notice.xlsx"), "--table", "inspections", "--data-dir", changsha,
+                     "--mapping", mapping, "--failures-only", "--set", "level=municipal", "--set",
+                     "kind=supervision"], capsys)
+    assert code == 0, out
+    database = db.Database(changsha)
+    assert database.query("pass_rate_by_domain_year", **spot_check_params()).equals(before)
+    scope = {"year_from": 2025, "year_to": 2025, "districts": [], "sectors": []}
+    listed = database.query("notice_batches", **scope)
+    assert listed[["domain", "sector_code", "failed_batches"]].values.tolist() == [["agri", "agri-other", 1],
+                                                                                  ["food", "food-meat", 1]]
+    assert database.query("notice_pass_rates", **scope).empty  # no totals yet: no rate
+    totals = tmp_path / "totals.csv"
+    totals.write_text("year,month,domain,sector_code,district_code,batches,source_title\n"
+                      "2025,0,food,,,417,【示例】长沙市市场监督管理局 2025年食品安全监督抽检情况的公示\n"
+                      "2025,7,agri,,,50,【示例】2025年7月食用农产品抽检\n"
+                      "2025,7,agri,,430102,10,【示例】芙蓉区 2025年7月\n", encoding="utf-8")
+    code, out = run([totals, "--table", "sampling_totals", "--data-dir", changsha], capsys)
+    assert code == 0, out
+    rates = db.Database(changsha).query("notice_pass_rates", **scope)
+    got = rates[["domain", "district_code", "batches", "failed_batches"]].fillna("").values.tolist()
+    assert got == [["food", "", 417, 1], ["agri", "", 50, 1], ["agri", "430102", 10, 0]]
+    assert rates.pass_rate.tolist() == pytest.approx([100 * 416 / 417, 98.0, 100.0])
+    in_furong = db.Database(changsha).query("notice_pass_rates", **{**scope, "districts": ["430102"]})
+    assert in_furong[["district_code", "failed_batches"]].values.tolist() == [["430102", 0]]  # the 长沙县 batch
+
+
+def test_a_sample_counts_once_whether_a_notice_or_the_export_has_it(changsha, tmp_path, capsys):
+    """抽样编号 N1 comes first from a notice, then with the full export (which replaces the notice's batch and its
+    items); the notice again changes nothing; the export's S-rows are not notice rows."""
+    notice = tmp_path / "notice.csv"
+    notice.write_text("抽样编号,抽样日期,被抽样单位名称,被抽样单位地址,食品大类,不合格项目║检验结果║标准值\n"
+                      "N1,2025-06-01,【示例】甲店,长沙市芙蓉区五一大道1号,乳制品,菌落总数║5.2×10⁵CFU/g║≤1×10⁵CFU/g\n",
+                      encoding="utf-8")
+    defaults = ["--set", "level=municipal", "--set", "kind=supervision"]
+    code, out = run([notice, "--table", "inspections", "--data-dir", changsha, "--failures-only", *defaults],
+                    capsys)
+    assert code == 0 and "1 valid rows, 1 test items" in out, out
+    export = tmp_path / "export.csv"
+    export.write_text("抽样编号,报告分类,抽样日期,被抽样单位名称,被抽样单位所在县,食品大类,检验项目,检验结果,判定依据,结果判定\n"
+                      "N1,一般不合格报告,2025-06-01,【示例】甲店,芙蓉区,乳制品,菌落总数,5.2×10⁵,≤1×10⁵,不合格\n"
+                      "N1,一般不合格报告,2025-06-01,【示例】甲店,芙蓉区,乳制品,蛋白质,3.1,≥2.9,合格\n"
+                      "N2,合格报告,2025-06-02,【示例】乙店,岳麓区,乳制品,蛋白质,3.0,≥2.9,合格\n", encoding="utf-8")
+    code, out = run([export, "--table", "inspections", "--data-dir", changsha, *defaults], capsys)
+    assert code == 0, out
+    assert "2 valid rows, 3 test items" in out and "1 batches replace the ones a notice listed" in out and "N1" in out
+    database = db.Database(changsha)
+    rows = database.con.execute("select sample_id, coalesce(failures_only, false), passed from inspections where "
+                                "sample_id in ('N1', 'N2') order by sample_id").fetchall()
+    assert rows == [("N1", False, False), ("N2", False, True)]
+    items = database.con.execute("select sample_id, item from inspection_items where sample_id in ('N1', 'N2') "
+                                 "order by sample_id, seq").fetchall()
+    assert items == [("N1", "菌落总数"), ("N1", "蛋白质"), ("N2", "蛋白质")]  # the notice's own N1 item is gone
+    before = fingerprint(changsha)
+    code, out = run([notice, "--table", "inspections", "--data-dir", changsha, "--failures-only", *defaults],
+                    capsys)
+    assert code == 0 and "0 valid rows" in out and "1 batches are already in the data" in out, out
+    assert fingerprint(changsha) == before

@@ -471,3 +471,28 @@ def test_the_quality_index_map_reads_as_its_table_in_a_colour_blind_safe_scale(a
     shown = dict(zip(league["District"], league["Quality index"]))
     assert len(labels) == len(shown) == 9 and all(text == f"{shown[name]:.1f}" for _, name, text, _ in labels)
     assert spec["data"][-1]["marker"]["colorscale"] == [list(step) for step in charts.GOOD_TO_BAD]  # RdYlBu
+
+
+def test_spot_checks_show_item_rates_and_notices_apart(tmp_path, monkeypatch, capsys):
+    """The tiny city's items (helpers.FAILING_ITEMS) give each item's failure rate; a notice's failed batch shows
+    in its own section, with a pass rate only once the batches sampled are loaded: (50 - 1) / 50 = 98%."""
+    from qcity.intake import ingest
+    write_tiny_city(tmp_path)
+    notice = tmp_path / "notice.csv"
+    notice.write_text("抽样编号,区县,行业,抽样日期,不合格项目\nN1,甲区,食品甲,2025-03-01,菌落总数\n", encoding="utf-8")
+    assert ingest.main([str(notice), "--table", "inspections", "--data-dir", str(tmp_path), "--failures-only",
+                        "--set", "level=municipal", "--set", "kind=supervision"]) == 0
+    start = starter(tmp_path, monkeypatch)
+    at = start({"lang": "en", "from": "2025", "to": "2025"}, "spot_checks")
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "霉菌 failed 1 of the 1 batches tested for it (100.00%)" in text
+    assert "the furthest over its limit was 大肠菌群, at 2.30 times the limit" in text
+    assert "These figures come from published notices" in text
+    assert any("No count of batches sampled is loaded" in i.value for i in at.info)
+    totals = tmp_path / "totals.csv"
+    totals.write_text("year,month,domain,batches\n2025,0,food,50\n", encoding="utf-8")
+    assert ingest.main([str(totals), "--table", "sampling_totals", "--data-dir", str(tmp_path)]) == 0
+    at = start({"lang": "en", "from": "2025", "to": "2025"}, "spot_checks")
+    rates = next(d.value for d in at.dataframe if "Batches sampled" in d.value.columns)
+    assert rates[["Batches sampled", "Failed batches", "Pass rate (%)"]].values.tolist() == [[50, 1, 98.0]]
+    assert not any("No count of batches sampled is loaded" in i.value for i in at.info)

@@ -38,6 +38,8 @@ ROWS = {
     "district_league": 3, "enforcement_by_sector": 3, "enforcement_by_violation_year": 4,
     "enterprise_awards": 2, "enterprise_brands": 2, "enterprise_cases": 1, "enterprise_diagnosis": 2,
     "enterprise_inspections": 2, "enterprise_search": 1, "enterprise_standards": 3,  # E1: S-1, S-3, S-4
+    "enterprise_failed_items": 3,  # E1's failed 2025 food-a sample: 菌落总数, 大肠菌群, 霉菌 (helpers.FAILING_ITEMS)
+    "item_failure_rates": 3, "notice_batches": 0, "notice_pass_rates": 0,  # no notices: test_national has them
     "failed_item_categories": 2,  # the two texts asked for
     # 镉 铅 毒死蜱 菌落总数 大肠菌群 二氧化硫残留量 某未知项目 in 2024; 菌落总数 大肠菌群 霉菌 in 2025
     "failed_items_top": 8, "failed_items_by_year": 10, "attention_items": 8,
@@ -237,3 +239,20 @@ def test_repeat_offenders_by_failures_or_a_visit_before_the_failure(tiny_db):
                          date_to=pd.Timestamp(2025, 12, 31).date(), districts=[], sectors=[], min_failures=2,
                          visit_days=100)  # the visit on 2025-06-01 is 136 days before the failure
     assert soon.empty
+
+
+def test_item_failure_rates_count_the_batches_tested_for_each_item(tiny_db):
+    """helpers.PASSING_ITEMS / FAILING_ITEMS: D1's ten 2025 food-a samples were tested for 菌落总数 and 大肠菌群,
+    the failed one also for 霉菌; results 2.0×10⁵, 230 and 300 against ≤1×10⁵, ≤100 and ≤150."""
+    rates = tiny_db.query("item_failure_rates", **params_for("item_failure_rates")).set_index("item")
+    assert list(rates.index) == ["霉菌", "大肠菌群", "菌落总数"]  # the highest rate first, then by name
+    assert rates[["tested", "failed", "notice_failed"]].values.tolist() == [[1, 1, 0], [10, 1, 0], [10, 1, 0]]
+    assert rates.failure_rate_pct.tolist() == pytest.approx([100.0, 10.0, 10.0])
+    assert rates.times_over_max.tolist() == pytest.approx([2.0, 2.3, 2.0])
+    assert set(rates.failed_item) == {"microbial"}
+    only_2024 = tiny_db.query("item_failure_rates", **{**params_for("item_failure_rates"), "year_to": 2024})
+    assert only_2024.empty  # the items are all of 2025
+    items = tiny_db.query("enterprise_failed_items", enterprise_id="E1")
+    assert items.item.tolist() == ["菌落总数", "大肠菌群", "霉菌"] and items.times_over.tolist() == pytest.approx(
+        [2.0, 2.3, 2.0])
+    assert tiny_db.query("enterprise_failed_items", enterprise_id="E2").empty

@@ -15,7 +15,8 @@ def test_data_model_doc_is_generated_from_the_schema():
 def test_every_table_of_the_design_is_there():
     assert set(schema.TABLES) == {"districts", "sectors", "enterprises", "inspections", "awards", "standards",
                                   "brands", "enforcement", "special_equipment", "construction", "diagnosis",
-                                  "targets", "events", "innovation", "test_items", "benchmarks", "inspection_items"}
+                                  "targets", "events", "innovation", "test_items", "benchmarks", "inspection_items",
+                                  "sampling_totals"}
     assert schema.TABLES["innovation"].column_names == ("year", "district_code", "invention_patents",
                                                         "high_value_patents", "high_tech_enterprises")
 

@@ -298,6 +298,27 @@ def failed_items(top: pd.DataFrame, lang: str) -> str:
                    else ".")
 
 
+def item_rates(rates: pd.DataFrame, lang: str) -> str:
+    """The takeaway for the item failure rates: the item failing most batches, out of how many tested for it, and
+    the failure furthest over its limit."""
+    if rates.empty:
+        return ""
+    first = rates.iloc[0]
+    failed, tested = i18n.fmt_count(first.failed, lang), i18n.fmt_count(first.tested, lang)
+    rate = "" if pd.isna(first.failure_rate_pct) else f"{first.failure_rate_pct:.2f}%"
+    worst = rates.dropna(subset=["times_over_max"])
+    worst = worst.loc[worst.times_over_max.idxmax()] if len(worst) else None
+    if lang == "zh":
+        text = f"{first['item']}不合格 {failed} 批次，检验该项目 {tested} 批次" + (f"（{rate}）" if rate else "")
+        if worst is not None:
+            text += f"；超标最多的是{worst['item']}，达限量的 {worst.times_over_max:.2f} 倍"
+        return text + "。"
+    text = f"{first['item']} failed {failed} of the {tested} batches tested for it" + (f" ({rate})" if rate else "")
+    if worst is not None:
+        text += f"; the furthest over its limit was {worst['item']}, at {worst.times_over_max:.2f} times the limit"
+    return text + "."
+
+
 def award_funnel(stages: pd.DataFrame, period: Period, lang: str) -> str:
     """The takeaway for the award funnel: applicants, how many reached the on-site review, winners and their share."""
     year = period.label(lang)

@@ -85,6 +85,8 @@ class Checked:
     new_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # rows to add to small tables (sectors, ...)
     unknown_categories: dict[str, int] = field(default_factory=dict)  # food categories the classification lacks
     item_rows: int = 0  # test items staged for inspection_items (a file with one row per test item)
+    already: list[tuple[int, str]] = field(default_factory=list)  # a notice's batches already in the data: left out
+    supersedes: list[str] = field(default_factory=list)  # sample ids of notice batches this full file replaces
 
     @property
     def valid_file(self) -> Path:
@@ -139,6 +141,8 @@ class Import:
         self.itemised = False
         self.new_rows: dict[str, list[tuple]] = {}
         self.unknown_categories: dict[str, int] = {}
+        self.already: list[tuple[int, str]] = []
+        self.supersedes: list[str] = []
         self.everything_bad = False  # a problem with the file as a whole rejects every row
 
     # --- bookkeeping ------------------------------------------------------------------------------------------
@@ -172,6 +176,8 @@ class Import:
             items.to_batches(self)
         self.parse()
         if self.table.name == "inspections":
+            if self.mapping.failures_only:
+                self.con.execute("update checked set failures_only = true")
             self.sectors_from_categories()
             self.place()
         if "indicator" in self.table.column_names:
@@ -518,9 +524,31 @@ class Import:
         if self.mode == "append" and tables.table_exists(self.database.path, self.table):
             self.con.execute(tables.table_sql(self.database.path, self.table, self.con).replace(
                 f" {self.table.name} as select", " existing as select", 1))
+            if self.table.name == "inspections":
+                self.notice_overlap(text)
             self.report(f"select _row, $label, key, $message from keys where key in (select {text} from existing)",
                         {"label": label,
                          "message": "this key is already in the data (use --mode replace to replace)"})
+
+    def notice_overlap(self, key: str) -> None:
+        """A sample counts once, whether a notice lists it or a full export has it (抽样编号): a notice's batch
+        already in the data is left out (not an error), and a full file's batch that a notice listed replaces the
+        notice's (the notice's batch goes when the import is committed)."""
+        self.con.execute(f"create table existing_keys as select {key} as key, coalesce(failures_only, false) as "
+                         f"notice from existing")
+        if self.mapping.failures_only:
+            self.con.execute("create table already as select _row, key from keys where key in (select key from "
+                             "existing_keys)")
+            self.already = self.con.execute("select _row, key from already order by _row").fetchall()
+            for table in ("keys", "checked", "fields"):
+                self.con.execute(f"delete from {table} where _row in (select _row from already)")
+            self.con.execute("delete from problems where row in (select _row from already)")
+        else:
+            self.supersedes = [k for (k,) in self.con.execute(
+                "select key from keys where nth = 1 and key in (select key from existing_keys where notice) "
+                "and key not in (select key from existing_keys where not notice) order by key").fetchall()]
+            self.con.execute("delete from keys where key in (select key from existing_keys where notice) and key not "
+                             "in (select key from existing_keys where not notice) and nth = 1")
 
     def finish(self, folder: Path, new_enterprises: pd.DataFrame, unknown: dict[str, int]) -> Checked:
         """Write the valid rows (typed as the schema says), their test items and every problem into `folder`; keep
@@ -559,7 +587,7 @@ class Import:
                     for name, rows in self.new_rows.items()}
         return Checked(self.table.name, folder, valid, listed, count, rejected, new_enterprises, unknown, outside,
                        unplaced, new_rows, dict(sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])),
-                       item_rows)
+                       item_rows, self.already, self.supersedes)
 
 
 def check(sheet: Sheet, table_name: str, database: db.Database, mapping: Mapping, mode: str) -> Checked:

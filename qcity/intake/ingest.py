@@ -53,9 +53,10 @@ class Result(checks.Checked):
         hidden = self.problem_count - len(self.problems)
         return f"... and {hidden:,} more problems (--report FILE writes them all)" if hidden > 0 else ""
 
-    def place_notes(self, shown: int = 20) -> list[str]:
-        """Lines for the rows that lie elsewhere (left out) and those no text places (imported only when accepted,
-        under "place unknown"), the first `shown` of each with what decided it."""
+    def notes(self, shown: int = 20) -> list[str]:
+        """Lines for the rows that lie elsewhere (left out), those no text places (imported only when accepted,
+        under "place unknown"), a notice's batches already in the data (left out) and those a full file replaces,
+        the first `shown` of each; and the food categories the classification does not know."""
         lines = []
         for rows, what in ((self.outside, "lie outside the data's area and are left out (not an error)"),
                            (self.unplaced, "have no place the import can find; they are imported only with "
@@ -64,6 +65,16 @@ class Result(checks.Checked):
                 lines.append(f"{len(rows):,} rows {what}: " + "; ".join(f"row {r} '{(t or '')[:40]}'"
                                                                        for r, t in rows[:shown])
                              + (f"; ... and {len(rows) - shown:,} more" if len(rows) > shown else ""))
+        if self.already:
+            lines.append(f"{len(self.already):,} batches are already in the data (the same 抽样编号) and are left "
+                         f"out, so that none counts twice: " + ", ".join(f"row {r} '{k}'" for r, k in
+                                                                        self.already[:shown])
+                         + (f"; ... and {len(self.already) - shown:,} more" if len(self.already) > shown else ""))
+        if self.supersedes:
+            lines.append(f"{len(self.supersedes):,} batches replace the ones a notice listed under the same 抽样编号: "
+                         + ", ".join(self.supersedes[:shown])
+                         + (f"; ... and {len(self.supersedes) - shown:,} more" if len(self.supersedes) > shown
+                            else ""))
         if self.unknown_categories:
             listed = ", ".join(f"{c} ({n})" for c, n in self.unknown_categories.items())
             lines.append(f"{len(self.unknown_categories)} food categor(ies) the national classification does not "
@@ -96,6 +107,9 @@ def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.
     changes = [(schema.TABLES[name], rows, "append") for name, rows in result.new_rows.items()]
     if len(result.new_enterprises):
         changes.append((schema.TABLES["enterprises"], result.new_enterprises, "append"))
+    if result.supersedes and mode == "append":  # a notice's batches that this full file has: theirs go first
+        gone = pd.DataFrame({"sample_id": result.supersedes})
+        changes += [(schema.TABLES["inspections"], gone, "drop"), (schema.TABLES["inspection_items"], gone, "drop")]
     changes.append((schema.TABLES[result.table], result.valid_file, mode))
     if result.item_rows:
         changes.append((schema.TABLES["inspection_items"], result.items_file, mode))
@@ -105,6 +119,8 @@ def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.
              **({"items": result.item_rows} if result.item_rows else {}),
              **({"outside": len(result.outside)} if result.outside else {}),
              **({"unplaced": len(result.unplaced)} if result.unplaced else {}),
+             **({"already_listed": len(result.already)} if result.already else {}),
+             **({"supersedes_notice": len(result.supersedes)} if result.supersedes else {}),
              **({"unknown_categories": result.unknown_categories} if result.unknown_categories else {})}
     return versions.commit(Path(data_dir), changes, entry, actor or audit.Actor.command_line(), action, progress,
                            lang)
@@ -136,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--accept-valid", action="store_true", help="import the valid rows even if others fail")
     parser.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
                         help="default for a column the file lacks, e.g. --set level=municipal")
+    parser.add_argument("--failures-only", action="store_true", help="the file lists only failed batches (a "
+                        "published notice): its batches never enter a pass rate without totals in sampling_totals")
+    parser.add_argument("--grain", choices=("item", "batch"), help="one row per test item (the national system's "
+                        "export) or per batch (default: found from the file)")
     parser.add_argument("--sheet", help="worksheet of an .xlsx file (default: the first)")
     parser.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: QCITY_DATA_DIR or data/)")
@@ -172,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         parser.error(f"--mapping: {error}")
     mapping.defaults.update(defaults)
+    mapping.failures_only = mapping.failures_only or args.failures_only
+    mapping.grain = args.grain or mapping.grain
     terminal = Terminal()
     try:
         terminal(i18n.t("progress.reading", "en", file=args.file.name), 0, 2)
@@ -200,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"every problem: {args.report}")
     if result.unknown_items:
         print(result.unknown_items_note())
-    for line in result.place_notes():
+    for line in result.notes():
         print(line)
     items = f", {result.item_rows:,} test items" if result.item_rows else ""
     print(f"{result.valid_rows} valid rows{items}, {len(result.rejected_rows)} rejected, "

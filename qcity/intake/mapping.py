@@ -137,6 +137,8 @@ def guess_mapping(table: schema.Table, columns: list[str], mapping: Mapping | No
                 guessed[helper] = found
                 taken.add(found)
     suggested = {k: v for k, v in SUGGESTED_DEFAULTS.get(table.name, {}).items() if k not in guessed}
+    if mapping.failures_only and "passed" in table.column_names and "passed" not in guessed:
+        suggested["passed"] = "false"  # a notice lists failed batches only
     return Mapping(guessed, {**suggested, **mapping.defaults}, dict(mapping.values), mapping.pass_rule,
                    mapping.date_format, mapping.grain, mapping.failures_only)
 

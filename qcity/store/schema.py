@@ -127,6 +127,10 @@ TABLES: dict[str, Table] = {t.name: t for t in (
            required=False, enum="failed_item"),
         _c("failed_items", "VARCHAR", "failed test items as written in the file, one or several (e.g. "
                                       "菌落总数、大肠菌群 or 铅(以Pb计)); empty when passed", required=False),
+        _c("failures_only", "BOOLEAN", "true for a batch from a source that lists only failed batches (a published "
+                                       "notice): it is counted apart, never in a pass rate, whose denominator only "
+                                       "sampling_totals gives; empty or false for full sampling data",
+           required=False),
     ), large=True),
     Table("inspection_items", "The test items of each sample, as a file with one row per test item gives them (the "
           "national food sampling system's export): each item's result and limit as written and as numbers, and its "
@@ -142,6 +146,22 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         _c("limit_op", "VARCHAR", "how a result meets the limit", enum="limit_op", required=False),
         _c("passed", "BOOLEAN", "the item's verdict (结果判定); empty when the file does not judge it", required=False),
     )),
+    Table("sampling_totals", "How many batches were sampled, as a notice's text or the bureau's own counts give "
+          "them: the denominators of pass rates for batches from failures-only sources (published notices).",
+          "one row per year, month (0: the whole year), domain, sector and district (empty: all)",
+          ("year", "month", "domain", "sector_code", "district_code"), optional=True, columns=(
+        YEAR,
+        _c("month", "INTEGER", "month of the count; 0 for a count of the whole year", min=0, max=12),
+        _c("domain", "VARCHAR", "quality domain counted", enum="domain"),
+        _c("sector_code", "VARCHAR", "sector counted (a food category counts under the sector an import maps it "
+                                     "to); empty for the whole domain", required=False,
+           references="sectors.sector_code"),
+        _c("district_code", "VARCHAR", "district counted; empty for the whole area", required=False,
+           references="districts.district_code"),
+        _c("batches", "INTEGER", "batches sampled (合格 and 不合格 together)", min=0),
+        _c("source_title", "VARCHAR", "where the count comes from, e.g. the notice's title and date",
+           required=False),
+    ), storage="csv"),
     Table("awards", "Mayor Quality Award reviews.", "one row per applicant and year, at the furthest stage reached",
           ("year", "enterprise_id"), (
         YEAR,

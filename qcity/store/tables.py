@@ -39,7 +39,8 @@ def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -
     if not table_exists(path, table):
         return empty_table_sql(table)
     if not file.exists():
-        source = f"read_parquet({sql_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true)"
+        source = (f"read_parquet({sql_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true, "
+                  f"union_by_name = true)")  # parts written before and after an optional column came
     elif table.storage == "csv":
         source = f"read_csv({sql_literal(str(file))}, header = true)"
     else:

@@ -116,7 +116,10 @@ def _remove(data_dir: Path, path: Path) -> None:
 
 def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: str) -> None:
     """The table's rows replaced by, or appended with, `rows` (a staged Parquet file of the table's columns, or a
-    small DataFrame), written aside and renamed into place."""
+    small DataFrame), written aside and renamed into place; with mode "drop", the rows whose value in the one
+    column `rows` (a DataFrame) has is among its values are taken out."""
+    if mode == "drop":
+        return _drop(data_dir, table, rows)
     single, parts = data_dir / table.file, data_dir / table.name
     frame = rows if isinstance(rows, pd.DataFrame) else None
     if table.storage == "csv":
@@ -164,6 +167,26 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
         os.replace(aside, single)
     if frame is not None:
         Path(rows).unlink()
+
+
+def _drop(data_dir: Path, table: schema.Table, values: pd.DataFrame) -> None:
+    """Each Parquet file of the table that holds rows with one of `values` rewritten without them (aside, then
+    renamed into place); the other files stay as they are. Used for the batches of a notice that a full export
+    of the same samples supersedes: a handful of rows, in the notice's own part file."""
+    column = values.columns[0]
+    with duckdb.connect() as con:
+        con.register("dropped", values)
+        for file in files_of(data_dir, table):
+            source = tables.sql_literal(str(data_dir / file))
+            hit = con.execute(f"select count(*) from read_parquet({source}) where {column} in "
+                              f"(select {column} from dropped)").fetchone()[0]
+            if not hit:
+                continue
+            aside = _aside(data_dir, file.name)
+            con.execute(f"copy (select * from read_parquet({source}) where {column} not in (select {column} from "
+                        f"dropped)) to {tables.sql_literal(str(aside))} (format parquet)")
+            _pause()
+            os.replace(aside, data_dir / file)
 
 
 def _read_csv(path: Path, table: schema.Table) -> pd.DataFrame:

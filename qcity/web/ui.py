@@ -473,7 +473,8 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     rows = list(zip(fields, edited.source, edited.default, strict=True))  # the editor keeps the row order
     columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
     defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
-    return ingest.Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule, mapping.date_format)
+    return ingest.Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule, mapping.date_format,
+                          mapping.grain, mapping.failures_only)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

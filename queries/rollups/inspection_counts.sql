@@ -11,9 +11,12 @@
 -- any engine can run it where the data live (deploy/spark_rollup.py runs it on Apache Spark, translated by sqlglot),
 -- which is why the three parts are stacked by a plain `union all` of the same 13 columns in the same order, each
 -- part's missing ones typed nulls (Spark has no `union all by name`).
+-- A batch from a failures-only source (a published notice, failures_only) is counted in none of them: its pass rate
+-- has no denominator here (queries/notice_pass_rates.sql gives it one from sampling_totals).
 with dated as (
     select *, year(sample_date) as year, month(sample_date)::integer as month
     from inspections
+    where not coalesce(failures_only, false)
 ),
 
 cells as (
