@@ -533,22 +533,20 @@ class Import:
     def notice_overlap(self, key: str) -> None:
         """A sample counts once, whether a notice lists it or a full export has it (抽样编号): a notice's batch
         already in the data is left out (not an error), and a full file's batch that a notice listed replaces the
-        notice's (the notice's batch goes when the import is committed)."""
-        self.con.execute(f"create table existing_keys as select {key} as key, coalesce(failures_only, false) as "
-                         f"notice from existing")
+        notice's (the notice's batch goes when the import is committed). Only the notices' keys are read whole:
+        Parquet statistics skip the files and row groups without failures_only rows."""
         if self.mapping.failures_only:
-            self.con.execute("create table already as select _row, key from keys where key in (select key from "
-                             "existing_keys)")
+            self.con.execute(f"create table already as select _row, key from keys where key in (select {key} "
+                             f"from existing)")
             self.already = self.con.execute("select _row, key from already order by _row").fetchall()
             for table in ("keys", "checked", "fields"):
                 self.con.execute(f"delete from {table} where _row in (select _row from already)")
             self.con.execute("delete from problems where row in (select _row from already)")
-        else:
-            self.supersedes = [k for (k,) in self.con.execute(
-                "select key from keys where nth = 1 and key in (select key from existing_keys where notice) "
-                "and key not in (select key from existing_keys where not notice) order by key").fetchall()]
-            self.con.execute("delete from keys where key in (select key from existing_keys where notice) and key not "
-                             "in (select key from existing_keys where not notice) and nth = 1")
+            return
+        self.con.execute(f"create table notice_keys as select {key} as key from existing where failures_only")
+        self.supersedes = [k for (k,) in self.con.execute(
+            "select key from keys where nth = 1 and key in (select key from notice_keys) order by key").fetchall()]
+        self.con.execute("delete from keys where nth = 1 and key in (select key from notice_keys)")
 
     def finish(self, folder: Path, new_enterprises: pd.DataFrame, unknown: dict[str, int]) -> Checked:
         """Write the valid rows (typed as the schema says), their test items and every problem into `folder`; keep

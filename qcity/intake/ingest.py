@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in result.notes():
         print(line)
     items = f", {result.item_rows:,} test items" if result.item_rows else ""
-    print(f"{result.valid_rows} valid rows{items}, {len(result.rejected_rows)} rejected, "
-          f"{len(result.new_enterprises)} new enterprises" + (f", {len(result.outside):,} outside, "
+    print(f"{result.valid_rows:,} valid rows{items}, {len(result.rejected_rows):,} rejected, "
+          f"{len(result.new_enterprises):,} new enterprises" + (f", {len(result.outside):,} outside, "
                                                               f"{len(result.unplaced):,} unplaced"
                                                               if result.outside or result.unplaced else ""))
     refused = (result.problems or result.unplaced) and not args.accept_valid
