@@ -364,3 +364,16 @@ def test_a_city_counting_food_by_the_national_classification(tmp_path, capsys):
     got = dict(db.Database(out).con.execute("select sample_id, sector_code from inspections").fetchall())
     assert got == {"S1": "nf-dairy", "S2": "nf-condiment", "S3": "nf-agri-vegetables", "S4": "nf-pastry",
                    "S5": "nf-grain", "S7": "nf-catering", "S9": "nf-grain"}
+
+
+def test_short_names_lead_and_street_names_never_place():
+    """Short province and city names count where they lead the text, one after the other; a county's short name
+    never does: 芙蓉北路 is a street of 开福区, not 芙蓉区."""
+    units = pd.read_csv(ROOT / "data" / "cities" / "changsha" / "districts.csv", dtype=str)
+    gazetteer = places.Gazetteer(units, "430100", "city")
+    assert gazetteer.place({"address": "湖南长沙芙蓉区五一大道1号"}).code == "430102"
+    assert gazetteer.place({"address": "湖南长沙望城县高塘岭"}).code == "430112"  # its name before 2011
+    assert gazetteer.place({"address": "长沙市芙蓉北路1号"}).status == "unplaced"
+    assert gazetteer.place({"address": "湖南湘潭雨湖区"}).status == "outside"
+    assert gazetteer.place({"unit": "长沙芙蓉兴盛便利店"}).status == "unplaced"
+    assert gazetteer.place({"address": "南京市鼓楼区中山路1号"}).status == "outside"  # 中山 is no city here

@@ -120,19 +120,20 @@ class Gazetteer:
 
     def names_in(self, text: str, short_anywhere: bool = False) -> list[set[tuple[str, str]]]:
         """The divisions each name in `text` may be, in order: full names anywhere (the longest at each place);
-        short province and city names where the text starts with them (湖南长沙…), or anywhere with
-        `short_anywhere` (a publisher: 国内监督抽查(山东市场监管局))."""
+        short province and city names where they lead the text after nothing but a province (湖南长沙…, not the
+        中山 of 南京市鼓楼区中山路), or anywhere with `short_anywhere` (a publisher: 国内监督抽查(山东市场监管局)).
+        A county's short name is never read: 长沙宁乡… would be 宁乡市, but 长沙市芙蓉北路 is in 开福区, not 芙蓉区,
+        and 芙蓉兴盛 is a chain of shops."""
         text = _clean(text)
-        found, i = [], 0
+        found, i, lead = [], 0, 0
         while i < len(text):
             name = next((text[i:i + n] for n in self.lengths.get(text[i], ()) if text[i:i + n] in self.full), None)
             stem = None if name else next((text[i:i + n] for n in (3, 2) if text[i:i + n] in self.short), None)
-            if name:
-                found.append(self.full[name])
-                i += len(name)
-            elif stem and (short_anywhere or i == sum(len(n) for n in found)):  # a short form leads the text
-                found.append(self.short[stem])
-                i += len(stem)
+            provinces_only = all(level == "province" for group in found for _, level in group)
+            if name or (stem and (short_anywhere or (i == lead and provinces_only))):
+                found.append(self.full[name] if name else self.short[stem])
+                lead = i + len(name or stem) if i == lead else lead  # the names leading the text end here
+                i += len(name or stem)
             else:
                 i += 1
         return found
