@@ -25,7 +25,8 @@ TRICKY = ["铝的残留量(干样品,以Al计)、苯甲酸及其钠盐（以苯�
 
 def hand_rows() -> pa.Table:
     """A third city of hand-written inspections whose failed items exercise every rule of failed_item_keys."""
-    columns = {c.name: [] for c in schema.TABLES["inspections"].columns}
+    columns = {c.name: [] for c in schema.TABLES["inspections"].columns if c.name != "failures_only"}  # as older
+    # files are: without the optional column, which Spark then reads as null
     for i, items in enumerate(TRICKY * 3):
         row = {"sample_id": f"H{i}", "sample_date": date(2024 + i % 2, 1 + i % 12, 10), "district_code": "439901",
                "sector_code": "food-dairy", "product": "乳制品", "enterprise_id": f"E{i % 4}", "level": "municipal",
@@ -86,7 +87,7 @@ def test_the_check_fails_when_the_rollups_differ(province):
     tree, out, _ = province
     rows = pq.read_table(tree / "city=439900").drop_columns(["year"])
     rollup = pq.read_table(out / "439900" / rollups.FILE)
-    spark_rollup.same_as_duckdb(rows.select([c.name for c in schema.TABLES["inspections"].columns]), rollup, "x")
+    rows = rows.select([c.name for c in schema.TABLES["inspections"].columns if c.name in rows.column_names])
+    spark_rollup.same_as_duckdb(rows, rollup, "x")
     with pytest.raises(SystemExit, match="differs from DuckDB's"):
-        spark_rollup.same_as_duckdb(rows.select([c.name for c in schema.TABLES["inspections"].columns]),
-                                    rollup.slice(1), "x")
+        spark_rollup.same_as_duckdb(rows, rollup.slice(1), "x")
