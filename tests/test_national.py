@@ -344,6 +344,18 @@ def test_a_sample_counts_once_whether_a_notice_or_the_export_has_it(changsha, tm
                     capsys)
     assert code == 0 and "0 valid rows" in out and "1 batches are already in the data" in out, out
     assert fingerprint(changsha) == before
+    # a full file's batch that is rejected (no date) replaces nothing: the notice's N3 stays
+    notice.write_text(notice.read_text(encoding="utf-8").replace("N1,", "N3,"), encoding="utf-8")
+    code, out = run([notice, "--table", "inspections", "--data-dir", changsha, "--failures-only", *defaults], capsys)
+    assert code == 0 and "1 valid rows, 1 test items" in out, out
+    export.write_text("抽样编号,报告分类,抽样日期,被抽样单位名称,被抽样单位所在县,食品大类,检验项目,检验结果,判定依据,结果判定\n"
+                      "N3,一般不合格报告,不详,【示例】甲店,芙蓉区,乳制品,菌落总数,5.2×10⁵,≤1×10⁵,不合格\n"
+                      "N4,合格报告,2025-06-03,【示例】乙店,岳麓区,乳制品,蛋白质,3.0,≥2.9,合格\n", encoding="utf-8")
+    code, out = run([export, "--table", "inspections", "--data-dir", changsha, "--accept-valid", *defaults], capsys)
+    assert code == 0 and "1 valid rows, 1 test items, 1 rejected" in out and "replace" not in out, out
+    rows = db.Database(changsha).con.execute("select sample_id, failures_only from inspections where sample_id in "
+                                             "('N3', 'N4') order by sample_id").fetchall()
+    assert rows == [("N3", True), ("N4", None)]
 
 
 def test_a_city_counting_food_by_the_national_classification(tmp_path, capsys):

@@ -543,16 +543,19 @@ class Import:
                 self.con.execute(f"delete from {table} where _row in (select _row from already)")
             self.con.execute("delete from problems where row in (select _row from already)")
             return
-        self.con.execute(f"create table notice_keys as select {key} as key from existing where failures_only")
-        self.supersedes = [k for (k,) in self.con.execute(
-            "select key from keys where nth = 1 and key in (select key from notice_keys) order by key").fetchall()]
-        self.con.execute("delete from keys where nth = 1 and key in (select key from notice_keys)")
+        self.con.execute(f"create table superseding as select _row, key from keys where nth = 1 and key in "
+                         f"(select {key} from existing where failures_only)")
+        self.con.execute("delete from keys where _row in (select _row from superseding)")
 
     def finish(self, folder: Path, new_enterprises: pd.DataFrame, unknown: dict[str, int]) -> Checked:
         """Write the valid rows (typed as the schema says), their test items and every problem into `folder`; keep
         the first problems, and the rows that lie elsewhere or nowhere known."""
         self.con.execute(f"create table valid_batches as select * from checked where _row not in "
                          f"({self.bad_rows_sql()})")
+        if self.con.execute("select count(*) from information_schema.tables where table_name = 'superseding'"
+                            ).fetchall()[0][0]:  # only a valid batch replaces a notice's: a rejected one keeps it
+            self.supersedes = [k for (k,) in self.con.execute("select key from superseding where _row in (select "
+                                                              "_row from valid_batches) order by key").fetchall()]
         item_rows = 0
         if self.itemised:
             item_rows = self.con.execute(f"copy ({items.items_sql()} order by sample_id, seq) to "

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -142,7 +143,8 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
         os.replace(aside, single)
         _remove(data_dir, parts)
     elif table.large:
-        part = f"part-{datetime.now():%Y%m%d%H%M%S}-{os.getpid()}.parquet"
+        # unique, or two appends within a second in one process (a server, a test) would write the same part
+        part = f"part-{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
         if single.exists():  # one file becomes a folder: the old file and the new part, then the file goes
             if parts.exists():  # a folder beside the file was left by a conversion that stopped halfway
                 _remove(data_dir, parts)
