@@ -272,3 +272,37 @@ def test_a_table_changed_since_the_editor_opened_is_not_overwritten(staff):
     assert not at.warning
     at.button(key="data_save_targets").click().run()  # the reloaded table, unchanged
     assert at.info[-1].value == "Nothing changed; no version was made."
+
+
+def test_rows_outside_and_unplaced_are_listed_and_wait_for_the_choice(page):
+    """A row whose address lies in another city is listed as outside and left out; one that nothing places is
+    listed as unplaced and, as on the command line, imported only when the valid rows are chosen."""
+    at = sign_in(page(), PASSWORD)
+    rows = "\n".join(["区县,行业,抽样日期,检验结论,被抽样单位地址", "甲区,食品甲,2025-03-01,合格,",
+                      ",食品甲,2025-03-02,合格,湖南省株洲市天元区长江北路1号", ",食品甲,2025-03-03,合格,某路1号", ""])
+    at.get("file_uploader")[0].upload("places.csv", rows.encode(), "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(i.value.startswith("1 rows lie outside the data's area") for i in at.info)
+    assert any(i.value.startswith("1 rows have no place the import can find") for i in at.info)
+    listed = [d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Value"]]
+    assert [frame.values.tolist() for frame in listed] == [[[3, "湖南省株洲市天元区长江北路1号"]], [[4, "某路1号"]]]
+    assert at.button(key="data_import").disabled
+    at.checkbox(key="data_accept_valid").check().run()
+    at.button(key="data_import").click().run()
+    assert at.success[0].value == "Imported as version 1."
+    placed = db.Database(page.data).con.execute("select district_code from inspections where sample_date >= "
+                                                "'2025-03-01' and sample_date <= '2025-03-03' and product is null "
+                                                "order by sample_date").fetchall()
+    assert placed == [("100001",), ("000000",)]  # 甲区, then place unknown; the 株洲 row is not there
+
+
+def test_a_notice_is_declared_with_a_box(page):
+    at = sign_in(page(), PASSWORD)
+    at.checkbox(key="data_failures_only").check().run()
+    notice = "\n".join(["区县,行业,抽样日期,不合格项目", "甲区,食品甲,2025-03-01,菌落总数", ""])
+    at.get("file_uploader")[0].upload("notice.csv", notice.encode(), "text/csv").run()
+    assert any("1 valid rows, 0 rows with problems" in i.value for i in at.info)
+    at.button(key="data_import").click().run()
+    got = db.Database(page.data).con.execute("select passed, failures_only, failed_items from inspections where "
+                                             "failures_only").fetchall()
+    assert got == [(False, True, "菌落总数")]
