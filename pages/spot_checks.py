@@ -16,7 +16,6 @@ T = i18n.translator(f.lang)
 note = downloads.source_note(db.current().city(), f.lang)
 
 
-
 def notices() -> None:
     """What published notices list (failed batches only), apart from the full data, with a pass rate only where
     the batches sampled are known (sampling_totals)."""

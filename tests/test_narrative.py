@@ -221,3 +221,14 @@ def test_a_change_that_rounds_to_zero_is_neither_better_nor_worse_and_has_no_sig
     filters = type("F", (), {"period_of": lambda self, ind: Period(2025)})()
     card = indicators.kpis(by_year, filters, ["food_pass_rate"])[0]
     assert card.change == 0.03 and card.improved is None  # grey, no arrow (ui.kpi_cards)
+
+
+def test_item_rates_start_from_an_item_tested_in_the_full_data():
+    """A notice's item (no batches tested beside it) is never the first: 菌落总数 failed 1 of 10."""
+    rates = pd.DataFrame({"item": ["恩诺沙星", "菌落总数"], "tested": [0, 10], "failed": [0, 1],
+                          "failure_rate_pct": [None, 10.0], "notice_failed": [3, 0], "times_over_max": [3.12, 2.0]})
+    assert narrative.item_rates(rates, "en") == ("菌落总数 failed 1 of the 10 batches tested for it (10.00%); "
+                                                 "the furthest over its limit was 恩诺沙星, at 3.12 times the limit.")
+    assert narrative.item_rates(rates, "zh") == ("菌落总数不合格 1 批次，检验该项目 10 批次（10.00%）；"
+                                                 "超标最多的是恩诺沙星，达限量的 3.12 倍。")
+    assert narrative.item_rates(rates.head(1), "en") == ""

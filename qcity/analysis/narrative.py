@@ -300,10 +300,11 @@ def failed_items(top: pd.DataFrame, lang: str) -> str:
 
 def item_rates(rates: pd.DataFrame, lang: str) -> str:
     """The takeaway for the item failure rates: the item failing most batches, out of how many tested for it, and
-    the failure furthest over its limit."""
-    if rates.empty:
+    the failure furthest over its limit (notices' failures have no batches tested beside them: not the first)."""
+    judged = rates[rates.tested > 0]
+    if judged.empty:
         return ""
-    first = rates.iloc[0]
+    first = judged.iloc[0]
     failed, tested = i18n.fmt_count(first.failed, lang), i18n.fmt_count(first.tested, lang)
     rate = "" if pd.isna(first.failure_rate_pct) else f"{first.failure_rate_pct:.2f}%"
     worst = rates.dropna(subset=["times_over_max"])
