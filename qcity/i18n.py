@@ -207,6 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.read_only": ("只读：编辑需要有此表权限的分析员账号。", "Read only: editing needs an analyst account with this table."),
     "data.save_table": ("保存{table}", "Save {table}"),
     "data.saved": ("已保存为版本 {version}。", "Saved as version {version}."),
+    "data.unsaved": ("尚未保存：改动 {edited} 行，新增 {added} 行，删除 {deleted} 行。", "Not saved yet: rows changed {edited}, added {added}, deleted {deleted}."),
     "data.no_change": ("没有改动，未生成新版本。", "Nothing changed; no version was made."),
     "data.table_changed": ("打开此表后它已被修改（{change}）。您的编辑仍在上表中，但不能保存；请记下后重新载入。", "This table changed after you opened it ({change}). Your edits are still above but cannot be saved; note them and reload."),
     "data.change": ("{user}，{time}，版本 {version}", "by {user} at {time}, version {version}"),

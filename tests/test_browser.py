@@ -421,8 +421,9 @@ def test_an_analyst_edits_a_target_and_the_overview_follows(server, browser):
     """Manufactured products, 2025, city-wide: the demo's target 94.0% becomes 95.5% in the Data page's table editor
     (row 9: in view without scrolling). Glide draws the grid on a canvas and neither selects nor edits from the
     keyboard alone, so the cell is clicked where it lies; every step then waits on glide's own state: the cell's
-    aria-selected in its accessible copy, the cell editor's overlay, the cell's text. The same edit sent as the
-    browser sends it is tested one level down, under AppTest (test_data_page.py)."""
+    aria-selected in its accessible copy, the cell editor's overlay, the cell's text; Save waits for the page's note
+    of the unsaved edit (its run has the edit). The same edit sent as the browser sends it is tested one level down,
+    under AppTest (test_data_page.py)."""
     overview = open_page(browser, f"{server.url}/?lang=en", CHARTS["overview"])
     assert "target 94.0%" in card(overview, "Manufactured products pass rate")
     assert scorecard_target(overview, "Manufactured product pass rate") == "94.0%"
@@ -449,6 +450,10 @@ def test_an_analyst_edits_a_target_and_the_overview_follows(server, browser):
     editor.press("Enter")  # to the editor itself: it closes and keeps the value
     expect(overlay).to_be_hidden()
     expect(cell).to_have_text("95.5")
+    # the server has the edit (its run says so) before Save is clicked: a click during that run could be lost
+    expect(page.locator(".st-key-data_unsaved_targets")).to_have_text(
+        "Not saved yet: rows changed 1, added 0, deleted 0.", timeout=60_000)
+    settle(page)
     page.get_by_role("button", name="Save Targets").click()
     page.get_by_text("Saved as version").wait_for(timeout=60_000)
     page.screenshot(path=ARTIFACTS / "data-target-edited-en.png", full_page=True)

@@ -245,8 +245,11 @@ def test_an_edit_as_the_browser_sends_it_is_saved_and_the_overview_follows(staff
     at = sign_in_as(staff(password=None), "chen", "chief pass 3")
     assert (staff.data / "targets.csv").read_text().splitlines()[1] == "food_pass_rate,2025,98.0,"  # row 0
     edited(at, monkeypatch, "targets", {"0": {"target": 99.5}})
+    at.run()
+    assert "Not saved yet: rows changed 1, added 0, deleted 0." in [c.value for c in at.caption]
     at.button(key="data_save_targets").click().run()
     assert at.success[-1].value.startswith("Saved as version 1"), [s.value for s in at.success]
+    assert not [c for c in at.caption if c.value.startswith("Not saved yet")]
     assert (staff.data / "targets.csv").read_text().splitlines()[1] == "food_pass_rate,2025,99.5,"
     assert [(e["action"], e["user"]) for e in audit.entries(staff.data)][-1] == ("edit", "chen")
     at.switch_page("pages/overview.py").run()

@@ -135,6 +135,10 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
         st.button(T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop,
                   args=(opened_key, None))
     if not st.button(T("data.save_table", table=T(f"data.table_{name}")), key=f"data_save_{name}", type="primary"):
+        pending = st.session_state.get(f"data_edit_{name}_{stamp}") or {}
+        counts = {kind: len(pending.get(f"{kind}_rows") or ()) for kind in ("edited", "added", "deleted")}
+        if any(counts.values()):  # the edits the server holds: what Save would check and write
+            st.container(key=f"data_unsaved_{name}").caption(T("data.unsaved", **counts))
         return
     try:
         actor = auth.require(database.path, "edit", name)
