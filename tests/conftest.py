@@ -3,14 +3,11 @@ started on them under AppTest; markers for tests that need a tool this machine m
 
 import os
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ["QCITY_VALIDATE_FIGURES"] = "1"  # every figure the tests build is checked against Plotly's schema
 
 from helpers import starter, write_tiny_city  # noqa: E402

@@ -1,7 +1,9 @@
 """The package's imports run one way, down the flow of the data (see qcity/__init__.py), and never in a circle."""
 
 import ast
+import importlib
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,18 @@ def test_every_subpackage_says_what_lives_there_and_what_it_may_import():
         named = set(re.findall(r"\b([a-z_]+) \(", doc))  # "db (the connection …)"
         assert modules and set(modules) <= named, f"qcity/{name}/__init__.py does not name {set(modules) - named}"
         assert "Imports" in doc
+
+
+def test_the_installable_package_pins_what_requirements_pin_and_its_commands_are_the_doors():
+    """`pip install -e .` installs what the README's commands install, and each console command runs the same
+    `main` as its `python -m qcity.X` form."""
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = (PACKAGE.parent / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    pinned = [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    assert project["dependencies"] == pinned
+    scripts = project["scripts"]
+    assert sorted(scripts) == sorted(f"qcity-{door.split('.')[1]}" for door in DOORS)
+    for command, target in scripts.items():
+        module, function = target.split(":")
+        door = importlib.import_module(f"qcity.{command.removeprefix('qcity-')}")
+        assert getattr(importlib.import_module(module), function) is door.main, command
