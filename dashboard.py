@@ -10,14 +10,22 @@ from qcity.web import app, controls, ui
 db.pin_version()
 database = db.current()
 city = database.city()
-lang = st.session_state.get("lang") or (st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGS
-                                        else i18n.DEFAULT_LANG)  # for the messages before the sidebar exists
+lang = st.session_state.get("lang") or (
+    st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGS else i18n.DEFAULT_LANG
+)  # for the messages before the sidebar exists
 if not city or {"districts.csv", "sectors.csv"} & set(database.missing):
     st.error(i18n.t("app.no_data", lang, path=database.path))
     st.stop()
 if unusable := {"districts", "sectors"} & set(database.broken):  # nothing can be filtered or named without them
-    st.error(i18n.t("app.broken_file", lang, file=schema.TABLES[min(unusable)].file,
-                    error=database.broken[min(unusable)], path=database.path))
+    st.error(
+        i18n.t(
+            "app.broken_file",
+            lang,
+            file=schema.TABLES[min(unusable)].file,
+            error=database.broken[min(unusable)],
+            path=database.path,
+        )
+    )
     st.stop()
 
 selected = controls.sidebar(min_samples=int(city.get("min_samples", 30)))
@@ -32,8 +40,11 @@ if missing := [schema.TABLES[t].file for t in read_here if schema.TABLES[t].file
     st.info(T("app.missing_tables", files=", ".join(missing)))
 for table in sorted(set(database.broken) & set(read_here)):
     st.error(T("app.broken_file", file=schema.TABLES[table].file, error=database.broken[table], path=database.path))
-if not database.rollups_current and not {"inspections.parquet"} & set(database.missing) and \
-        "inspections" not in database.broken:
+if (
+    not database.rollups_current
+    and not {"inspections.parquet"} & set(database.missing)
+    and "inspections" not in database.broken
+):
     st.info(T("app.rollup_stale", path=database.path))
 try:
     page.run()

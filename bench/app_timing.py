@@ -1,6 +1,6 @@
 """The app's side, in a process of its own: cold start, each page's query time per filter, peak memory.
 
-    python -m bench.app_timing DATA_DIR   # prints one JSON object
+python -m bench.app_timing DATA_DIR   # prints one JSON object
 """
 
 import time
@@ -86,11 +86,19 @@ def main(data_dir: str) -> dict:
             fresh.append(statistics.median(replay(recorded, new_filter=True) for _ in range(REPEATS)))
             repeated.append(statistics.median(replay(recorded, new_filter=False) for _ in range(REPEATS)))
             count = len(recorded)
-        pages[page] = {"fresh_ms": 1000 * statistics.median(fresh), "fresh_max_ms": 1000 * max(fresh),
-                       "repeated_ms": 1000 * statistics.median(repeated),
-                       "render_ms": 1000 * statistics.median(render), "queries": count}
-    return {"cold_start_s": cold_start, "pages": pages, "rollups_current": db.current().rollups_current,
-            "peak_rss_mb": peak_rss_mb()}
+        pages[page] = {
+            "fresh_ms": 1000 * statistics.median(fresh),
+            "fresh_max_ms": 1000 * max(fresh),
+            "repeated_ms": 1000 * statistics.median(repeated),
+            "render_ms": 1000 * statistics.median(render),
+            "queries": count,
+        }
+    return {
+        "cold_start_s": cold_start,
+        "pages": pages,
+        "rollups_current": db.current().rollups_current,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 if __name__ == "__main__":

@@ -10,8 +10,18 @@ from pathlib import Path
 from deploy.replicas import free_port, serve
 
 DISTRICTS = ["430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182"]
-SECTORS = ["food-catering", "food-dairy", "food-meat", "food-grain", "mfg-electrical", "mfg-children",
-           "agri-vegetables", "agri-aquatic", "drug-tcm", "drug-chemical"]
+SECTORS = [
+    "food-catering",
+    "food-dairy",
+    "food-meat",
+    "food-grain",
+    "mfg-electrical",
+    "mfg-children",
+    "agri-vegetables",
+    "agri-aquatic",
+    "drug-tcm",
+    "drug-chemical",
+]
 PAGES = {"overview": "pages/overview.py", "spot_checks": "pages/spot_checks.py"}
 LOAD_HEADING = "## Load: concurrent browser sessions"
 PROTOCOL_HEADING = "## Load: sessions at the protocol level"
@@ -56,7 +66,7 @@ def replace_section(path: Path, heading: str, body: str) -> None:
     start = text.find(heading)
     if start >= 0:
         end = text.find("\n## ", start + len(heading))
-        text = text[:start] + ("" if end < 0 else text[end + 1:])
+        text = text[:start] + ("" if end < 0 else text[end + 1 :])
     path.write_text(f"{text.rstrip()}\n\n{heading}\n\n{body.strip()}\n", encoding="utf-8")
 
 

@@ -43,8 +43,13 @@ def child(args: list[str]) -> None:
 
 
 def measure(args: list[str]) -> tuple[dict, str]:
-    result = subprocess.run([sys.executable, "-m", "bench.imports", "--child", *map(str, args)], cwd=ROOT,
-                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.imports", "--child", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     lines = result.stdout.strip().splitlines()
     if result.returncode or not lines:
         raise SystemExit(f"import failed: {result.stderr[-2000:]}")
@@ -63,8 +68,10 @@ def demo_rows_csv() -> Path:
         INPUTS.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as folder:
             demo.DemoCity("changsha", 1_000_000, 11).write(Path(folder))
-            duckdb.sql(f"copy (select * replace ('NEW' || sample_id as sample_id) from "
-                       f"read_parquet('{folder}/inspections.parquet')) to '{out}' (header)")
+            duckdb.sql(
+                f"copy (select * replace ('NEW' || sample_id as sample_id) from "
+                f"read_parquet('{folder}/inspections.parquet')) to '{out}' (header)"
+            )
     return out
 
 
@@ -72,6 +79,7 @@ def demo_rows_xlsx(csv: Path) -> Path:
     out = INPUTS / "inspections-1m.xlsx"
     if not out.exists():
         import openpyxl
+
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("data")
         for row in duckdb.sql(f"select * from read_csv('{csv}', all_varchar = true)").fetchall():
@@ -83,9 +91,11 @@ def demo_rows_xlsx(csv: Path) -> Path:
 def bad_csv(csv: Path) -> Path:
     out = INPUTS / "inspections-1m-bad.csv"
     if not out.exists():
-        duckdb.sql(f"copy (select * replace ('火星区' as district_code, case when row_number() over () % 10 = 0 "
-                   f"then 'not a date' else sample_date end as sample_date) from read_csv('{csv}', all_varchar = "
-                   f"true)) to '{out}' (header)")
+        duckdb.sql(
+            f"copy (select * replace ('火星区' as district_code, case when row_number() over () % 10 = 0 "
+            f"then 'not a date' else sample_date end as sample_date) from read_csv('{csv}', all_varchar = "
+            f"true)) to '{out}' (header)"
+        )
     return out
 
 
@@ -122,17 +132,26 @@ def main() -> None:
     defaults = ["--set", "level=municipal", "--set", "kind=supervision"]
     rows = []
     with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+
         def run(label: str, source: str, extra: list[str], fresh: Path | None = None, note: str = "") -> None:
             target = fresh or linked_copy(demo10m, Path(folder) / label.replace(" ", "-"))
             result, out = measure([sources[source], "--table", "inspections", "--data-dir", target, *extra])
             summary = next((line for line in reversed(out.splitlines()) if "valid rows" in line), "")
-            print(f"{label}: {result['seconds']:.1f} s, {result['rss_mb']:.0f} MB, exit {result['code']}: {summary}",
-                  flush=True)
+            print(
+                f"{label}: {result['seconds']:.1f} s, {result['rss_mb']:.0f} MB, exit {result['code']}: {summary}",
+                flush=True,
+            )
             rows.append((label, result, summary, note or BEFORE.get(label, "")))
             if source == "bad":
                 listed = sum(1 for line in out.splitlines() if line.startswith(sources[source].name + ": row "))
-                rows[-1] = (label, result, f"{summary}; {listed:,} problems listed, then: "
-                            + next((line for line in out.splitlines() if line.startswith("...")), ""), "")
+                rows[-1] = (
+                    label,
+                    result,
+                    f"{summary}; {listed:,} problems listed, then: "
+                    + next((line for line in out.splitlines() if line.startswith("...")), ""),
+                    "",
+                )
+
         run("csv", "csv", defaults)
         run("xlsx dry run", "xlsx", [*defaults, "--dry-run"])
         run("xlsx", "xlsx", defaults)
@@ -140,21 +159,40 @@ def main() -> None:
         skeleton = Path(folder) / "skeleton"
         shutil.copytree(ROOT / "data" / "cities" / "changsha", skeleton)
         demo.sector_catalogue().to_csv(skeleton / "sectors.csv", index=False)
-        run("10 M item rows", "items", [*defaults, "--accept-valid"], fresh=skeleton,
-            note="1,000,000 batches into the empty skeleton")
-    body = [f"Produced by `python -m bench.imports`: {machine()}. Each import in a "
-            "fresh process (`python -m qcity.ingest`), timed from reading the file to the new version written and "
-            "the rollup rebuilt; *peak* is that process's VmHWM. The import's DuckDB is limited to "
-            "QCITY_IMPORT_MEMORY (512 MB) and spills to disk beyond it.", "",
-            "| import | rows | seconds | peak MB | what the import said | before / note |", "|---|---|---|---|---|---|"]
-    counts = {"csv": "1,000,000", "xlsx dry run": "1,000,000", "xlsx": "1,000,000", "bad csv dry run": "1,000,000",
-              "10 M item rows": "10,000,000"}
+        run(
+            "10 M item rows",
+            "items",
+            [*defaults, "--accept-valid"],
+            fresh=skeleton,
+            note="1,000,000 batches into the empty skeleton",
+        )
+    body = [
+        f"Produced by `python -m bench.imports`: {machine()}. Each import in a "
+        "fresh process (`python -m qcity.ingest`), timed from reading the file to the new version written and "
+        "the rollup rebuilt; *peak* is that process's VmHWM. The import's DuckDB is limited to "
+        "QCITY_IMPORT_MEMORY (512 MB) and spills to disk beyond it.",
+        "",
+        "| import | rows | seconds | peak MB | what the import said | before / note |",
+        "|---|---|---|---|---|---|",
+    ]
+    counts = {
+        "csv": "1,000,000",
+        "xlsx dry run": "1,000,000",
+        "xlsx": "1,000,000",
+        "bad csv dry run": "1,000,000",
+        "10 M item rows": "10,000,000",
+    }
     for label, result, summary, before in rows:
-        body.append(f"| {label} | {counts[label]} | {result['seconds']:.1f} | {result['rss_mb']:.0f} | "
-                    f"{summary.replace('|', '/')} | {before} |")
-    body += ["", "The 10 M item rows: the file is held whole as Arrow text while it is checked (1.6 GB for this 1.3 GB "
-             "CSV), beside the import's DuckDB (512 MB, spilling beyond); streaming the read straight into DuckDB "
-             "would take the peak down to about 1 GB and is not done yet."]
+        body.append(
+            f"| {label} | {counts[label]} | {result['seconds']:.1f} | {result['rss_mb']:.0f} | "
+            f"{summary.replace('|', '/')} | {before} |"
+        )
+    body += [
+        "",
+        "The 10 M item rows: the file is held whole as Arrow text while it is checked (1.6 GB for this 1.3 GB "
+        "CSV), beside the import's DuckDB (512 MB, spilling beyond); streaming the read straight into DuckDB "
+        "would take the peak down to about 1 GB and is not done yet.",
+    ]
     replace_section(ROOT / "bench" / "RESULTS.md", HEADING, "\n".join(body))
 
 

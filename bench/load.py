@@ -24,15 +24,31 @@ from bench.common import LOAD_HEADING, cpu_seconds, percentile, replace_section,
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("QCITY_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-DISTRICTS = [("Yuelu", "430104"), ("Kaifu", "430105"), ("Yuhua", "430111"), ("Furong", "430102"),
-             ("Tianxin", "430103"), ("Wangcheng", "430112"), ("Liuyang", "430181"), ("Ningxiang", "430182")]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DISTRICTS = [
+    ("Yuelu", "430104"),
+    ("Kaifu", "430105"),
+    ("Yuhua", "430111"),
+    ("Furong", "430102"),
+    ("Tianxin", "430103"),
+    ("Wangcheng", "430112"),
+    ("Liuyang", "430181"),
+    ("Ningxiang", "430182"),
+]
 PAGES = [("", 2), ("spot_checks", 4)]  # URL path, charts
 TIMEOUT_MS = 120_000
-SETTLED = ("n => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
-           " return !document.querySelector('[data-testid=stStatusWidget]') && c.length >= n"
-           " && c.every(e => e.querySelector('.main-svg')); }")
+SETTLED = (
+    "n => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
+    " return !document.querySelector('[data-testid=stStatusWidget]') && c.length >= n"
+    " && c.every(e => e.querySelector('.main-svg')); }"
+)
 
 
 async def session(browser, url: str, index: int, rounds: int, think: float, times: list, errors: list) -> None:
@@ -85,10 +101,13 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds a person looks before the next change")
     parser.add_argument("--data", type=Path)
     args = parser.parse_args()
-    data = args.data or next(p for p in (ROOT / "bench/cache/rows-10000000", ROOT / "data")
-                             if (p / "city.json").exists())
-    rows = ["| sessions | filter changes | p50 s | p95 s | max s | errors | wall s | server CPU s | server share |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    data = args.data or next(
+        p for p in (ROOT / "bench/cache/rows-10000000", ROOT / "data") if (p / "city.json").exists()
+    )
+    rows = [
+        "| sessions | filter changes | p50 s | p95 s | max s | errors | wall s | server CPU s | server share |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     notes = []
     for count in (int(n) for n in args.sessions.split(",")):
         process, url = start_server(data)  # a fresh server per size: nothing cached from the previous one
@@ -99,19 +118,26 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
-        line = (f"| {count} | {len(times)} | {percentile(times, 0.5):.2f} | {percentile(times, 0.95):.2f} | "
-                f"{max(times, default=float('nan')):.2f} | {len(errors)} | {wall:.0f} | {server:.0f} | "
-                f"{server / (wall * os.cpu_count()):.0%} |")
+        line = (
+            f"| {count} | {len(times)} | {percentile(times, 0.5):.2f} | {percentile(times, 0.95):.2f} | "
+            f"{max(times, default=float('nan')):.2f} | {len(errors)} | {wall:.0f} | {server:.0f} | "
+            f"{server / (wall * os.cpu_count()):.0%} |"
+        )
         rows.append(line)
         notes += errors[:5]
         print(line, *errors[:5], sep="\n", flush=True)
-    body = "\n".join([
-        f"Produced by `python -m bench.load` on {date.today()}, {os.cpu_count()} cores; server and all browsers on "
-        f"this one machine. Data: `{data.name}`. Each session adds a district {args.rounds} times (half on the "
-        f"Overview, half on Spot checks), looking {args.think:g} s on average (uniform ±50%) before each change; "
-        "time = click on the district to the script run finished with every chart drawn. *server CPU*: what the "
-        "server process used over the run (page loads included); *server share*: of all the machine's CPU time.",
-        "", *rows, *([""] + [f"- {n}" for n in notes] if notes else [])])
+    body = "\n".join(
+        [
+            f"Produced by `python -m bench.load` on {date.today()}, {os.cpu_count()} cores; server and all browsers on "
+            f"this one machine. Data: `{data.name}`. Each session adds a district {args.rounds} times (half on the "
+            f"Overview, half on Spot checks), looking {args.think:g} s on average (uniform ±50%) before each change; "
+            "time = click on the district to the script run finished with every chart drawn. *server CPU*: what the "
+            "server process used over the run (page loads included); *server share*: of all the machine's CPU time.",
+            "",
+            *rows,
+            *([""] + [f"- {n}" for n in notes] if notes else []),
+        ]
+    )
     replace_section(ROOT / "bench" / "RESULTS.md", LOAD_HEADING, body)
 
 

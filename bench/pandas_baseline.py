@@ -24,8 +24,11 @@ def load(data_dir: Path) -> dict:
     inspections["domain"] = inspections.sector_code.map(domains).astype("category")
     dates = pd.to_datetime(inspections.sample_date)
     inspections["year"], inspections["month"] = dates.dt.year, dates.dt.month
-    return {"inspections": inspections, "special_equipment": pd.read_parquet(data_dir / "special_equipment.parquet"),
-            "construction": pd.read_parquet(data_dir / "construction.parquet")}
+    return {
+        "inspections": inspections,
+        "special_equipment": pd.read_parquet(data_dir / "special_equipment.parquet"),
+        "construction": pd.read_parquet(data_dir / "construction.parquet"),
+    }
 
 
 def selected(frame: pd.DataFrame, query: dict, first: int, last: int, month: int = 12) -> pd.DataFrame:
@@ -47,9 +50,11 @@ def overview(data: dict, query: dict) -> list:
     """Headline indicators by year (with the previous year) and the food league by district."""
     first, last, month = window(query)
     rows = selected(data["inspections"], query, first - 1, last, month)
-    out = [rate(rows[rows.domain.isin(["manufacturing", "food", "drugs"])], ["domain", "year"]),
-           rate(rows[(rows.domain == "agri") & (rows.kind == "routine_monitoring")], ["year"]),
-           rate(rows[(rows.domain == "food") & (rows.year >= last - 1)], ["district_code", "year"])]
+    out = [
+        rate(rows[rows.domain.isin(["manufacturing", "food", "drugs"])], ["domain", "year"]),
+        rate(rows[(rows.domain == "agri") & (rows.kind == "routine_monitoring")], ["year"]),
+        rate(rows[(rows.domain == "food") & (rows.year >= last - 1)], ["district_code", "year"]),
+    ]
     for table in ("special_equipment", "construction"):
         small = data[table]
         keep = small.year.between(first - 1, last if month == 12 else last - 1)  # yearly: whole years only
@@ -66,10 +71,14 @@ def spot_checks(data: dict, query: dict) -> list:
     rows = selected(data["inspections"], query, first, last, month)
     months = rate(selected(data["inspections"], query, last - 1, last), ["year", "month"])
     months[["sum", "count"]] = months.groupby(level="year")[["sum", "count"]].cumsum()
-    return [rate(rows, ["domain", "year"]), months, rate(rows, ["district_code", "year"]),
-            rate(rows[rows.year == last], ["sector_code"]),
-            rows[~rows.passed].failed_item.astype(object).fillna("unknown").value_counts(),
-            rate(rows, ["year", "district_code", "sector_code"])]
+    return [
+        rate(rows, ["domain", "year"]),
+        months,
+        rate(rows, ["district_code", "year"]),
+        rate(rows[rows.year == last], ["sector_code"]),
+        rows[~rows.passed].failed_item.astype(object).fillna("unknown").value_counts(),
+        rate(rows, ["year", "district_code", "sector_code"]),
+    ]
 
 
 def main(data_dir: str) -> dict:

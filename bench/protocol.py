@@ -76,8 +76,9 @@ async def view(socket, request: bytes, result: Result, timeout: float) -> str | 
     return slider
 
 
-async def session(url: str, page: str, query: str, repeat: int, timeout: float, think: tuple[float, float] | None,
-                  seed: int = 0) -> Result:
+async def session(
+    url: str, page: str, query: str, repeat: int, timeout: float, think: tuple[float, float] | None, seed: int = 0
+) -> Result:
     """Connect and view the page; then `repeat` - 1 more views: the same again, or (with `think`, the office) a new
     years range after a pause drawn from `think` seconds."""
     result = Result()
@@ -101,8 +102,16 @@ async def session(url: str, page: str, query: str, repeat: int, timeout: float, 
     return result
 
 
-async def crowd(url: str, page: str, query: str, sessions: int, within: float, repeat: int, timeout: float,
-                think: tuple[float, float] | None) -> list[Result]:
+async def crowd(
+    url: str,
+    page: str,
+    query: str,
+    sessions: int,
+    within: float,
+    repeat: int,
+    timeout: float,
+    think: tuple[float, float] | None,
+) -> list[Result]:
     """`sessions` sessions open the same link, their starts spread evenly over `within` seconds."""
 
     async def later(i: int) -> Result:
@@ -115,21 +124,39 @@ async def crowd(url: str, page: str, query: str, sessions: int, within: float, r
 def summary(results: list[Result], wall_s: float, cpu_s: float | None) -> dict:
     views = [v for r in results for v in r.views_s]
     connects = [r.connect_s for r in results if r.exception is None or r.views_s]
-    return {"sessions": len(results), "views": len(views), "errors": sum(r.exception is not None for r in results),
-            "p50_s": statistics.median(views) if views else None, "p95_s": percentile(views, 0.95),
-            "max_s": max(views, default=None), "connect_p95_s": percentile(connects, 0.95),
-            "views_per_s": len(views) / wall_s if wall_s else None, "wall_s": wall_s,
-            "server_cpu_s": cpu_s, "cpu_ms_per_view": 1000 * cpu_s / len(views) if cpu_s and views else None,
-            "first_error": next((r.exception for r in results if r.exception), None)}
+    return {
+        "sessions": len(results),
+        "views": len(views),
+        "errors": sum(r.exception is not None for r in results),
+        "p50_s": statistics.median(views) if views else None,
+        "p95_s": percentile(views, 0.95),
+        "max_s": max(views, default=None),
+        "connect_p95_s": percentile(connects, 0.95),
+        "views_per_s": len(views) / wall_s if wall_s else None,
+        "wall_s": wall_s,
+        "server_cpu_s": cpu_s,
+        "cpu_ms_per_view": 1000 * cpu_s / len(views) if cpu_s and views else None,
+        "first_error": next((r.exception for r in results if r.exception), None),
+    }
 
 
-def measure(url: str, pids: list[int], scenario: str, sessions: int, page: str = "overview", query: str = "lang=zh",
-            within: float = 10.0, repeat: int = 1, think: tuple[float, float] | None = None,
-            timeout: float = 300.0) -> dict:
+def measure(
+    url: str,
+    pids: list[int],
+    scenario: str,
+    sessions: int,
+    page: str = "overview",
+    query: str = "lang=zh",
+    within: float = 10.0,
+    repeat: int = 1,
+    think: tuple[float, float] | None = None,
+    timeout: float = 300.0,
+) -> dict:
     """One run of a scenario against running servers, with their CPU seconds when their pids are given."""
     before, start = cpu_of(pids), time.perf_counter()
-    results = asyncio.run(crowd(url, page, query, sessions, within, repeat, timeout,
-                                think if scenario == "office" else None))
+    results = asyncio.run(
+        crowd(url, page, query, sessions, within, repeat, timeout, think if scenario == "office" else None)
+    )
     wall = time.perf_counter() - start
     return summary(results, wall, cpu_of(pids) - before if pids else None)
 
@@ -187,8 +214,10 @@ def browser_views(url: str, pid: int, page: str, views: int, query: str = "lang=
                     message = ForwardMsg()
                     message.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
                     state["deltas"] += message.WhichOneof("type") == "delta"
-                    if message.WhichOneof("type") == "script_finished" and \
-                            message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    if (
+                        message.WhichOneof("type") == "script_finished"
+                        and message.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY
+                    ):
                         state["done"] = time.perf_counter()
                         state["script_cpu"] = cpu_seconds(pid) - state["cpu"]
 
@@ -210,8 +239,14 @@ def browser_views(url: str, pid: int, page: str, views: int, query: str = "lang=
             tab.wait_for_timeout(1500)  # let the browser finish drawing before the next view
             context.close()
         browser.close()
-    return {"p50_s": statistics.median(times), "max_s": max(times), "deltas": deltas, "reruns": max(reruns),
-            "cpu_ms_per_view": 1000 * statistics.median(cpus), "script_cpu_ms": 1000 * statistics.median(script_cpus)}
+    return {
+        "p50_s": statistics.median(times),
+        "max_s": max(times),
+        "deltas": deltas,
+        "reruns": max(reruns),
+        "cpu_ms_per_view": 1000 * statistics.median(cpus),
+        "script_cpu_ms": 1000 * statistics.median(script_cpus),
+    }
 
 
 def versus_browser(data: Path, page: str = "overview", views: int = 5) -> str:
@@ -226,28 +261,43 @@ def versus_browser(data: Path, page: str = "overview", views: int = 5) -> str:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    return (f"| protocol client | {page} | {views} | {statistics.median(c['p50_s'] for c in client):.3f} | "
-            f"{max(c['max_s'] for c in client):.3f} | {client_deltas[0]} | "
-            f"{statistics.median(c['cpu_ms_per_view'] for c in client):.0f} |\n"
-            f"| chromium | {page} | {views} | {browser['p50_s']:.3f} | {browser['max_s']:.3f} | "
-            f"{browser['deltas'][0]} | {browser['script_cpu_ms']:.0f} (with the page's files: "
-            f"{browser['cpu_ms_per_view']:.0f}; rerun requests per view: {browser['reruns']}) |")
+    return (
+        f"| protocol client | {page} | {views} | {statistics.median(c['p50_s'] for c in client):.3f} | "
+        f"{max(c['max_s'] for c in client):.3f} | {client_deltas[0]} | "
+        f"{statistics.median(c['cpu_ms_per_view'] for c in client):.0f} |\n"
+        f"| chromium | {page} | {views} | {browser['p50_s']:.3f} | {browser['max_s']:.3f} | "
+        f"{browser['deltas'][0]} | {browser['script_cpu_ms']:.0f} (with the page's files: "
+        f"{browser['cpu_ms_per_view']:.0f}; rerun requests per view: {browser['reruns']}) |"
+    )
 
 
 RUNS = [  # (scenario, sessions, page, within s, views per session, replicas behind nginx; 0: the server alone)
-    ("first", 1, "overview", 0, 1, 0), ("same", 1, "overview", 0, 5, 0), ("new", 1, "overview", 0, 6, 0),
-    ("first", 1, "spot_checks", 0, 1, 0), ("same", 1, "spot_checks", 0, 5, 0), ("new", 1, "spot_checks", 0, 6, 0),
-    ("conference", 50, "overview", 10, 1, 0), ("conference", 100, "overview", 10, 1, 0),
-    ("conference", 200, "overview", 10, 1, 0), ("conference", 100, "spot_checks", 10, 1, 0),
-    ("office", 25, "overview", 10, 4, 0), ("office", 50, "overview", 10, 4, 0),
-    ("conference", 200, "overview", 10, 1, 1), ("conference", 200, "overview", 10, 1, 2),
-    ("conference", 100, "spot_checks", 10, 1, 1), ("conference", 100, "spot_checks", 10, 1, 2),
-    ("first", 1, "attention", 0, 1, 0), ("same", 1, "attention", 0, 5, 0), ("new", 1, "attention", 0, 6, 0),
-    ("conference", 100, "attention", 10, 1, 0)]
+    ("first", 1, "overview", 0, 1, 0),
+    ("same", 1, "overview", 0, 5, 0),
+    ("new", 1, "overview", 0, 6, 0),
+    ("first", 1, "spot_checks", 0, 1, 0),
+    ("same", 1, "spot_checks", 0, 5, 0),
+    ("new", 1, "spot_checks", 0, 6, 0),
+    ("conference", 50, "overview", 10, 1, 0),
+    ("conference", 100, "overview", 10, 1, 0),
+    ("conference", 200, "overview", 10, 1, 0),
+    ("conference", 100, "spot_checks", 10, 1, 0),
+    ("office", 25, "overview", 10, 4, 0),
+    ("office", 50, "overview", 10, 4, 0),
+    ("conference", 200, "overview", 10, 1, 1),
+    ("conference", 200, "overview", 10, 1, 2),
+    ("conference", 100, "spot_checks", 10, 1, 1),
+    ("conference", 100, "spot_checks", 10, 1, 2),
+    ("first", 1, "attention", 0, 1, 0),
+    ("same", 1, "attention", 0, 5, 0),
+    ("new", 1, "attention", 0, 6, 0),
+    ("conference", 100, "attention", 10, 1, 0),
+]
 
 
-def scenario_run(url: str, pids: list[int], scenario: str, sessions: int, page: str, within: float,
-                 repeat: int) -> dict:
+def scenario_run(
+    url: str, pids: list[int], scenario: str, sessions: int, page: str, within: float, repeat: int
+) -> dict:
     """One row of the suite on a fresh server. *first*: one session's first view (cold caches). *same*: after a
     first session opened the page, another views it `repeat` times with the same filters. *new*: after that first
     view, one session moves the years slider `repeat` times without pausing: every view a new filter."""
@@ -264,7 +314,8 @@ SETTINGS = {  # Streamlit settings tried one by one, as environment variables of
     "runner.postScriptGC = true (Streamlit's default)": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"},
     "runner.magicEnabled = false": {"STREAMLIT_RUNNER_MAGIC_ENABLED": "false"},
     "global.minCachedMessageSize = 1e12 (no message cache)": {"STREAMLIT_GLOBAL_MIN_CACHED_MESSAGE_SIZE": "1e12"},
-    "server.enableWebsocketCompression = true": {"STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true"}}
+    "server.enableWebsocketCompression = true": {"STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true"},
+}
 
 
 def settings(data: Path, tries: int = 2) -> str:
@@ -283,10 +334,15 @@ def settings(data: Path, tries: int = 2) -> str:
                 process.wait(timeout=30)
         rows.append(f"| {name} | {' / '.join(f'{c:.0f}' for c in cpus)} |")
         print(rows[-1], flush=True)
-    return "\n".join([f"Produced by `python -m bench.protocol --settings` on {date.today()}, {os.cpu_count()} cores, "
-                      f"data `{data.name}`: one session views an Overview already opened 8 times; the server's CPU "
-                      "per view, on a fresh server per try. Differences under about 20 ms are this machine's noise.",
-                      "", *rows])
+    return "\n".join(
+        [
+            f"Produced by `python -m bench.protocol --settings` on {date.today()}, {os.cpu_count()} cores, "
+            f"data `{data.name}`: one session views an Overview already opened 8 times; the server's CPU "
+            "per view, on a fresh server per try. Differences under about 20 ms are this machine's noise.",
+            "",
+            *rows,
+        ]
+    )
 
 
 def fmt(value: float | None, spec: str) -> str:
@@ -296,8 +352,11 @@ def fmt(value: float | None, spec: str) -> str:
 def suite(data: Path, runs: list[tuple] = RUNS, browser: bool = True) -> str:
     """The scenarios of issue 15, each against a fresh server, as a Markdown section for bench/RESULTS.md; with
     `browser`, the client against chromium after them."""
-    rows = ["| scenario | sessions | page | servers | views | p50 s | p95 s | max s | connect p95 s | errors "
-            "| views/s | server CPU ms per view |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| scenario | sessions | page | servers | views | p50 s | p95 s | max s | connect p95 s | errors "
+        "| views/s | server CPU ms per view |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for scenario, sessions, page, within, repeat, replicas in runs:
         if replicas:  # nothing cached from the previous run
             cluster = deploy_replicas.start(replicas, data=data)
@@ -311,27 +370,43 @@ def suite(data: Path, runs: list[tuple] = RUNS, browser: bool = True) -> str:
             stop()
         figures = [fmt(out[k], ".2f") for k in ("p50_s", "p95_s", "max_s", "connect_p95_s")]
         servers = f"{replicas} behind nginx" if replicas else "1"
-        rows.append(f"| {scenario} | {sessions} | {page} | {servers} | {out['views']} | {' | '.join(figures)} "
-                    f"| {out['errors']} | {fmt(out['views_per_s'], '.2f')} | {fmt(out['cpu_ms_per_view'], '.0f')} |")
+        rows.append(
+            f"| {scenario} | {sessions} | {page} | {servers} | {out['views']} | {' | '.join(figures)} "
+            f"| {out['errors']} | {fmt(out['views_per_s'], '.2f')} | {fmt(out['cpu_ms_per_view'], '.0f')} |"
+        )
         print(rows[-1], out["first_error"] or "", flush=True)
-    return "\n".join([
-        f"Produced by `python -m bench.protocol --suite` on {date.today()}, {os.cpu_count()} cores, data "
-        f"`{data.name}`: sessions speak Streamlit's websocket protocol from one process (no browser), each row "
-        "against a fresh server. *first*: one session's first view (cold caches). *same*: a page someone already "
-        "opened, viewed 5 more times with the same filters. *new*: the years slider moved 6 times in a row, every "
-        "view a new filter. *conference*: N sessions open the same link, starts spread over 10 s. *office*: N "
-        "sessions each open the Overview and move the years slider 3 times, 10-30 s apart. *servers*: the Streamlit "
-        "server alone, or N replicas behind nginx (`python -m deploy.replicas`, sticky sessions). Time: request to "
-        "`script_finished`; *server CPU per view*: the Streamlit processes' CPU seconds over the measured views / "
-        "views (nginx's not counted).",
-        "", *rows, *(["",
-        "The client against a real browser: the same Overview link opened 5 times (a new session each) by the "
-        "protocol client and by Debian's chromium through Playwright, on one server where the page had been opened "
-        "once. The browser's time is read from its own websocket frames (its `rerun_script` to `script_finished`); "
-        "the server's CPU is read from that request to `script_finished`, and in brackets also around the whole "
-        "page load, which adds serving the page's HTML and scripts to a browser without a cache.", "",
-        "| client | page | views | p50 s | max s | messages (deltas) | server CPU ms per view (median) |",
-        "|---|---|---|---|---|---|---|", versus_browser(data)] if browser else [])])
+    return "\n".join(
+        [
+            f"Produced by `python -m bench.protocol --suite` on {date.today()}, {os.cpu_count()} cores, data "
+            f"`{data.name}`: sessions speak Streamlit's websocket protocol from one process (no browser), each row "
+            "against a fresh server. *first*: one session's first view (cold caches). *same*: a page someone already "
+            "opened, viewed 5 more times with the same filters. *new*: the years slider moved 6 times in a row, every "
+            "view a new filter. *conference*: N sessions open the same link, starts spread over 10 s. *office*: N "
+            "sessions each open the Overview and move the years slider 3 times, 10-30 s apart. *servers*: the "
+            "Streamlit server alone, or N replicas behind nginx (`python -m deploy.replicas`, sticky sessions). Time: "
+            "request to `script_finished`; *server CPU per view*: the Streamlit processes' CPU seconds over the "
+            "measured views / views (nginx's not counted).",
+            "",
+            *rows,
+            *(
+                [
+                    "",
+                    "The client against a real browser: the same Overview link opened 5 times (a new session each) by "
+                    "the protocol client and by Debian's chromium through Playwright, on one server where the page "
+                    "had been opened once. The browser's time is read from its own websocket frames (its "
+                    "`rerun_script` to `script_finished`); the server's CPU is read from that request to "
+                    "`script_finished`, and in brackets also around the whole page load, which adds serving the "
+                    "page's HTML and scripts to a browser without a cache.",
+                    "",
+                    "| client | page | views | p50 s | max s | messages (deltas) | server CPU ms per view (median) |",
+                    "|---|---|---|---|---|---|---|",
+                    versus_browser(data),
+                ]
+                if browser
+                else []
+            ),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> dict | None:
@@ -346,13 +421,19 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--repeat", type=int, default=1, help="views per session (reruns after the first)")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--pid", type=int, help="the server's process id, for its CPU seconds")
-    parser.add_argument("--suite", action="store_true", help="run every scenario on fresh servers and write "
-                        "bench/RESULTS.md (data: --data, default bench/cache/rows-10000000)")
-    parser.add_argument("--only", help="with --suite: just the rows whose scenario or page is one of these "
-                        "(comma-separated), printed, or written under --heading")
+    parser.add_argument(
+        "--suite",
+        action="store_true",
+        help="run every scenario on fresh servers and write "
+        "bench/RESULTS.md (data: --data, default bench/cache/rows-10000000)",
+    )
+    parser.add_argument(
+        "--only",
+        help="with --suite: just the rows whose scenario or page is one of these "
+        "(comma-separated), printed, or written under --heading",
+    )
     parser.add_argument("--heading", help="with --only: the bench/RESULTS.md section to write them to")
-    parser.add_argument("--settings", action="store_true", help="Streamlit settings one by one, into "
-                        "bench/RESULTS.md")
+    parser.add_argument("--settings", action="store_true", help="Streamlit settings one by one, into bench/RESULTS.md")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "cache" / "rows-10000000")
     args = parser.parse_args(argv)
     if args.settings:
@@ -360,8 +441,9 @@ def main(argv: list[str] | None = None) -> dict | None:
         return None
     if args.suite:
         if args.only:
-            picked = suite(args.data, [run for run in RUNS if {run[0], run[2]} & set(args.only.split(","))],
-                           browser=False)
+            picked = suite(
+                args.data, [run for run in RUNS if {run[0], run[2]} & set(args.only.split(","))], browser=False
+            )
             if args.heading:
                 replace_section(ROOT / "bench" / "RESULTS.md", f"## {args.heading}", picked)
             else:
@@ -369,8 +451,18 @@ def main(argv: list[str] | None = None) -> dict | None:
         else:
             replace_section(ROOT / "bench" / "RESULTS.md", PROTOCOL_HEADING, suite(args.data))
         return None
-    out = measure(args.url, [args.pid] if args.pid else [], args.scenario, args.sessions, args.page, args.query,
-                  args.within, args.repeat, tuple(float(x) for x in args.think.split(",")), args.timeout)
+    out = measure(
+        args.url,
+        [args.pid] if args.pid else [],
+        args.scenario,
+        args.sessions,
+        args.page,
+        args.query,
+        args.within,
+        args.repeat,
+        tuple(float(x) for x in args.think.split(",")),
+        args.timeout,
+    )
     print(json.dumps(out))
     return out
 

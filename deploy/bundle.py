@@ -37,15 +37,30 @@ def app_files() -> list[str]:
 
 
 def commit() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def debian_closure(packages: list[str]) -> list[str]:
     """The packages and everything they depend on (not recommends), as apt would install them on a bare system."""
-    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
-                          "--no-breaks", "--no-replaces", "--no-enhances", *packages],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "apt-cache",
+            "depends",
+            "--recurse",
+            "--no-recommends",
+            "--no-suggests",
+            "--no-conflicts",
+            "--no-breaks",
+            "--no-replaces",
+            "--no-enhances",
+            *packages,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return sorted({line.strip() for line in out.splitlines() if line and not line.startswith((" ", "<"))})
 
 
@@ -57,16 +72,32 @@ def download_debs(folder: Path) -> None:
     names = debian_closure(DEBIAN_PACKAGES)
     # apt-get download writes into the current folder; one call for all, so a failure names the package
     subprocess.run(["apt-get", "download", "-qq", *names], cwd=folder, check=True)
-    index = subprocess.run(["dpkg-scanpackages", "--multiversion", ".", "/dev/null"], cwd=folder,
-                           capture_output=True, check=True).stdout
+    index = subprocess.run(
+        ["dpkg-scanpackages", "--multiversion", ".", "/dev/null"], cwd=folder, capture_output=True, check=True
+    ).stdout
     (folder / "Packages").write_bytes(index)
     (folder / "WANTED").write_text(" ".join(DEBIAN_PACKAGES) + "\n")
 
 
 def download_wheels(folder: Path, python_version: str | None) -> None:
     target = ["--python-version", python_version] if python_version else []
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-                    "--only-binary=:all:", *target, "-r", ROOT / "requirements.txt", "-d", folder], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--only-binary=:all:",
+            *target,
+            "-r",
+            ROOT / "requirements.txt",
+            "-d",
+            folder,
+        ],
+        check=True,
+    )
 
 
 def step(number: int, text: str, started: float) -> None:
@@ -105,8 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-version", help="the target's Python, e.g. 3.12 (default: this one's)")
     args = parser.parse_args(argv)
     if not shutil.which("apt-get") or not shutil.which("dpkg-scanpackages"):
-        sys.exit("the bundle takes Debian packages: build it on the target's Debian release, with apt-get and "
-                 "dpkg-dev (apt-get install dpkg-dev)")
+        sys.exit(
+            "the bundle takes Debian packages: build it on the target's Debian release, with apt-get and "
+            "dpkg-dev (apt-get install dpkg-dev)"
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     archive = build(args.out.resolve(), args.python_version)

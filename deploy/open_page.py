@@ -15,8 +15,14 @@ with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
     page = browser.new_page()
     elsewhere = []
-    page.on("request", lambda r: elsewhere.append(r.url) if urlsplit(r.url).netloc != urlsplit(url).netloc
-            and not r.url.startswith(("data:", "blob:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            elsewhere.append(r.url)
+            if urlsplit(r.url).netloc != urlsplit(url).netloc and not r.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
     page.goto(url)
     page.locator(".js-plotly-plot").first.wait_for(timeout=180_000)
     charts, heading = page.locator(".js-plotly-plot").count(), page.locator("h1").first.inner_text()

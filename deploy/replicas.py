@@ -63,19 +63,36 @@ def free_port() -> int:
 def streamlit_command(port: int) -> list[str]:
     """The dashboard's server (qcity.serve: `streamlit run dashboard.py`, warmed) headless on a local port: a replica,
     the bench's server, the browser tests'."""
-    return [sys.executable, "-m", "qcity.serve", "--server.headless", "true", "--server.address", "127.0.0.1",
-            "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    return [
+        sys.executable,
+        "-m",
+        "qcity.serve",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
 
 
-def launch(port: int, env: dict, output: IO | int | None = subprocess.DEVNULL) -> tuple[subprocess.Popen,
-                                                                                     socket.socket]:
+def launch(
+    port: int, env: dict, output: IO | int | None = subprocess.DEVNULL
+) -> tuple[subprocess.Popen, socket.socket]:
     """Start a server on `port` with its own $NOTIFY_SOCKET (systemd's protocol, which qcity.serve speaks): returns
     the process and the socket on which it will say READY=1 once warm."""
     folder = Path(tempfile.mkdtemp(prefix="qcity-ready-"))
     ready = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     ready.bind(str(folder / "notify"))
-    process = subprocess.Popen(streamlit_command(port), cwd=ROOT, env={**env, "NOTIFY_SOCKET": str(folder / "notify")},
-                               stdout=output, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        streamlit_command(port),
+        cwd=ROOT,
+        env={**env, "NOTIFY_SOCKET": str(folder / "notify")},
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
     return process, ready
 
 
@@ -112,8 +129,12 @@ def serve(port: int, env: dict, output: IO | int | None = subprocess.DEVNULL, se
 def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
     """deploy/nginx.conf with its placeholders filled in."""
     upstreams = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in replica_ports)
-    return (CONFIG.read_text(encoding="utf-8").replace("@UPSTREAMS@", upstreams)
-            .replace("@LISTEN@", f"127.0.0.1:{port}").replace("@PREFIX@", str(prefix)))
+    return (
+        CONFIG.read_text(encoding="utf-8")
+        .replace("@UPSTREAMS@", upstreams)
+        .replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@PREFIX@", str(prefix))
+    )
 
 
 def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
@@ -128,8 +149,9 @@ def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 90) -> No
             time.sleep(0.3)
 
 
-def start(replicas: int, port: int | None = None, data: Path | None = None, env: dict | None = None,
-          log: Path | None = None) -> Cluster:
+def start(
+    replicas: int, port: int | None = None, data: Path | None = None, env: dict | None = None, log: Path | None = None
+) -> Cluster:
     """Start `replicas` Streamlit servers and, once each has viewed its entry page, nginx in front of them; returns
     once nginx answers for them."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -156,8 +178,11 @@ def start(replicas: int, port: int | None = None, data: Path | None = None, env:
         raise
     port = port or free_port()
     (folder / "nginx.conf").write_text(nginx_config(port, ports, folder), encoding="utf-8")
-    proxy = subprocess.Popen([nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                             stdout=output, stderr=subprocess.STDOUT)
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
     cluster = Cluster(f"http://127.0.0.1:{port}", processes, proxy, folder, ports, output)
     try:
         wait_healthy(cluster.url, proxy)
@@ -174,8 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="data directory (default: $QCITY_DATA_DIR, else data/)")
     args = parser.parse_args(argv)
     cluster = start(args.replicas, args.port, args.data, log=Path("replicas.log"))
-    print(f"{args.replicas} replicas on ports {', '.join(map(str, cluster.ports))} behind nginx at {cluster.url} "
-          "(logs: replicas.log); Ctrl-C stops", flush=True)
+    print(
+        f"{args.replicas} replicas on ports {', '.join(map(str, cluster.ports))} behind nginx at {cluster.url} "
+        "(logs: replicas.log); Ctrl-C stops",
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while all(p.poll() is None for p in [cluster.nginx, *cluster.replicas]):

@@ -43,7 +43,8 @@ def spark_sql() -> str:
         if isinstance(node, exp.Anonymous) and node.name.lower() == name:
             argument = node.expressions[0]
             return template.copy().transform(
-                lambda n: argument.copy() if isinstance(n, exp.Column) and n.name == parameter else n)
+                lambda n: argument.copy() if isinstance(n, exp.Column) and n.name == parameter else n
+            )
         if isinstance(node, exp.Anonymous) and node.name.lower() == "regexp_split_to_array":
             return exp.Anonymous(this="split", expressions=node.expressions)
         return node
@@ -70,9 +71,12 @@ def run(tree: str, out: Path, check: bool = False, master: str | None = None) ->
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
-    builder = (SparkSession.builder.appName("qcity inspection rollup").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))  # codes stay text
+    builder = (
+        SparkSession.builder.appName("qcity inspection rollup")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+    )  # codes stay text
     if master:
         builder = builder.master(master).config("spark.ui.enabled", "false")
     spark = builder.getOrCreate()
@@ -110,10 +114,13 @@ def same_as_duckdb(rows: pa.Table, table: pa.Table, city: str) -> None:
         rollups.build(Path(folder))
         expected = pq.read_table(Path(folder) / rollups.FILE)
     keys = [(name, "ascending") for name in expected.column_names]
-    if not (expected.schema.remove_metadata() == table.schema.remove_metadata()
-            and expected.sort_by(keys).equals(table.sort_by(keys))):
-        raise SystemExit(f"city {city}: Spark's rollup ({table.num_rows} rows) differs from DuckDB's "
-                         f"({expected.num_rows} rows)")
+    if not (
+        expected.schema.remove_metadata() == table.schema.remove_metadata()
+        and expected.sort_by(keys).equals(table.sort_by(keys))
+    ):
+        raise SystemExit(
+            f"city {city}: Spark's rollup ({table.num_rows} rows) differs from DuckDB's ({expected.num_rows} rows)"
+        )
     print(f"{city}: equal to DuckDB's rollup of the same rows ({expected.num_rows} rows)", flush=True)
 
 
@@ -130,14 +137,31 @@ def demo_tree(tree: Path, rows: int) -> None:
     tree.mkdir(parents=True, exist_ok=True)
     for seed, (code, city) in enumerate(DEMO_CITIES.items(), start=7):
         with tempfile.TemporaryDirectory() as folder:
-            subprocess.run([sys.executable, "-m", "qcity.demo", "--city", city, "--rows", str(rows), "--seed",
-                            str(seed), "--out", folder], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "qcity.demo",
+                    "--city",
+                    city,
+                    "--rows",
+                    str(rows),
+                    "--seed",
+                    str(seed),
+                    "--out",
+                    folder,
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             con = duckdb.connect()
             con.execute(tables.table_sql(Path(folder), schema.TABLES["inspections"], con))
-            con.execute(f"copy (select *, {tables.sql_literal(code)} as city, year(sample_date) as year "
-                        f"from inspections) to "
-                        f"{tables.sql_literal(str(tree))} (format parquet, partition_by (city, year), "
-                        "overwrite_or_ignore)")
+            con.execute(
+                f"copy (select *, {tables.sql_literal(code)} as city, year(sample_date) as year "
+                f"from inspections) to "
+                f"{tables.sql_literal(str(tree))} (format parquet, partition_by (city, year), "
+                "overwrite_or_ignore)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="writes OUT/<city code>/inspection_counts.parquet")
     parser.add_argument("--check", action="store_true", help="also count with DuckDB and fail on any difference")
     parser.add_argument("--demo", type=int, metavar="ROWS", help="first write a synthetic two-city tree at TREE")
-    parser.add_argument("--master", default=None if os.environ.get("SPARK_HOME") else "local[*]",
-                        help="Spark master (default: local[*], or spark-submit's)")
+    parser.add_argument(
+        "--master",
+        default=None if os.environ.get("SPARK_HOME") else "local[*]",
+        help="Spark master (default: local[*], or spark-submit's)",
+    )
     args = parser.parse_args(argv)
     if args.demo:
         demo_tree(Path(args.tree), args.demo)

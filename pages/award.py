@@ -42,21 +42,46 @@ with left:
     if winners.empty:
         st.info(T("award.no_winners"))
     else:
-        st.markdown(ui.shared(narrative.composition, winners, "district_code", "winners", "domain", f.lang,
-                              i18n.name_column(f.lang)))
-        ui.chart(ui.shared(charts.stacked_bars, winners, "district_code", "winners", "domain", f.lang, note,
-                           T("col.winners"), x_labels=i18n.name_column(f.lang), horizontal=True),
-                 "award_districts", select="districts")
+        st.markdown(
+            ui.shared(
+                narrative.composition, winners, "district_code", "winners", "domain", f.lang, i18n.name_column(f.lang)
+            )
+        )
+        ui.chart(
+            ui.shared(
+                charts.stacked_bars,
+                winners,
+                "district_code",
+                "winners",
+                "domain",
+                f.lang,
+                note,
+                T("col.winners"),
+                x_labels=i18n.name_column(f.lang),
+                horizontal=True,
+            ),
+            "award_districts",
+            select="districts",
+        )
         st.caption(T("districts.click"))
 with right:
     st.subheader(T("award.prizes"))
-    ui.chart(ui.shared(charts.bars_by_year, db.run("award_by_year", **f.yearly_params), "prize_10k_yuan", f.lang, note,
-                       T("col.prize_10k_yuan"), line="winners", line_title=T("col.winners")),
-             "award_prizes")
+    ui.chart(
+        ui.shared(
+            charts.bars_by_year,
+            db.run("award_by_year", **f.yearly_params),
+            "prize_10k_yuan",
+            f.lang,
+            note,
+            T("col.prize_10k_yuan"),
+            line="winners",
+            line_title=T("col.winners"),
+        ),
+        "award_prizes",
+    )
 
 st.subheader(T("award.winners"))
-winners_table = applicants[applicants.stage == "winner"].drop(columns=["enterprise_id", "district_code",
-                                                                      "sector_code"])
+winners_table = applicants[applicants.stage == "winner"].drop(columns=["enterprise_id", "district_code", "sector_code"])
 ui.table(i18n.localize(winners_table, f.lang), f, note, "award-winners", "award_winners")
 
 st.subheader(T("spot.table"))

@@ -20,8 +20,13 @@ st.caption(T("data.catalog_note", path=database.path))
 dictionary = db.run("test_item_dictionary")
 with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))):
     st.caption(T("data.dictionary_note"))
-    ui.table(i18n.localize(dictionary.drop(columns="item_key"), f.lang), f, T("data.dictionary_source"),
-             "test-item-dictionary", key="data_dictionary")
+    ui.table(
+        i18n.localize(dictionary.drop(columns="item_key"), f.lang),
+        f,
+        T("data.dictionary_source"),
+        "test-item-dictionary",
+        key="data_dictionary",
+    )
 
 user = auth.current()
 if user is None:
@@ -36,10 +41,19 @@ importable = user.writable(schema.TABLES)
 if importable:
     st.subheader(T("data.import_title"))
     uploaded = st.file_uploader(T("data.upload"), type=["csv", "txt", "xlsx", "parquet"], key="data_upload")
-    table = st.selectbox(T("data.table"), importable, key="data_table",
-                         index=importable.index("inspections") if "inspections" in importable else 0)
-    mode = st.radio(T("data.mode"), ["append", "replace"], horizontal=True, key="data_mode",
-                    format_func=lambda m: T(f"data.mode_{m}"))
+    table = st.selectbox(
+        T("data.table"),
+        importable,
+        key="data_table",
+        index=importable.index("inspections") if "inspections" in importable else 0,
+    )
+    mode = st.radio(
+        T("data.mode"),
+        ["append", "replace"],
+        horizontal=True,
+        key="data_mode",
+        format_func=lambda m: T(f"data.mode_{m}"),
+    )
     mapping_file = st.file_uploader(T("data.mapping_upload"), type=["json"], key="data_mapping_upload")
     failures_only = st.checkbox(T("data.failures_only"), key="data_failures_only", help=T("data.failures_only_help"))
 else:
@@ -51,10 +65,13 @@ if uploaded is not None:
         sheet_name = st.selectbox(T("data.sheet"), names, key="data_sheet") if names else None
         with st.status(T("progress.reading", file=uploaded.name), state="running") as reading:
             _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
-            reading.update(label=T("progress.read", file=uploaded.name, n=i18n.fmt_count(len(sheet.rows), f.lang)),
-                           state="complete")
-            st.caption(T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—",
-                         rows=len(sheet.rows)))
+            reading.update(
+                label=T("progress.read", file=uploaded.name, n=i18n.fmt_count(len(sheet.rows), f.lang)),
+                state="complete",
+            )
+            st.caption(
+                T("data.read_as", row=sheet.header_row or "—", encoding=sheet.encoding or "—", rows=len(sheet.rows))
+            )
         loaded = ingest.Mapping.from_json(mapping_file.getvalue()) if mapping_file else ingest.Mapping()
         loaded.failures_only = loaded.failures_only or failures_only
     except (readers.ReadError, ValueError, TypeError) as error:
@@ -62,21 +79,40 @@ if uploaded is not None:
         st.stop()
     if sheet.notes:
         st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
-    mapping = ui.mapping_editor(ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table,
-                                sheet.columns, f.lang)
+    mapping = ui.mapping_editor(
+        ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table, sheet.columns, f.lang
+    )
     with st.status(T("progress.checking", n=i18n.fmt_count(len(sheet.rows), f.lang))) as checking:
-        result = ui.prepare_upload(content, uploaded.name, sheet_name, table, mapping.to_json(), mode,
-                                   str(database.path), db.data_version(database.path))
-        checking.update(label=T("progress.checked", valid=i18n.fmt_count(result.valid_rows, f.lang),
-                                rejected=i18n.fmt_count(len(result.rejected_rows), f.lang)), state="complete")
-    st.info(T("data.summary", valid=result.valid_rows, rejected=len(result.rejected_rows),
-              new=len(result.new_enterprises)))
+        result = ui.prepare_upload(
+            content,
+            uploaded.name,
+            sheet_name,
+            table,
+            mapping.to_json(),
+            mode,
+            str(database.path),
+            db.data_version(database.path),
+        )
+        checking.update(
+            label=T(
+                "progress.checked",
+                valid=i18n.fmt_count(result.valid_rows, f.lang),
+                rejected=i18n.fmt_count(len(result.rejected_rows), f.lang),
+            ),
+            state="complete",
+        )
+    st.info(
+        T("data.summary", valid=result.valid_rows, rejected=len(result.rejected_rows), new=len(result.new_enterprises))
+    )
     if result.unknown_items:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
         unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
         ui.grid(i18n.localize(unknown, f.lang), key="data_unknown_items")
-    for key, rows in (("data.outside", result.outside), ("data.unplaced", result.unplaced),
-                      ("data.already", result.already)):
+    for key, rows in (
+        ("data.outside", result.outside),
+        ("data.unplaced", result.unplaced),
+        ("data.already", result.already),
+    ):
         if rows:
             st.info(T(key, n=i18n.fmt_count(len(rows), f.lang)))
             ui.grid(i18n.localize(pd.DataFrame(rows, columns=["row", "value"]), f.lang), key=f"{key}_rows")
@@ -84,20 +120,29 @@ if uploaded is not None:
         st.info(T("data.supersedes", n=i18n.fmt_count(len(result.supersedes), f.lang)))
     if result.unknown_categories:
         st.info(T("data.unknown_categories", n=len(result.unknown_categories)))
-        ui.grid(i18n.localize(pd.DataFrame(result.unknown_categories.items(), columns=["value", "samples"]), f.lang),
-                key="data_unknown_categories")
+        ui.grid(
+            i18n.localize(pd.DataFrame(result.unknown_categories.items(), columns=["value", "samples"]), f.lang),
+            key="data_unknown_categories",
+        )
     report = result.problem_table()
     if len(report):
         st.subheader(T("data.problems"))
         ui.grid(i18n.localize(report.drop(columns="file"), f.lang), key="data_problems")
-        ui.download_csv(report, "import-report", [sheet.file], f.lang, key="data_report_download",
-                        label=T("data.download_report"))
-    st.download_button(T("data.download_mapping"), result.mapping.to_json(), "mapping.json",
-                       "application/json", key="data_mapping_download")
+        ui.download_csv(
+            report, "import-report", [sheet.file], f.lang, key="data_report_download", label=T("data.download_report")
+        )
+    st.download_button(
+        T("data.download_mapping"),
+        result.mapping.to_json(),
+        "mapping.json",
+        "application/json",
+        key="data_mapping_download",
+    )
     held = len(report) > 0 or bool(result.unplaced)  # as on the command line: these wait for --accept-valid
     accept = st.checkbox(T("data.accept_valid"), key="data_accept_valid") if held else False
-    if st.button(T("data.import"), type="primary", key="data_import",
-                 disabled=not result.valid_rows or (held and not accept)):
+    if st.button(
+        T("data.import"), type="primary", key="data_import", disabled=not result.valid_rows or (held and not accept)
+    ):
         written = [table, "enterprises"] if len(result.new_enterprises) else [table]
         try:
             actor = auth.require(database.path, "import", *written)
@@ -105,8 +150,15 @@ if uploaded is not None:
             st.error(T("data.not_allowed", user=auth.actor().user, tables=", ".join(written)))
             st.stop()
         with st.status(T("data.import"), expanded=True) as importing:
-            version = ingest.commit(result, database.path, mode, sheet.file, actor,
-                                    progress=ui.status_progress(importing, f.lang), lang=f.lang)
+            version = ingest.commit(
+                result,
+                database.path,
+                mode,
+                sheet.file,
+                actor,
+                progress=ui.status_progress(importing, f.lang),
+                lang=f.lang,
+            )
             importing.update(state="complete", expanded=False)
         if len(report):
             ingest.write_rejects(result, sheet, database.path / versions.VERSIONS / str(version))

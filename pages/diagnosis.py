@@ -32,9 +32,15 @@ sectors = db.run("diagnosis_by_sector", **f.params)
 if sectors.empty:
     st.info(T("empty"))
 else:
-    ui.table(i18n.localize(sectors.round({"resolution_rate": 1, "satisfaction": 2}), f.lang), f, note,
-             "diagnosis-sectors", "diagnosis_sectors")
+    ui.table(
+        i18n.localize(sectors.round({"resolution_rate": 1, "satisfaction": 2}), f.lang),
+        f,
+        note,
+        "diagnosis-sectors",
+        "diagnosis_sectors",
+    )
 
 st.subheader(T("spot.table"))
-ui.rows_table(effect.round({"pass_rate": 2, "interval_low": 2, "interval_high": 2}), f, note, "diagnosis",
-              key="diagnosis_rows")
+ui.rows_table(
+    effect.round({"pass_rate": 2, "interval_low": 2, "interval_high": 2}), f, note, "diagnosis", key="diagnosis_rows"
+)

@@ -23,8 +23,19 @@ ui.indicator_section(choice, by_year, f, note, key="enforcement")
 st.subheader(T("enforcement.by_month", year=f.year_to, last=f.year_to - 1))
 by_month = db.run("cases_by_month", **f.months_params)
 st.markdown(ui.shared(narrative.so_far, by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
-ui.chart(ui.shared(charts.months_against_last_year, by_month, "cases_so_far", "cases", f.lang, note,
-                   T("axis.cases_so_far"), T("axis.cases_month")), "enforcement_months")
+ui.chart(
+    ui.shared(
+        charts.months_against_last_year,
+        by_month,
+        "cases_so_far",
+        "cases",
+        f.lang,
+        note,
+        T("axis.cases_so_far"),
+        T("axis.cases_month"),
+    ),
+    "enforcement_months",
+)
 st.caption(T("enforcement.by_month_note"))
 
 violations = db.run("enforcement_by_violation_year", **f.params)
@@ -35,16 +46,32 @@ left, right = st.columns(2)
 with left:
     st.subheader(T("enforcement.by_violation"), help=ui.indicator_help("enforcement_cases", f))
     st.markdown(ui.shared(narrative.composition, violations, "year", "cases", "violation", f.lang, period=f.at()))
-    ui.chart(ui.shared(charts.stacked_bars, violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
-             "enforcement_violations")
+    ui.chart(
+        ui.shared(charts.stacked_bars, violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
+        "enforcement_violations",
+    )
 with right:
     st.subheader(T("enforcement.by_sector"))
     sectors = db.run("enforcement_by_sector", **f.params)
-    st.markdown(ui.shared(narrative.composition, sectors, "sector_code", "cases", "domain", f.lang,
-                          i18n.name_column(f.lang)))
-    ui.chart(ui.shared(charts.stacked_bars, sectors, "sector_code", "cases", "domain", f.lang, note, T("col.cases"),
-                       x_labels=i18n.name_column(f.lang), horizontal=True), "enforcement_sectors",
-             select="sectors")
+    st.markdown(
+        ui.shared(narrative.composition, sectors, "sector_code", "cases", "domain", f.lang, i18n.name_column(f.lang))
+    )
+    ui.chart(
+        ui.shared(
+            charts.stacked_bars,
+            sectors,
+            "sector_code",
+            "cases",
+            "domain",
+            f.lang,
+            note,
+            T("col.cases"),
+            x_labels=i18n.name_column(f.lang),
+            horizontal=True,
+        ),
+        "enforcement_sectors",
+        select="sectors",
+    )
     st.caption(T("sectors.click"))
 
 st.subheader(T("spot.table"))

@@ -13,8 +13,13 @@ T = i18n.translator(f.lang)
 note = downloads.source_note(db.current().city(), f.lang)
 
 st.title(T("page.enterprise"))
-text = st.text_input(T("enterprise.search"), key="enterprise_search", max_chars=60,
-                     value=controls.page_param("enterprise"), placeholder=T("enterprise.placeholder"))
+text = st.text_input(
+    T("enterprise.search"),
+    key="enterprise_search",
+    max_chars=60,
+    value=controls.page_param("enterprise"),
+    placeholder=T("enterprise.placeholder"),
+)
 if not text.strip():
     st.info(T("enterprise.hint"))
     st.stop()
@@ -23,8 +28,9 @@ if found.empty:
     st.info(T("enterprise.none", text=text.strip()))
     st.stop()
 labels = dict(zip(found.enterprise_id, found.enterprise + " (" + found.enterprise_id + ")"))
-chosen = st.selectbox(T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice",
-                      format_func=labels.get)
+chosen = st.selectbox(
+    T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice", format_func=labels.get
+)
 controls.keep_in_url("enterprise", chosen)
 
 firm = found.set_index("enterprise_id").loc[chosen]
@@ -38,10 +44,22 @@ history = db.run("enterprise_inspections", enterprise_id=chosen)
 if history.empty:
     st.info(T("enterprise.no_records"))
 else:
-    ui.chart(ui.shared(charts.bars_by_year, history, "samples", f.lang, note, T("col.samples"), line="pass_rate",
-                       line_title=T("col.pass_rate")), "enterprise_history")
+    ui.chart(
+        ui.shared(
+            charts.bars_by_year,
+            history,
+            "samples",
+            f.lang,
+            note,
+            T("col.samples"),
+            line="pass_rate",
+            line_title=T("col.pass_rate"),
+        ),
+        "enterprise_history",
+    )
     history["failed_items"] = history.failed_items.map(
-        lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items))
+        lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items)
+    )
     history["items_as_written"] = history.items_as_written.map("；".join)
     ui.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
     failed_items = db.run("enterprise_failed_items", enterprise_id=chosen)
@@ -49,9 +67,13 @@ else:
         st.markdown(f"**{T('enterprise.failed_items')}**")
         ui.grid(i18n.localize(failed_items.round({"times_over": 2}), f.lang), key="enterprise_failed_items")
 
-for query, title in (("enterprise_standards", "enterprise.standards"), ("enterprise_brands", "enterprise.brands"),
-                     ("enterprise_awards", "enterprise.awards"), ("enterprise_cases", "enterprise.cases"),
-                     ("enterprise_diagnosis", "enterprise.diagnosis")):
+for query, title in (
+    ("enterprise_standards", "enterprise.standards"),
+    ("enterprise_brands", "enterprise.brands"),
+    ("enterprise_awards", "enterprise.awards"),
+    ("enterprise_cases", "enterprise.cases"),
+    ("enterprise_diagnosis", "enterprise.diagnosis"),
+):
     st.subheader(T(title))
     records = db.run(query, enterprise_id=chosen)
     if records.empty:

@@ -18,15 +18,26 @@ coverage = db.run("indicator_coverage").set_index("indicator")
 st.caption(T("glossary.as_of", date=city.get("as_of", "—")))
 for area in (*indicators.AREAS, "index"):
     st.header(T(f"area.{area}"), anchor=f"area-{area}")
-    chosen = [indicators.QUALITY_INDEX] if area == "index" else [
-        indicators.INDICATORS[i] for i in indicators.in_area(area)]
+    chosen = (
+        [indicators.QUALITY_INDEX] if area == "index" else [indicators.INDICATORS[i] for i in indicators.in_area(area)]
+    )
     for ind in chosen:
         st.subheader(T(f"ind.{ind.id}"), anchor=ind.id)
         direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
-        years = (T("glossary.years", first=coverage.at[ind.id, "first_year"], last=coverage.at[ind.id, "last_year"],
-                   n=coverage.at[ind.id, "districts"]) if ind.id in coverage.index else T("glossary.no_data"))
+        years = (
+            T(
+                "glossary.years",
+                first=coverage.at[ind.id, "first_year"],
+                last=coverage.at[ind.id, "last_year"],
+                n=coverage.at[ind.id, "districts"],
+            )
+            if ind.id in coverage.index
+            else T("glossary.no_data")
+        )
         updated = ui.table_modified(database.path, ind.source) if ind.source in schema.TABLES else None
-        st.markdown(f"{T(f'ind.{ind.id}.def')}\n\n"
-                    f"- {T('col.unit')}: {T(f'unit.{ind.unit}')}\n- {T('col.direction')}: {T(direction)}\n"
-                    f"- {T('col.source')}: `{ind.source}` ({T('col.modified')} {updated or '—'})\n"
-                    f"- {T('glossary.coverage')}: {years}")
+        st.markdown(
+            f"{T(f'ind.{ind.id}.def')}\n\n"
+            f"- {T('col.unit')}: {T(f'unit.{ind.unit}')}\n- {T('col.direction')}: {T(direction)}\n"
+            f"- {T('col.source')}: `{ind.source}` ({T('col.modified')} {updated or '—'})\n"
+            f"- {T('glossary.coverage')}: {years}"
+        )

@@ -24,5 +24,6 @@ choice = ui.indicator_picker("innovation", f, key="innovation_indicator")
 ui.indicator_section(choice, by_year, whole, note, key="innovation")
 
 st.subheader(T("spot.table"))
-ui.rows_table(by_year[by_year.indicator.isin(indicators.in_area("innovation"))], whole, note, "innovation",
-              key="innovation_rows")
+ui.rows_table(
+    by_year[by_year.indicator.isin(indicators.in_area("innovation"))], whole, note, "innovation", key="innovation_rows"
+)

@@ -30,8 +30,12 @@ attention = st.container()  # filled last: judging a new period takes a second o
 with st.expander(T("scorecard.title"), expanded=True):
     ui.scorecard(ui.shared(indicators.kpis, by_year, f, ui.with_data(list(indicators.INDICATORS))), f, note)
 
-choice = st.selectbox(T("overview.indicator"), ui.with_data(list(indicators.INDICATORS)), key="overview_indicator",
-                      format_func=lambda i: T(f"ind.{i}"))
+choice = st.selectbox(
+    T("overview.indicator"),
+    ui.with_data(list(indicators.INDICATORS)),
+    key="overview_indicator",
+    format_func=lambda i: T(f"ind.{i}"),
+)
 indicator = indicators.INDICATORS[choice]
 name = T(f"ind.{choice}")
 
@@ -52,19 +56,30 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        ui.chart(ui.shared(charts.district_map, league, boundaries, indicator, f.lang, note), "overview_map",
-                 select="districts")
+        ui.chart(
+            ui.shared(charts.district_map, league, boundaries, indicator, f.lang, note),
+            "overview_map",
+            select="districts",
+        )
         st.caption(T("map.click"))
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=period.label(f.lang)))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
-    ui.table(i18n.localize(table, f.lang), f, note, f"league-{choice}", "overview_league", height="content",
-             column_config={
-                 T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
-                 T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
-                 T("col.base"): st.column_config.NumberColumn(format="localized")})
+    ui.table(
+        i18n.localize(table, f.lang),
+        f,
+        note,
+        f"league-{choice}",
+        "overview_league",
+        height="content",
+        column_config={
+            T("col.value"): st.column_config.NumberColumn(format=f"%.{indicator.digits + 1}f"),
+            T("col.change"): st.column_config.NumberColumn(format=f"%+.{indicator.digits + 1}f"),
+            T("col.base"): st.column_config.NumberColumn(format="localized"),
+        },
+    )
     st.caption(T("overview.league_note", n=f.min_samples))
 
 with attention:

@@ -42,8 +42,9 @@ views = storyline.views
 
 if st.session_state.get("present_storyline") != name:  # a new storyline (or a fresh session) starts at its URL slide
     asked = controls.page_param("slide")
-    st.session_state.update(present_storyline=name, present_slide=int(asked) - 1 if asked.isdigit() else 0,
-                            present_shown_at=time.time())
+    st.session_state.update(
+        present_storyline=name, present_slide=int(asked) - 1 if asked.isdigit() else 0, present_shown_at=time.time()
+    )
 st.session_state.present_slide = min(max(st.session_state.present_slide, 0), len(views) - 1)
 asked_auto = controls.page_param("auto")
 auto = int(asked_auto) if asked_auto.isdigit() and 5 <= int(asked_auto) <= 3600 else 0
@@ -74,11 +75,25 @@ def slide() -> None:
     # the way on above the slide: in view on any screen, however long the takeaway (below a 540 px chart it fell
     # off a 1600 x 900 screen)
     back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
-    back.button(T("present.previous"), on_click=move, args=(-1,), shortcut="Left", key="present_previous",
-                icon=":material/arrow_back:", width="stretch")
+    back.button(
+        T("present.previous"),
+        on_click=move,
+        args=(-1,),
+        shortcut="Left",
+        key="present_previous",
+        icon=":material/arrow_back:",
+        width="stretch",
+    )
     where.container(key="present_position").markdown(f"{number + 1} / {len(views)}")
-    forward.button(T("present.next"), on_click=move, args=(1,), shortcut="Right", key="present_next",
-                   icon=":material/arrow_forward:", width="stretch")
+    forward.button(
+        T("present.next"),
+        on_click=move,
+        args=(1,),
+        shortcut="Right",
+        key="present_next",
+        icon=":material/arrow_forward:",
+        width="stretch",
+    )
     st.title(shown.title, anchor=False)
     st.container(key="present_takeaway").markdown(shown.takeaway)  # a storyline's own words: no HTML
     if shown.figure is None:
@@ -94,10 +109,22 @@ slide()
 
 with st.expander(T("present.controls")):
     left, middle, right = st.columns(3)
-    left.selectbox(T("present.storyline"), saved, index=saved.index(name), key=f"present_choice_{name}",
-                   on_change=lambda: controls.keep_in_url("storyline", st.session_state[f"present_choice_{name}"]))
-    middle.number_input(T("present.auto"), 0, 3600, auto, step=5, key=f"present_auto_{auto}",
-                        on_change=lambda: set_auto(st.session_state[f"present_auto_{auto}"]))
+    left.selectbox(
+        T("present.storyline"),
+        saved,
+        index=saved.index(name),
+        key=f"present_choice_{name}",
+        on_change=lambda: controls.keep_in_url("storyline", st.session_state[f"present_choice_{name}"]),
+    )
+    middle.number_input(
+        T("present.auto"),
+        0,
+        3600,
+        auto,
+        step=5,
+        key=f"present_auto_{auto}",
+        on_change=lambda: set_auto(st.session_state[f"present_auto_{auto}"]),
+    )
     other = "en" if f.lang == "zh" else "zh"
     if right.button(i18n.LANGUAGE_NAMES[other], key="present_lang"):
         st.session_state["selection"] = replace(st.session_state["selection"], lang=other)
@@ -105,8 +132,10 @@ with st.expander(T("present.controls")):
     current = views[st.session_state.present_slide]
     link = {k: ",".join(map(str, v)) if isinstance(v, list) else v for k, v in current.filters.items()}
     st.markdown(T("present.open_in_app", link=f"{current.page}?{urlencode({**link, 'lang': f.lang})}"))
-    st.code(f"python -m qcity.export deck --current-view '{story.view_query(current)}' --lang {f.lang} "
-            f"--out view.pptx", language="bash")
+    st.code(
+        f"python -m qcity.export deck --current-view '{story.view_query(current)}' --lang {f.lang} --out view.pptx",
+        language="bash",
+    )
 
 st.subheader(T("present.take_away"))
 if images.chromium() is None:
@@ -116,20 +145,37 @@ else:
     stem = f"{name}-{f.lang}"
     left, middle, right = st.columns(3)
     built = partial(ui.build_started, f.lang)  # each file is built on its click, saying what it is drawing
-    left.download_button(T("present.deck"),
-                         ui.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)), f"{stem}.pptx",
-                         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                         key="present_deck", icon=":material/slideshow:", on_click=built, width="stretch")
-    right.download_button(T("present.report"),
-                          ui.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)), f"{stem}.pdf",
-                          "application/pdf", key="present_report", icon=":material/picture_as_pdf:", on_click=built,
-                          width="stretch")
+    left.download_button(
+        T("present.deck"),
+        ui.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)),
+        f"{stem}.pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="present_deck",
+        icon=":material/slideshow:",
+        on_click=built,
+        width="stretch",
+    )
+    right.download_button(
+        T("present.report"),
+        ui.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)),
+        f"{stem}.pdf",
+        "application/pdf",
+        key="present_report",
+        icon=":material/picture_as_pdf:",
+        on_click=built,
+        width="stretch",
+    )
     period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
-    middle.download_button(T("bulletin.button"),
-                           ui.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
-                           f"bulletin-{period}-{f.lang}.docx",
-                           "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           key="present_bulletin", icon=":material/description:", on_click=built, width="stretch")
+    middle.download_button(
+        T("bulletin.button"),
+        ui.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
+        f"bulletin-{period}-{f.lang}.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        key="present_bulletin",
+        icon=":material/description:",
+        on_click=built,
+        width="stretch",
+    )
     ui.build_progress(f.lang)
     st.caption(T("present.export_note", n=len(views)) + " " + T("present.bulletin_note", period=f.at().label(f.lang)))
 
@@ -144,8 +190,7 @@ with st.expander(T("present.edit")):
         text = st.text_area(T("present.json"), storyline.text(), height=360, key=f"present_edit_{name}")
         if st.button(T("present.save"), type="primary", key="present_save"):
             try:
-                story.save(database.path, new_name.strip(), text, options,
-                           auth.require(database.path, "storyline"))
+                story.save(database.path, new_name.strip(), text, options, auth.require(database.path, "storyline"))
             except (story.StorylineError, PermissionError) as error:
                 st.error(T("present.not_saved", error=str(error)))
             else:

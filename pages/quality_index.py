@@ -41,15 +41,26 @@ with map_column:
     boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
-        ui.chart(ui.shared(charts.district_map, league, boundaries, indicators.QUALITY_INDEX, f.lang, note,
-                           indicators.QUALITY_INDEX.digits), "index_map", select="districts")  # as the table
+        ui.chart(
+            ui.shared(
+                charts.district_map,
+                league,
+                boundaries,
+                indicators.QUALITY_INDEX,
+                f.lang,
+                note,
+                indicators.QUALITY_INDEX.digits,
+            ),
+            "index_map",
+            select="districts",
+        )  # as the table
     else:
         st.info(T("overview.no_boundaries", file=boundary_file.name))
 with table_column:
     st.subheader(T("overview.league", year=year))
     table = this_year.assign(coverage_pct=100 * this_year.coverage)[  # the index's weight with data, in percent
-        ["rank", "name_zh", "name_en", "quality_index", "coverage_pct"]].round(
-        {"quality_index": indicators.QUALITY_INDEX.digits, "coverage_pct": 0})  # as the map's labels
+        ["rank", "name_zh", "name_en", "quality_index", "coverage_pct"]
+    ].round({"quality_index": indicators.QUALITY_INDEX.digits, "coverage_pct": 0})  # as the map's labels
     ui.table(i18n.localize(table, f.lang), f, note, "quality-index-league", "index_league", height="content")
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))

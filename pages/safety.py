@@ -38,8 +38,10 @@ if equipment.empty:
     st.info(T("empty"))
 else:
     st.markdown(ui.shared(narrative.composition, equipment, "year", "accidents", "equipment", f.lang))
-    ui.chart(ui.shared(charts.stacked_bars, equipment, "year", "accidents", "equipment", f.lang, note,
-                       T("col.accidents")), "safety_equipment")
+    ui.chart(
+        ui.shared(charts.stacked_bars, equipment, "year", "accidents", "equipment", f.lang, note, T("col.accidents")),
+        "safety_equipment",
+    )
 
 st.subheader(T("spot.table"))
 rows = by_year[by_year.indicator.isin(indicators.in_area("safety"))]

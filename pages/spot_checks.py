@@ -31,8 +31,9 @@ def notices() -> None:
         st.info(T("spot.notice_no_totals"))
     else:
         st.markdown(f"**{T('spot.notice_rates')}**")
-        ui.table(i18n.localize(rates.round({"pass_rate": 2}), f.lang), f, note, "notice-pass-rates",
-                 key="spot_notice_rates")
+        ui.table(
+            i18n.localize(rates.round({"pass_rate": 2}), f.lang), f, note, "notice-pass-rates", key="spot_notice_rates"
+        )
 
 
 st.title(T("spot.title"))
@@ -49,9 +50,20 @@ ui.chart(ui.shared(charts.domain_trend, by_domain, f.lang, note), "spot_domains"
 st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
 by_month = db.run("pass_rate_by_month", **f.months_params)
 st.markdown(ui.shared(narrative.so_far, by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
-ui.chart(ui.shared(charts.months_against_last_year, by_month, "pass_rate_so_far", "samples", f.lang, note,
-                   T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples),
-         "spot_months")
+ui.chart(
+    ui.shared(
+        charts.months_against_last_year,
+        by_month,
+        "pass_rate_so_far",
+        "samples",
+        f.lang,
+        note,
+        T("axis.pass_rate_so_far"),
+        T("axis.samples_month"),
+        f.min_samples,
+    ),
+    "spot_months",
+)
 st.caption(T("spot.by_month_note", n=f.min_samples))
 
 left, right = st.columns(2)
@@ -76,25 +88,48 @@ st.markdown(ui.shared(narrative.failures, failures, f.lang))
 ui.chart(ui.shared(charts.pareto, failures, f.lang, note), "spot_pareto")
 
 st.subheader(T("spot.items", n=TOP_ITEMS))
-domain = st.radio(T("spot.items_domain"), ["", *sorted(by_domain.domain.unique())], horizontal=True,
-                  key="spot_items_domain",
-                  format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"))
+domain = st.radio(
+    T("spot.items_domain"),
+    ["", *sorted(by_domain.domain.unique())],
+    horizontal=True,
+    key="spot_items_domain",
+    format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"),
+)
 top_items = db.run("failed_items_top", **f.params, domain=domain)
 st.markdown(ui.shared(narrative.failed_items, top_items, f.lang))
 if not top_items.empty:
     shown = top_items.head(TOP_ITEMS)
     left, right = st.columns(2)
     with left:
-        ui.chart(ui.shared(charts.stacked_bars, shown, "item_key", "failures", "failed_item", f.lang, note,
-                           T("axis.failures"), x_labels="item", horizontal=True), "spot_items")
+        ui.chart(
+            ui.shared(
+                charts.stacked_bars,
+                shown,
+                "item_key",
+                "failures",
+                "failed_item",
+                f.lang,
+                note,
+                T("axis.failures"),
+                x_labels="item",
+                horizontal=True,
+            ),
+            "spot_items",
+        )
     with right:
         by_year = db.run("failed_items_by_year", **f.params, domain=domain)
         st.markdown(f"**{T('spot.item_trend')}**")
-        ui.chart(ui.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note),
-                 "spot_item_trend")
+        ui.chart(
+            ui.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend"
+        )
     st.caption(T("spot.items_note"))
-    ui.table(i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang), f, note,
-             "failed-items", key="spot_items_rows")
+    ui.table(
+        i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang),
+        f,
+        note,
+        "failed-items",
+        key="spot_items_rows",
+    )
 
 st.subheader(T("spot.item_rates"))
 item_rates = db.run("item_failure_rates", **f.params, domain=domain)
@@ -102,9 +137,18 @@ if item_rates.empty:
     st.caption(T("spot.item_rates_none"))
 else:
     st.markdown(ui.shared(narrative.item_rates, item_rates, f.lang))
-    ui.table(i18n.localize(item_rates.drop(columns="item_key").round(
-        {"failure_rate_pct": 2, "times_over_median": 2, "times_over_max": 2}), f.lang), f, note, "item-rates",
-        key="spot_item_rates")
+    ui.table(
+        i18n.localize(
+            item_rates.drop(columns="item_key").round(
+                {"failure_rate_pct": 2, "times_over_median": 2, "times_over_max": 2}
+            ),
+            f.lang,
+        ),
+        f,
+        note,
+        "item-rates",
+        key="spot_item_rates",
+    )
     st.caption(T("spot.item_rates_note"))
 
 notices()

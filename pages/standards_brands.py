@@ -21,16 +21,23 @@ choice = ui.indicator_picker("standards", f, key="standards_indicator")
 ui.indicator_section(choice, by_year, f, note, key="standards")
 
 st.subheader(T("standards.by_level"), help=ui.indicator_help("standards_led", f))
-role = st.radio(T("col.role"), ["lead", "participate"], horizontal=True, key="standards_role",
-                format_func=lambda r: i18n.label("role", r, f.lang))
+role = st.radio(
+    T("col.role"),
+    ["lead", "participate"],
+    horizontal=True,
+    key="standards_role",
+    format_func=lambda r: i18n.label("role", r, f.lang),
+)
 levels = db.run("standards_by_level_year", **f.yearly_params)
 chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
 else:
     st.markdown(ui.shared(narrative.composition, chosen, "year", "standards", "standard_level", f.lang))
-    ui.chart(ui.shared(charts.stacked_bars, chosen, "year", "standards", "standard_level", f.lang, note,
-                       T("col.standards")), "standards_levels")
+    ui.chart(
+        ui.shared(charts.stacked_bars, chosen, "year", "standards", "standard_level", f.lang, note, T("col.standards")),
+        "standards_levels",
+    )
 
 left, right = st.columns(2)
 with left:
@@ -46,11 +53,33 @@ with right:
     if sectors.empty:
         st.info(T("empty"))
     else:
-        st.markdown(ui.shared(narrative.composition, sectors, "sector_code", "standards", "standard_level", f.lang,
-                              i18n.name_column(f.lang)))
-        ui.chart(ui.shared(charts.stacked_bars, sectors, "sector_code", "standards", "standard_level", f.lang, note,
-                           T("col.standards"), x_labels=i18n.name_column(f.lang), horizontal=True),
-                 "standards_sectors", select="sectors")
+        st.markdown(
+            ui.shared(
+                narrative.composition,
+                sectors,
+                "sector_code",
+                "standards",
+                "standard_level",
+                f.lang,
+                i18n.name_column(f.lang),
+            )
+        )
+        ui.chart(
+            ui.shared(
+                charts.stacked_bars,
+                sectors,
+                "sector_code",
+                "standards",
+                "standard_level",
+                f.lang,
+                note,
+                T("col.standards"),
+                x_labels=i18n.name_column(f.lang),
+                horizontal=True,
+            ),
+            "standards_sectors",
+            select="sectors",
+        )
         st.caption(T("sectors.click"))
 
 st.subheader(T("brands.by_district"), help=ui.indicator_help("brands", f))
@@ -58,11 +87,27 @@ brands = db.run("brands_by_kind_district", **f.yearly_params)
 if brands.empty:
     st.info(T("empty"))
 else:
-    st.markdown(ui.shared(narrative.composition, brands, "district_code", "brands", "brand_kind", f.lang,
-                          i18n.name_column(f.lang)))
-    ui.chart(ui.shared(charts.stacked_bars, brands, "district_code", "brands", "brand_kind", f.lang, note,
-                       T("col.brands"), x_labels=i18n.name_column(f.lang), horizontal=True), "brands_districts",
-             select="districts")
+    st.markdown(
+        ui.shared(
+            narrative.composition, brands, "district_code", "brands", "brand_kind", f.lang, i18n.name_column(f.lang)
+        )
+    )
+    ui.chart(
+        ui.shared(
+            charts.stacked_bars,
+            brands,
+            "district_code",
+            "brands",
+            "brand_kind",
+            f.lang,
+            note,
+            T("col.brands"),
+            x_labels=i18n.name_column(f.lang),
+            horizontal=True,
+        ),
+        "brands_districts",
+        select="districts",
+    )
 
 st.subheader(T("spot.table"))
 ui.rows_table(levels, f, note, "standards", key="standards_rows")

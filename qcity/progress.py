@@ -37,8 +37,7 @@ class Terminal:
 
             self.close()
             self.stage = stage
-            self.bar = tqdm(total=total or None, desc=stage, file=self.stream, unit="", dynamic_ncols=True,
-                            leave=True)
+            self.bar = tqdm(total=total or None, desc=stage, file=self.stream, unit="", dynamic_ncols=True, leave=True)
         if total and self.bar.total != total:
             self.bar.total = total
         self.bar.update(done - self.bar.n)

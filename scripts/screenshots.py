@@ -13,8 +13,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from qcity.analysis.pages import PAGES as APP_PAGES  # noqa: E402
 
 PAGES = ("", *(name for name, _ in APP_PAGES[1:]))  # the default page (Overview) lives at /
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main(base: str, out: Path, query: str = "") -> None:
@@ -27,11 +33,13 @@ def main(base: str, out: Path, query: str = "") -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 3400}, device_scale_factor=1)
                 page.on("request", lambda request: outside.append(request.url))
                 page.goto(f"{base}/{page_name}?lang={lang}{query}")
-                page.wait_for_selector(".js-plotly-plot .main-svg, [data-testid=stDataFrame], [data-testid=stHeading]",
-                                       timeout=60000)
+                page.wait_for_selector(
+                    ".js-plotly-plot .main-svg, [data-testid=stDataFrame], [data-testid=stHeading]", timeout=60000
+                )
                 page.wait_for_timeout(1000)
-                page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
-                                       timeout=60000)  # the script has finished running
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60000
+                )  # the script has finished running
                 page.wait_for_timeout(1500)
                 errors = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']").count()
                 charts = page.locator(".js-plotly-plot").count()

@@ -21,8 +21,10 @@ from qcity.store import db  # noqa: E402
 # QCITY_REQUIRE_TOOLS, so there a missing program fails the test instead of skipping it.
 TOOLS = {
     "browser": (images.chromium, "Chromium: apt-get install -y chromium fonts-noto-cjk, or QCITY_CHROMIUM=PATH"),
-    "nginx": (lambda: shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin"),
-              "nginx: apt-get install -y nginx"),
+    "nginx": (
+        lambda: shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin"),
+        "nginx: apt-get install -y nginx",
+    ),
     "spark": (lambda: shutil.which("java"), "Java for PySpark: apt-get install -y default-jre-headless"),
 }
 

@@ -57,22 +57,41 @@ ENTERPRISE_OF = {D1: "E1", D2: "E2", D3: "E3"}  # who was sampled in each distri
 #   awards 2025: 3 applicants, 1 winner, mean score (850 + 780) / 2 = 815; funnel 3 > 2 > 2 > 2 > winner 1
 #   diagnosis 2025: E1 and E2 served; problems solved (3 + 2 + 1) / found (4 + 2 + 4) = 60%; satisfaction 4.5
 #   innovation 2025: invention patents (120 + 330) / population (10 + 20) = 15.0 per 10,000; 2024: 400 / 30
-ENTERPRISES = [("E1", "【示例】甲食品有限公司", D1, "food-a", "large"),
-               ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
-               ("E3", "【示例】丙机械有限公司", D3, "mfg-a", "small")]
-STANDARDS = [("S-1", "甲标准", "national", "lead", 2025, "E1"), ("S-2", "乙标准", "local", "lead", 2025, "E2"),
-             ("S-3", "丙标准", "group", "participate", 2025, "E1"), ("S-4", "丁标准", "group", "lead", 2024, "E1")]
-BRANDS = [(2025, "E1", "well_known_trademark"), (2025, "E2", "time_honoured"), (2025, "E3", "provincial_famous"),
-          (2024, "E1", "geographical_indication")]
-CASES = [("C1", "2025-03-01", D1, "food-a", "counterfeit", 10000.0, 20000.0, "closed", "E1"),
-         ("C2", "2025-05-01", D1, "food-b", "substandard", 5000.0, 8000.0, "open", None),
-         ("C3", "2025-07-01", D2, "mfg-a", "unlicensed", 0.0, 12000.0, "transferred", "E2"),
-         ("C4", "2024-06-01", D2, "food-a", "counterfeit", 3000.0, 4000.0, "closed", None)]
-AWARDS = [(2025, 3, "E1", "winner", 850.0, 100.0), (2025, 3, "E2", "nominee", 780.0, 10.0),
-          (2025, 3, "E3", "applied", None, None),
-          (2024, 2, "E1", "nominee", 700.0, 10.0), (2024, 2, "E2", "material_review", 600.0, None)]
-VISITS = [("V1", "2025-02-01", "E1", 4, 3, 5), ("V2", "2025-06-01", "E1", 2, 2, 4),
-          ("V3", "2025-03-01", "E2", 4, 1, None)]
+ENTERPRISES = [
+    ("E1", "【示例】甲食品有限公司", D1, "food-a", "large"),
+    ("E2", "【示例】乙食品有限公司", D2, "food-a", "medium"),
+    ("E3", "【示例】丙机械有限公司", D3, "mfg-a", "small"),
+]
+STANDARDS = [
+    ("S-1", "甲标准", "national", "lead", 2025, "E1"),
+    ("S-2", "乙标准", "local", "lead", 2025, "E2"),
+    ("S-3", "丙标准", "group", "participate", 2025, "E1"),
+    ("S-4", "丁标准", "group", "lead", 2024, "E1"),
+]
+BRANDS = [
+    (2025, "E1", "well_known_trademark"),
+    (2025, "E2", "time_honoured"),
+    (2025, "E3", "provincial_famous"),
+    (2024, "E1", "geographical_indication"),
+]
+CASES = [
+    ("C1", "2025-03-01", D1, "food-a", "counterfeit", 10000.0, 20000.0, "closed", "E1"),
+    ("C2", "2025-05-01", D1, "food-b", "substandard", 5000.0, 8000.0, "open", None),
+    ("C3", "2025-07-01", D2, "mfg-a", "unlicensed", 0.0, 12000.0, "transferred", "E2"),
+    ("C4", "2024-06-01", D2, "food-a", "counterfeit", 3000.0, 4000.0, "closed", None),
+]
+AWARDS = [
+    (2025, 3, "E1", "winner", 850.0, 100.0),
+    (2025, 3, "E2", "nominee", 780.0, 10.0),
+    (2025, 3, "E3", "applied", None, None),
+    (2024, 2, "E1", "nominee", 700.0, 10.0),
+    (2024, 2, "E2", "material_review", 600.0, None),
+]
+VISITS = [
+    ("V1", "2025-02-01", "E1", 4, 3, 5),
+    ("V2", "2025-06-01", "E1", 2, 2, 4),
+    ("V3", "2025-03-01", "E2", 4, 1, None),
+]
 INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120, 50, 12), (2025, D2, 330, 120, 25)]
 
 
@@ -80,16 +99,21 @@ INNOVATION = [(2024, D1, 100, 40, 10), (2024, D2, 300, 100, 20), (2025, D1, 120,
 # of the 10, 霉菌 too for the failed one. Expected (test_queries): 菌落总数 failed 1 of 10 tested (10%), 2.0 times
 # its limit; 大肠菌群 1 of 10, 2.3 times; 霉菌 1 of 1 (100%), 2.0 times.
 PASSING_ITEMS = [("菌落总数", "50", None, "≤1×10⁵", 1e5, True), ("大肠菌群", "<10", None, "≤100", 100.0, True)]
-FAILING_ITEMS = [("菌落总数", "2.0×10⁵", 2e5, "≤1×10⁵", 1e5, False), ("大肠菌群", "230", 230.0, "≤100", 100.0, False),
-                 ("霉菌", "300", 300.0, "≤150", 150.0, False)]
+FAILING_ITEMS = [
+    ("菌落总数", "2.0×10⁵", 2e5, "≤1×10⁵", 1e5, False),
+    ("大肠菌群", "230", 230.0, "≤100", 100.0, False),
+    ("霉菌", "300", 300.0, "≤150", 150.0, False),
+]
 
 
 def _items(row: dict) -> list[tuple]:
     if (row["sample_date"].year, row["district_code"], row["sector_code"]) != (2025, D1, "food-a"):
         return []
     written = PASSING_ITEMS if row["passed"] else FAILING_ITEMS
-    return [(row["sample_id"], seq, item, result, value, "CFU/g", limit, limit_value, "le", ok)
-            for seq, (item, result, value, limit, limit_value, ok) in enumerate(written, start=1)]
+    return [
+        (row["sample_id"], seq, item, result, value, "CFU/g", limit, limit_value, "le", ok)
+        for seq, (item, result, value, limit, limit_value, ok) in enumerate(written, start=1)
+    ]
 
 
 def _frame(table: str, rows: list, dates: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -101,68 +125,128 @@ def _frame(table: str, rows: list, dates: tuple[str, ...] = ()) -> pd.DataFrame:
 
 def _square(code: str, x: float) -> dict:
     ring = [[x, 28.0], [x + 0.1, 28.0], [x + 0.1, 28.1], [x, 28.1], [x, 28.0]]
-    return {"type": "Feature", "properties": {"district_code": code},
-            "geometry": {"type": "Polygon", "coordinates": [ring]}}
+    return {
+        "type": "Feature",
+        "properties": {"district_code": code},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
 
 
 def write_tiny_city(out: Path) -> Path:
     """Write the hand-made data directory: every table of the data model."""
     out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame([(D1, "甲区", "District A", "district", 10.0), (D2, "乙区", "District B", "district", 20.0),
-                  (D3, "丙县", "County C", "county", 5.0)],
-                 columns=["district_code", "name_zh", "name_en", "kind", "population_10k"]).to_csv(
-        out / "districts.csv", index=False)
-    pd.DataFrame([("food-a", "食品甲", "Food A", "food"), ("food-b", "食品乙", "Food B", "food"),
-                  ("mfg-a", "工业甲", "Manufacturing A", "manufacturing"), ("agri-a", "农产品甲", "Agri A", "agri"),
-                  ("special-equipment", "特种设备", "Special equipment", "special_equipment"),
-                  ("construction", "建设工程", "Construction", "construction")],
-                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
+    pd.DataFrame(
+        [
+            (D1, "甲区", "District A", "district", 10.0),
+            (D2, "乙区", "District B", "district", 20.0),
+            (D3, "丙县", "County C", "county", 5.0),
+        ],
+        columns=["district_code", "name_zh", "name_en", "kind", "population_10k"],
+    ).to_csv(out / "districts.csv", index=False)
+    pd.DataFrame(
+        [
+            ("food-a", "食品甲", "Food A", "food"),
+            ("food-b", "食品乙", "Food B", "food"),
+            ("mfg-a", "工业甲", "Manufacturing A", "manufacturing"),
+            ("agri-a", "农产品甲", "Agri A", "agri"),
+            ("special-equipment", "特种设备", "Special equipment", "special_equipment"),
+            ("construction", "建设工程", "Construction", "construction"),
+        ],
+        columns=["sector_code", "name_zh", "name_en", "domain"],
+    ).to_csv(out / "sectors.csv", index=False)
     rows = []
     for year, district, sector, kind, passed, failures in INSPECTIONS:
         written = FAILED_ITEMS_AS_WRITTEN.get((year, district, sector, kind), [None] * len(failures))
         outcomes = [(True, None, None)] * passed + [(False, item, text) for item, text in zip(failures, written)]
         for i, (ok, item, text) in enumerate(outcomes):
-            rows.append({"sample_id": f"S{len(rows) + 1:04d}", "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
-                         "district_code": district, "sector_code": sector, "product": "p",
-                         "enterprise_id": ENTERPRISE_OF[district],
-                         "level": "municipal", "kind": kind, "passed": ok, "failed_item": item,
-                         "failed_items": text})
+            rows.append(
+                {
+                    "sample_id": f"S{len(rows) + 1:04d}",
+                    "sample_date": pd.Timestamp(year, 1 + i % 12, 15).date(),
+                    "district_code": district,
+                    "sector_code": sector,
+                    "product": "p",
+                    "enterprise_id": ENTERPRISE_OF[district],
+                    "level": "municipal",
+                    "kind": kind,
+                    "passed": ok,
+                    "failed_item": item,
+                    "failed_items": text,
+                }
+            )
     pd.DataFrame(rows).to_parquet(out / "inspections.parquet", index=False)
     _frame("inspection_items", [item for row in rows for item in _items(row)]).to_parquet(
-        out / "inspection_items.parquet", index=False)
+        out / "inspection_items.parquet", index=False
+    )
     # special equipment: 2024 2 deaths / 50,000 units = 0.4 per 10k; 2025 1 / 50,000 = 0.2 per 10k
-    pd.DataFrame([(2024, D1, "elevator", 20000, 3, 2), (2024, D2, "elevator", 30000, 0, 0),
-                  (2025, D1, "elevator", 20000, 1, 1), (2025, D2, "elevator", 30000, 0, 0)],
-                 columns=list(schema.TABLES["special_equipment"].column_names)).to_parquet(
-        out / "special_equipment.parquet", index=False)
+    pd.DataFrame(
+        [
+            (2024, D1, "elevator", 20000, 3, 2),
+            (2024, D2, "elevator", 30000, 0, 0),
+            (2025, D1, "elevator", 20000, 1, 1),
+            (2025, D2, "elevator", 30000, 0, 0),
+        ],
+        columns=list(schema.TABLES["special_equipment"].column_names),
+    ).to_parquet(out / "special_equipment.parquet", index=False)
     # construction 2025: (99 + 48) / (100 + 50) = 98%
-    pd.DataFrame([(2025, D1, 100, 99, 3), (2025, D2, 50, 48, 1)],
-                 columns=list(schema.TABLES["construction"].column_names)).to_parquet(
-        out / "construction.parquet", index=False)
+    pd.DataFrame(
+        [(2025, D1, 100, 99, 3), (2025, D2, 50, 48, 1)], columns=list(schema.TABLES["construction"].column_names)
+    ).to_parquet(out / "construction.parquet", index=False)
     _frame("enterprises", ENTERPRISES).to_parquet(out / "enterprises.parquet", index=False)
     _frame("standards", STANDARDS).to_parquet(out / "standards.parquet", index=False)
     _frame("brands", BRANDS).to_parquet(out / "brands.parquet", index=False)
     _frame("enforcement", CASES, ("opened",)).to_parquet(out / "enforcement.parquet", index=False)
     _frame("awards", AWARDS).to_parquet(out / "awards.parquet", index=False)
     _frame("diagnosis", VISITS, ("date",)).astype({"satisfaction": "Int64"}).to_parquet(
-        out / "diagnosis.parquet", index=False)
+        out / "diagnosis.parquet", index=False
+    )
     _frame("innovation", INNOVATION).to_parquet(out / "innovation.parquet", index=False)
-    pd.DataFrame([("food_pass_rate", 2025, 98.0, None), ("se_deaths_per_10k", 2025, 0.3, None),
-                  ("food_pass_rate", 2025, 90.0, D1)],
-                 columns=["indicator", "year", "target", "district_code"]).to_csv(out / "targets.csv", index=False)
+    pd.DataFrame(
+        [
+            ("food_pass_rate", 2025, 98.0, None),
+            ("se_deaths_per_10k", 2025, 0.3, None),
+            ("food_pass_rate", 2025, 90.0, D1),
+        ],
+        columns=["indicator", "year", "target", "district_code"],
+    ).to_csv(out / "targets.csv", index=False)
     pd.DataFrame([("2024-09-14", "质量月", "Quality Month")], columns=["date", "title_zh", "title_en"]).to_csv(
-        out / "events.csv", index=False)
-    (out / "boundaries.geojson").write_text(json.dumps(
-        {"type": "FeatureCollection", "features": [_square(D1, 112.0), _square(D2, 112.1), _square(D3, 112.2)]}))
-    (out / "city.json").write_text(json.dumps({"code": "100000", "name_zh": "测试市", "name_en": "Test City",
-                                               "boundaries": "boundaries.geojson", "min_samples": 10}))
+        out / "events.csv", index=False
+    )
+    (out / "boundaries.geojson").write_text(
+        json.dumps(
+            {"type": "FeatureCollection", "features": [_square(D1, 112.0), _square(D2, 112.1), _square(D3, 112.2)]}
+        )
+    )
+    (out / "city.json").write_text(
+        json.dumps(
+            {
+                "code": "100000",
+                "name_zh": "测试市",
+                "name_en": "Test City",
+                "boundaries": "boundaries.geojson",
+                "min_samples": 10,
+            }
+        )
+    )
     return out
 
 
 ENTRY = str(ROOT / "dashboard.py")
-CHARTS = {"overview": 2, "attention": 1, "spot_checks": 7, "safety": 4, "standards_brands": 5, "enforcement": 5,
-          "award": 4, "diagnosis": 3, "innovation": 2, "quality_index": 2, "enterprise": 0, "glossary": 0,
-          "present": 1}  # on the demo
+CHARTS = {
+    "overview": 2,
+    "attention": 1,
+    "spot_checks": 7,
+    "safety": 4,
+    "standards_brands": 5,
+    "enforcement": 5,
+    "award": 4,
+    "diagnosis": 3,
+    "innovation": 2,
+    "quality_index": 2,
+    "enterprise": 0,
+    "glossary": 0,
+    "present": 1,
+}  # on the demo
 PAGES = {page: (f"pages/{page}.py", charts) for page, charts in CHARTS.items()}  # file, charts
 AREA_PAGES = ["safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation", "quality_index"]
 
@@ -190,6 +274,7 @@ def starter(data_dir: Path, monkeypatch):
             at.switch_page(PAGES[page][0]).run()
         assert not at.exception, [e.value for e in at.exception]
         return at
+
     return start
 
 
@@ -201,8 +286,11 @@ LOADED = sum(passed + len(failed) for *_, passed, failed in INSPECTIONS)  # rows
 
 def fingerprint(folder: Path) -> dict:
     """Every file of a folder with a hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha1(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha1(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 GRAIN = {  # the columns that identify a row of each query; every query file must be listed here (test_queries)

@@ -15,28 +15,31 @@ def by_year(tiny_db, **filters) -> pd.DataFrame:
     return tiny_db.query("indicator_by_year", **{**DATED, **filters}).set_index(["indicator", "year"])
 
 
-@pytest.mark.parametrize(("indicator", "year", "value", "change"), [
-    ("standards_led", 2025, 2, 1),  # S-1 and S-2 led; S-3 only joined
-    ("brands", 2025, 3, 2),
-    ("enforcement_cases", 2025, 3, 2),
-    ("enforcement_fines", 2025, 4.0, 3.6),  # 40,000 yuan; 2024: 4,000
-    ("case_closure_rate", 2025, 200 / 3, 200 / 3 - 100),  # closed C1 + transferred C3 of 3
-    ("award_applicants", 2025, 3, 1),
-    ("award_winners", 2025, 1, 1),
-    ("award_mean_score", 2025, 815, 165),  # (850 + 780) / 2; the applicant without a score is left out
-    ("diagnosis_enterprises", 2025, 2, None),  # the service began in 2025 here
-    ("diagnosis_resolution_rate", 2025, 60, None),  # (3 + 2 + 1) / (4 + 2 + 4)
-    ("diagnosis_satisfaction", 2025, 4.5, None),  # V3 has no rating
-    ("invention_patents_per_10k", 2025, 15, 15 - 400 / 30),  # (120 + 330) / (10 + 20)
-    ("high_value_patents_per_10k", 2025, 170 / 30, 170 / 30 - 140 / 30),
-    ("high_tech_enterprises", 2025, 37, 7),
-    ("se_accidents_per_10k", 2025, 0.2, -0.4),  # 1 / 50,000 units; 2024: 3 / 50,000
-    ("construction_complaints_per_100", 2025, 400 / 150, None),
-])
+@pytest.mark.parametrize(
+    ("indicator", "year", "value", "change"),
+    [
+        ("standards_led", 2025, 2, 1),  # S-1 and S-2 led; S-3 only joined
+        ("brands", 2025, 3, 2),
+        ("enforcement_cases", 2025, 3, 2),
+        ("enforcement_fines", 2025, 4.0, 3.6),  # 40,000 yuan; 2024: 4,000
+        ("case_closure_rate", 2025, 200 / 3, 200 / 3 - 100),  # closed C1 + transferred C3 of 3
+        ("award_applicants", 2025, 3, 1),
+        ("award_winners", 2025, 1, 1),
+        ("award_mean_score", 2025, 815, 165),  # (850 + 780) / 2; the applicant without a score is left out
+        ("diagnosis_enterprises", 2025, 2, None),  # the service began in 2025 here
+        ("diagnosis_resolution_rate", 2025, 60, None),  # (3 + 2 + 1) / (4 + 2 + 4)
+        ("diagnosis_satisfaction", 2025, 4.5, None),  # V3 has no rating
+        ("invention_patents_per_10k", 2025, 15, 15 - 400 / 30),  # (120 + 330) / (10 + 20)
+        ("high_value_patents_per_10k", 2025, 170 / 30, 170 / 30 - 140 / 30),
+        ("high_tech_enterprises", 2025, 37, 7),
+        ("se_accidents_per_10k", 2025, 0.2, -0.4),  # 1 / 50,000 units; 2024: 3 / 50,000
+        ("construction_complaints_per_100", 2025, 400 / 150, None),
+    ],
+)
 def test_each_indicator_value_and_change(tiny_db, indicator, year, value, change):
     row = by_year(tiny_db).loc[(indicator, year)]
     assert row.value == pytest.approx(value)
-    assert (pd.isna(row.change) if change is None else row.change == pytest.approx(change))
+    assert pd.isna(row.change) if change is None else row.change == pytest.approx(change)
 
 
 def test_a_single_district_gets_its_own_target(tiny_db):
@@ -55,8 +58,9 @@ def test_enterprise_tables_follow_the_enterprise_district(tiny_db):
 
 
 def test_the_improved_rollup_reads_lower_is_better_indicators_the_right_way(tiny_db):
-    cards = indicators.kpis(by_year(tiny_db).reset_index(), Filters(2024, 2025, (), (), "zh", 10),
-                            list(indicators.INDICATORS))
+    cards = indicators.kpis(
+        by_year(tiny_db).reset_index(), Filters(2024, 2025, (), (), "zh", 10), list(indicators.INDICATORS)
+    )
     card = {k.indicator.id: k for k in cards}
     assert card["se_deaths_per_10k"].change == pytest.approx(-0.2) and card["se_deaths_per_10k"].improved is True
     assert card["case_closure_rate"].improved is False
@@ -77,12 +81,16 @@ def test_special_equipment_by_kind(tiny_db):
 def test_standards_and_brands(tiny_db):
     standards = tiny_db.query("standards_by_level_year", **YEARS)
     assert sorted(map(tuple, standards[["standard_level", "role", "year", "standards"]].to_numpy().tolist())) == [
-        ("group", "lead", 2024, 1), ("group", "participate", 2025, 1), ("local", "lead", 2025, 1),
-        ("national", "lead", 2025, 1)]
+        ("group", "lead", 2024, 1),
+        ("group", "participate", 2025, 1),
+        ("local", "lead", 2025, 1),
+        ("national", "lead", 2025, 1),
+    ]
     brands = tiny_db.query("brands_by_kind_district", **YEARS)
     assert brands.groupby("district_code").brands.sum().to_dict() == {D1: 2, D2: 1, D3: 1}
     assert tiny_db.query("brands_by_kind_district", **{**YEARS, "sectors": ["mfg-a"]}).brand_kind.tolist() == [
-        "provincial_famous"]
+        "provincial_famous"
+    ]
 
 
 def test_enforcement_by_violation_and_sector(tiny_db):
@@ -99,8 +107,13 @@ def test_enforcement_by_violation_and_sector(tiny_db):
 def test_award_funnel_table_and_years(tiny_db):
     funnel = tiny_db.query("award_funnel", year=2025, districts=[], sectors=[])
     assert funnel[["stage", "reached"]].to_numpy().tolist() == [
-        ["applied", 3], ["material_review", 2], ["onsite_review", 2], ["committee", 2], ["winner", 1],
-        ["nominee", 1]]
+        ["applied", 3],
+        ["material_review", 2],
+        ["onsite_review", 2],
+        ["committee", 2],
+        ["winner", 1],
+        ["nominee", 1],
+    ]
     assert tiny_db.query("award_funnel", year=2023, districts=[], sectors=[]).empty
     applicants = tiny_db.query("award_applicants", **YEARS)
     assert applicants.enterprise_id.tolist() == ["E1", "E2", "E3", "E1", "E2"]  # newest year, best score first
@@ -113,8 +126,9 @@ def test_award_funnel_table_and_years(tiny_db):
 
 def test_diagnosis_by_sector_and_served_enterprises_later_results(tiny_db):
     sectors = tiny_db.query("diagnosis_by_sector", **DATED)
-    assert sectors[["sector_code", "visits", "enterprises", "problems_found", "problems_solved"]].to_numpy(
-    ).tolist() == [["food-a", 3, 2, 10, 6]]
+    assert sectors[
+        ["sector_code", "visits", "enterprises", "problems_found", "problems_solved"]
+    ].to_numpy().tolist() == [["food-a", 3, 2, 10, 6]]
     assert sectors.resolution_rate[0] == pytest.approx(60.0) and sectors.satisfaction[0] == pytest.approx(4.5)
     effect = tiny_db.query("diagnosis_effect_by_year", **DATED).set_index(["year", "grp"])
     # E1 first served 2025-02-01: 9 later samples, 8 passed; E2 from 2025-03-01: 16 later samples, all passed
@@ -126,8 +140,11 @@ def test_diagnosis_by_sector_and_served_enterprises_later_results(tiny_db):
     assert effect.loc[(2025, "after_service")].interval_low < 96 < effect.loc[(2025, "after_service")].interval_high
 
 
-INDEX = {"indicators": ["food_pass_rate", "se_deaths_per_10k", "construction_acceptance_rate"],
-         "weights": [0.5, 0.25, 0.25], "higher": [True, False, True]}
+INDEX = {
+    "indicators": ["food_pass_rate", "se_deaths_per_10k", "construction_acceptance_rate"],
+    "weights": [0.5, 0.25, 0.25],
+    "higher": [True, False, True],
+}
 
 
 def test_quality_index_weights_scores_and_coverage(tiny_db):
@@ -147,8 +164,9 @@ def test_quality_index_weights_scores_and_coverage(tiny_db):
     assert (earlier.loc[D2, "rank"], earlier.loc[D1, "rank"]) == (1, 2) and pd.isna(earlier.loc[D3, "rank"])
     parts = tiny_db.query("quality_index_contributions", year=2025, districts=[], sectors=[], **INDEX)
     d2 = parts[parts.district_code == D2].set_index("indicator").contribution
-    assert d2.to_dict() == pytest.approx({"food_pass_rate": 50.0, "se_deaths_per_10k": 25.0,
-                                          "construction_acceptance_rate": 0.0})
+    assert d2.to_dict() == pytest.approx(
+        {"food_pass_rate": 50.0, "se_deaths_per_10k": 25.0, "construction_acceptance_rate": 0.0}
+    )
     one = tiny_db.query("quality_index_by_district_year", **{**YEARS, "districts": [D1]}, **INDEX)
     assert one[one.year == 2025].quality_index.tolist() == pytest.approx([25.0])  # scaled against every district
 
@@ -171,7 +189,9 @@ def test_enterprise_search_and_profile(tiny_db):
     assert history.loc[2025, ["samples", "passed"]].tolist() == [10, 9]
     assert tiny_db.query("enterprise_standards", enterprise_id="E1").standard_code.tolist() == ["S-1", "S-3", "S-4"]
     assert tiny_db.query("enterprise_brands", enterprise_id="E1").brand_kind.tolist() == [
-        "well_known_trademark", "geographical_indication"]
+        "well_known_trademark",
+        "geographical_indication",
+    ]
     assert tiny_db.query("enterprise_awards", enterprise_id="E1").stage.tolist() == ["winner", "nominee"]
     assert tiny_db.query("enterprise_cases", enterprise_id="E2").case_id.tolist() == ["C3"]
     assert tiny_db.query("enterprise_diagnosis", enterprise_id="E1").service_id.tolist() == ["V2", "V1"]
@@ -181,10 +201,15 @@ def test_enterprise_search_and_profile(tiny_db):
 def test_standards_leaders_and_sectors_count_led_standards_only(tiny_db):
     leaders = tiny_db.query("standards_leaders", **YEARS)
     assert leaders[["enterprise_id", "standards", "national_or_above"]].to_numpy().tolist() == [
-        ["E1", 2, 1], ["E2", 1, 0]]  # E1: S-1 (national) and S-4; S-3 was only joined
+        ["E1", 2, 1],
+        ["E2", 1, 0],
+    ]  # E1: S-1 (national) and S-4; S-3 was only joined
     sectors = tiny_db.query("standards_by_sector", **YEARS)
     assert sectors[["sector_code", "standard_level", "standards"]].to_numpy().tolist() == [
-        ["food-a", "group", 1], ["food-a", "local", 1], ["food-a", "national", 1]]
+        ["food-a", "group", 1],
+        ["food-a", "local", 1],
+        ["food-a", "national", 1],
+    ]
 
 
 def test_award_winners_by_district_and_index_weights(tiny_db):

@@ -20,15 +20,25 @@ from qcity.store import db, rollups
 
 SETTINGS = attention.Settings()
 DISTRICTS = ["100001", "100002", "100003", "100004", "100005"]
-SECTORS = {"food-a": "food", "food-b": "food", "food-c": "food", "food-d": "food", "mfg-a": "manufacturing",
-           "mfg-b": "manufacturing", "agri-a": "agri", "agri-b": "agri"}
+SECTORS = {
+    "food-a": "food",
+    "food-b": "food",
+    "food-c": "food",
+    "food-d": "food",
+    "mfg-a": "manufacturing",
+    "mfg-b": "manufacturing",
+    "agri-a": "agri",
+    "agri-b": "agri",
+}
 Q4_2025 = Filters(2024, 2025, (), (), "en", 30, "q", 10, 12)
 
 
 def months_frame(counts: dict) -> pd.DataFrame:
     """attention_months rows from {(year, month, district, sector): (samples, passed)}."""
-    return pd.DataFrame([(y, m, d, s, SECTORS.get(s, "food"), n, x) for (y, m, d, s), (n, x) in counts.items()],
-                        columns=["year", "month", "district_code", "sector_code", "domain", "samples", "passed"])
+    return pd.DataFrame(
+        [(y, m, d, s, SECTORS.get(s, "food"), n, x) for (y, m, d, s), (n, x) in counts.items()],
+        columns=["year", "month", "district_code", "sector_code", "domain", "samples", "passed"],
+    )
 
 
 def one_series(rates: list[tuple[int, int]], start=(2024, 1)) -> pd.DataFrame:
@@ -47,8 +57,9 @@ def test_p_chart_limits_equal_a_hand_computation():
     # the upper limits pass 100% and are cut there
     baseline = [(100, 97)] * 6 + [(100, 96), (100, 98)] * 3
     months = one_series(baseline + [(200, 190), (50, 49)])
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 2))
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 2)
+    )
     chart = attention.p_chart(months, window, SETTINGS)
     january, february = chart.iloc[12], chart.iloc[13]
     assert january.centre == pytest.approx(97.0)
@@ -63,25 +74,39 @@ def test_laney_limits_widen_by_the_baseline_moving_ranges():
     # baseline alternating 96% and 98% of 1,000: z = +-0.01 / sigma, moving ranges 2 * 0.01 / sigma, so sigma_z *
     # sigma = 0.02 / 1.128 = 0.0177305 whatever sigma is; lower limit 0.97 - 3 * 0.0177305 = 0.916809
     months = one_series([(1000, 960), (1000, 980)] * 6 + [(1000, 930)])
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 1))
-    laney = attention.p_chart(months, window,
-                              attention.Settings(limits="laney")).iloc[12]
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 1)
+    )
+    laney = attention.p_chart(months, window, attention.Settings(limits="laney")).iloc[12]
     plain = attention.p_chart(months, window, SETTINGS).iloc[12]
     assert laney.lower == pytest.approx(91.6809, abs=1e-4)
     assert plain.rule == "beyond" and laney.rule == ""  # 93% is a signal for the p-chart only
 
 
 def test_the_three_tests_fire_on_the_bad_side_only():
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 12))
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 12)
+    )
     baseline = [(1000, 965), (1000, 975)] * 6  # centre 97%, sigma 0.54 points at 1,000 samples
-    below = [(1000, 968), (1000, 966), (1000, 969), (1000, 967), (1000, 968), (1000, 966), (1000, 969), (1000, 967),
-             (1000, 968), (1000, 969), (1000, 966), (1000, 975)]  # 11 months below the centre, none far
+    below = [
+        (1000, 968),
+        (1000, 966),
+        (1000, 969),
+        (1000, 967),
+        (1000, 968),
+        (1000, 966),
+        (1000, 969),
+        (1000, 967),
+        (1000, 968),
+        (1000, 969),
+        (1000, 966),
+        (1000, 975),
+    ]  # 11 months below the centre, none far
     chart = attention.p_chart(one_series(baseline + below), window, SETTINGS)
     assert list(chart.rule[12:]) == [""] * 8 + ["run"] * 3 + [""]  # the 9th, 10th and 11th in a row
-    falling = [(1000, 985), (1000, 983), (1000, 980), (1000, 976), (1000, 973), (1000, 970), (1000, 980)] + \
-        [(1000, 975)] * 5
+    falling = [(1000, 985), (1000, 983), (1000, 980), (1000, 976), (1000, 973), (1000, 970), (1000, 980)] + [
+        (1000, 975)
+    ] * 5
     chart = attention.p_chart(one_series(baseline + falling), window, SETTINGS)
     assert list(chart.rule[12:]) == [""] * 5 + ["trend"] + [""] * 6  # six points, each lower than the one before
     jumps = [(1000, 950), (1000, 999), (20, 15)] + [(1000, 970)] * 9  # 95% is beyond; 99.9% is better; 20 is thin
@@ -92,8 +117,9 @@ def test_the_three_tests_fire_on_the_bad_side_only():
 
 def test_a_baseline_without_failures_sets_no_limits_and_judges_nothing():
     months = one_series([(100, 100)] * 12 + [(100, 80)])
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 1))
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 1)
+    )
     chart = attention.p_chart(months, window, SETTINGS)
     assert chart.lower.isna().all() and not chart.judged.any() and (chart.rule == "").all()
 
@@ -123,8 +149,12 @@ def test_without_a_shift_the_false_discovery_rate_holds():
     window = attention.Window.of(Q4_2025, SETTINGS)
     any_flagged = []
     for seed in range(40):
-        cells = attention.declines(cells_frame(np.random.default_rng(seed), np.full(200, 0.97), 0.97, 300), window,
-                                   attention.Settings(min_drop=0), 30)
+        cells = attention.declines(
+            cells_frame(np.random.default_rng(seed), np.full(200, 0.97), 0.97, 300),
+            window,
+            attention.Settings(min_drop=0),
+            30,
+        )
         assert len(cells) == 200
         any_flagged.append(bool(cells.flagged.any()))
     assert sum(any_flagged) <= 4, sum(any_flagged)
@@ -138,8 +168,12 @@ def test_with_true_declines_the_share_of_false_ones_stays_near_the_rate():
     shares, found = [], []
     for seed in range(30):
         rates = np.where(np.arange(200) < 20, 0.93, 0.97)
-        cells = attention.declines(cells_frame(np.random.default_rng(100 + seed), rates, 0.97, 1000), window,
-                                   attention.Settings(min_drop=0), 30)
+        cells = attention.declines(
+            cells_frame(np.random.default_rng(100 + seed), rates, 0.97, 1000),
+            window,
+            attention.Settings(min_drop=0),
+            30,
+        )
         true = cells.sector_code.str[1:].astype(int).lt(20) & cells.district_code.eq("D00")
         flagged = cells[cells.flagged]
         shares.append((~true[cells.flagged]).sum() / max(1, len(flagged)))
@@ -165,13 +199,26 @@ def test_small_cells_are_not_tested():
 
 
 def test_rising_items_need_a_significant_rise_and_enough_failures():
-    items = pd.DataFrame([
-        ("agri", "噻虫胺", "噻虫胺", "pesticide_residue", 30, 5, 4000, 4000, 60, 40),  # 7.5 -> 1.25 per 1,000
-        ("agri", "毒死蜱", "毒死蜱", "pesticide_residue", 12, 10, 4000, 4000, 60, 40),  # within chance
-        ("agri", "克百威", "克百威", "pesticide_residue", 4, 0, 4000, 4000, 60, 40),  # too few to judge
-        ("food", "标签", "标签", "labelling", 8, 20, 4000, 4000, 60, 40),  # falling
-    ], columns=["domain", "item_key", "item", "failed_item", "failures", "failures_before", "samples",
-                "samples_before", "named", "named_before"])
+    items = pd.DataFrame(
+        [
+            ("agri", "噻虫胺", "噻虫胺", "pesticide_residue", 30, 5, 4000, 4000, 60, 40),  # 7.5 -> 1.25 per 1,000
+            ("agri", "毒死蜱", "毒死蜱", "pesticide_residue", 12, 10, 4000, 4000, 60, 40),  # within chance
+            ("agri", "克百威", "克百威", "pesticide_residue", 4, 0, 4000, 4000, 60, 40),  # too few to judge
+            ("food", "标签", "标签", "labelling", 8, 20, 4000, 4000, 60, 40),  # falling
+        ],
+        columns=[
+            "domain",
+            "item_key",
+            "item",
+            "failed_item",
+            "failures",
+            "failures_before",
+            "samples",
+            "samples_before",
+            "named",
+            "named_before",
+        ],
+    )
     judged = attention.rising_items(items, SETTINGS)
     assert list(judged.item) == ["噻虫胺", "毒死蜱", "标签"]
     assert list(judged.flagged) == [True, False, False]
@@ -183,22 +230,33 @@ def test_rising_items_need_a_significant_rise_and_enough_failures():
 def test_targets_missed_without_moving_towards_them_or_at_risk_at_this_pace():
     period = Period(2025)
     food, deaths = INDICATORS["food_pass_rate"], INDICATORS["se_deaths_per_10k"]
-    cards = [Kpi(food, period, 97.0, -0.5, 98.0, 100, "missed", False),  # below and falling: listed
-             Kpi(food, period, 97.5, +0.4, 98.0, 100, "missed", True),  # below but closing in: not
-             Kpi(food, period, 98.3, -0.6, 98.0, 100, "met", False),  # 98.3 - 0.6 = 97.7 < 98: at risk
-             Kpi(food, period, 98.9, -0.6, 98.0, 100, "met", False),  # 98.3 still meets it: not
-             Kpi(deaths, period, 0.09, +0.02, 0.10, 100, "met", False)]  # a ceiling: 0.11 > 0.10, at risk
+    cards = [
+        Kpi(food, period, 97.0, -0.5, 98.0, 100, "missed", False),  # below and falling: listed
+        Kpi(food, period, 97.5, +0.4, 98.0, 100, "missed", True),  # below but closing in: not
+        Kpi(food, period, 98.3, -0.6, 98.0, 100, "met", False),  # 98.3 - 0.6 = 97.7 < 98: at risk
+        Kpi(food, period, 98.9, -0.6, 98.0, 100, "met", False),  # 98.3 still meets it: not
+        Kpi(deaths, period, 0.09, +0.02, 0.10, 100, "met", False),
+    ]  # a ceiling: 0.11 > 0.10, at risk
     assert [(card.value, verdict) for card, verdict in attention.off_target(cards)] == [
-        (97.0, "missed"), (98.3, "at_risk"), (0.09, "at_risk")]
+        (97.0, "missed"),
+        (98.3, "at_risk"),
+        (0.09, "at_risk"),
+    ]
 
 
 def test_thresholds_come_from_city_json_and_bad_ones_are_named():
     assert attention.Settings.of({}) == attention.Settings()
-    assert attention.Settings.of({"attention": {"fdr": 0.1, "repeat_failures": 3, "limits": "laney"}}) == \
-        attention.Settings(fdr=0.1, repeat_failures=3, limits="laney")
-    for bad, words in (({"fdr": 2}, "attention.fdr must lie between"), ({"nope": 1}, "unknown key 'nope'"),
-                       ({"repeat_failures": 2.5}, "must be a whole number"), ({"limits": "c"}, "\"p\" or \"laney\""),
-                       ({"sigma": True}, "must be a number"), ([], None)):
+    assert attention.Settings.of(
+        {"attention": {"fdr": 0.1, "repeat_failures": 3, "limits": "laney"}}
+    ) == attention.Settings(fdr=0.1, repeat_failures=3, limits="laney")
+    for bad, words in (
+        ({"fdr": 2}, "attention.fdr must lie between"),
+        ({"nope": 1}, "unknown key 'nope'"),
+        ({"repeat_failures": 2.5}, "must be a whole number"),
+        ({"limits": "c"}, '"p" or "laney"'),
+        ({"sigma": True}, "must be a number"),
+        ([], None),
+    ):
         with pytest.raises(ConfigError, match=words):
             attention.Settings.of({"attention": bad})
 
@@ -207,9 +265,15 @@ def test_thresholds_come_from_city_json_and_bad_ones_are_named():
 
 
 FIRM_BATCHES = [  # (enterprise, date, passed): the repeat-offender rules
-    ("EA", "2025-03-15", False), ("EA", "2025-08-15", False), ("EA", "2025-05-15", True), ("EA", "2025-09-15", True),
-    ("EB", "2022-05-15", False), ("EB", "2025-06-15", False), ("EB", "2025-07-15", True),  # three years apart
-    ("EC", "2025-07-15", False), ("EC", "2025-02-15", True),  # once, after a diagnosis visit on 2025-04-01
+    ("EA", "2025-03-15", False),
+    ("EA", "2025-08-15", False),
+    ("EA", "2025-05-15", True),
+    ("EA", "2025-09-15", True),
+    ("EB", "2022-05-15", False),
+    ("EB", "2025-06-15", False),
+    ("EB", "2025-07-15", True),  # three years apart
+    ("EC", "2025-07-15", False),
+    ("EC", "2025-02-15", True),  # once, after a diagnosis visit on 2025-04-01
     ("ED", "2025-02-15", False),  # once, before its visit on 2025-05-01
 ]
 
@@ -218,11 +282,13 @@ def write_shifted_city(out) -> None:
     """Five districts x eight sectors, 200 samples a cell and month in 2024-25 at 97%, except food-b in all
     districts from October 2025: 90%; food-b's failures name 菌落总数, the others' 标签. Plus four firms."""
     write_tiny_city(out)
-    pd.DataFrame([(d, f"区{i}", f"District {i}", "district", 10.0) for i, d in enumerate(DISTRICTS)],
-                 columns=["district_code", "name_zh", "name_en", "kind", "population_10k"]).to_csv(
-        out / "districts.csv", index=False)
-    pd.DataFrame([(s, s, s, domain) for s, domain in SECTORS.items()],
-                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
+    pd.DataFrame(
+        [(d, f"区{i}", f"District {i}", "district", 10.0) for i, d in enumerate(DISTRICTS)],
+        columns=["district_code", "name_zh", "name_en", "kind", "population_10k"],
+    ).to_csv(out / "districts.csv", index=False)
+    pd.DataFrame(
+        [(s, s, s, domain) for s, domain in SECTORS.items()], columns=["sector_code", "name_zh", "name_en", "domain"]
+    ).to_csv(out / "sectors.csv", index=False)
     rng = np.random.default_rng(7)
     rows = []
     for year in (2024, 2025):
@@ -235,20 +301,26 @@ def write_shifted_city(out) -> None:
                     rows += [(date(year, month, 15), district, sector, None, i < passed, item) for i in range(200)]
     for firm, day, ok in FIRM_BATCHES:
         rows.append((date.fromisoformat(day), "100001", "mfg-a", firm, ok, "标签"))
-    frame = pd.DataFrame(rows, columns=["sample_date", "district_code", "sector_code", "enterprise_id", "passed",
-                                        "failed_items"])
+    frame = pd.DataFrame(
+        rows, columns=["sample_date", "district_code", "sector_code", "enterprise_id", "passed", "failed_items"]
+    )
     frame.insert(0, "sample_id", [f"S{i:07d}" for i in range(len(frame))])
-    frame = frame.assign(product="p", level="municipal", kind="supervision",
-                         failed_item=np.where(frame.passed, None, np.where(frame.failed_items == "标签", "labelling",
-                                                                           "microbial")),
-                         failed_items=frame.failed_items.where(~frame.passed))
+    frame = frame.assign(
+        product="p",
+        level="municipal",
+        kind="supervision",
+        failed_item=np.where(frame.passed, None, np.where(frame.failed_items == "标签", "labelling", "microbial")),
+        failed_items=frame.failed_items.where(~frame.passed),
+    )
     frame.to_parquet(out / "inspections.parquet", index=False)
-    pd.DataFrame([(e, f"【示例】{e}公司", "100001", "mfg-a", "small") for e in ("EA", "EB", "EC", "ED")],
-                 columns=["enterprise_id", "name", "district_code", "sector_code", "size"]).to_parquet(
-        out / "enterprises.parquet", index=False)
-    pd.DataFrame([("V1", date(2025, 4, 1), "EC", 3, 2, 4), ("V2", date(2025, 5, 1), "ED", 3, 3, 5)],
-                 columns=["service_id", "date", "enterprise_id", "problems_found", "problems_solved",
-                          "satisfaction"]).to_parquet(out / "diagnosis.parquet", index=False)
+    pd.DataFrame(
+        [(e, f"【示例】{e}公司", "100001", "mfg-a", "small") for e in ("EA", "EB", "EC", "ED")],
+        columns=["enterprise_id", "name", "district_code", "sector_code", "size"],
+    ).to_parquet(out / "enterprises.parquet", index=False)
+    pd.DataFrame(
+        [("V1", date(2025, 4, 1), "EC", 3, 2, 4), ("V2", date(2025, 5, 1), "ED", 3, 3, 5)],
+        columns=["service_id", "date", "enterprise_id", "problems_found", "problems_solved", "satisfaction"],
+    ).to_parquet(out / "diagnosis.parquet", index=False)
     for stale in ("awards", "standards", "brands", "enforcement"):  # the tiny city's rows name its own firms
         (out / f"{stale}.parquet").unlink()
     rollups.build(out)
@@ -296,8 +368,10 @@ def test_the_list_is_ranked_with_why_and_a_link(shifted):
     assert list(signals.severity) == sorted(signals.severity, reverse=True)
     decline = signals[signals.kind == "decline"].iloc[0]
     assert decline.subject.endswith("food-b") and "Q4 2025" in decline.why and "year on year" in decline.why
-    assert attention.link(decline, Q4_2025) == \
-        f"spot_checks?from=2024&period=q&quarter=2025Q4&district={decline.districts[0]}&sector=food-b&lang=en"
+    assert (
+        attention.link(decline, Q4_2025)
+        == f"spot_checks?from=2024&period=q&quarter=2025Q4&district={decline.districts[0]}&sector=food-b&lang=en"
+    )
     firm = signals[signals.subject.str.contains("EA")].iloc[0]
     assert attention.link(firm, Q4_2025) == "enterprise?enterprise=EA&from=2024&period=q&quarter=2025Q4&lang=en"
     assert "2025-03-15" in firm.why
@@ -331,8 +405,10 @@ def test_the_storyline_view_draws_the_most_serious_series(shifted_db, shifted):
     assert slide.title == f"Early warning: {top.code}, Q4 2025"
     assert slide.takeaway == narrative.attention(shifted.signals, Q4_2025.at(), "en")
     first = shifted.signals.iloc[0]
-    assert slide.facts[0] == f"{i18n.t(f'severity.{first.severity}', 'en')} · {i18n.t(f'signal.{first.kind}', 'en')}" \
+    assert (
+        slide.facts[0] == f"{i18n.t(f'severity.{first.severity}', 'en')} · {i18n.t(f'signal.{first.kind}', 'en')}"
         f" · {first.subject}: {first.why}"
+    )
     assert len(slide.facts) == min(15, len(shifted.signals))
     signal_trace = next(t for t in slide.figure.data if t.name == "Signal")
     assert len(signal_trace.x) == 3  # October to December
@@ -364,8 +440,9 @@ def test_the_page_says_so_when_the_filters_leave_nothing_to_judge(demo_dir, monk
     at = starter(demo_dir, monkeypatch)({"lang": "en", "sector": "svc-retail"}, "attention")
     assert "No signals need attention in 2025." in at.markdown[0].value
     assert len(at.get("plotly_chart")) == 1
-    assert [i.value for i in at.info] == ["This series has no data in its 12 baseline months, so its control chart "
-                                          "judges nothing."]
+    assert [i.value for i in at.info] == [
+        "This series has no data in its 12 baseline months, so its control chart judges nothing."
+    ]
 
 
 def test_a_bad_threshold_is_named_on_the_page_and_the_overview_still_runs(tmp_path, demo_dir, monkeypatch):
@@ -388,8 +465,9 @@ def test_a_point_beyond_the_normal_limit_must_be_unlikely_by_the_binomial_too():
     # 0.99 - 3 * sqrt(0.0002475) = 0.99 - 0.0471964 = 94.2804%) but P(3 or more failures) = 0.75%, over the 0.135%
     # the limit means; 4 failures (P = 0.07%) are a signal
     months = one_series([(100, 99)] * 12 + [(40, 37), (40, 36)])
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 2))
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 2)
+    )
     chart = attention.p_chart(months, window, SETTINGS)
     assert chart.lower.iloc[12] == pytest.approx(94.2804, abs=1e-4)
     assert (chart.z.iloc[12] < -3) and (chart.z.iloc[13] < -3)
@@ -403,8 +481,9 @@ def test_a_baseline_with_data_in_fewer_months_than_the_minimum_judges_nothing():
     # 2 of the 12 baseline months hold samples (Nov-Dec 2024), then a month at 80%: with the default minimum of 6
     # months nothing is judged; a city that sets min_baseline_months 2 sees the fall beyond the limit
     months = one_series([(0, 0)] * 10 + [(100, 97), (100, 98), (100, 80)])
-    window = attention.Window(attention.month_index(2024, 1), attention.month_index(2025, 1),
-                              attention.month_index(2025, 1))
+    window = attention.Window(
+        attention.month_index(2024, 1), attention.month_index(2025, 1), attention.month_index(2025, 1)
+    )
     thin = attention.p_chart(months, window, SETTINGS)
     assert thin.centre.isna().all() and not thin.judged.any() and (thin.rule == "").all()
     enough = attention.p_chart(months, window, attention.Settings(min_baseline_months=2))
@@ -414,10 +493,14 @@ def test_a_baseline_with_data_in_fewer_months_than_the_minimum_judges_nothing():
 
 
 def test_the_baseline_names_its_months_with_data_and_how_many():
-    assert attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS,
-                                   "en") == "Nov–Dec 2017, 2 of 12 months with data"
-    assert attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS,
-                                   "zh") == "2017年11–12月，12 个月中 2 个月有数据"
+    assert (
+        attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS, "en")
+        == "Nov–Dec 2017, 2 of 12 months with data"
+    )
+    assert (
+        attention.baseline_text([attention.month_index(2017, 11), attention.month_index(2017, 12)], SETTINGS, "zh")
+        == "2017年11–12月，12 个月中 2 个月有数据"
+    )
     assert attention.baseline_text([], SETTINGS, "en") == "no data in the 12 months before the period"
 
 
@@ -432,23 +515,31 @@ def write_late_city(out) -> None:
             rows += [(date(year, month, 10), district, i >= failures) for i in range(50)]
     frame = pd.DataFrame(rows, columns=["sample_date", "district_code", "passed"])
     frame.insert(0, "sample_id", [f"L{i:05d}" for i in range(len(frame))])
-    frame = frame.assign(sector_code="food-a", product="p", enterprise_id=None, level="municipal", kind="supervision",
-                         failed_item=np.where(frame.passed, None, "microbial"),
-                         failed_items=np.where(frame.passed, None, "菌落总数"))
+    frame = frame.assign(
+        sector_code="food-a",
+        product="p",
+        enterprise_id=None,
+        level="municipal",
+        kind="supervision",
+        failed_item=np.where(frame.passed, None, "microbial"),
+        failed_items=np.where(frame.passed, None, "菌落总数"),
+    )
     frame.to_parquet(out / "inspections.parquet", index=False)
     rollups.build(out)
 
 
 def test_the_page_says_a_thin_baseline_judges_nothing(tmp_path, monkeypatch):
     write_late_city(tmp_path)
-    at = starter(tmp_path, monkeypatch)({"lang": "en", "from": "2024", "period": "ytd", "through": "2025-06"},
-                                        "attention")
+    at = starter(tmp_path, monkeypatch)(
+        {"lang": "en", "from": "2024", "period": "ytd", "through": "2025-06"}, "attention"
+    )
     captions = " ".join(c.value for c in at.caption)
     assert "control-chart baseline: Nov–Dec 2024, 2 of 12 months with data" in captions
     assert "Centre line: the pass rate of the baseline (Nov–Dec 2024, 2 of 12 months with data)" in captions
-    assert [i.value for i in at.info] == ["This series has data in only 2 of its 12 baseline months (at least 6 are "
-                                          "needed), so its control chart judges nothing."]
-    report = attention.report(Filters(2024, 2025, (), (), "en", 30, "ytd", 1, 6), SETTINGS,
-                              db.Database(tmp_path).query)
+    assert [i.value for i in at.info] == [
+        "This series has data in only 2 of its 12 baseline months (at least 6 are "
+        "needed), so its control chart judges nothing."
+    ]
+    report = attention.report(Filters(2024, 2025, (), (), "en", 30, "ytd", 1, 6), SETTINGS, db.Database(tmp_path).query)
     assert "chart" not in set(report.signals.kind)  # June's 80% in 100001 would be beyond a limit
     assert all(d.proto.placeholder == "" for d in at.dataframe)  # an empty cell stays empty

@@ -29,15 +29,19 @@ def test_a_hash_verifies_its_password_only_and_reveals_nothing():
     assert accounts.verify("plain", "plain") and not accounts.verify("plain", "Plain")  # the environment's text
 
 
-@pytest.mark.parametrize("failures, wait", [
-    ([], 0),
-    ([T0, T0 + timedelta(seconds=1)], 0),                      # two failures: no wait
-    ([T0] * 3, 5),                                             # the third: 5 s after it
-    ([T0] * 4, 10), ([T0] * 5, 20),                            # then 10 s, 20 s
-    ([T0] * 6, 15 * 60),                                       # the sixth locks for 15 minutes
-    ([T0 - timedelta(minutes=16)] * 6 + [T0], 0),              # failures older than 15 minutes do not count
-    ([T0 - timedelta(seconds=3)] * 3, 2),                      # the wait runs from the last failure
-])
+@pytest.mark.parametrize(
+    "failures, wait",
+    [
+        ([], 0),
+        ([T0, T0 + timedelta(seconds=1)], 0),  # two failures: no wait
+        ([T0] * 3, 5),  # the third: 5 s after it
+        ([T0] * 4, 10),
+        ([T0] * 5, 20),  # then 10 s, 20 s
+        ([T0] * 6, 15 * 60),  # the sixth locks for 15 minutes
+        ([T0 - timedelta(minutes=16)] * 6 + [T0], 0),  # failures older than 15 minutes do not count
+        ([T0 - timedelta(seconds=3)] * 3, 2),  # the wait runs from the last failure
+    ],
+)
 def test_the_wait_after_failed_sign_ins(failures, wait):
     assert accounts.wait(failures, T0).total_seconds() == wait
 
@@ -56,10 +60,13 @@ def test_roles_and_tables():
 def test_an_accounts_file_is_checked_account_by_account(tmp_path):
     good = {"password": accounts.hash_password("long enough"), "role": "analyst", "tables": ["inspections"]}
     path = tmp_path / "accounts.json"
-    for broken, message in [({"Wang Min": good}, "lowercase letters"), ({"wang": {**good, "role": "admin"}}, "role"),
-                            ({"wang": {**good, "password": "plain text"}}, "must be a hash"),
-                            ({"wang": {**good, "tables": ["awardz"]}}, "no table awardz"),
-                            ({"wang": {**good, "is_admin": True}}, "an account has")]:
+    for broken, message in [
+        ({"Wang Min": good}, "lowercase letters"),
+        ({"wang": {**good, "role": "admin"}}, "role"),
+        ({"wang": {**good, "password": "plain text"}}, "must be a hash"),
+        ({"wang": {**good, "tables": ["awardz"]}}, "no table awardz"),
+        ({"wang": {**good, "is_admin": True}}, "an account has"),
+    ]:
         path.write_text(json.dumps(broken))
         with pytest.raises(accounts.AccountError, match=message):
             accounts.load(path)
@@ -69,14 +76,24 @@ def test_an_accounts_file_is_checked_account_by_account(tmp_path):
 
 
 def run_accounts(*args, password: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qcity.accounts", *args], input=password + "\n", text=True,
-                          capture_output=True)
+    return subprocess.run(
+        [sys.executable, "-m", "qcity.accounts", *args], input=password + "\n", text=True, capture_output=True
+    )
 
 
 def test_the_accounts_command_adds_lists_and_removes(tmp_path):
     path = str(tmp_path / "accounts.json")
-    added = run_accounts("add", "wang", "--role", "analyst", "--tables", "inspections,enterprises", "--file", path,
-                         password="food safety 1")
+    added = run_accounts(
+        "add",
+        "wang",
+        "--role",
+        "analyst",
+        "--tables",
+        "inspections,enterprises",
+        "--file",
+        path,
+        password="food safety 1",
+    )
     assert added.returncode == 0, added.stderr
     assert run_accounts("add", "li", "--role", "viewer", "--file", path, password="viewer pass").returncode == 0
     stored = accounts.load(path)
@@ -84,7 +101,9 @@ def test_the_accounts_command_adds_lists_and_removes(tmp_path):
     assert "food safety 1" not in (tmp_path / "accounts.json").read_text()
     assert oct((tmp_path / "accounts.json").stat().st_mode & 0o777) == "0o600"
     assert run_accounts("list", "--file", path).stdout.splitlines() == [
-        "wang\tanalyst\tinspections,enterprises", "li\tviewer\tall tables"]
+        "wang\tanalyst\tinspections,enterprises",
+        "li\tviewer\tall tables",
+    ]
     short = run_accounts("add", "zhao", "--role", "viewer", "--file", path, password="short")
     bad = run_accounts("add", "Bad Name", "--role", "viewer", "--file", path, password="long enough")
     assert short.returncode and "at least 8" in short.stderr
@@ -121,8 +140,13 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     database = db.Database(city)
     targets = database.table("targets")
     before = (city / "targets.csv").read_bytes()
-    broken = pd.concat([targets, pd.DataFrame([{"indicator": "food_pass_rate", "year": 99999, "target": 97.0,
-                                                "district_code": "火星区"}])], ignore_index=True)
+    broken = pd.concat(
+        [
+            targets,
+            pd.DataFrame([{"indicator": "food_pass_rate", "year": 99999, "target": 97.0, "district_code": "火星区"}]),
+        ],
+        ignore_index=True,
+    )
     broken.loc[0, "indicator"] = "99.5"  # typed into the wrong column
     broken.index = pd.RangeIndex(1, len(broken) + 1)
     result = admin.check_edit("targets", broken, database)
@@ -145,16 +169,21 @@ def test_an_invalid_edit_saves_nothing_and_a_valid_one_makes_a_version_that_roll
     versions.rollback(city, 0, audit.Actor("chen", "local"))
     assert (city / "targets.csv").read_bytes() == before
     assert [(e["action"], e["user"], e["version"]) for e in audit.entries(city)] == [
-        ("edit", "wang", 1), ("rollback", "chen", 2)]
+        ("edit", "wang", 1),
+        ("rollback", "chen", 2),
+    ]
 
 
-@pytest.mark.parametrize("peer, forwarded, address", [
-    (None, None, "local"),                                        # a browser on this machine
-    ("10.9.9.9", None, "10.9.9.9"),                               # straight from the intranet
-    ("10.9.9.9", "1.2.3.4", "10.9.9.9"),                          # a header from an untrusted peer is ignored
-    ("127.0.0.1", "1.2.3.4, 10.0.0.7", "10.0.0.7"),               # nginx here appends the real peer: the last hop
-    ("127.0.0.1", "10.0.0.7, not-an-address", "local"),           # garbage: the proxy's own address
-])
+@pytest.mark.parametrize(
+    "peer, forwarded, address",
+    [
+        (None, None, "local"),  # a browser on this machine
+        ("10.9.9.9", None, "10.9.9.9"),  # straight from the intranet
+        ("10.9.9.9", "1.2.3.4", "10.9.9.9"),  # a header from an untrusted peer is ignored
+        ("127.0.0.1", "1.2.3.4, 10.0.0.7", "10.0.0.7"),  # nginx here appends the real peer: the last hop
+        ("127.0.0.1", "10.0.0.7, not-an-address", "local"),  # garbage: the proxy's own address
+    ],
+)
 def test_the_client_address_behind_a_trusted_proxy(monkeypatch, peer, forwarded, address):
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
     monkeypatch.setattr(auth, "st", SimpleNamespace(context=SimpleNamespace(ip_address=peer, headers=headers)))

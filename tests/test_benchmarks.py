@@ -22,16 +22,22 @@ def with_benchmarks(tiny_dir, tmp_path):
     """The tiny city plus its own benchmarks: a national food value for 2025 and a provincial one."""
     data = tmp_path / "city"
     shutil.copytree(tiny_dir, data)
-    pd.DataFrame([("food_pass_rate", 2025, "national", 97.0, "测试：全国 2025", None),
-                  ("food_pass_rate", 2025, "provincial", 97.5, "测试：全省 2025", None)],
-                 columns=["indicator", "year", "scope", "value", "source_title", "source_url"]).to_csv(
-        data / "benchmarks.csv", index=False)
+    pd.DataFrame(
+        [
+            ("food_pass_rate", 2025, "national", 97.0, "测试：全国 2025", None),
+            ("food_pass_rate", 2025, "provincial", 97.5, "测试：全省 2025", None),
+        ],
+        columns=["indicator", "year", "scope", "value", "source_title", "source_url"],
+    ).to_csv(data / "benchmarks.csv", index=False)
     return db.Database(data)
 
 
 def test_the_shipped_national_values_join_their_indicator_and_year(tmp_path):
-    shipped = db.Database(tmp_path).con.execute(
-        "select indicator, year, value from all_benchmarks where scope = 'national' order by all").fetchall()
+    shipped = (
+        db.Database(tmp_path)
+        .con.execute("select indicator, year, value from all_benchmarks where scope = 'national' order by all")
+        .fetchall()
+    )
     assert ("mfg_pass_rate", 2024, 93.93) in shipped and ("food_pass_rate", 2022, 97.14) in shipped
     assert ("se_deaths_per_10k", 2022, 0.07) in shipped and ("agri_pass_rate", 2023, 97.8) in shipped
     assert {i for i, *_ in shipped} <= set(INDICATORS)
@@ -51,8 +57,9 @@ def test_indicator_rows_carry_benchmarks_only_where_published(with_benchmarks):
 def test_the_trend_draws_a_labelled_reference_line_only_when_there_is_one(with_benchmarks):
     rows = with_benchmarks.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, **ALL)
     events = with_benchmarks.query("events_between", year_from=2024, year_to=2025)
-    food = charts.indicator_trend(rows[rows.indicator == "food_pass_rate"], events, INDICATORS["food_pass_rate"],
-                                  "zh", "note")
+    food = charts.indicator_trend(
+        rows[rows.indicator == "food_pass_rate"], events, INDICATORS["food_pass_rate"], "zh", "note"
+    )
     assert {"全国", "全省"} <= {t.name for t in food.data}
     national = next(t for t in food.data if t.name == "全国")
     assert list(national.x) == [2025] and list(national.y) == [97.0]

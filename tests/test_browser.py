@@ -27,18 +27,44 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "browser test password 7"
 PAGES = [*CHARTS, "data"]  # page name -> charts on the demo (the Data page has none)
-DOWNLOADS = {"spot_checks", "safety", "standards_brands", "enforcement", "award", "diagnosis", "innovation",
-             "quality_index"}
+DOWNLOADS = {
+    "spot_checks",
+    "safety",
+    "standards_brands",
+    "enforcement",
+    "award",
+    "diagnosis",
+    "innovation",
+    "quality_index",
+}
 YUELU = {"zh": "岳麓区", "en": "Yuelu"}
-GOOD = "\n".join(["2025年第一季度食品安全监督抽检结果,,,,,", "区县,行业,抽样日期,检验结论,企业名称,不合格项目",
-                  "岳麓区,乳制品,2025-03-01,合格,测试厂,", "开福区,乳制品,2025-03-02,不合格,测试厂,微生物",
-                  ""]).encode("gbk")
-MIXED = "\n".join(["区县,行业,抽样日期,检验结论,企业名称,不合格项目", "岳麓区,乳制品,2025-03-01,合格,测试厂,",
-                   "火星区,乳制品,2025-03-02,合格,测试厂,", ""]).encode()
+GOOD = "\n".join(
+    [
+        "2025年第一季度食品安全监督抽检结果,,,,,",
+        "区县,行业,抽样日期,检验结论,企业名称,不合格项目",
+        "岳麓区,乳制品,2025-03-01,合格,测试厂,",
+        "开福区,乳制品,2025-03-02,不合格,测试厂,微生物",
+        "",
+    ]
+).encode("gbk")
+MIXED = "\n".join(
+    [
+        "区县,行业,抽样日期,检验结论,企业名称,不合格项目",
+        "岳麓区,乳制品,2025-03-01,合格,测试厂,",
+        "火星区,乳制品,2025-03-02,合格,测试厂,",
+        "",
+    ]
+).encode()
 
 
 def path(name: str) -> str:
@@ -110,7 +136,10 @@ def settle(page, charts: int = 0) -> None:
     page.locator(RUN_FINISHED).wait_for(state="attached", timeout=60_000)
     page.wait_for_function(
         "n => { const c = [...document.querySelectorAll('.js-plotly-plot')];"
-        " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }", arg=charts, timeout=60_000)
+        " return c.length >= n && c.every(e => e.querySelector('.main-svg')); }",
+        arg=charts,
+        timeout=60_000,
+    )
 
 
 def chart_text(page) -> str:
@@ -122,8 +151,12 @@ def settled_chart_text(page) -> str:
     """The charts' text once the run has finished and the text reads the same on consecutive checks (the charts are
     drawn again after the run's last message)."""
     settle(page)
-    page.wait_for_function(f"""() => {{ const now = ({CHART_TEXT})(), same = window.__chartText === now;
-                                          window.__chartText = now; return same; }}""", polling=100, timeout=60_000)
+    page.wait_for_function(
+        f"""() => {{ const now = ({CHART_TEXT})(), same = window.__chartText === now;
+                                          window.__chartText = now; return same; }}""",
+        polling=100,
+        timeout=60_000,
+    )
     return chart_text(page)
 
 
@@ -245,8 +278,11 @@ def test_on_a_1600_by_900_screen_the_way_on_is_in_view_on_every_slide(server, br
 
 
 def test_hostile_links_get_a_notice_and_no_error(server, browser):
-    page = open_page(browser, f"{server.url}/spot_checks?district=%27%20OR%201%3D1%20--&from=99999&lang=en&x="
-                     + "A" * 5000, CHARTS["spot_checks"])
+    page = open_page(
+        browser,
+        f"{server.url}/spot_checks?district=%27%20OR%201%3D1%20--&from=99999&lang=en&x=" + "A" * 5000,
+        CHARTS["spot_checks"],
+    )
     expect(page.locator("[data-testid=stAlert]").filter(has_text="from=99999")).to_be_visible(timeout=60_000)
     notices = " ".join(page.locator("[data-testid=stAlert]").all_inner_texts())
     assert "district=' OR 1=1 --" in notices and "from=99999" in notices and "A" * 41 not in notices
@@ -261,7 +297,8 @@ def test_a_viewer_has_no_write_action_even_by_url(server, browser):
     page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("[data-testid=stAlert]").filter(has_text="Wrong user name or password.")).to_be_visible(
-        timeout=60_000)
+        timeout=60_000
+    )
     settle(page)
     assert page.locator("[data-testid=stFileUploader]").count() == 0
     assert PASSWORD not in page.content()
@@ -294,8 +331,9 @@ def test_an_analyst_imports_a_good_file_and_a_bad_one_is_rejected_with_its_repor
     report = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "火星区" in report and "mixed.csv" in report
 
-    uploader.set_input_files(files=[{"name": "../../etc/passwd.xlsx", "mimeType": "application/octet-stream",
-                                     "buffer": b"not a zip at all"}])
+    uploader.set_input_files(
+        files=[{"name": "../../etc/passwd.xlsx", "mimeType": "application/octet-stream", "buffer": b"not a zip at all"}]
+    )
     page.get_by_text("not a valid .xlsx file").wait_for(timeout=60_000)
     page.screenshot(path=ARTIFACTS / "data-rejected-en.png", full_page=True)
     assert not (server.data.parent / "etc").exists() and not list(server.data.parent.glob("**/passwd*"))
@@ -335,8 +373,9 @@ def test_the_enforcement_months_draw_in_the_browser(ytd_server, browser, lang):
 def test_the_protocol_load_client_views_pages_and_moves_the_slider_like_a_browser(server):
     """bench/protocol.py speaks Streamlit's websocket protocol: each view ends in script_finished without an
     exception, and a slider move is a rerun in the same session (no browser involved)."""
-    crowd = protocol.crowd(server.url, "spot_checks", "lang=en", sessions=2, within=0.5, repeat=2, timeout=120,
-                           think=(0.1, 0.2))
+    crowd = protocol.crowd(
+        server.url, "spot_checks", "lang=en", sessions=2, within=0.5, repeat=2, timeout=120, think=(0.1, 0.2)
+    )
     with ThreadPoolExecutor(1) as thread:  # Playwright's sync API keeps an event loop running in this thread
         results = thread.submit(asyncio.run, crowd).result()
     summary = protocol.summary(results, 1.0, None)
@@ -365,8 +404,9 @@ def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_download
     sidebar = page.locator("[data-testid=stSidebar]")
     for label, period in [("Year to date", "period=ytd"), ("Quarter", "period=q"), ("Whole years", "")] * 4:
         sidebar.get_by_text(label, exact=True).click()  # 12 reruns of the same session, each writing its period
-        page.wait_for_function("p => p ? location.search.includes(p) : !location.search.includes('period=')",
-                               arg=period, timeout=60_000)
+        page.wait_for_function(
+            "p => p ? location.search.includes(p) : !location.search.includes('period=')", arg=period, timeout=60_000
+        )
         settle(page, 1)
         assert problems(page) == []
     texts = []
@@ -390,8 +430,9 @@ def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_download
     assert any("/_stcore/stream" in line for line in mine) and any("/media/" in line for line in mine), mine
     assert len({replica(line) for line in mine}) == 1  # one replica served it all
     # nothing failed, apart from the frontend's probe for a server under the page's path (it then tries /)
-    assert [line for line in mine if int(line.split('" ')[1].split()[0]) >= 400
-            and "/spot_checks/_stcore/" not in line] == []
+    assert [
+        line for line in mine if int(line.split('" ')[1].split()[0]) >= 400 and "/spot_checks/_stcore/" not in line
+    ] == []
     assert len({replica(line) for line in log if '"GET / ' in line}) == 2
 
 
@@ -402,8 +443,11 @@ def replica(line: str) -> str:
 
 def card(page, label: str) -> str:
     """An Overview card: its value, period, target and verdict."""
-    return page.locator("[data-testid=stVerticalBlock]").filter(
-        has=page.locator("[data-testid=stMetric]").filter(has_text=label)).last.inner_text()
+    return (
+        page.locator("[data-testid=stVerticalBlock]")
+        .filter(has=page.locator("[data-testid=stMetric]").filter(has_text=label))
+        .last.inner_text()
+    )
 
 
 def scorecard_target(page, indicator: str) -> str:
@@ -456,7 +500,8 @@ def test_an_analyst_edits_a_target_and_the_overview_follows(server, browser):
     expect(cell).to_have_text("95.5")
     # the server has the edit (its run says so) before Save is clicked: a click during that run could be lost
     expect(page.locator(".st-key-data_unsaved_targets")).to_have_text(
-        "Not saved yet: rows changed 1, added 0, deleted 0.", timeout=60_000)
+        "Not saved yet: rows changed 1, added 0, deleted 0.", timeout=60_000
+    )
     settle(page)
     page.get_by_role("button", name="Save Targets").click()
     page.get_by_text("Saved as version").wait_for(timeout=60_000)

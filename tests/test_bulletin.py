@@ -20,8 +20,24 @@ def written(ytd_dir, tmp_path_factory):
     """The bulletin of Jan–Sep 2026 in both languages, written by the command."""
     out = tmp_path_factory.mktemp("bulletin")
     for lang in i18n.LANGS:
-        assert deck.main(["bulletin", "--period", "ytd", "--through", "2026-09", "--lang", lang,
-                          "--out", str(out / f"{lang}.docx"), "--data", str(ytd_dir)]) == 0
+        assert (
+            deck.main(
+                [
+                    "bulletin",
+                    "--period",
+                    "ytd",
+                    "--through",
+                    "2026-09",
+                    "--lang",
+                    lang,
+                    "--out",
+                    str(out / f"{lang}.docx"),
+                    "--data",
+                    str(ytd_dir),
+                ]
+            )
+            == 0
+        )
     return {lang: Document(out / f"{lang}.docx") for lang in i18n.LANGS}
 
 
@@ -44,8 +60,16 @@ def test_the_title_names_the_city_and_the_period_and_the_label_follows(written):
     assert zh[-1] == "数据截至：2026-09-30" and en[-1] == "Data as of: 2026-09-30"
     assert zh[-2] == "合成演示数据，非真实统计"
     headings = [t for t in zh if t[:2] in {f"{n}、" for n in "一二三四五六七八"}]
-    assert headings == ["一、主要指标", "二、质量安全", "三、标准与品牌", "四、执法打假", "五、市长质量奖",
-                        "六、质量诊断服务", "七、科技创新", "八、风险预警"]
+    assert headings == [
+        "一、主要指标",
+        "二、质量安全",
+        "三、标准与品牌",
+        "四、执法打假",
+        "五、市长质量奖",
+        "六、质量诊断服务",
+        "七、科技创新",
+        "八、风险预警",
+    ]
 
 
 def test_the_spot_check_numbers_are_the_query_results(written, ytd_db):
@@ -54,8 +78,10 @@ def test_the_spot_check_numbers_are_the_query_results(written, ytd_db):
     samples, passed = int(now.samples.sum()), int(now.passed.sum())
     change = 100 * passed / samples - 100 * before.passed.sum() / before.samples.sum()
     verb = "提高" if round(change, 1) > 0 else "下降"
-    sentence = (f"2026年1–9月，全市共完成监督抽检 {samples:,} 批次，发现不合格样品 {samples - passed:,} 批次，"
-                f"抽检合格率为 {100 * passed / samples:.2f}%，同比{verb} {abs(change):.1f} 个百分点。")
+    sentence = (
+        f"2026年1–9月，全市共完成监督抽检 {samples:,} 批次，发现不合格样品 {samples - passed:,} 批次，"
+        f"抽检合格率为 {100 * passed / samples:.2f}%，同比{verb} {abs(change):.1f} 个百分点。"
+    )
     assert sentence in paragraphs(written["zh"])
 
 
@@ -66,8 +92,9 @@ def test_the_tables_hold_the_query_rows(written, ytd_db):
     rows = [[cell.text for cell in row.cells] for row in headline.rows]
     assert rows[0] == ["指标", "统计期", "数值", "目标", "状态", "同比"]
     assert [r[0] for r in rows[1:]] == [i18n.t(f"ind.{k.indicator.id}", "zh") for k in cards]
-    assert [r[2] for r in rows[1:]] == [i18n.fmt_value(k.value, k.indicator.unit, "zh", k.indicator.digits)
-                                        for k in cards]
+    assert [r[2] for r in rows[1:]] == [
+        i18n.fmt_value(k.value, k.indicator.unit, "zh", k.indicator.digits) for k in cards
+    ]
     assert [r[1] for r in rows[1:]] == ["2026年1–9月"] * 4 + ["2025年（年度数据）"] * 2
     by_district = ytd_db.query("pass_rate_by_district_year", **{**YTD.params, "year_from": 2026})
     shown = {row.cells[1].text: row.cells[3].text for row in districts.rows[1:]}
@@ -93,8 +120,10 @@ def test_a4_with_chinese_fonts_named_on_the_runs_and_charts_as_images(written):
 
 def test_a_period_outside_the_data_is_refused(ytd_dir, tmp_path, capsys):
     out = tmp_path / "x.docx"
-    assert deck.main(["bulletin", "--period", "ytd", "--through", "2026-10", "--out", str(out),
-                      "--data", str(ytd_dir)]) == 2
+    assert (
+        deck.main(["bulletin", "--period", "ytd", "--through", "2026-10", "--out", str(out), "--data", str(ytd_dir)])
+        == 2
+    )
     assert "--through 2026-10" in capsys.readouterr().err and not out.exists()
     assert deck.main(["bulletin", "--year", "2026", "--out", str(out), "--data", str(ytd_dir)]) == 2
     assert "not complete" in capsys.readouterr().err
@@ -103,7 +132,7 @@ def test_a_period_outside_the_data_is_refused(ytd_dir, tmp_path, capsys):
 def test_the_early_warnings_are_the_report_of_the_period(written, ytd_db, ytd_dir):
     report = attention.report(YTD, attention.Settings.of(ytd_db.city()), ytd_db.query)
     zh = paragraphs(written["zh"])
-    after = zh[zh.index("八、风险预警") + 1:]
+    after = zh[zh.index("八、风险预警") + 1 :]
     assert after[0] == narrative.attention(report.signals, YTD.at(), "zh")
     assert after[0].startswith(f"2026年1–9月共 {len(report.signals)} 条预警信号")
     assert after[1] == f"另有 {len(report.signals) - 15} 条信号见看板“预警”页及其下载的工作清单。"

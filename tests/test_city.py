@@ -64,8 +64,11 @@ def test_the_demo_fills_a_skeleton_and_every_page_runs_with_a_map(skeleton, tmp_
 
 
 def test_a_wrong_code_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
-    for code, words in (("999999", "unknown administrative code 999999"), ("43020", "not an administrative code"),
-                        ("430202", "county-level unit 荷塘区 of 株洲市; give the city's code (430200)")):
+    for code, words in (
+        ("999999", "unknown administrative code 999999"),
+        ("43020", "not an administrative code"),
+        ("430202", "county-level unit 荷塘区 of 株洲市; give the city's code (430200)"),
+    ):
         assert city.main(["init", code, "--out", str(tmp_path / code)]) == 2
         assert words in capsys.readouterr().err
         assert not (tmp_path / code).exists()

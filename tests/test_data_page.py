@@ -13,8 +13,9 @@ from qcity.store import audit, db, rollups, versions
 from qcity.web import accounts, admin, auth
 
 PASSWORD = "correct horse battery staple"
-GOOD = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物",
-                  ""]).encode("gbk")
+GOOD = "\n".join(
+    [TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物", ""]
+).encode("gbk")
 
 
 @pytest.fixture
@@ -35,6 +36,7 @@ def page(tmp_path, monkeypatch):
         at.switch_page("pages/data.py").run()
         assert not at.exception, [e.value for e in at.exception]
         return at
+
     open_page.data = data
     return open_page
 
@@ -78,9 +80,14 @@ def test_an_analyst_imports_a_file_and_rolls_it_back(page):
     assert any("Restored version 0" in s.value for s in at.success)
     assert db.Database(page.data).con.execute("select count(*) from inspections").fetchone() == (LOADED,)
     assert [(e["action"], e["user"], e["ok"], e["version"]) for e in audit.entries(page.data)] == [
-        ("sign_in", "analyst", True, None), ("import", "analyst", True, 1), ("rollback", "analyst", True, 2)]
+        ("sign_in", "analyst", True, None),
+        ("import", "analyst", True, 1),
+        ("rollback", "analyst", True, 2),
+    ]
     assert [(v["version"], v["action"], v["user"]) for v in versions.versions(page.data)] == [
-        (1, "import", "analyst"), (2, "rollback", "analyst")]
+        (1, "import", "analyst"),
+        (2, "rollback", "analyst"),
+    ]
     at.button(key="data_sign_out").click().run()
     assert audit.entries(page.data)[-1]["action"] == "sign_out" and not at.get("file_uploader")
 
@@ -113,11 +120,19 @@ def test_problems_block_the_import_until_only_valid_rows_are_chosen(page):
 def staff(page, tmp_path, monkeypatch):
     """Three named accounts: a food-safety analyst, a viewer and an analyst of every table."""
     path = tmp_path / "accounts.json"
-    path.write_text(json.dumps({
-        "wang": {"password": accounts.hash_password("food safety 1"), "role": "analyst",
-                 "tables": ["inspections", "enterprises"]},
-        "li": {"password": accounts.hash_password("viewer pass 2"), "role": "viewer"},
-        "chen": {"password": accounts.hash_password("chief pass 3"), "role": "analyst"}}))
+    path.write_text(
+        json.dumps(
+            {
+                "wang": {
+                    "password": accounts.hash_password("food safety 1"),
+                    "role": "analyst",
+                    "tables": ["inspections", "enterprises"],
+                },
+                "li": {"password": accounts.hash_password("viewer pass 2"), "role": "viewer"},
+                "chen": {"password": accounts.hash_password("chief pass 3"), "role": "analyst"},
+            }
+        )
+    )
     monkeypatch.setenv(accounts.ENV, str(path))
     return page
 
@@ -171,8 +186,15 @@ def test_a_food_safety_analyst_imports_inspections_but_no_other_agency_s_tables(
     assert not at.get("data_editor") and not [b for b in at.button if b.key.startswith("data_save")]  # read only
     # A crafted message: the browser sends "awards" for the table, which the list does not offer. Streamlit resets a
     # value outside a selectbox's options, so the script still imports into inspections (and the file fails there).
-    monkeypatch.setattr(Selectbox, "_widget_state", property(lambda self: WidgetState(
-        id=self.id, string_value="awards" if self.key == "data_table" else self.options[self.index])))
+    monkeypatch.setattr(
+        Selectbox,
+        "_widget_state",
+        property(
+            lambda self: WidgetState(
+                id=self.id, string_value="awards" if self.key == "data_table" else self.options[self.index]
+            )
+        ),
+    )
     awards = b"year,session,enterprise_id,stage,score\n2023,1,E1,winner,900\n"
     at.get("file_uploader")[0].upload("awards.csv", awards, "text/csv").run()
     assert at.info[0].value.startswith("0 valid rows") and at.button(key="data_import").disabled
@@ -181,28 +203,38 @@ def test_a_food_safety_analyst_imports_inspections_but_no_other_agency_s_tables(
 
 def test_every_write_checks_the_user_itself_and_logs_a_refusal(tmp_path, monkeypatch):
     """Whatever a page shows, the write's own check refuses another agency's table (and logs it)."""
+
     def script(data_dir: str):
         import streamlit as st
 
         from qcity.web import accounts, auth
+
         st.session_state[auth.USER_KEY] = accounts.User("wang", "analyst", frozenset({"inspections"}))
         for table in ("inspections", "awards"):
             try:
                 st.write(f"{table}: {auth.require(data_dir, 'import', table).user}")
             except PermissionError as error:
                 st.error(str(error))
+
     at = AppTest.from_function(script, args=(str(tmp_path),)).run()
     assert at.markdown[0].value == "inspections: wang" and at.error[0].value == "wang may not import awards"
     assert [(e["user"], e["action"], e["ok"], e["table"]) for e in audit.entries(tmp_path)] == [
-        ("wang", "import", False, "awards")]
+        ("wang", "import", False, "awards")
+    ]
 
 
 def test_a_rollback_that_would_change_another_agency_s_table_is_refused(staff):
     chen = audit.Actor("chen", "local")
     database = db.Database(staff.data)
     targets = database.table("targets").assign(target=lambda t: t.target + 1)
-    ingest.commit(admin.check_edit("targets", targets.set_axis(range(1, 4)), database), staff.data, "replace",
-                  "table editor", chen, action="edit")
+    ingest.commit(
+        admin.check_edit("targets", targets.set_axis(range(1, 4)), database),
+        staff.data,
+        "replace",
+        "table editor",
+        chen,
+        action="edit",
+    )
     edited = (staff.data / "targets.csv").read_bytes()
     at = sign_in_as(staff(password=None), "wang", "food safety 1")
     at.selectbox(key="data_rollback_to").set_value(0)
@@ -210,14 +242,19 @@ def test_a_rollback_that_would_change_another_agency_s_table_is_refused(staff):
     assert at.error[0].value.startswith("The account wang may not roll back to version 0")
     assert (staff.data / "targets.csv").read_bytes() == edited and len(versions.versions(staff.data)) == 1
     refused = audit.entries(staff.data)[-1]
-    assert (refused["user"], refused["action"], refused["ok"], refused["table"]) == ("wang", "rollback", False,
-                                                                                     "targets")
+    assert (refused["user"], refused["action"], refused["ok"], refused["table"]) == (
+        "wang",
+        "rollback",
+        False,
+        "targets",
+    )
 
 
 def test_an_analyst_gets_the_editors_and_saving_no_change_makes_no_version(staff):
     at = sign_in_as(staff(password=None), "chen", "chief pass 3")
     assert len(at.get("data_editor")) == 4 and {b.key for b in at.button} >= {
-        f"data_save_{name}" for name in admin.EDITABLE}
+        f"data_save_{name}" for name in admin.EDITABLE
+    }
     at.button(key="data_save_targets").click().run()
     assert at.info[-1].value == "Nothing changed; no version was made." and not versions.versions(staff.data)
 
@@ -227,8 +264,9 @@ def edited(at: AppTest, monkeypatch, table: str, rows: dict) -> None:
     edited rows (row position -> column -> value) with the rows added and deleted, Streamlit's data_editor protocol.
     It goes with every later run of `at`, as a browser keeps sending a widget's state."""
     editor = next(e for e in at.get("data_editor") if f"data_edit_{table}_" in e.proto.id)
-    state = WidgetState(id=editor.proto.id, string_value=json.dumps(
-        {"edited_rows": rows, "added_rows": [], "deleted_rows": []}))
+    state = WidgetState(
+        id=editor.proto.id, string_value=json.dumps({"edited_rows": rows, "added_rows": [], "deleted_rows": []})
+    )
     original = ElementTree.get_widget_states
 
     def with_the_edit(tree):
@@ -263,8 +301,14 @@ def test_a_table_changed_since_the_editor_opened_is_not_overwritten(staff):
     at = sign_in_as(staff(password=None), "chen", "chief pass 3")  # chen's editor opens on the targets as they are
     database = db.Database(staff.data)
     raised = database.table("targets").assign(target=lambda t: t.target + 1).set_axis(range(1, 4))
-    ingest.commit(admin.check_edit("targets", raised, database), staff.data, "replace", "table editor",
-                  audit.Actor("wang", "10.1.2.3"), action="edit")  # meanwhile, another analyst saves
+    ingest.commit(
+        admin.check_edit("targets", raised, database),
+        staff.data,
+        "replace",
+        "table editor",
+        audit.Actor("wang", "10.1.2.3"),
+        action="edit",
+    )  # meanwhile, another analyst saves
     saved = (staff.data / "targets.csv").read_bytes()
     at.run()
     assert at.warning[0].value.startswith("This table changed after you opened it (by wang at ")
@@ -281,8 +325,15 @@ def test_rows_outside_and_unplaced_are_listed_and_wait_for_the_choice(page):
     """A row whose address lies in another city is listed as outside and left out; one that nothing places is
     listed as unplaced and, as on the command line, imported only when the valid rows are chosen."""
     at = sign_in(page(), PASSWORD)
-    rows = "\n".join(["区县,行业,抽样日期,检验结论,被抽样单位地址", "甲区,食品甲,2025-03-01,合格,",
-                      ",食品甲,2025-03-02,合格,湖南省株洲市天元区长江北路1号", ",食品甲,2025-03-03,合格,某路1号", ""])
+    rows = "\n".join(
+        [
+            "区县,行业,抽样日期,检验结论,被抽样单位地址",
+            "甲区,食品甲,2025-03-01,合格,",
+            ",食品甲,2025-03-02,合格,湖南省株洲市天元区长江北路1号",
+            ",食品甲,2025-03-03,合格,某路1号",
+            "",
+        ]
+    )
     at.get("file_uploader")[0].upload("places.csv", rows.encode(), "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any(i.value.startswith("1 rows lie outside the data's area") for i in at.info)
@@ -293,9 +344,15 @@ def test_rows_outside_and_unplaced_are_listed_and_wait_for_the_choice(page):
     at.checkbox(key="data_accept_valid").check().run()
     at.button(key="data_import").click().run()
     assert at.success[0].value == "Imported as version 1."
-    placed = db.Database(page.data).con.execute("select district_code from inspections where sample_date >= "
-                                                "'2025-03-01' and sample_date <= '2025-03-03' and product is null "
-                                                "order by sample_date").fetchall()
+    placed = (
+        db.Database(page.data)
+        .con.execute(
+            "select district_code from inspections where sample_date >= "
+            "'2025-03-01' and sample_date <= '2025-03-03' and product is null "
+            "order by sample_date"
+        )
+        .fetchall()
+    )
     assert placed == [("100001",), ("000000",)]  # 甲区, then place unknown; the 株洲 row is not there
 
 
@@ -306,6 +363,9 @@ def test_a_notice_is_declared_with_a_box(page):
     at.get("file_uploader")[0].upload("notice.csv", notice.encode(), "text/csv").run()
     assert any("1 valid rows, 0 rows with problems" in i.value for i in at.info)
     at.button(key="data_import").click().run()
-    got = db.Database(page.data).con.execute("select passed, failures_only, failed_items from inspections where "
-                                             "failures_only").fetchall()
+    got = (
+        db.Database(page.data)
+        .con.execute("select passed, failures_only, failed_items from inspections where failures_only")
+        .fetchall()
+    )
     assert got == [(False, True, "菌落总数")]

@@ -31,8 +31,14 @@ def test_unexpected_parameter_is_named(tiny_db):
 
 
 def test_parameters_are_bound_not_spliced(tiny_db):
-    frame = tiny_db.query("pass_rate_by_district_year", year_from=2024, year_to=2025, **WHOLE,
-                          districts=["' OR 1=1 --"], sectors=["food-a"])
+    frame = tiny_db.query(
+        "pass_rate_by_district_year",
+        year_from=2024,
+        year_to=2025,
+        **WHOLE,
+        districts=["' OR 1=1 --"],
+        sectors=["food-a"],
+    )
     assert frame.empty
 
 

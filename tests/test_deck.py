@@ -18,14 +18,21 @@ from qcity.documents import deck, images, story
 
 pytestmark = pytest.mark.browser
 
-VIEWS = ["chart=trend&indicator=food_pass_rate&from=2024&to=2025", "chart=districts&indicator=food_pass_rate",
-         "chart=domains&from=2024", "chart=index&to=2025"]
+VIEWS = [
+    "chart=trend&indicator=food_pass_rate&from=2024&to=2025",
+    "chart=districts&indicator=food_pass_rate",
+    "chart=domains&from=2024",
+    "chart=index&to=2025",
+]
 
 
 @pytest.fixture(scope="module")
 def storyline():
-    return story.Storyline("test", {"zh": "测试市质量报告", "en": "Test City quality review"},
-                           tuple(story.view_from_query(v, OPTIONS) for v in VIEWS))
+    return story.Storyline(
+        "test",
+        {"zh": "测试市质量报告", "en": "Test City quality review"},
+        tuple(story.view_from_query(v, OPTIONS) for v in VIEWS),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +60,7 @@ def test_the_blank_check_can_fail():
     assert ink(images.render(go.Figure())) < 0.004
 
 
-def test_the_deck_has_a_cover_and_a_slide_per_view_with_title_takeaway_chart_notes_and_footer(pptx_zh, storyline,
-                                                                                             ctx):
+def test_the_deck_has_a_cover_and_a_slide_per_view_with_title_takeaway_chart_notes_and_footer(pptx_zh, storyline, ctx):
     slides = list(pptx_zh.slides)
     assert len(slides) == 1 + len(storyline.views)
     assert texts(slides[0])[0] == "测试市质量报告"
@@ -80,8 +86,16 @@ def test_the_deck_has_a_cover_and_a_slide_per_view_with_title_takeaway_chart_not
 def test_the_takeaway_numbers_are_the_query_results(pptx_zh, tiny_db):
     by_year = tiny_db.query("indicator_by_year", year_from=2024, year_to=2025, **WHOLE, districts=[], sectors=[])
     food = by_year[(by_year.indicator == "food_pass_rate") & (by_year.year == 2025)].iloc[0]
-    league = tiny_db.query("district_league", **WHOLE, indicator="food_pass_rate", year=2025, districts=[], sectors=[],
-                           min_samples=10, higher_is_better=True).set_index("district_code")
+    league = tiny_db.query(
+        "district_league",
+        **WHOLE,
+        indicator="food_pass_rate",
+        year=2025,
+        districts=[],
+        sectors=[],
+        min_samples=10,
+        higher_is_better=True,
+    ).set_index("district_code")
     assert (round(food.value, 1), round(food.change, 1)) == (97.1, 6.2)  # 34/35; 34/35 - 40/44, by hand
     trend = texts(list(pptx_zh.slides)[1])[1]
     assert f"{food.value:.1f}%" in trend and f"提高 {food.change:.1f} 个百分点" in trend
@@ -130,8 +144,10 @@ def loosely_in(expected: str, text: str) -> bool:
     """Whether `expected` appears in `text` with at most one character in five read back differently: a few glyphs
     (食 as the radical ⻝, – as ‒) come back as look-alikes that no normalisation maps."""
     expected = nfkc(expected)
-    return any(sum(a == b for a, b in zip(expected, text[i:i + len(expected)])) >= 0.8 * len(expected)
-               for i in range(len(text) - len(expected) + 1))
+    return any(
+        sum(a == b for a, b in zip(expected, text[i : i + len(expected)])) >= 0.8 * len(expected)
+        for i in range(len(text) - len(expected) + 1)
+    )
 
 
 def glyph_programs(page) -> set[bytes]:
@@ -155,30 +171,71 @@ def test_chinese_is_drawn_with_a_cjk_font_in_charts_and_report(storyline, ctx):
     assert ImageChops.difference(first, unknown).getbbox() is not None
     assert ImageStat.Stat(first).var[0] > 50  # something is drawn at all
 
-    pdf = PdfReader(io.BytesIO(deck.build("report", story.Storyline("t", {"zh": "食品抽检合格率报告"},
-                                                                     storyline.views[:1]), ctx, "zh")))
+    pdf = PdfReader(
+        io.BytesIO(
+            deck.build("report", story.Storyline("t", {"zh": "食品抽检合格率报告"}, storyline.views[:1]), ctx, "zh")
+        )
+    )
     cover = pdf.pages[0]
     fonts = [f.get_object() for f in cover["/Resources"]["/Font"].values()]
-    assert all("/CharProcs" in f or "/FontFile2" in f.get("/FontDescriptor", {}) or
-               "/DescendantFonts" in f for f in fonts)  # every font is embedded
+    assert all(
+        "/CharProcs" in f or "/FontFile2" in f.get("/FontDescriptor", {}) or "/DescendantFonts" in f for f in fonts
+    )  # every font is embedded
     cjk = {c for c in page_text(cover) if "\u4e00" <= c <= "\u9fff"}
     assert len(cjk) >= 10 and len(glyph_programs(cover)) >= len(cjk)  # a distinct drawn glyph per character
 
 
 def test_the_command_exports_a_view_and_names_a_bad_storyline(tiny_dir, tmp_path):
     out = tmp_path / "view.pptx"
-    done = subprocess.run([sys.executable, "-m", "qcity.export", "deck", "--current-view", VIEWS[0], "--lang", "en",
-                           "--data", str(tiny_dir), "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qcity.export",
+            "deck",
+            "--current-view",
+            VIEWS[0],
+            "--lang",
+            "en",
+            "--data",
+            str(tiny_dir),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "1 views, en" in done.stdout and len(Presentation(str(out)).slides) == 2
-    bad = subprocess.run([sys.executable, "-m", "qcity.export", "report", "--storyline", "missing", "--data",
-                          str(tiny_dir), "--out", str(tmp_path / "r.pdf")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qcity.export",
+            "report",
+            "--storyline",
+            "missing",
+            "--data",
+            str(tiny_dir),
+            "--out",
+            str(tmp_path / "r.pdf"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert bad.returncode == 2 and "storylines/missing.json: no such storyline" in bad.stderr
     assert not (tmp_path / "r.pdf").exists()
-    wrong = subprocess.run([sys.executable, "-m", "qcity.export", "deck", "--out", str(tmp_path / "x.pdf")],
-                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    wrong = subprocess.run(
+        [sys.executable, "-m", "qcity.export", "deck", "--out", str(tmp_path / "x.pdf")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert wrong.returncode == 2 and "--out must end in .pptx" in wrong.stderr
 
 

@@ -10,7 +10,7 @@ from qcity.store import schema
 
 
 def rate(demo_db, where: str) -> float:
-    sql = ("select 100 * avg(passed::int) from inspections join sectors using (sector_code) where " + where)
+    sql = "select 100 * avg(passed::int) from inspections join sectors using (sector_code) where " + where
     return demo_db.con.execute(sql).fetchone()[0]
 
 
@@ -78,8 +78,10 @@ def test_slow_improvement_over_the_decade(demo_db, domain):
 
 
 def test_districts_differ_and_some_cells_are_sparse(demo_db):
-    rates = [r[0] for r in demo_db.con.execute(
-        "select 100 * avg(passed::int) from inspections group by district_code").fetchall()]
+    rates = [
+        r[0]
+        for r in demo_db.con.execute("select 100 * avg(passed::int) from inspections group by district_code").fetchall()
+    ]
     assert max(rates) - min(rates) > 0.3
     sparse = demo_db.con.execute("""select count(*) from (select district_code, sector_code, count(*) as n
         from inspections where year(sample_date) = 2025 group by all having n < 10)""").fetchone()[0]
@@ -87,8 +89,12 @@ def test_districts_differ_and_some_cells_are_sparse(demo_db):
 
 
 def test_sampling_is_seasonal(demo_db):
-    months = [r[0] for r in demo_db.con.execute(
-        "select count(*) from inspections group by month(sample_date) order by month(sample_date)").fetchall()]
+    months = [
+        r[0]
+        for r in demo_db.con.execute(
+            "select count(*) from inspections group by month(sample_date) order by month(sample_date)"
+        ).fetchall()
+    ]
     assert max(months) / min(months) > 1.5
     assert months[8] > months[1]  # September (Quality Month) busier than February (Spring Festival)
 

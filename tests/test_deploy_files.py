@@ -28,26 +28,54 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.mark.nginx
 def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_path):
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=qcity.test",
-                    "-keyout", tmp_path / "qcity.key", "-out", tmp_path / "qcity.crt"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=qcity.test",
+            "-keyout",
+            tmp_path / "qcity.key",
+            "-out",
+            tmp_path / "qcity.crt",
+        ],
+        check=True,
+        capture_output=True,
+    )
     replica, plain, secure = replicas.free_port(), replicas.free_port(), replicas.free_port()
     config = (ROOT / "deploy" / "nginx-https.conf").read_text(encoding="utf-8")
     # the server's paths and ports, as an administrator edits them, made local to this test
-    for server_value, local in [("/etc/qcity/tls", str(tmp_path)), ("/run/nginx.pid", str(tmp_path / "nginx.pid")),
-                                ("/var/log/nginx", str(tmp_path)), ("listen 80;", f"listen 127.0.0.1:{plain};"),
-                                ("listen 443 ssl", f"listen 127.0.0.1:{secure} ssl")]:
+    for server_value, local in [
+        ("/etc/qcity/tls", str(tmp_path)),
+        ("/run/nginx.pid", str(tmp_path / "nginx.pid")),
+        ("/var/log/nginx", str(tmp_path)),
+        ("listen 80;", f"listen 127.0.0.1:{plain};"),
+        ("listen 443 ssl", f"listen 127.0.0.1:{secure} ssl"),
+    ]:
         assert server_value in config
         config = config.replace(server_value, local)
     upstreams = r"(        server 127\.0\.0\.1:\d+ max_fails=0;\n)+"
     config = re.sub(upstreams, f"        server 127.0.0.1:{replica};\n", config)
     (tmp_path / "nginx.conf").write_text(config, encoding="utf-8")
-    checked = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stderr
 
     data = write_tiny_city(tmp_path / "data")
-    app = subprocess.Popen(replicas.streamlit_command(replica), cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env={**os.environ, "QCITY_DATA_DIR": str(data)})
+    app = subprocess.Popen(
+        replicas.streamlit_command(replica),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "QCITY_DATA_DIR": str(data)},
+    )
     proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"])
     try:
         replicas.wait_healthy(f"http://127.0.0.1:{replica}", app)

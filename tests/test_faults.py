@@ -24,6 +24,7 @@ def damaged(demo_dir, tmp_path, monkeypatch):
         at.switch_page(f"pages/{page}.py").run()
         assert not at.exception, [e.value for e in at.exception]
         return at
+
     open_page.data = data
     return open_page
 
@@ -57,8 +58,10 @@ def test_truncated_inspections_leave_the_other_areas_working(damaged):
 
 
 def test_garbage_in_a_dimension_table_stops_the_app_with_the_file_named(damaged):
-    (damaged.data / "districts.csv").write_text("district_code,name_zh,name_en,kind,population_10k\n"
-                                                "430102,芙蓉区,Furong,district,not-a-number\n", encoding="utf-8")
+    (damaged.data / "districts.csv").write_text(
+        "district_code,name_zh,name_en,kind,population_10k\n430102,芙蓉区,Furong,district,not-a-number\n",
+        encoding="utf-8",
+    )
     at = AppTest.from_file(ENTRY, default_timeout=60)
     at.query_params.update({"lang": "en"})
     at.run()

@@ -31,13 +31,28 @@ def test_repeated_parameters_and_duplicates():
 
 
 def test_hostile_values_are_dropped_with_notices():
-    query = {"from": ["99999"], "to": ["' OR 1=1 --"], "district": ["430104,999999,'; drop table inspections; --"],
-             "sector": ["x" * 10_000], "lang": ["fr"], "evil": ["1"]}
+    query = {
+        "from": ["99999"],
+        "to": ["' OR 1=1 --"],
+        "district": ["430104,999999,'; drop table inspections; --"],
+        "sector": ["x" * 10_000],
+        "lang": ["fr"],
+        "evil": ["1"],
+    }
     selection, notices = parse(query, OPTIONS)
     assert selection == Selection(2016, 2025, ("430104",), (), "zh")
     reasons = sorted(n.reason for n in notices)
-    assert reasons == sorted(["url.bad_year", "url.bad_year", "url.unknown_district", "url.unknown_district",
-                              "url.unknown_sector", "url.bad_lang", "url.unknown_key"])
+    assert reasons == sorted(
+        [
+            "url.bad_year",
+            "url.bad_year",
+            "url.unknown_district",
+            "url.unknown_district",
+            "url.unknown_sector",
+            "url.bad_lang",
+            "url.unknown_key",
+        ]
+    )
     long_value = next(n for n in notices if n.key == "sector").value
     assert len(long_value) == 41 and long_value.endswith("…")  # echoed back bounded
     text = next(n for n in notices if n.key == "lang").text("en")

@@ -26,8 +26,13 @@ def test_every_enumeration_value_and_indicator_has_a_label():
         for value in values:
             assert f"{enum}.{value}" in i18n.MESSAGES, f"{enum}.{value}"
     for ind in indicators.INDICATORS.values():
-        for key in (f"ind.{ind.id}", f"ind.{ind.id}.short", f"ind.{ind.id}.def", f"unit.{ind.unit}",
-                    f"area.{ind.area}"):
+        for key in (
+            f"ind.{ind.id}",
+            f"ind.{ind.id}.short",
+            f"ind.{ind.id}.def",
+            f"unit.{ind.unit}",
+            f"area.{ind.area}",
+        ):
             assert key in i18n.MESSAGES, key
         assert ind.base is None or f"base.{ind.base}" in i18n.MESSAGES
         assert ind.source in schema.TABLES
@@ -55,8 +60,9 @@ def test_changes_are_points_for_rates():
 
 
 def test_localize_keeps_one_language_and_labels_enumerations():
-    frame = pd.DataFrame({"year": [2025], "district_zh": ["岳麓区"], "district_en": ["Yuelu"], "domain": ["food"],
-                          "samples": [10]})
+    frame = pd.DataFrame(
+        {"year": [2025], "district_zh": ["岳麓区"], "district_en": ["Yuelu"], "domain": ["food"], "samples": [10]}
+    )
     zh = i18n.localize(frame, "zh")
     assert zh.columns.tolist() == ["年份", "区县", "领域", "样本数"]
     assert zh.iloc[0].tolist() == [2025, "岳麓区", "食品", 10]
@@ -75,7 +81,10 @@ def test_values_and_changes_follow_the_unit_and_language():
 
 def test_every_message_key_used_in_the_code_exists():
     pattern = re.compile(r"""\bT\(\s*["']([a-z_]+\.[a-z_.]+|empty)["']""")
-    used = {key for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/**/*.py"), ROOT / "dashboard.py"]
-            for key in pattern.findall(path.read_text(encoding="utf-8"))}
+    used = {
+        key
+        for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/**/*.py"), ROOT / "dashboard.py"]
+        for key in pattern.findall(path.read_text(encoding="utf-8"))
+    }
     assert len(used) > 50
     assert sorted(key for key in used if key not in i18n.MESSAGES) == []

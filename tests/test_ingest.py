@@ -36,18 +36,26 @@ def gbk_file(tmp_path: Path, lines: list[str], name: str = "q1.csv") -> Path:
 
 
 def test_an_agency_csv_gets_in(data, tmp_path, capsys):
-    path = gbk_file(tmp_path, ["甲区,食品甲,2025/03/01,合格,测试食品厂,",
-                               "乙,Food A,2025年3月2日,不合格,测试食品厂,微生物",
-                               "District A,food-a,2025-03-03,不合格,另一家店,Additive"])
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal",
-                     "--set", "kind=supervision"], capsys)
+    path = gbk_file(
+        tmp_path,
+        [
+            "甲区,食品甲,2025/03/01,合格,测试食品厂,",
+            "乙,Food A,2025年3月2日,不合格,测试食品厂,微生物",
+            "District A,food-a,2025-03-03,不合格,另一家店,Additive",
+        ],
+    )
+    code, out = run(
+        [path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal", "--set", "kind=supervision"],
+        capsys,
+    )
     assert code == 0, out
     assert "3 valid rows, 0 rejected, 2 new enterprises" in out and "imported as version 1" in out
     assert "row 6: left out as a note below the table" in out
     database = db.Database(data)
     assert database.rollups_current
-    rows = database.con.execute("select district_code, passed, failed_item from inspections "
-                                "where sample_id like 'IMP-%' order by sample_date").fetchall()
+    rows = database.con.execute(
+        "select district_code, passed, failed_item from inspections where sample_id like 'IMP-%' order by sample_date"
+    ).fetchall()
     assert rows == [(D1, True, None), (D2, False, "microbial"), (D1, False, "additive")]
     names = {r[0] for r in database.con.execute("select name from enterprises").fetchall()}
     assert {"测试食品厂", "另一家店"} <= names
@@ -58,12 +66,19 @@ def test_an_agency_csv_gets_in(data, tmp_path, capsys):
 
 def test_problems_are_named_by_row_and_column_and_nothing_changes(data, tmp_path, capsys):
     before = fingerprint(data)
-    path = gbk_file(tmp_path, ["火星区,食品甲,2025-03-01,合格,甲厂,",
-                               "甲区,食品甲,2025-02-30,合格,甲厂,",
-                               "甲区,食品甲,2099-01-01,合格,甲厂,",
-                               "甲区,不存在的行业,2025-03-01,也许,甲厂,"])
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal",
-                     "--set", "kind=supervision"], capsys)
+    path = gbk_file(
+        tmp_path,
+        [
+            "火星区,食品甲,2025-03-01,合格,甲厂,",
+            "甲区,食品甲,2025-02-30,合格,甲厂,",
+            "甲区,食品甲,2099-01-01,合格,甲厂,",
+            "甲区,不存在的行业,2025-03-01,也许,甲厂,",
+        ],
+    )
+    code, out = run(
+        [path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal", "--set", "kind=supervision"],
+        capsys,
+    )
     assert code == 1
     assert "q1.csv: row 3, column 区县, value '火星区': unknown district" in out
     assert "row 4, column 抽样日期, value '2025-02-30': not a date" in out
@@ -85,19 +100,36 @@ BAD_FILES = {
     "header only": ("h.csv", (HEADER + "\n").encode(), "no data rows below the header"),
     "not a zip": ("x.xlsx", b"PK? no, just text", "not a valid .xlsx file"),
     "binary": ("b.csv", b"\x89PNG\r\n\x1a\n" + bytes(100), "contains binary data"),
-    "huge field": ("f.csv", (HEADER + "\n甲区,食品甲,2025-03-01,合格," + "x" * 200_000 + ",\n").encode(),
-                   "field larger than field limit"),
-    "missing columns": ("m.csv", "区县,检验结论\n甲区,合格\n乙区,合格\n".encode(),
-                        "required column 'sample_date' is not in the file"),
+    "huge field": (
+        "f.csv",
+        (HEADER + "\n甲区,食品甲,2025-03-01,合格," + "x" * 200_000 + ",\n").encode(),
+        "field larger than field limit",
+    ),
+    "missing columns": (
+        "m.csv",
+        "区县,检验结论\n甲区,合格\n乙区,合格\n".encode(),
+        "required column 'sample_date' is not in the file",
+    ),
     "wrong types": ("t.csv", (HEADER + "\n甲区,食品甲,昨天,合格,甲厂,\n").encode(), "'昨天': not a date"),
     "unknown district": ("u.csv", (HEADER + "\n火星区,食品甲,2025-03-01,合格,甲厂,\n").encode(), "unknown district"),
-    "duplicate keys": ("d.csv", ("样品编号," + HEADER + "\nS1,甲区,食品甲,2025-03-01,合格,甲厂,\n"
-                                 "S1,甲区,食品甲,2025-03-02,合格,甲厂,\n").encode(), "same key appears earlier"),
-    "key already loaded": ("k.csv", ("样品编号," + HEADER + "\nS0001,甲区,食品甲,2025-03-01,合格,甲厂,\n").encode(),
-                           "already in the data"),
+    "duplicate keys": (
+        "d.csv",
+        (
+            "样品编号," + HEADER + "\nS1,甲区,食品甲,2025-03-01,合格,甲厂,\nS1,甲区,食品甲,2025-03-02,合格,甲厂,\n"
+        ).encode(),
+        "same key appears earlier",
+    ),
+    "key already loaded": (
+        "k.csv",
+        ("样品编号," + HEADER + "\nS0001,甲区,食品甲,2025-03-01,合格,甲厂,\n").encode(),
+        "already in the data",
+    ),
     "dates out of range": ("o.csv", (HEADER + "\n甲区,食品甲,1970-01-01,合格,甲厂,\n").encode(), "date outside"),
-    "wrong encoding": ("w.csv", (HEADER + "\n甲区,食品甲,2025-03-01,合格,甲厂,\n").encode("gbk"),
-                       "cannot be read as utf-8"),
+    "wrong encoding": (
+        "w.csv",
+        (HEADER + "\n甲区,食品甲,2025-03-01,合格,甲厂,\n").encode("gbk"),
+        "cannot be read as utf-8",
+    ),
 }
 
 
@@ -107,8 +139,21 @@ def test_bad_files_get_a_clear_report_and_change_nothing(data, tmp_path, capsys,
     path = write(tmp_path, name, content)
     before = fingerprint(data)
     extra = ["--encoding", "utf-8"] if case == "wrong encoding" else []
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal",
-                     "--set", "kind=supervision", *extra], capsys)
+    code, out = run(
+        [
+            path,
+            "--table",
+            "inspections",
+            "--data-dir",
+            data,
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+            *extra,
+        ],
+        capsys,
+    )
     assert code == 1
     assert message in out
     assert fingerprint(data) == before
@@ -116,8 +161,21 @@ def test_bad_files_get_a_clear_report_and_change_nothing(data, tmp_path, capsys,
 
 def test_accept_valid_imports_the_rest_and_keeps_the_rejects(data, tmp_path, capsys):
     path = gbk_file(tmp_path, ["甲区,食品甲,2025-03-01,合格,甲厂,", "火星区,食品甲,2025-03-01,合格,甲厂,"])
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--set", "level=municipal",
-                     "--set", "kind=supervision", "--accept-valid"], capsys)
+    code, out = run(
+        [
+            path,
+            "--table",
+            "inspections",
+            "--data-dir",
+            data,
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+            "--accept-valid",
+        ],
+        capsys,
+    )
     assert code == 0 and "1 valid rows, 1 rejected" in out
     rejected = (data / ".versions" / "1" / "rejected.csv").read_text(encoding="utf-8-sig")
     assert "火星区" in rejected and "甲区" not in rejected
@@ -135,8 +193,22 @@ def test_the_same_file_twice_is_caught_as_duplicates(data, tmp_path, capsys):
 def test_replace_and_rollback(data, tmp_path, capsys):
     original = fingerprint(data)
     path = gbk_file(tmp_path, ["甲区,食品甲,2025-03-01,合格,甲厂,"])
-    code, _ = run([path, "--table", "inspections", "--data-dir", data, "--mode", "replace", "--set", "level=municipal",
-                   "--set", "kind=supervision"], capsys)
+    code, _ = run(
+        [
+            path,
+            "--table",
+            "inspections",
+            "--data-dir",
+            data,
+            "--mode",
+            "replace",
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ],
+        capsys,
+    )
     assert code == 0
     assert db.Database(data).con.execute("select count(*) from inspections").fetchone() == (1,)
     code, out = run(["--rollback", "0", "--data-dir", data], capsys)
@@ -153,19 +225,30 @@ def test_replace_and_rollback(data, tmp_path, capsys):
 
 
 def test_a_score_rule_and_a_mapping_file(data, tmp_path, capsys):
-    mapping = ingest.Mapping(columns={"sample_date": "date", "district_code": "zip", "sector_code": "kind_of_place"},
-                             defaults={"level": "municipal", "kind": "routine_monitoring"},
-                             values={"district_code": {"94103": D1}, "sector_code": {"restaurant": "food-a"}},
-                             pass_rule={"column": "score", "at_least": 86})
+    mapping = ingest.Mapping(
+        columns={"sample_date": "date", "district_code": "zip", "sector_code": "kind_of_place"},
+        defaults={"level": "municipal", "kind": "routine_monitoring"},
+        values={"district_code": {"94103": D1}, "sector_code": {"restaurant": "food-a"}},
+        pass_rule={"column": "score", "at_least": 86},
+    )
     mapping.save(tmp_path / "mapping.json")
-    path = write(tmp_path, "scores.csv", b"zip,kind_of_place,date,score\n94103,restaurant,20250301,92\n"
-                                         b"94103,restaurant,20250302,71\n94103,restaurant,20250303,\n")
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--mapping", tmp_path / "mapping.json",
-                     "--accept-valid"], capsys)
+    path = write(
+        tmp_path,
+        "scores.csv",
+        b"zip,kind_of_place,date,score\n94103,restaurant,20250301,92\n"
+        b"94103,restaurant,20250302,71\n94103,restaurant,20250303,\n",
+    )
+    code, out = run(
+        [path, "--table", "inspections", "--data-dir", data, "--mapping", tmp_path / "mapping.json", "--accept-valid"],
+        capsys,
+    )
     assert code == 0, out
     assert "row 4, column passed: required value is empty" in out  # a blank score cannot be judged
-    passed = db.Database(data).con.execute("select passed from inspections where sample_id like 'IMP-%' "
-                                           "order by sample_date").fetchall()
+    passed = (
+        db.Database(data)
+        .con.execute("select passed from inspections where sample_id like 'IMP-%' order by sample_date")
+        .fetchall()
+    )
     assert passed == [(True,), (False,)]
 
 
@@ -183,9 +266,24 @@ def test_a_killed_import_leaves_the_previous_version_intact(data, tmp_path):
     before = {k: v for k, v in fingerprint(data).items() if not k.startswith(".versions")}
     flag = tmp_path / "paused"
     process = subprocess.Popen(
-        [sys.executable, "-m", "qcity.ingest", str(path), "--table", "inspections", "--data-dir", str(data),
-         "--set", "level=municipal", "--set", "kind=supervision"],
-        cwd=ROOT, env={**os.environ, versions.PAUSE_ENV: str(flag)}, stdout=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "qcity.ingest",
+            str(path),
+            "--table",
+            "inspections",
+            "--data-dir",
+            str(data),
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ],
+        cwd=ROOT,
+        env={**os.environ, versions.PAUSE_ENV: str(flag)},
+        stdout=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while not flag.exists() and time.time() < deadline and process.poll() is None:
         time.sleep(0.05)
@@ -211,8 +309,9 @@ def test_a_mapping_naming_a_column_the_file_lacks_rejects_the_file(data, tmp_pat
     ingest.Mapping(columns={"sample_date": "when"}).save(tmp_path / "m.json")
     path = gbk_file(tmp_path, ["甲区,食品甲,2025-03-01,合格,甲厂,"])
     before = fingerprint(data)
-    code, out = run([path, "--table", "inspections", "--data-dir", data, "--mapping", tmp_path / "m.json",
-                     "--accept-valid"], capsys)
+    code, out = run(
+        [path, "--table", "inspections", "--data-dir", data, "--mapping", tmp_path / "m.json", "--accept-valid"], capsys
+    )
     assert code == 1
     assert "column when: the mapping names column 'when' for sample_date, but the file has no such column" in out
     assert fingerprint(data) == before

@@ -17,14 +17,22 @@ DISTRICTS = {D1: D1, "甲区": D1, "甲": D1, "District A": D1, D2: D2, "乙区"
 SECTORS = {"food-a": "food-a", "食品甲": "food-a", "Food A": "food-a", "mfg-a": "mfg-a", "工业甲": "mfg-a"}
 VERDICTS = {"合格": True, "不合格": False, "pass": True, "FAIL": False, "true": True, "0": False}
 
-rows = st.lists(st.fixed_dictionaries({
-    "id": st.sampled_from([f"H{i}" for i in range(12)]),
-    "district": st.one_of(st.sampled_from(sorted(DISTRICTS)), st.sampled_from(["火星区", "999999", "'; drop"])),
-    "sector": st.one_of(st.sampled_from(sorted(SECTORS)), st.just("不存在")),
-    "date": st.one_of(st.dates(date(1985, 1, 1), date.today() + timedelta(days=400)).map(date.isoformat),
-                      st.sampled_from(["2024-02-30", "昨天", "2024/13/01"])),
-    "verdict": st.one_of(st.sampled_from(sorted(VERDICTS)), st.just("也许")),
-}), min_size=1, max_size=25)
+rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": st.sampled_from([f"H{i}" for i in range(12)]),
+            "district": st.one_of(st.sampled_from(sorted(DISTRICTS)), st.sampled_from(["火星区", "999999", "'; drop"])),
+            "sector": st.one_of(st.sampled_from(sorted(SECTORS)), st.just("不存在")),
+            "date": st.one_of(
+                st.dates(date(1985, 1, 1), date.today() + timedelta(days=400)).map(date.isoformat),
+                st.sampled_from(["2024-02-30", "昨天", "2024/13/01"]),
+            ),
+            "verdict": st.one_of(st.sampled_from(sorted(VERDICTS)), st.just("也许")),
+        }
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 def expected(generated: list[dict]) -> set[tuple]:
@@ -32,10 +40,17 @@ def expected(generated: list[dict]) -> set[tuple]:
     keep, seen = set(), set()
     for row in generated:
         valid_date = _date(row["date"])
-        if (row["district"] in DISTRICTS and row["sector"] in SECTORS and row["verdict"] in VERDICTS
-                and valid_date and date(1990, 1, 1) <= valid_date <= date.today() and row["id"] not in seen):
-            keep.add((row["id"], DISTRICTS[row["district"]], SECTORS[row["sector"]], valid_date,
-                      VERDICTS[row["verdict"]]))
+        if (
+            row["district"] in DISTRICTS
+            and row["sector"] in SECTORS
+            and row["verdict"] in VERDICTS
+            and valid_date
+            and date(1990, 1, 1) <= valid_date <= date.today()
+            and row["id"] not in seen
+        ):
+            keep.add(
+                (row["id"], DISTRICTS[row["district"]], SECTORS[row["sector"]], valid_date, VERDICTS[row["verdict"]])
+            )
         seen.add(row["id"])
     return keep
 
@@ -58,10 +73,27 @@ def test_an_import_keeps_exactly_the_valid_rows(tmp_path_factory, generated):
         writer = csv.writer(handle)
         writer.writerow(["样品编号", "区县", "行业", "抽样日期", "检验结论"])
         writer.writerows([r["id"], r["district"], r["sector"], r["date"], r["verdict"]] for r in generated)
-    ingest.main([str(path), "--table", "inspections", "--data-dir", str(data), "--accept-valid",
-                 "--set", "level=municipal", "--set", "kind=supervision"])
-    stored = db.Database(data).con.execute(
-        "select sample_id, district_code, sector_code, sample_date, passed from inspections "
-        "where sample_id like 'H%'").fetchall()
+    ingest.main(
+        [
+            str(path),
+            "--table",
+            "inspections",
+            "--data-dir",
+            str(data),
+            "--accept-valid",
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ]
+    )
+    stored = (
+        db.Database(data)
+        .con.execute(
+            "select sample_id, district_code, sector_code, sample_date, passed from inspections "
+            "where sample_id like 'H%'"
+        )
+        .fetchall()
+    )
     assert set(stored) == expected(generated) and len(stored) == len(set(stored))
     shutil.rmtree(folder)

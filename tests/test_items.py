@@ -51,16 +51,32 @@ def test_every_item_from_published_bulletins_is_classified(tiny_db):
 
 def test_every_item_of_other_notices_cells_is_known(tiny_db):
     read = categories(tiny_db, NOTICE_CELLS)
-    keys = [k for cell in NOTICE_CELLS for k in tiny_db.con.execute("select failed_item_keys($t)", {"t": cell})
-            .fetchone()[0]]
+    keys = [
+        k
+        for cell in NOTICE_CELLS
+        for k in tiny_db.con.execute("select failed_item_keys($t)", {"t": cell}).fetchone()[0]
+    ]
     assert len(keys) == 64
     assert [list(read.at[cell, "unknown_items"]) for cell in NOTICE_CELLS] == [[]] * len(NOTICE_CELLS)
 
 
 def test_cells_are_split_and_units_and_brackets_do_not_defeat_the_match(tiny_db):
-    read = categories(tiny_db, ["菌落总数、大肠菌群", "铅(以Pb计)", "铅（以Pb计）", "  铅 ", "二氧化硫残留量；毒死蜱",
-                                "毒死蜱\n克百威", "铝的残留量(干样品,以Al计)", "土霉素/金霉素/四环素(组合含量)",
-                                "标签", "labelling", "XYZ-1、菌落总数"])
+    read = categories(
+        tiny_db,
+        [
+            "菌落总数、大肠菌群",
+            "铅(以Pb计)",
+            "铅（以Pb计）",
+            "  铅 ",
+            "二氧化硫残留量；毒死蜱",
+            "毒死蜱\n克百威",
+            "铝的残留量(干样品,以Al计)",
+            "土霉素/金霉素/四环素(组合含量)",
+            "标签",
+            "labelling",
+            "XYZ-1、菌落总数",
+        ],
+    )
     assert read.at["菌落总数、大肠菌群", "failed_item"] == "microbial"
     assert {read.at[t, "failed_item"] for t in ("铅(以Pb计)", "铅（以Pb计）", "  铅 ")} == {"heavy_metal"}
     assert read.at["二氧化硫残留量；毒死蜱", "failed_item"] == "additive"  # the first item the dictionary knows
@@ -86,8 +102,16 @@ def test_a_batch_with_three_failed_items_counts_once_in_the_pass_rate_and_three_
 
 def test_top_items_with_their_category_and_share_of_failed_samples(tiny_db):
     top = tiny_db.query("failed_items_top", **PARAMS).set_index("item_key")
-    assert top.failures.to_dict() == {"镉": 4, "菌落总数": 3, "大肠菌群": 2, "铅": 2, "霉菌": 1, "二氧化硫残留量": 1,
-                                      "毒死蜱": 1, "某未知项目": 1}
+    assert top.failures.to_dict() == {
+        "镉": 4,
+        "菌落总数": 3,
+        "大肠菌群": 2,
+        "铅": 2,
+        "霉菌": 1,
+        "二氧化硫残留量": 1,
+        "毒死蜱": 1,
+        "某未知项目": 1,
+    }
     assert top.loc["镉", "share_of_failed_pct"] == pytest.approx(100 * 4 / 11)  # 11 failed samples name items
     assert top.loc["铅", "item"] in ("铅", "铅(以Pb计)")  # the dictionary's own spelling
     assert top.loc["某未知项目", "failed_item"] == "other"
@@ -106,7 +130,8 @@ def test_a_city_can_add_and_override_items(tiny_dir, tmp_path):
     data = tmp_path / "city"
     shutil.copytree(tiny_dir, data)
     pd.DataFrame({"item": ["某未知项目", "菌落总数"], "category": ["performance", "content"]}).to_csv(
-        data / "test_items.csv", index=False)
+        data / "test_items.csv", index=False
+    )
     top = db.Database(data).query("failed_items_top", **PARAMS).set_index("item_key")
     assert top.loc["某未知项目", "failed_item"] == "performance"  # added
     assert top.loc["菌落总数", "failed_item"] == "content"  # overridden (only for this test's sake)
@@ -126,9 +151,13 @@ REAL_ROWS = [  # 区县,行业,抽样日期,检验结论,企业名称,不合格�
 
 def imported(data, capsys) -> tuple[str, list]:
     out = capsys.readouterr().out
-    rows = db.Database(data).con.execute(
-        "select failed_items, failed_item from inspections where sample_id like 'IMP-%' order by sample_date"
-    ).fetchall()
+    rows = (
+        db.Database(data)
+        .con.execute(
+            "select failed_items, failed_item from inspections where sample_id like 'IMP-%' order by sample_date"
+        )
+        .fetchall()
+    )
     return out, rows
 
 
@@ -154,15 +183,27 @@ def test_a_gbk_csv_with_real_item_names_imports_whole_and_reports_the_unknown_on
     lines = ["2025年3月食品安全监督抽检结果,,,,,", "区县,行业,抽样日期,检验结论,企业名称,不合格项目"]
     lines += [",".join(f'"{v}"' if "\n" in v or "，" in v else v for v in row) for row in REAL_ROWS]
     path.write_bytes("\r\n".join(lines).encode("gbk"))
-    code = ingest.main([str(path), "--table", "inspections", "--data-dir", str(city), "--set", "level=municipal",
-                        "--set", "kind=supervision"])
+    code = ingest.main(
+        [
+            str(path),
+            "--table",
+            "inspections",
+            "--data-dir",
+            str(city),
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ]
+    )
     out, rows = imported(city, capsys)
     assert code == 0, out
     assert "7 valid rows, 0 rejected" in out
     assert "1 failed test item(s) not in the test-item dictionary" in out and "某新检验项目 (2)" in out
     assert rows == expected_rows()
-    top = db.Database(city).query("failed_items_top", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[],
-                                  domain="")
+    top = db.Database(city).query(
+        "failed_items_top", year_from=2025, year_to=2025, **WHOLE, districts=[], sectors=[], domain=""
+    )
     assert top.set_index("item_key").loc["某新检验项目", "failures"] == 2
     assert versions.versions(city)[-1]["unknown_items"] == {"某新检验项目": 2}
 
@@ -182,8 +223,19 @@ def test_a_government_xlsx_with_a_title_row_and_real_items_imports_whole(city, t
     sheet.append(["注：合格样品的不合格项目栏为空。"])
     path = tmp_path / "抽检信息.xlsx"
     book.save(path)
-    code = ingest.main([str(path), "--table", "inspections", "--data-dir", str(city), "--set", "level=municipal",
-                        "--set", "kind=supervision"])
+    code = ingest.main(
+        [
+            str(path),
+            "--table",
+            "inspections",
+            "--data-dir",
+            str(city),
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ]
+    )
     out, rows = imported(city, capsys)
     assert code == 0, out
     assert "7 valid rows, 0 rejected" in out and "某新检验项目 (2)" in out
@@ -194,12 +246,27 @@ def test_placeholders_and_passed_rows_name_no_items(city, tmp_path, capsys):
     from qcity.intake import ingest
 
     path = tmp_path / "placeholders.csv"
-    rows = ["区县,行业,抽样日期,检验结论,企业名称,不合格项目", "甲区,食品甲,2025-04-01,合格,测试食品厂,/",
-            "甲区,食品甲,2025-04-02,合格,测试食品厂,无", "乙区,食品甲,2025-04-03,不合格,测试食品厂,—",
-            "乙区,食品甲,2025-04-04,不合格,测试食品厂,标签"]
+    rows = [
+        "区县,行业,抽样日期,检验结论,企业名称,不合格项目",
+        "甲区,食品甲,2025-04-01,合格,测试食品厂,/",
+        "甲区,食品甲,2025-04-02,合格,测试食品厂,无",
+        "乙区,食品甲,2025-04-03,不合格,测试食品厂,—",
+        "乙区,食品甲,2025-04-04,不合格,测试食品厂,标签",
+    ]
     path.write_bytes("\n".join(rows).encode("gbk"))
-    code = ingest.main([str(path), "--table", "inspections", "--data-dir", str(city), "--set", "level=municipal",
-                        "--set", "kind=supervision"])
+    code = ingest.main(
+        [
+            str(path),
+            "--table",
+            "inspections",
+            "--data-dir",
+            str(city),
+            "--set",
+            "level=municipal",
+            "--set",
+            "kind=supervision",
+        ]
+    )
     out, stored = imported(city, capsys)
     assert code == 0, out
     assert "not in the test-item dictionary" not in out  # "/", "无" and "—" are not items
@@ -214,8 +281,9 @@ def test_the_items_view_of_a_storyline_says_and_draws_the_top_items(tiny_db, tin
     slide = story.render(story.view_from_query("chart=items&from=2024&to=2025", OPTIONS), ctx, "zh")
     assert slide.title == "不合格项目前 15 项：2024–2025年"
     # 镉 4 of the 11 failed samples that name items = 36.4%; then 菌落总数 3
-    assert slide.takeaway == ("不合格项目中镉最多（重金属，4 批次，占有项目记录的不合格批次 36.4%），"
-                              "其次是菌落总数（3 批次）。")
+    assert slide.takeaway == (
+        "不合格项目中镉最多（重金属，4 批次，占有项目记录的不合格批次 36.4%），其次是菌落总数（3 批次）。"
+    )
     assert slide.facts[0] == "1. 镉 (重金属): 4 (36.4%)" and len(slide.facts) == 8
     assert {t.name for t in slide.figure.data} >= {"重金属", "微生物", "其他"}
 

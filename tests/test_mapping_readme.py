@@ -36,12 +36,21 @@ def readme_mapping() -> str:
 def county(tmp_path) -> Path:
     out = tmp_path / "county"
     out.mkdir()
-    pd.DataFrame({"district_code": ["40202", "40203"], "name_zh": ["40202", "40203"], "name_en": ["40202", "40203"],
-                  "kind": "district", "population_10k": None}).to_csv(out / "districts.csv", index=False)
-    pd.DataFrame([("restaurant", "餐饮服务", "Food service", "food")],
-                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
-    (out / "city.json").write_text(json.dumps({"code": "LOU", "name_zh": "路易斯维尔", "name_en": "Louisville",
-                                               "min_samples": 1}))
+    pd.DataFrame(
+        {
+            "district_code": ["40202", "40203"],
+            "name_zh": ["40202", "40203"],
+            "name_en": ["40202", "40203"],
+            "kind": "district",
+            "population_10k": None,
+        }
+    ).to_csv(out / "districts.csv", index=False)
+    pd.DataFrame(
+        [("restaurant", "餐饮服务", "Food service", "food")], columns=["sector_code", "name_zh", "name_en", "domain"]
+    ).to_csv(out / "sectors.csv", index=False)
+    (out / "city.json").write_text(
+        json.dumps({"code": "LOU", "name_zh": "路易斯维尔", "name_en": "Louisville", "min_samples": 1})
+    )
     return out
 
 
@@ -49,18 +58,41 @@ def test_the_readme_mapping_imports_a_county_file_by_calendar_year(county, tmp_p
     mapping = tmp_path / "mapping.json"
     mapping.write_text(readme_mapping(), encoding="utf-8")
     source = tmp_path / "FoodServiceData.csv"
-    pd.DataFrame(ROWS, columns=["EstablishmentID", "InspectionID", "EstablishmentName", "Zip", "InspectionDate",
-                                "Grade", "FiscalYear"]).to_csv(source, index=False)
+    pd.DataFrame(
+        ROWS,
+        columns=[
+            "EstablishmentID",
+            "InspectionID",
+            "EstablishmentName",
+            "Zip",
+            "InspectionDate",
+            "Grade",
+            "FiscalYear",
+        ],
+    ).to_csv(source, index=False)
     code = ingest.main([str(source), "--table", "inspections", "--data-dir", str(county), "--mapping", str(mapping)])
     out = capsys.readouterr().out
     assert code == 0, out
     assert "8 valid rows, 0 rejected, 4 new enterprises" in out
-    rows = db.Database(county).query("indicator_by_year", year_from=2017, year_to=2018, **WHOLE,
-                                                     districts=[], sectors=[])
+    rows = db.Database(county).query(
+        "indicator_by_year", year_from=2017, year_to=2018, **WHOLE, districts=[], sectors=[]
+    )
     food = rows[rows.indicator == "food_pass_rate"].set_index("year")
     # fiscal 2017-2018 split by date: 2017 has 4 inspections, 3 graded A; 2018 has 4, 3 graded A
     assert (food.loc[2017].numerator, food.loc[2017].denominator) == (3, 4)
     assert (food.loc[2018].numerator, food.loc[2018].denominator) == (3, 4)
-    league = db.Database(county).query("district_league", **WHOLE, year=2018, indicator="food_pass_rate", districts=[],
-                                       sectors=[], min_samples=1, higher_is_better=True).set_index("district_code")
+    league = (
+        db.Database(county)
+        .query(
+            "district_league",
+            **WHOLE,
+            year=2018,
+            indicator="food_pass_rate",
+            districts=[],
+            sectors=[],
+            min_samples=1,
+            higher_is_better=True,
+        )
+        .set_index("district_code")
+    )
     assert league.loc["40202", "value"] == pytest.approx(50.0) and league.loc["40203", "value"] == pytest.approx(100.0)

@@ -21,8 +21,11 @@ def trace_names(chart) -> list[str]:
 
 
 def texts(at: AppTest) -> str:
-    return " ".join(e.value for kind in ("title", "subheader", "warning", "info", "error", "caption", "markdown")
-                    for e in getattr(at, kind))
+    return " ".join(
+        e.value
+        for kind in ("title", "subheader", "warning", "info", "error", "caption", "markdown")
+        for e in getattr(at, kind)
+    )
 
 
 def kpis(at: AppTest) -> list[str]:
@@ -35,13 +38,16 @@ def test_every_page_runs_in_both_languages(app, page, lang):
     at = app({"lang": lang}, page)
     assert len(at.get("plotly_chart")) == PAGES[page][1]
     title = at.title[0].value
-    assert title == {("overview", "zh"): "质量强市总览", ("overview", "en"): "Quality City overview",
-                     ("spot_checks", "zh"): "监督抽检", ("spot_checks", "en"): "Spot checks",
-                     ("attention", "zh"): "风险预警：需要关注的问题",
-                     ("attention", "en"): "Early warning: what needs attention",
-                     ("present", "zh"): "各领域抽检合格率：2021–2025年",  # the first view's title
-                     ("present", "en"): "Spot-check pass rate by domain, 2021–2025"}.get(
-        (page, lang), i18n.t(f"page.{page}", lang))
+    assert title == {
+        ("overview", "zh"): "质量强市总览",
+        ("overview", "en"): "Quality City overview",
+        ("spot_checks", "zh"): "监督抽检",
+        ("spot_checks", "en"): "Spot checks",
+        ("attention", "zh"): "风险预警：需要关注的问题",
+        ("attention", "en"): "Early warning: what needs attention",
+        ("present", "zh"): "各领域抽检合格率：2021–2025年",  # the first view's title
+        ("present", "en"): "Spot-check pass rate by domain, 2021–2025",
+    }.get((page, lang), i18n.t(f"page.{page}", lang))
     synthetic = {"zh": "合成数据", "en": "every figure is synthetic"}[lang]
     assert synthetic in at.warning[0].value
     assert all(d.proto.placeholder == "" for d in at.dataframe)  # a missing value is an empty cell, never "None"
@@ -49,10 +55,14 @@ def test_every_page_runs_in_both_languages(app, page, lang):
 
 def test_overview_shows_a_card_per_headline_indicator_with_target(app):
     at = app({"lang": "en"})
-    assert [m.label for m in at.metric] == ["Food pass rate", "Manufactured products pass rate",
-                                            "Agri-product monitoring pass rate", "Drug pass rate",
-                                            "Special-equipment deaths per 10k units",
-                                            "Construction first-time acceptance"]
+    assert [m.label for m in at.metric] == [
+        "Food pass rate",
+        "Manufactured products pass rate",
+        "Agri-product monitoring pass rate",
+        "Drug pass rate",
+        "Special-equipment deaths per 10k units",
+        "Construction first-time acceptance",
+    ]
     assert at.metric[2].help.startswith("**Edible agricultural product monitoring pass rate**: Passed ÷ sampled")
     assert all(value.endswith("%") for value in kpis(at)[:4])
     assert "target 98.0%" in texts(at)
@@ -83,8 +93,16 @@ def test_a_link_reproduces_the_view(app):
 
 
 def test_hostile_url_values_are_dropped_with_a_notice(app):
-    at = app({"district": "' OR 1=1 --", "from": "99999", "to": "2019", "sector": "x" * 10_000, "lang": "fr",
-              "evil": "<script>"})
+    at = app(
+        {
+            "district": "' OR 1=1 --",
+            "from": "99999",
+            "to": "2019",
+            "sector": "x" * 10_000,
+            "lang": "fr",
+            "evil": "<script>",
+        }
+    )
     warnings = texts(at)
     assert "district=' OR 1=1 --" in warnings and "from=99999" in warnings and "lang=fr" in warnings
     assert at.multiselect(key="districts").value == [] and at.radio(key="lang").value == "zh"
@@ -170,6 +188,7 @@ def test_a_stale_rollup_is_reported_and_the_pages_still_work(tmp_path, monkeypat
 
 def test_another_city_runs_from_its_data_alone(tmp_path, monkeypatch):
     from qcity.intake import demo
+
     demo.DemoCity("chenzhou", 20_000, 3).write(tmp_path)
     monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
@@ -200,10 +219,12 @@ def test_every_area_page_narrows_to_one_district_and_to_one_sector(app, page):
 def gap_city(tmp_path, monkeypatch):
     """The tiny city plus one 2020 patent record: the year filter then spans 2020-2025 with nothing in 2021-22."""
     import pandas as pd
+
     write_tiny_city(tmp_path)
     innovation = pd.read_parquet(tmp_path / "innovation.parquet")
     pd.concat([innovation, pd.DataFrame([(2020, D1, 90, 30, 8)], columns=innovation.columns)]).to_parquet(
-        tmp_path / "innovation.parquet", index=False)
+        tmp_path / "innovation.parquet", index=False
+    )
     monkeypatch.setenv("QCITY_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
     return tmp_path
@@ -253,8 +274,14 @@ def test_enterprise_profile_from_a_link_and_from_a_search(app):
     assert at.selectbox(key="enterprise_choice").value == "E000010"
     assert at.query_params["enterprise"] in ("E000010", ["E000010"])
     assert at.subheader[0].value.startswith("【示例】")
-    assert [s.value for s in at.subheader][1:] == ["Spot-check history", "Standards", "Quality brands",
-                                                  "Mayor Quality Award", "Enforcement cases", "Diagnosis visits"]
+    assert [s.value for s in at.subheader][1:] == [
+        "Spot-check history",
+        "Standards",
+        "Quality brands",
+        "Mayor Quality Award",
+        "Enforcement cases",
+        "Diagnosis visits",
+    ]
     at.text_input(key="enterprise_search").input("' OR 1=1 --").run()
     assert not at.exception
     assert "No enterprise has" in texts(at)
@@ -289,8 +316,11 @@ def test_present_shows_one_view_moves_on_and_follows_the_language(app):
     assert at.title[0].value.startswith("Quality index and what makes it up")
     at.button(key="present_lang").click().run()
     assert at.title[0].value.startswith("综合质量指数及构成")
-    assert [b.label for b in at.get("download_button")][-3:] == ["下载演示文稿（PPTX）", "下载质量通报（Word）",
-                                                                 "下载报告（PDF，A4）"]
+    assert [b.label for b in at.get("download_button")][-3:] == [
+        "下载演示文稿（PPTX）",
+        "下载质量通报（Word）",
+        "下载报告（PDF，A4）",
+    ]
 
 
 def test_present_with_an_unknown_or_hostile_storyline_shows_the_default_with_a_notice(app):
@@ -306,8 +336,10 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     at.session_state[auth.USER_KEY] = accounts.User("storyteller", "analyst")  # as a sign-in leaves it
     at.run()
     at.text_input(key="present_edit_name").set_value("lobby")
-    good = ('{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}, '
-            '"takeaway": "<img src=x onerror=alert(1)> Our words"}]}')
+    good = (
+        '{"title": "Lobby", "views": [{"chart": "map", "indicator": "food_pass_rate", "filters": {"to": 2024}, '
+        '"takeaway": "<img src=x onerror=alert(1)> Our words"}]}'
+    )
     at.text_area(key="present_edit_default").set_value(good.replace("2024", "1999")).run()
     at.button(key="present_save").click().run()
     assert "Not saved: storylines/lobby.json: view 1: filters: Link parameter `to=1999` ignored" in texts(at)
@@ -319,8 +351,9 @@ def test_an_analyst_saves_a_storyline_only_when_it_is_valid(app, demo_dir):
     assert at.title[0].value == "Food sampling pass rate across districts, 2024"
     words = [m for m in at.markdown if "Our words" in m.value]
     assert len(words) == 1 and not words[0].proto.allow_html  # a storyline's text is never run as HTML
-    assert [(e["action"], e["user"], e["storyline"]) for e in audit.entries(demo_dir)
-            if e["action"] == "storyline"][-1] == ("storyline", "storyteller", "lobby")
+    assert [(e["action"], e["user"], e["storyline"]) for e in audit.entries(demo_dir) if e["action"] == "storyline"][
+        -1
+    ] == ("storyline", "storyteller", "lobby")
     (demo_dir / "storylines" / "lobby.json").unlink()
 
 
@@ -343,11 +376,17 @@ def test_a_year_in_progress_opens_on_its_year_to_date_against_the_same_months(yt
     footers = [m.value for m in at.markdown if m.value.startswith("202")][:6]
     assert [f.split(" · ")[0] for f in footers] == ["2026年1–9月"] * 4 + ["2025年（年度数据）"] * 2
     database = db.Database(ytd_dir)
-    rows = database.query("indicator_by_year", year_from=2016, year_to=2026, month_from=1, month_to=9, districts=[],
-                          sectors=[]).set_index(["indicator", "year"])
+    rows = database.query(
+        "indicator_by_year", year_from=2016, year_to=2026, month_from=1, month_to=9, districts=[], sectors=[]
+    ).set_index(["indicator", "year"])
     food = rows.loc[("food_pass_rate", 2026)]
-    earlier = database.query("indicator_by_year", year_from=2025, year_to=2025, month_from=1, month_to=9,
-                             districts=[], sectors=[]).set_index("indicator").loc["food_pass_rate"]
+    earlier = (
+        database.query(
+            "indicator_by_year", year_from=2025, year_to=2025, month_from=1, month_to=9, districts=[], sectors=[]
+        )
+        .set_index("indicator")
+        .loc["food_pass_rate"]
+    )
     assert food.previous_value == pytest.approx(earlier.value)  # 2025-01..09, not the whole of 2025
     card = at.metric[0]
     assert card.value == i18n.fmt_value(food.value, "pct", "zh", 1)
@@ -374,8 +413,10 @@ def numbers(array) -> list:
     return list(array)
 
 
-MONTHLY = {"spot_checks": ("spot_months", {"zh": "2026 累计合格率（%）", "en": "2026 Pass rate so far (%)"}),
-           "enforcement": ("enforcement_months", {"zh": "2026 累计案件数", "en": "2026 Cases so far"})}
+MONTHLY = {
+    "spot_checks": ("spot_months", {"zh": "2026 累计合格率（%）", "en": "2026 Pass rate so far (%)"}),
+    "enforcement": ("enforcement_months", {"zh": "2026 累计案件数", "en": "2026 Cases so far"}),
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -401,8 +442,12 @@ def test_the_monthly_chart_stops_at_the_periods_last_month(ytd_app):
 
 def shown(at: AppTest) -> list:
     """What a page shows: its charts' specs, words, cards and tables."""
-    return ([c.proto.spec for c in at.get("plotly_chart")] + [e.value for e in at.markdown]
-            + [(m.value, m.delta) for m in at.metric] + [d.value.to_json() for d in at.dataframe])
+    return (
+        [c.proto.spec for c in at.get("plotly_chart")]
+        + [e.value for e in at.markdown]
+        + [(m.value, m.delta) for m in at.metric]
+        + [d.value.to_json() for d in at.dataframe]
+    )
 
 
 @pytest.mark.parametrize("page", ["overview", "spot_checks"])
@@ -417,8 +462,13 @@ def test_a_view_from_the_shared_results_shows_exactly_what_a_fresh_one_does(app,
     built = []
     for name in ("district_map", "indicator_trend", "domain_trend", "pareto"):
         original = getattr(charts, name)
-        monkeypatch.setattr(charts, name, functools.wraps(original)(
-            lambda *a, _original=original, **k: built.append(_original.__name__) or _original(*a, **k)))
+        monkeypatch.setattr(
+            charts,
+            name,
+            functools.wraps(original)(
+                lambda *a, _original=original, **k: built.append(_original.__name__) or _original(*a, **k)
+            ),
+        )
     st.cache_resource.clear()
     first = shown(app({"lang": "en", "district": "430104"}, page))
     count = len(built)
@@ -447,8 +497,12 @@ def test_indicators_without_data_in_any_year_are_named_once_instead_of_empty_car
     write_tiny_city(tmp_path)  # no drug samples in any year; every other indicator has data
     at = starter(tmp_path, monkeypatch)({"lang": "en"})
     assert [m.label for m in at.metric] == [
-        "Food pass rate", "Manufactured products pass rate", "Agri-product monitoring pass rate",
-        "Special-equipment deaths per 10k units", "Construction first-time acceptance"]
+        "Food pass rate",
+        "Manufactured products pass rate",
+        "Agri-product monitoring pass rate",
+        "Special-equipment deaths per 10k units",
+        "Construction first-time acceptance",
+    ]
     notes = [c.value for c in at.caption if c.value.startswith("No data in any year")]
     assert notes == ["No data in any year for: Drug sampling pass rate."]
     scorecard = next(d.value for d in at.dataframe if "Target" in d.value.columns)
@@ -477,11 +531,27 @@ def test_spot_checks_show_item_rates_and_notices_apart(tmp_path, monkeypatch, ca
     """The tiny city's items (helpers.FAILING_ITEMS) give each item's failure rate; a notice's failed batch shows
     in its own section, with a pass rate only once the batches sampled are loaded: (50 - 1) / 50 = 98%."""
     from qcity.intake import ingest
+
     write_tiny_city(tmp_path)
     notice = tmp_path / "notice.csv"
     notice.write_text("抽样编号,区县,行业,抽样日期,不合格项目\nN1,甲区,食品甲,2025-03-01,菌落总数\n", encoding="utf-8")
-    assert ingest.main([str(notice), "--table", "inspections", "--data-dir", str(tmp_path), "--failures-only",
-                        "--set", "level=municipal", "--set", "kind=supervision"]) == 0
+    assert (
+        ingest.main(
+            [
+                str(notice),
+                "--table",
+                "inspections",
+                "--data-dir",
+                str(tmp_path),
+                "--failures-only",
+                "--set",
+                "level=municipal",
+                "--set",
+                "kind=supervision",
+            ]
+        )
+        == 0
+    )
     start = starter(tmp_path, monkeypatch)
     at = start({"lang": "en", "from": "2025", "to": "2025"}, "spot_checks")
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)

@@ -20,9 +20,17 @@ from qcity.analysis.filters import Filters, Options, Period, Selection, parse, t
 from qcity.documents import story
 from qcity.store import db, schema
 
-CASES = [("2024-02-10", "closed"), ("2024-05-10", "closed"), ("2024-07-10", "closed"), ("2024-08-10", "closed"),
-         ("2024-10-10", "closed"), ("2024-12-10", "open"), ("2025-01-10", "closed"), ("2025-03-10", "open"),
-         ("2025-06-10", "open")]
+CASES = [
+    ("2024-02-10", "closed"),
+    ("2024-05-10", "closed"),
+    ("2024-07-10", "closed"),
+    ("2024-08-10", "closed"),
+    ("2024-10-10", "closed"),
+    ("2024-12-10", "open"),
+    ("2025-01-10", "closed"),
+    ("2025-03-10", "open"),
+    ("2025-06-10", "open"),
+]
 
 
 def _samples(year: int, months: range, n: int, failed: int, fail_month: int) -> list[dict]:
@@ -37,18 +45,33 @@ def _samples(year: int, months: range, n: int, failed: int, fail_month: int) -> 
 @pytest.fixture(scope="module")
 def partial_dir(tmp_path_factory):
     out = write_tiny_city(tmp_path_factory.mktemp("partial"))
-    rows = (_samples(2024, range(1, 7), 10, 1, 3) + _samples(2024, range(7, 13), 10, 5, 9)
-            + _samples(2025, range(1, 7), 20, 1, 4))
+    rows = (
+        _samples(2024, range(1, 7), 10, 1, 3)
+        + _samples(2024, range(7, 13), 10, 5, 9)
+        + _samples(2025, range(1, 7), 20, 1, 4)
+    )
     frame = pd.DataFrame(rows)
     frame.insert(0, "sample_id", [f"P{i:03d}" for i in range(len(frame))])
-    frame = frame.assign(district_code=D1, sector_code="food-a", product="p", enterprise_id=ENTERPRISE_OF[D1],
-                         level="municipal", kind="supervision",
-                         failed_item=frame.passed.map({True: None, False: "microbial"}), failed_items=None)
+    frame = frame.assign(
+        district_code=D1,
+        sector_code="food-a",
+        product="p",
+        enterprise_id=ENTERPRISE_OF[D1],
+        level="municipal",
+        kind="supervision",
+        failed_item=frame.passed.map({True: None, False: "microbial"}),
+        failed_items=None,
+    )
     frame[[c for c in schema.TABLES["inspections"].column_names if c in frame]].to_parquet(  # optional ones left out
-        out / "inspections.parquet", index=False)
-    cases = pd.DataFrame([(f"K{i}", pd.Timestamp(day).date(), D1, "food-a", "counterfeit", 1000.0, 2000.0, status,
-                           None) for i, (day, status) in enumerate(CASES)],
-                         columns=list(schema.TABLES["enforcement"].column_names))
+        out / "inspections.parquet", index=False
+    )
+    cases = pd.DataFrame(
+        [
+            (f"K{i}", pd.Timestamp(day).date(), D1, "food-a", "counterfeit", 1000.0, 2000.0, status, None)
+            for i, (day, status) in enumerate(CASES)
+        ],
+        columns=list(schema.TABLES["enforcement"].column_names),
+    )
     cases.to_parquet(out / "enforcement.parquet", index=False)
     return out
 
@@ -95,11 +118,13 @@ def test_cards_and_takeaways_name_the_period_and_compare_year_on_year(partial_db
     assert cards["brands"].period == Period(2024)  # a yearly table: the last whole year
     assert cards["brands"].value == 1  # the tiny city's 2024 brand
     league = story.district_league(indicators.INDICATORS["food_pass_rate"], f, partial_db.query)
-    zh = narrative.indicator(indicators.INDICATORS["food_pass_rate"], by_year[by_year.indicator == "food_pass_rate"],
-                             league, f.at(), "zh")
+    zh = narrative.indicator(
+        indicators.INDICATORS["food_pass_rate"], by_year[by_year.indicator == "food_pass_rate"], league, f.at(), "zh"
+    )
     assert zh.startswith("2025年1–6月食品抽检合格率 95.0%，同比提高 5.0 个百分点")
-    en = narrative.indicator(indicators.INDICATORS["food_pass_rate"], by_year[by_year.indicator == "food_pass_rate"],
-                             league, f.at(), "en")
+    en = narrative.indicator(
+        indicators.INDICATORS["food_pass_rate"], by_year[by_year.indicator == "food_pass_rate"], league, f.at(), "en"
+    )
     assert "95.0% in Jan–Jun 2025, up 5.0 points year on year" in en
     assert league.set_index("district_code").at[D1, "change"] == pytest.approx(5.0)
 
@@ -109,7 +134,8 @@ def test_no_change_compares_part_of_a_year_with_a_whole_one(partial_db):
     f = Filters.of(Selection(2024, 2025, period="ytd", month_to=6), 10)
     now = partial_db.query("indicator_by_year", **f.params).set_index(["indicator", "year"])
     before = partial_db.query("indicator_by_year", **{**f.params, "year_from": 2024, "year_to": 2024}).set_index(
-        "indicator")
+        "indicator"
+    )
     compared = now.xs(2025, level="year").dropna(subset=["previous_value"])
     assert {"food_pass_rate", "enforcement_cases", "enforcement_fines", "case_closure_rate"} <= set(compared.index)
     for indicator, row in compared.iterrows():
@@ -126,7 +152,8 @@ def test_a_quarter_reads_its_three_months_in_every_year(partial_db):
 
 def test_month_by_month_counts_and_rates_so_far(partial_db):
     months = partial_db.query("pass_rate_by_month", year=2025, month_to=12, districts=[], sectors=[]).set_index(
-        ["year", "month"])
+        ["year", "month"]
+    )
     assert list(months.loc[2025].index) == [1, 2, 3, 4, 5, 6]  # nothing after June
     april = months.loc[(2025, 4)]  # 4 samples, the one failure of 2025; Jan-Apr 14 samples, 13 passed
     assert (april.samples, april.passed, april.samples_so_far) == (4, 3, 14)
@@ -135,7 +162,8 @@ def test_month_by_month_counts_and_rates_so_far(partial_db):
     assert (before.samples_so_far, before.pass_rate_so_far) == (8, pytest.approx(87.5))
     assert months.loc[(2025, 6)].pass_rate_so_far == pytest.approx(95.0)
     cases = partial_db.query("cases_by_month", year=2025, month_to=12, districts=[], sectors=[]).set_index(
-        ["year", "month"])
+        ["year", "month"]
+    )
     assert cases.loc[2025].cases_so_far.to_dict() == {1: 1, 3: 2, 6: 3}
     assert cases.loc[(2024, 5)].cases_so_far == 2 and cases.loc[(2024, 12)].cases_so_far == 6
     april = partial_db.query("pass_rate_by_month", year=2025, month_to=4, districts=[], sectors=[])
@@ -148,9 +176,11 @@ OPTIONS = Options(2016, 2026, ("430102",), ("food-dairy",), date(2026, 9, 30))
 
 def test_period_links_round_trip_and_default_to_the_year_to_date():
     assert parse({}, OPTIONS) == (Selection(2016, 2026, period="ytd", month_to=9), [])
-    for query in ({"from": ["2020"], "period": ["ytd"], "through": ["2026-06"]},
-                  {"from": ["2018"], "period": ["q"], "quarter": ["2025Q4"]},
-                  {"from": ["2016"], "to": ["2025"]}):
+    for query in (
+        {"from": ["2020"], "period": ["ytd"], "through": ["2026-06"]},
+        {"from": ["2018"], "period": ["q"], "quarter": ["2025Q4"]},
+        {"from": ["2016"], "to": ["2025"]},
+    ):
         selection, notices = parse(query, OPTIONS)
         assert notices == [] and parse({k: [v] for k, v in to_query(selection).items()}, OPTIONS) == (selection, [])
     june, _ = parse({"period": ["ytd"], "through": ["2026-06"]}, OPTIONS)
@@ -164,11 +194,13 @@ def test_bad_and_incomplete_periods_are_refused_with_notices():
     assert (selection.period, selection.year_to) == ("year", 2025)
     assert [n.reason for n in notices] == ["url.incomplete_year"]
     assert "2026-09" in notices[0].text("en") and "period=ytd" in notices[0].text("en")
-    for query, reason in (({"period": ["ytd"], "through": ["2026-10"]}, "url.bad_through"),
-                          ({"period": ["ytd"], "through": ["2026-13"]}, "url.bad_through"),
-                          ({"period": ["ytd"], "through": ["'; drop"]}, "url.bad_through"),
-                          ({"period": ["q"], "quarter": ["2026Q4"]}, "url.bad_quarter"),
-                          ({"period": ["month"]}, "url.bad_period")):
+    for query, reason in (
+        ({"period": ["ytd"], "through": ["2026-10"]}, "url.bad_through"),
+        ({"period": ["ytd"], "through": ["2026-13"]}, "url.bad_through"),
+        ({"period": ["ytd"], "through": ["'; drop"]}, "url.bad_through"),
+        ({"period": ["q"], "quarter": ["2026Q4"]}, "url.bad_quarter"),
+        ({"period": ["month"]}, "url.bad_period"),
+    ):
         selection, notices = parse(query, OPTIONS)
         assert [n.reason for n in notices] == [reason]
         assert (selection.year_to, selection.month_to) == (2026, 9)  # the latest complete window instead
@@ -179,8 +211,7 @@ def test_switching_period_kinds_stays_inside_the_data():
     assert filters.switch(ytd, "year", OPTIONS) == Selection(2016, 2025)
     assert filters.switch(ytd, "q", OPTIONS) == Selection(2016, 2026, period="q", month_from=7, month_to=9)
     early = Options(2016, 2026, (), (), date(2026, 2, 10))  # no complete quarter yet this year
-    assert filters.switch(early.default(), "q", early) == Selection(2016, 2025, period="q", month_from=10,
-                                                                    month_to=12)
+    assert filters.switch(early.default(), "q", early) == Selection(2016, 2025, period="q", month_from=10, month_to=12)
 
 
 def test_period_labels_in_both_languages():

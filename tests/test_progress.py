@@ -46,8 +46,12 @@ def test_an_import_says_each_stage_in_order(tmp_path):
     result = ingest.prepare(readers.read(path), "inspections", db.Database(data))
     told = Collected()
     assert ingest.commit(result, data, "append", "q1.csv", progress=told, lang="en") == 1
-    assert told == [("Writing inspections (1 rows)", 0, 3), ("Keeping version 1's snapshot", 1, 3),
-                    ("Rebuilding the inspections rollup", 2, 3), ("Imported as version 1", 3, 3)]
+    assert told == [
+        ("Writing inspections (1 rows)", 0, 3),
+        ("Keeping version 1's snapshot", 1, 3),
+        ("Rebuilding the inspections rollup", 2, 3),
+        ("Imported as version 1", 3, 3),
+    ]
 
 
 def test_the_demo_says_its_rows_then_its_other_tables_and_the_rollup(tmp_path):
@@ -55,8 +59,9 @@ def test_the_demo_says_its_rows_then_its_other_tables_and_the_rollup(tmp_path):
     written = demo.DemoCity("changsha", 20_000, 3).write(tmp_path, told)
     rows = [t for t in told if t[0] == "Writing inspections"]
     assert rows[0] == ("Writing inspections", 0, 20_000) and rows[-1] == ("Writing inspections", written, written)
-    assert [d for _, d, _ in rows] == sorted(d for _, d, _ in rows) and len(rows) == 1 + len(demo.DemoCity(
-        "changsha", 20_000, 3).yearly_counts())
+    assert [d for _, d, _ in rows] == sorted(d for _, d, _ in rows) and len(rows) == 1 + len(
+        demo.DemoCity("changsha", 20_000, 3).yearly_counts()
+    )
     assert told[-2:] == [("Writing the other tables", 0, 0), ("Building the rollup", 0, 0)]
 
 
@@ -102,12 +107,15 @@ def test_the_data_page_shows_reading_checking_and_the_import_as_status(tmp_path,
     at.text_input(key="data_password").input("pw")
     at.get("form_submit_button")[0].click()
     at.run()
-    content = "\n".join([TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,",
-                         "乙区,食品甲,2025-03-02,不合格,测试厂,微生物", ""]).encode("gbk")
+    content = "\n".join(
+        [TITLE, HEADER, "甲区,食品甲,2025-03-01,合格,测试厂,", "乙区,食品甲,2025-03-02,不合格,测试厂,微生物", ""]
+    ).encode("gbk")
     at.get("file_uploader")[0].upload("q1.csv", content, "text/csv").run()
     statuses = [s.label for s in at.status]
     assert [label for label in statuses if label.startswith(("Read", "Checked"))] == [
-        "Read q1.csv: 2 rows", "Checked: 2 valid rows, 0 with problems"]
+        "Read q1.csv: 2 rows",
+        "Checked: 2 valid rows, 0 with problems",
+    ]
     at.button(key="data_import").click().run()
     assert at.success[0].value == "Imported as version 1."
     assert "Imported as version 1" in [s.label for s in at.status]

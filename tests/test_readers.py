@@ -75,14 +75,19 @@ def xlsx(path: Path, rows: list, merges: tuple = (), sheet: str = "抽检结果"
 
 
 def test_xlsx_with_merged_title_merged_cells_dates_and_a_merged_note(tmp_path):
-    path = xlsx(tmp_path / "q3.xlsx", [
-        [TITLE, None, None, None],
-        ["区县", "行业", "抽样日期", "检验结论"],
-        ["岳麓区", "餐饮食品", datetime(2024, 7, 2), "合格"],
-        [None, "乳制品", date(2024, 7, 3), "不合格"],
-        [None, None, None, None],
-        ["注：本表数据为示例", None, None, None],
-    ], merges=("A1:D1", "A3:A4", "A6:D6"), extra_sheet="说明")
+    path = xlsx(
+        tmp_path / "q3.xlsx",
+        [
+            [TITLE, None, None, None],
+            ["区县", "行业", "抽样日期", "检验结论"],
+            ["岳麓区", "餐饮食品", datetime(2024, 7, 2), "合格"],
+            [None, "乳制品", date(2024, 7, 3), "不合格"],
+            [None, None, None, None],
+            ["注：本表数据为示例", None, None, None],
+        ],
+        merges=("A1:D1", "A3:A4", "A6:D6"),
+        extra_sheet="说明",
+    )
     sheet = read(path, known_headers=KNOWN)
     assert (sheet.header_row, sheet.sheet) == (2, "抽检结果")
     assert sheet.rows == [["岳麓区", "餐饮食品", "2024-07-02", "合格"], ["岳麓区", "乳制品", "2024-07-03", "不合格"]]
@@ -113,13 +118,16 @@ def test_duplicate_and_blank_headers_get_names(tmp_path):
     assert read(path).columns == ["a", "a_2", "column_3", "b"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"\n\n,,\n", "no cells with content"),
-    ("区县,行业,抽样日期\n".encode(), "no data rows below the header"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "contains binary data"),
-    (b"only,one\n" + b"x" * 10, "no data rows below the header \\(left out as notes: row 2\\)"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"\n\n,,\n", "no cells with content"),
+        ("区县,行业,抽样日期\n".encode(), "no data rows below the header"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "contains binary data"),
+        (b"only,one\n" + b"x" * 10, "no data rows below the header \\(left out as notes: row 2\\)"),
+    ],
+)
 def test_bad_csv_files_say_what_is_wrong(tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -159,6 +167,7 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused_before_unpacking(tmp_path):
 
 def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
     from qcity.intake import readers
+
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2**20)
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 600_000)  # 2.3 MB

@@ -29,17 +29,37 @@ def raw(name: str) -> list[dict]:
 def sf(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sf")
     codes = sorted({b["postal_code"] for b in raw("businesses.csv") if POSTAL.fullmatch(b["postal_code"])})
-    pd.DataFrame({"district_code": codes, "name_zh": codes, "name_en": codes, "kind": "district",
-                  "population_10k": None}).to_csv(out / "districts.csv", index=False)
-    pd.DataFrame([("restaurant", "餐饮服务", "Restaurants", "food")],
-                 columns=["sector_code", "name_zh", "name_en", "domain"]).to_csv(out / "sectors.csv", index=False)
-    (out / "city.json").write_text(json.dumps({
-        "code": "SF", "name_zh": "旧金山", "name_en": "San Francisco", "min_samples": 30,
-        "source_zh": "旧金山公共卫生局餐馆检查公开数据 2015–2018",
-        "source_en": "San Francisco DPH restaurant inspections, 2015-2018"}))
+    pd.DataFrame(
+        {"district_code": codes, "name_zh": codes, "name_en": codes, "kind": "district", "population_10k": None}
+    ).to_csv(out / "districts.csv", index=False)
+    pd.DataFrame(
+        [("restaurant", "餐饮服务", "Restaurants", "food")], columns=["sector_code", "name_zh", "name_en", "domain"]
+    ).to_csv(out / "sectors.csv", index=False)
+    (out / "city.json").write_text(
+        json.dumps(
+            {
+                "code": "SF",
+                "name_zh": "旧金山",
+                "name_en": "San Francisco",
+                "min_samples": 30,
+                "source_zh": "旧金山公共卫生局餐馆检查公开数据 2015–2018",
+                "source_en": "San Francisco DPH restaurant inspections, 2015-2018",
+            }
+        )
+    )
     for name, table in (("businesses", "enterprises"), ("inspections", "inspections")):
-        code = ingest.main([str(REALDATA / f"{name}.csv"), "--table", table, "--data-dir", str(out),
-                            "--mapping", str(MAPPINGS / f"sf-{name}.json"), "--accept-valid"])
+        code = ingest.main(
+            [
+                str(REALDATA / f"{name}.csv"),
+                "--table",
+                table,
+                "--data-dir",
+                str(out),
+                "--mapping",
+                str(MAPPINGS / f"sf-{name}.json"),
+                "--accept-valid",
+            ]
+        )
         assert code == 0, name
     return out
 
@@ -57,8 +77,9 @@ def test_pass_rates_equal_a_count_by_hand_of_the_raw_file(sf):
     kept = [i for i in raw("inspections.csv") if i["business_id"] in district and i["score"]]
     samples = Counter(i["date"][:4] for i in kept)
     passed = Counter(i["date"][:4] for i in kept if float(i["score"]) >= 86)
-    by_year = db.Database(sf).query("indicator_by_year", year_from=2015, year_to=2018, **WHOLE,
-                                                districts=[], sectors=[])
+    by_year = db.Database(sf).query(
+        "indicator_by_year", year_from=2015, year_to=2018, **WHOLE, districts=[], sectors=[]
+    )
     food = by_year[by_year.indicator == "food_pass_rate"].set_index("year")
     for year in ("2016", "2017"):
         assert food.loc[int(year)].denominator == samples[year]

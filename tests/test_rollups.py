@@ -19,19 +19,30 @@ def random_params(rng: random.Random, name: str, districts: list, sectors: list)
     indicator = rng.choice(list(indicators.INDICATORS))
     direction = indicators.INDICATORS[indicator].higher_is_better is not False  # as the pages pass it
     month_from, month_to = rng.choice([(1, 12), (1, 9), (7, 9), (1, 1), (12, 12)])  # whole, to date, quarter, month
-    values = {"year_from": first, "year_to": last, "year": last, "min_samples": rng.randint(1, 300),
-              "month_from": month_from, "month_to": month_to,
-              "districts": rng.sample(districts, rng.randint(0, len(districts))),  # empty means all
-              "sectors": rng.sample(sectors, rng.randint(0, len(sectors))),
-              "indicator": indicator, "higher_is_better": direction,
-              "enterprise_id": f"E{rng.randint(1, 2000):06d}", "text": rng.choice(["食品", "E0001", "有限"]),
-              "domain": rng.choice(["", "food", "agri", "manufacturing"]),
-              "texts": rng.sample(["菌落总数、大肠菌群", "铅(以Pb计)", "标签", "未知项目", "毒死蜱；克百威"], 3),
-              **indicators.index_weights({}),
-              # the early warning's: a window of months with the baseline before it, dates, the repeat rules
-              "first": first * 12 + month_from - 13, "last": last * 12 + month_to - 1,
-              "date_from": date(first, month_from, 1), "date_to": date(last, month_to, 28), "min_failures": 2,
-              "visit_days": 365}
+    values = {
+        "year_from": first,
+        "year_to": last,
+        "year": last,
+        "min_samples": rng.randint(1, 300),
+        "month_from": month_from,
+        "month_to": month_to,
+        "districts": rng.sample(districts, rng.randint(0, len(districts))),  # empty means all
+        "sectors": rng.sample(sectors, rng.randint(0, len(sectors))),
+        "indicator": indicator,
+        "higher_is_better": direction,
+        "enterprise_id": f"E{rng.randint(1, 2000):06d}",
+        "text": rng.choice(["食品", "E0001", "有限"]),
+        "domain": rng.choice(["", "food", "agri", "manufacturing"]),
+        "texts": rng.sample(["菌落总数、大肠菌群", "铅(以Pb计)", "标签", "未知项目", "毒死蜱；克百威"], 3),
+        **indicators.index_weights({}),
+        # the early warning's: a window of months with the baseline before it, dates, the repeat rules
+        "first": first * 12 + month_from - 13,
+        "last": last * 12 + month_to - 1,
+        "date_from": date(first, month_from, 1),
+        "date_to": date(last, month_to, 28),
+        "min_failures": 2,
+        "visit_days": 365,
+    }
     return {p: values[p] for p in db.query_parameters(db.query_sql(name))}
 
 
@@ -44,8 +55,10 @@ def test_the_demo_ships_a_current_rollup_whose_size_does_not_grow_with_the_rows(
     assert samples == 200_000
     assert demo_db.con.execute("select sum(failures) from failure_cells").fetchone()[0] == failures
     # cells are bounded by the grid they fill (years x months x districts x sectors x kinds), whatever the rows
-    grid = demo_db.con.execute("select count(distinct year) * 12 * count(distinct district_code) * "
-                               "count(distinct sector_code) * count(distinct kind) from inspection_cells").fetchone()[0]
+    grid = demo_db.con.execute(
+        "select count(distinct year) * 12 * count(distinct district_code) * "
+        "count(distinct sector_code) * count(distinct kind) from inspection_cells"
+    ).fetchone()[0]
     assert parts["cells"] <= grid and sum(parts.values()) < 200_000 / 3
 
 
@@ -84,9 +97,14 @@ def test_hive_partitioned_inspections_answer_like_one_file(tmp_path, tiny_db):
     assert sorted(p.parent.name for p in (tmp_path / "inspections").rglob("*.parquet")) == ["year=2024", "year=2025"]
     tree = db.Database(tmp_path)
     assert "inspections.parquet" not in tree.missing and not tree.rollups_current
-    params = {"year_from": 2024, "year_to": 2025, "month_from": 1, "month_to": 12,
-              "districts": ["100001", "100002", "100003"],
-              "sectors": ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"]}
+    params = {
+        "year_from": 2024,
+        "year_to": 2025,
+        "month_from": 1,
+        "month_to": 12,
+        "districts": ["100001", "100002", "100003"],
+        "sectors": ["food-a", "food-b", "mfg-a", "agri-a", "special-equipment", "construction"],
+    }
     for name in ("indicator_by_year", "pass_rate_by_domain_year", "failures_by_item"):
         pd.testing.assert_frame_equal(tree.query(name, **params), tiny_db.query(name, **params))
     rollups.build(tmp_path)

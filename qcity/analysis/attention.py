@@ -83,17 +83,29 @@ class Settings:
             default = getattr(cls, key)
             if isinstance(default, str):
                 if value not in ("p", "laney"):
-                    raise ConfigError(f"city.json: attention.{key} must be \"p\" or \"laney\"")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or \
-                    (isinstance(default, int) and value != int(value)):
+                    raise ConfigError(f'city.json: attention.{key} must be "p" or "laney"')
+            elif (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or (isinstance(default, int) and value != int(value))
+            ):
                 kind = "whole number" if isinstance(default, int) else "number"
                 raise ConfigError(f"city.json: attention.{key} must be a {kind}")
         settings = cls(**{k: type(getattr(cls, k))(v) for k, v in given.items()})
-        bounds = {"fdr": (0.001, 0.5), "min_drop": (0, 50), "baseline_months": (12, 60),
-                  "min_baseline_months": (1, settings.baseline_months), "sigma": (1, 6),
-                  "run_length": (5, 15), "trend_length": (4, 10), "min_month_samples": (1, 10**6),
-                  "repeat_failures": (2, 100), "repeat_months": (1, 60), "visit_days": (1, 3650),
-                  "min_item_failures": (1, 10**6)}
+        bounds = {
+            "fdr": (0.001, 0.5),
+            "min_drop": (0, 50),
+            "baseline_months": (12, 60),
+            "min_baseline_months": (1, settings.baseline_months),
+            "sigma": (1, 6),
+            "run_length": (5, 15),
+            "trend_length": (4, 10),
+            "min_month_samples": (1, 10**6),
+            "repeat_failures": (2, 100),
+            "repeat_months": (1, 60),
+            "visit_days": (1, 3650),
+            "min_item_failures": (1, 10**6),
+        }
         for key, (low, high) in bounds.items():
             if not low <= getattr(settings, key) <= high:
                 raise ConfigError(f"city.json: attention.{key} must lie between {low} and {high}")
@@ -117,18 +129,21 @@ def month_spans(months: list[int], lang: str) -> str:
     for first, last in runs:
         a, b = (i18n.t(f"month.{m % 12 + 1}", lang) for m in (first, last))
         by_year.setdefault(first // 12, []).append(
-            i18n.t("period.month", lang, a=a) if a == b else i18n.t("period.range", lang, a=a, b=b))
+            i18n.t("period.month", lang, a=a) if a == b else i18n.t("period.range", lang, a=a, b=b)
+        )
     joiner = "、" if lang == "zh" else ", "
-    return joiner.join(i18n.t("period.in_year", lang, year=year, months=joiner.join(parts))
-                       for year, parts in by_year.items())
+    return joiner.join(
+        i18n.t("period.in_year", lang, year=year, months=joiner.join(parts)) for year, parts in by_year.items()
+    )
 
 
 def baseline_text(months: list[int], settings: Settings, lang: str) -> str:
     """The baseline as a caption says it: its months with data and how many of all (2 of 12 months with data)."""
     if not months:
         return i18n.t("attention.baseline_none", lang, of=settings.baseline_months)
-    return i18n.t("attention.baseline", lang, months=month_spans(months, lang), n=len(months),
-                  of=settings.baseline_months)
+    return i18n.t(
+        "attention.baseline", lang, months=month_spans(months, lang), n=len(months), of=settings.baseline_months
+    )
 
 
 @dataclass(frozen=True)
@@ -181,10 +196,22 @@ class Charts:
         """One series' chart: a row per month with samples, passed, rate, centre, lower, upper (percent), z,
         baseline, judged, better and rule."""
         i = self.keys.index(key)
-        return pd.DataFrame({"month": self.months, "samples": self.samples[i], "passed": self.passed[i],
-                             "rate": 100 * self.rate[i], "centre": 100 * self.centre[i], "lower": 100 * self.lower[i],
-                             "upper": 100 * self.upper[i], "z": self.z[i], "baseline": self.baseline,
-                             "judged": self.judged[i], "better": self.better[i], "rule": self.rule[i]})
+        return pd.DataFrame(
+            {
+                "month": self.months,
+                "samples": self.samples[i],
+                "passed": self.passed[i],
+                "rate": 100 * self.rate[i],
+                "centre": 100 * self.centre[i],
+                "lower": 100 * self.lower[i],
+                "upper": 100 * self.upper[i],
+                "z": self.z[i],
+                "baseline": self.baseline,
+                "judged": self.judged[i],
+                "better": self.better[i],
+                "rule": self.rule[i],
+            }
+        )
 
     def baseline_with_data(self, key: tuple[str, str]) -> list[int]:
         """The month indexes of the baseline in which the series has samples."""
@@ -192,8 +219,7 @@ class Charts:
         return self.months[self.baseline & (self.samples[i] > 0)].tolist()
 
 
-def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window: Window,
-                   settings: Settings) -> Charts:
+def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window: Window, settings: Settings) -> Charts:
     """The p-charts of series given as samples and passed per month of the window (one row per key): the centre
     from the baseline's months, limits at `sigma` standard errors of each month's samples (widened by Laney's
     sigma_z, the baseline's average moving range of z / 1.128, with `limits: "laney"`), and the tests."""
@@ -218,16 +244,29 @@ def control_charts(keys: tuple, samples: np.ndarray, passed: np.ndarray, window:
     judged = ~base[None, :] & big & usable[:, None]
     beyond = judged & (z < -settings.sigma)
     if settings.limits == "p" and beyond.any():  # confirmed by the exact binomial tail (see _exactly_beyond)
-        beyond[beyond] = _exactly_beyond(x[beyond], n[beyond], np.broadcast_to(centre[:, None], n.shape)[beyond],
-                                         settings.sigma)
+        beyond[beyond] = _exactly_beyond(
+            x[beyond], n[beyond], np.broadcast_to(centre[:, None], n.shape)[beyond], settings.sigma
+        )
     rule = np.full(n.shape, "", dtype=object)
     for i in np.flatnonzero(usable):
         rule[i] = _rules(z[i], rate[i], big[i], beyond[i], settings)
     rule[~judged] = ""
-    return Charts(tuple(keys), months, base, samples, passed, rate, centre, filled,
-                  np.maximum(0, centre[:, None] - settings.sigma * error),
-                  np.minimum(1, centre[:, None] + settings.sigma * error), z, judged,
-                  judged & (z > settings.sigma), rule)
+    return Charts(
+        tuple(keys),
+        months,
+        base,
+        samples,
+        passed,
+        rate,
+        centre,
+        filled,
+        np.maximum(0, centre[:, None] - settings.sigma * error),
+        np.minimum(1, centre[:, None] + settings.sigma * error),
+        z,
+        judged,
+        judged & (z > settings.sigma),
+        rule,
+    )
 
 
 def p_chart(months: pd.DataFrame, window: Window, settings: Settings) -> pd.DataFrame:
@@ -278,13 +317,17 @@ def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> t
     width = window.last - window.first + 1
     column = (months.year * 12 + months.month - 1 - window.first).to_numpy()
     inside = (column >= 0) & (column < width)
-    keys = [("city", "")] + [(kind, code) for kind, name in SERIES_COLUMN.items()
-                             for code in sorted(months.loc[inside, name].unique())]
+    keys = [("city", "")] + [
+        (kind, code) for kind, name in SERIES_COLUMN.items() for code in sorted(months.loc[inside, name].unique())
+    ]
     index = {key: i for i, key in enumerate(keys)}
     samples, passed = np.zeros((2, len(keys), width))
     for kind, name in (("city", None), *SERIES_COLUMN.items()):
-        rows = np.zeros(inside.sum(), int) if name is None else \
-            np.array([index[(kind, code)] for code in months.loc[inside, name]], int)
+        rows = (
+            np.zeros(inside.sum(), int)
+            if name is None
+            else np.array([index[(kind, code)] for code in months.loc[inside, name]], int)
+        )
         np.add.at(samples, (rows, column[inside]), months.samples.to_numpy()[inside])
         np.add.at(passed, (rows, column[inside]), months.passed.to_numpy()[inside])
     charts = control_charts(tuple(keys), samples, passed, window, settings)
@@ -295,13 +338,34 @@ def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> t
             if not hit.any():
                 continue
             n, x = charts.samples[i, hit], charts.passed[i, hit]
-            out.append({"series": kind, "code": code, "rule": rule, "months": charts.months[hit].tolist(),
-                        "samples": int(n.sum()), "failures": int((n - x).sum()), "rate": 100 * x.sum() / n.sum(),
-                        "centre": 100 * charts.centre[i], "lower": 100 * charts.lower[i, hit][-1],
-                        "excess": float(np.clip(charts.centre[i] * n - x, 0, None).sum()),
-                        "severity": 3 if rule == "beyond" else 2})
-    columns = ["series", "code", "rule", "months", "samples", "failures", "rate", "centre", "lower", "excess",
-               "severity"]
+            out.append(
+                {
+                    "series": kind,
+                    "code": code,
+                    "rule": rule,
+                    "months": charts.months[hit].tolist(),
+                    "samples": int(n.sum()),
+                    "failures": int((n - x).sum()),
+                    "rate": 100 * x.sum() / n.sum(),
+                    "centre": 100 * charts.centre[i],
+                    "lower": 100 * charts.lower[i, hit][-1],
+                    "excess": float(np.clip(charts.centre[i] * n - x, 0, None).sum()),
+                    "severity": 3 if rule == "beyond" else 2,
+                }
+            )
+    columns = [
+        "series",
+        "code",
+        "rule",
+        "months",
+        "samples",
+        "failures",
+        "rate",
+        "centre",
+        "lower",
+        "excess",
+        "severity",
+    ]
     hits = pd.DataFrame(out, columns=columns)
     return charts, hits.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
 
@@ -318,9 +382,15 @@ def _one_sided(count1, nobs1, count0, nobs0, alternative: str) -> np.ndarray:
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = test_proportions_2indep(np.asarray(count1, float), np.asarray(nobs1, float),
-                                         np.asarray(count0, float), np.asarray(nobs0, float), method="score",
-                                         compare="diff", alternative=alternative)
+        result = test_proportions_2indep(
+            np.asarray(count1, float),
+            np.asarray(nobs1, float),
+            np.asarray(count0, float),
+            np.asarray(nobs0, float),
+            method="score",
+            compare="diff",
+            alternative=alternative,
+        )
     return np.nan_to_num(np.atleast_1d(result.pvalue).astype(float), nan=1.0)
 
 
@@ -344,8 +414,12 @@ def declines(months: pd.DataFrame, window: Window, settings: Settings, min_sampl
     now = dated[dated.month.between(window.start, window.last)]
     before = dated[dated.month.between(window.start - 12, window.last - 12)]
     keys = ["district_code", "sector_code"]
-    cells = now.groupby(keys)[["samples", "passed"]].sum().join(
-        before.groupby(keys)[["samples", "passed"]].sum(), rsuffix="_before", how="inner").reset_index()
+    cells = (
+        now.groupby(keys)[["samples", "passed"]]
+        .sum()
+        .join(before.groupby(keys)[["samples", "passed"]].sum(), rsuffix="_before", how="inner")
+        .reset_index()
+    )
     cells = cells[(cells.samples >= min_samples) & (cells.samples_before >= min_samples)].reset_index(drop=True)
     cells["rate"] = 100 * cells.passed / cells.samples
     cells["rate_before"] = 100 * cells.passed_before / cells.samples_before
@@ -366,8 +440,7 @@ def rising_items(items: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     out = items.copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         out["per_10k"] = np.where(out.samples > 0, 1e4 * out.failures / out.samples, np.nan)
-        out["per_10k_before"] = np.where(out.samples_before > 0, 1e4 * out.failures_before / out.samples_before,
-                                         np.nan)
+        out["per_10k_before"] = np.where(out.samples_before > 0, 1e4 * out.failures_before / out.samples_before, np.nan)
         out["share"] = np.where(out.named > 0, 100 * out.failures / out.named, np.nan)
         out["share_before"] = np.where(out.named_before > 0, 100 * out.failures_before / out.named_before, np.nan)
     tested = (out.failures >= settings.min_item_failures) & (out.samples > 0) & (out.samples_before > 0)
@@ -383,8 +456,9 @@ def rising_items(items: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 def repeat_offenders(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """repeat_offenders' rows with their severity: 3 above the failure count, or at it with a failure after a
     diagnosis visit; 2 at the count, or one failure after a visit."""
-    severe = (rows.failures > settings.repeat_failures) | \
-        ((rows.failures >= settings.repeat_failures) & (rows.failures_after_visit > 0))
+    severe = (rows.failures > settings.repeat_failures) | (
+        (rows.failures >= settings.repeat_failures) & (rows.failures_after_visit > 0)
+    )
     return rows.assign(severity=np.where(severe, 3, 2), excess=rows.failures.astype(float))
 
 
@@ -398,8 +472,11 @@ def off_target(cards: list[indicators.Kpi]) -> list[tuple[indicators.Kpi, str]]:
             continue
         if card.status == "missed" and card.improved is not True:
             out.append((card, "missed"))
-        elif card.status == "met" and card.improved is False and \
-                indicators.status(card.value + card.change, card.target, ind.higher_is_better) == "missed":
+        elif (
+            card.status == "met"
+            and card.improved is False
+            and indicators.status(card.value + card.change, card.target, ind.higher_is_better) == "missed"
+        ):
             out.append((card, "at_risk"))
     return out
 
@@ -432,23 +509,50 @@ class Report:
 def report(f: Filters, settings: Settings, run: Callable[..., pd.DataFrame]) -> Report:
     """The early-warning report for a selection: judged over the period's months of its last year."""
     window = Window.of(f, settings)
-    months = run("attention_months", year_from=window.first // 12, year_to=window.last // 12, first=window.first,
-                 last=window.last, districts=f.districts, sectors=f.sectors)
+    months = run(
+        "attention_months",
+        year_from=window.first // 12,
+        year_to=window.last // 12,
+        first=window.first,
+        last=window.last,
+        districts=f.districts,
+        sectors=f.sectors,
+    )
     charts, chart_hits = chart_signals(months, window, settings)
     cells = declines(months, window, settings, f.min_samples)
     items = rising_items(run("attention_items", **f.last_year_params), settings)
     year, month = divmod(window.last - settings.repeat_months + 1, 12)
     since = date(year, month + 1, 1)
-    firms = repeat_offenders(run("repeat_offenders", date_from=since, date_to=window.end_date, districts=f.districts,
-                                 sectors=f.sectors, min_failures=settings.repeat_failures,
-                                 visit_days=settings.visit_days), settings)
+    firms = repeat_offenders(
+        run(
+            "repeat_offenders",
+            date_from=since,
+            date_to=window.end_date,
+            districts=f.districts,
+            sectors=f.sectors,
+            min_failures=settings.repeat_failures,
+            visit_days=settings.visit_days,
+        ),
+        settings,
+    )
     by_year = run("indicator_by_year", **{**f.params, "year_from": f.yearly_to})  # the same for any first year
     targets = off_target(indicators.kpis(by_year, f, list(indicators.INDICATORS)))
     districts = run("districts").set_index("district_code")
     sectors = run("sectors").set_index("sector_code")
     table = signal_table(f, settings, chart_hits, cells, items, firms, targets, districts, sectors)
-    return Report(settings, window, table, worklist(table, f.lang), charts, chart_hits, cells, items, firms,
-                  i18n.localize(firm_history(firms, f.lang), f.lang), targets)
+    return Report(
+        settings,
+        window,
+        table,
+        worklist(table, f.lang),
+        charts,
+        chart_hits,
+        cells,
+        items,
+        firms,
+        i18n.localize(firm_history(firms, f.lang), f.lang),
+        targets,
+    )
 
 
 def series_name(kind: str, code: str, districts: pd.DataFrame, sectors: pd.DataFrame, lang: str) -> str:
@@ -472,8 +576,17 @@ def link(signal, f: Filters) -> str:
     return f"{signal.page}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
-def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells: pd.DataFrame, items: pd.DataFrame,
-                 firms: pd.DataFrame, targets: list, districts: pd.DataFrame, sectors: pd.DataFrame) -> pd.DataFrame:
+def signal_table(
+    f: Filters,
+    settings: Settings,
+    chart_hits: pd.DataFrame,
+    cells: pd.DataFrame,
+    items: pd.DataFrame,
+    firms: pd.DataFrame,
+    targets: list,
+    districts: pd.DataFrame,
+    sectors: pd.DataFrame,
+) -> pd.DataFrame:
     """One row per signal in the selection's language, most serious first: severity, kind, subject, why (a
     sentence with the numbers), samples, failures, rate and its base, the change, q, and the view to open (page,
     districts, sectors, enterprise: see `link`)."""
@@ -483,61 +596,174 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
     period = f.at().label(lang)
     rows = []
 
-    def add(severity, kind, subject, why, view, excess=0.0, samples=None, failures=None, rate=None, base=None,
-            q=None):
+    def add(severity, kind, subject, why, view, excess=0.0, samples=None, failures=None, rate=None, base=None, q=None):
         page, districts_, sectors_, enterprise = view
-        rows.append({"severity": int(severity), "kind": kind, "subject": subject, "why": why,
-                     "samples": samples, "failures": failures, "rate": rate, "base_rate": base,
-                     "change": None if rate is None or base is None else rate - base, "q": q, "excess": excess,
-                     "page": page, "districts": districts_, "sectors": sectors_, "enterprise": enterprise})
+        rows.append(
+            {
+                "severity": int(severity),
+                "kind": kind,
+                "subject": subject,
+                "why": why,
+                "samples": samples,
+                "failures": failures,
+                "rate": rate,
+                "base_rate": base,
+                "change": None if rate is None or base is None else rate - base,
+                "q": q,
+                "excess": excess,
+                "page": page,
+                "districts": districts_,
+                "sectors": sectors_,
+                "enterprise": enterprise,
+            }
+        )
 
     def domain_sectors(domain):
         return tuple(sectors.index[sectors.domain == domain])
 
     for c in cells[cells.flagged].itertuples():
-        subject = f"{districts[names].get(c.district_code, c.district_code)} · " \
-                  f"{sectors[names].get(c.sector_code, c.sector_code)}"
-        why = T("attention.why_decline", period=period, rate=f"{c.rate:.1f}%", before=f"{c.rate_before:.1f}%",
-                drop=f"{-c.change:.1f}", n=i18n.fmt_count(c.samples, lang), q=f"{c.q:.3g}",
-                versus=f.at().versus(lang), fdr=f"{100 * settings.fdr:g}")
-        add(c.severity, "decline", subject, why, ("spot_checks", (c.district_code,), (c.sector_code,), ""),
-            c.excess, c.samples, c.samples - c.passed, c.rate, c.rate_before, c.q)
+        subject = (
+            f"{districts[names].get(c.district_code, c.district_code)} · "
+            f"{sectors[names].get(c.sector_code, c.sector_code)}"
+        )
+        why = T(
+            "attention.why_decline",
+            period=period,
+            rate=f"{c.rate:.1f}%",
+            before=f"{c.rate_before:.1f}%",
+            drop=f"{-c.change:.1f}",
+            n=i18n.fmt_count(c.samples, lang),
+            q=f"{c.q:.3g}",
+            versus=f.at().versus(lang),
+            fdr=f"{100 * settings.fdr:g}",
+        )
+        add(
+            c.severity,
+            "decline",
+            subject,
+            why,
+            ("spot_checks", (c.district_code,), (c.sector_code,), ""),
+            c.excess,
+            c.samples,
+            c.samples - c.passed,
+            c.rate,
+            c.rate_before,
+            c.q,
+        )
     for h in chart_hits.itertuples():
         subject = series_name(h.series, h.code, districts, sectors, lang)
-        why = T(f"attention.why_{h.rule}", months=month_spans(h.months, lang), rate=f"{h.rate:.1f}%",
-                centre=f"{h.centre:.1f}%", lower=f"{h.lower:.1f}%", run=settings.run_length,
-                trend=settings.trend_length)
-        narrowed = {"district": ((h.code,), ()), "sector": ((), (h.code,)),
-                    "domain": ((), domain_sectors(h.code))}.get(h.series, ((), ()))
-        add(h.severity, "chart", subject, why, ("spot_checks", *narrowed, ""), h.excess, h.samples,
-            h.failures, h.rate, h.centre)
+        why = T(
+            f"attention.why_{h.rule}",
+            months=month_spans(h.months, lang),
+            rate=f"{h.rate:.1f}%",
+            centre=f"{h.centre:.1f}%",
+            lower=f"{h.lower:.1f}%",
+            run=settings.run_length,
+            trend=settings.trend_length,
+        )
+        narrowed = {"district": ((h.code,), ()), "sector": ((), (h.code,)), "domain": ((), domain_sectors(h.code))}.get(
+            h.series, ((), ())
+        )
+        add(
+            h.severity,
+            "chart",
+            subject,
+            why,
+            ("spot_checks", *narrowed, ""),
+            h.excess,
+            h.samples,
+            h.failures,
+            h.rate,
+            h.centre,
+        )
     for i in items[items.flagged].itertuples():
         subject = f"{i.item} · {i18n.label('domain', i.domain, lang)}"
-        why = T("attention.why_item", failures=i.failures, before=i.failures_before, per=f"{i.per_10k:.1f}",
-                per_before=f"{i.per_10k_before:.1f}", share=f"{i.share:.1f}%", share_before=f"{i.share_before:.1f}%",
-                q=f"{i.q:.3g}", versus=f.at().versus(lang))
-        add(i.severity, "item", subject, why, ("spot_checks", (), domain_sectors(i.domain), ""), i.excess,
-            i.samples, i.failures)
+        why = T(
+            "attention.why_item",
+            failures=i.failures,
+            before=i.failures_before,
+            per=f"{i.per_10k:.1f}",
+            per_before=f"{i.per_10k_before:.1f}",
+            share=f"{i.share:.1f}%",
+            share_before=f"{i.share_before:.1f}%",
+            q=f"{i.q:.3g}",
+            versus=f.at().versus(lang),
+        )
+        add(
+            i.severity,
+            "item",
+            subject,
+            why,
+            ("spot_checks", (), domain_sectors(i.domain), ""),
+            i.excess,
+            i.samples,
+            i.failures,
+        )
     joiner = "；" if lang == "zh" else "; "
-    columns = ["enterprise_id", "name", f"district_{lang}", "failures", "samples", "failures_after_visit",
-               "last_visit", "history", "severity"]  # as arrays: iterating Arrow-backed rows costs 20 us each
-    for firm, name, district, failures, samples, after, visit, history, severity in \
-            zip(*(firms[c].to_numpy() for c in columns)):
+    columns = [
+        "enterprise_id",
+        "name",
+        f"district_{lang}",
+        "failures",
+        "samples",
+        "failures_after_visit",
+        "last_visit",
+        "history",
+        "severity",
+    ]  # as arrays: iterating Arrow-backed rows costs 20 us each
+    for firm, name, district, failures, samples, after, visit, history, severity in zip(
+        *(firms[c].to_numpy() for c in columns)
+    ):
         batches = joiner.join(f"{h['sample_date']} {h['product'] or ''} {h['items'] or ''}".strip() for h in history)
-        why = T("attention.why_visit" if after else "attention.why_repeat", failures=failures, samples=samples,
-                months=settings.repeat_months, visit=str(visit)[:10] if after else "", history=batches)
-        add(severity, "repeat", f"{name} · {district}", why, ("enterprise", (), (), firm), float(failures), samples,
-            failures)
+        why = T(
+            "attention.why_visit" if after else "attention.why_repeat",
+            failures=failures,
+            samples=samples,
+            months=settings.repeat_months,
+            visit=str(visit)[:10] if after else "",
+            history=batches,
+        )
+        add(
+            severity,
+            "repeat",
+            f"{name} · {district}",
+            why,
+            ("enterprise", (), (), firm),
+            float(failures),
+            samples,
+            failures,
+        )
     for card, verdict in targets:
         ind = card.indicator
         value = i18n.fmt_value(card.value, ind.unit, lang, ind.digits)
-        why = T(f"attention.why_{verdict}", value=value, target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
-                change=narrative.change_phrase(card.change or 0.0, ind, card.period, lang),
-                period=card.period.label(lang))
+        why = T(
+            f"attention.why_{verdict}",
+            value=value,
+            target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+            change=narrative.change_phrase(card.change or 0.0, ind, card.period, lang),
+            period=card.period.label(lang),
+        )
         add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, ("overview", (), (), ""))
-    table = pd.DataFrame(rows, columns=["severity", "kind", "subject", "why", "samples", "failures", "rate",
-                                        "base_rate", "change", "q", "excess", "page", "districts", "sectors",
-                                        "enterprise"])
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "severity",
+            "kind",
+            "subject",
+            "why",
+            "samples",
+            "failures",
+            "rate",
+            "base_rate",
+            "change",
+            "q",
+            "excess",
+            "page",
+            "districts",
+            "sectors",
+            "enterprise",
+        ],
+    )
     numbers = ["samples", "failures", "rate", "base_rate", "change", "q", "excess"]
     table[numbers] = table[numbers].astype(float)
     return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
@@ -546,11 +772,12 @@ def signal_table(f: Filters, settings: Settings, chart_hits: pd.DataFrame, cells
 def firm_history(firms: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The failed batches of the enterprises to watch, one row each, in the list's order: the inspector's record."""
     columns = ["enterprise_id", "name", f"district_{lang}", f"sector_{lang}", "history"]
-    rows = [(firm, name, district, sector, batch["sample_date"], batch["product"], batch["items"])
-            for firm, name, district, sector, history in zip(*(firms[c].to_numpy() for c in columns))
-            for batch in history]
-    return pd.DataFrame(rows, columns=["enterprise_id", "enterprise", "district", "sector", "date", "product",
-                                       "items"])
+    rows = [
+        (firm, name, district, sector, batch["sample_date"], batch["product"], batch["items"])
+        for firm, name, district, sector, history in zip(*(firms[c].to_numpy() for c in columns))
+        for batch in history
+    ]
+    return pd.DataFrame(rows, columns=["enterprise_id", "enterprise", "district", "sector", "date", "product", "items"])
 
 
 def worklist(signals: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -559,9 +786,17 @@ def worklist(signals: pd.DataFrame, lang: str) -> pd.DataFrame:
     T = i18n.translator(lang)
     levels = {s: T(f"severity.{s}") for s in (1, 2, 3)}
     kinds = {k: T(f"signal.{k}") for k in KINDS}
-    return pd.DataFrame({
-        T("col.severity"): signals.severity.map(levels), T("col.signal"): signals.kind.map(kinds),
-        T("col.subject"): signals.subject, T("col.why"): signals.why, T("col.samples"): signals.samples,
-        T("col.failures"): signals.failures, T("col.rate"): signals.rate.round(2),
-        T("col.base_rate"): signals.base_rate.round(2), T("col.change"): signals.change.round(2),
-        T("col.q"): signals.q})
+    return pd.DataFrame(
+        {
+            T("col.severity"): signals.severity.map(levels),
+            T("col.signal"): signals.kind.map(kinds),
+            T("col.subject"): signals.subject,
+            T("col.why"): signals.why,
+            T("col.samples"): signals.samples,
+            T("col.failures"): signals.failures,
+            T("col.rate"): signals.rate.round(2),
+            T("col.base_rate"): signals.base_rate.round(2),
+            T("col.change"): signals.change.round(2),
+            T("col.q"): signals.q,
+        }
+    )

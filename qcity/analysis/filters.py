@@ -156,8 +156,17 @@ class Filters:
 
     @classmethod
     def of(cls, selection: Selection, min_samples: int) -> Filters:
-        return cls(selection.year_from, selection.year_to, selection.districts, selection.sectors, selection.lang,
-                   min_samples, selection.period, selection.month_from, selection.month_to)
+        return cls(
+            selection.year_from,
+            selection.year_to,
+            selection.districts,
+            selection.sectors,
+            selection.lang,
+            min_samples,
+            selection.period,
+            selection.month_from,
+            selection.month_to,
+        )
 
     @property
     def partial(self) -> bool:
@@ -194,14 +203,25 @@ class Filters:
     @property
     def params(self) -> dict:
         """Bound parameters for queries that take the sidebar filters over dated records."""
-        return {"year_from": self.year_from, "year_to": self.year_to, "month_from": self.month_from,
-                "month_to": self.month_to, "districts": self.districts, "sectors": self.sectors}
+        return {
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "month_from": self.month_from,
+            "month_to": self.month_to,
+            "districts": self.districts,
+            "sectors": self.sectors,
+        }
 
     @property
     def last_year_params(self) -> dict:
         """Bound parameters for queries over one year's months (the last of the range)."""
-        return {"year": self.year_to, "month_from": self.month_from, "month_to": self.month_to,
-                "districts": self.districts, "sectors": self.sectors}
+        return {
+            "year": self.year_to,
+            "month_from": self.month_from,
+            "month_to": self.month_to,
+            "districts": self.districts,
+            "sectors": self.sectors,
+        }
 
     @property
     def months_params(self) -> dict:
@@ -211,8 +231,12 @@ class Filters:
     @property
     def yearly_params(self) -> dict:
         """Bound parameters for queries over tables kept by year only: whole years, up to yearly_to."""
-        return {"year_from": min(self.year_from, self.yearly_to), "year_to": self.yearly_to,
-                "districts": self.districts, "sectors": self.sectors}
+        return {
+            "year_from": min(self.year_from, self.yearly_to),
+            "year_to": self.yearly_to,
+            "districts": self.districts,
+            "sectors": self.sectors,
+        }
 
 
 def _shown(value: str) -> str:
@@ -274,8 +298,14 @@ def parse(query: Mapping[str, list[str]], options: Options) -> tuple[Selection, 
             if value.isascii() and value.isdigit() and options.first_year <= int(value) <= last:
                 years[key] = int(value)
             elif whole and value.isascii() and value.isdigit() and last < int(value) <= options.through[0]:
-                notices.append(Notice(key, _shown(value), "url.incomplete_year",
-                                      {"year": value, "through": "{}-{:02d}".format(*options.through)}))
+                notices.append(
+                    Notice(
+                        key,
+                        _shown(value),
+                        "url.incomplete_year",
+                        {"year": value, "through": "{}-{:02d}".format(*options.through)},
+                    )
+                )
             else:
                 notices.append(Notice(key, _shown(value), "url.bad_year", {"first": options.first_year, "last": last}))
     if years["from"] > years["to"]:
@@ -302,8 +332,9 @@ def parse(query: Mapping[str, list[str]], options: Options) -> tuple[Selection, 
     for key in query:
         if key not in URL_KEYS and key not in IGNORED_KEYS:
             notices.append(Notice(_shown(key), _shown(",".join(query[key])), "url.unknown_key"))
-    return Selection(years["from"], years["to"], districts, sectors, lang, period["period"], period["month_from"],
-                     period["month_to"]), notices
+    return Selection(
+        years["from"], years["to"], districts, sectors, lang, period["period"], period["month_from"], period["month_to"]
+    ), notices
 
 
 def fit(selection: Selection, options: Options) -> Selection:
@@ -313,8 +344,12 @@ def fit(selection: Selection, options: Options) -> Selection:
     if selection.period == "year" and options.last_full_year < options.first_year:
         selection = replace(selection, period="ytd", year_to=last_year, month_from=1, month_to=last_month)
     if selection.period == "year":
-        selection = replace(selection, year_to=min(max(selection.year_to, options.first_year), options.last_full_year),
-                            month_from=1, month_to=12)
+        selection = replace(
+            selection,
+            year_to=min(max(selection.year_to, options.first_year), options.last_full_year),
+            month_from=1,
+            month_to=12,
+        )
     else:
         year = min(max(selection.year_to, options.first_year), last_year)
         month = selection.month_to if year < last_year else min(selection.month_to, last_month)
@@ -322,8 +357,9 @@ def fit(selection: Selection, options: Options) -> Selection:
             month -= month % 3
             if month == 0:  # no complete quarter yet in this year: the last one of the year before
                 year, month = year - 1, 12
-        selection = replace(selection, year_to=year, month_to=month,
-                            month_from=month - 2 if selection.period == "q" else 1)
+        selection = replace(
+            selection, year_to=year, month_to=month, month_from=month - 2 if selection.period == "q" else 1
+        )
     return replace(selection, year_from=min(max(selection.year_from, options.first_year), selection.year_to))
 
 

@@ -40,31 +40,37 @@ class Indicator:
         return self.source in YEARLY_TABLES
 
 
-INDICATORS = {i.id: i for i in (
-    Indicator("food_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="food"),
-    Indicator("mfg_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="manufacturing"),
-    Indicator("agri_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="agri"),
-    Indicator("drug_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="drugs"),
-    Indicator("se_deaths_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2,
-              headline=True),
-    Indicator("se_accidents_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2),
-    Indicator("construction_acceptance_rate", "safety", "pct", True, "construction", "projects", headline=True),
-    Indicator("construction_complaints_per_100", "safety", "per_100", False, "construction", "projects"),
-    Indicator("standards_led", "standards", "count", True, "standards", digits=0),
-    Indicator("brands", "standards", "count", True, "brands", digits=0),
-    Indicator("enforcement_cases", "enforcement", "count", None, "enforcement", digits=0),
-    Indicator("enforcement_fines", "enforcement", "yuan_10k", None, "enforcement", digits=1),
-    Indicator("case_closure_rate", "enforcement", "pct", True, "enforcement", "cases"),
-    Indicator("award_applicants", "award", "count", True, "awards", digits=0),
-    Indicator("award_winners", "award", "count", None, "awards", digits=0),
-    Indicator("award_mean_score", "award", "points", True, "awards", "reviewed", digits=1),
-    Indicator("diagnosis_enterprises", "diagnosis", "count", True, "diagnosis", digits=0),
-    Indicator("diagnosis_resolution_rate", "diagnosis", "pct", True, "diagnosis", "problems"),
-    Indicator("diagnosis_satisfaction", "diagnosis", "score", True, "diagnosis", "visits", digits=2),
-    Indicator("invention_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
-    Indicator("high_value_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
-    Indicator("high_tech_enterprises", "innovation", "count", True, "innovation", digits=0),
-)}
+INDICATORS = {
+    i.id: i
+    for i in (
+        Indicator("food_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="food"),
+        Indicator(
+            "mfg_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="manufacturing"
+        ),
+        Indicator("agri_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="agri"),
+        Indicator("drug_pass_rate", "safety", "pct", True, "inspections", "samples", headline=True, domain="drugs"),
+        Indicator(
+            "se_deaths_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2, headline=True
+        ),
+        Indicator("se_accidents_per_10k", "safety", "per_10k", False, "special_equipment", "units", digits=2),
+        Indicator("construction_acceptance_rate", "safety", "pct", True, "construction", "projects", headline=True),
+        Indicator("construction_complaints_per_100", "safety", "per_100", False, "construction", "projects"),
+        Indicator("standards_led", "standards", "count", True, "standards", digits=0),
+        Indicator("brands", "standards", "count", True, "brands", digits=0),
+        Indicator("enforcement_cases", "enforcement", "count", None, "enforcement", digits=0),
+        Indicator("enforcement_fines", "enforcement", "yuan_10k", None, "enforcement", digits=1),
+        Indicator("case_closure_rate", "enforcement", "pct", True, "enforcement", "cases"),
+        Indicator("award_applicants", "award", "count", True, "awards", digits=0),
+        Indicator("award_winners", "award", "count", None, "awards", digits=0),
+        Indicator("award_mean_score", "award", "points", True, "awards", "reviewed", digits=1),
+        Indicator("diagnosis_enterprises", "diagnosis", "count", True, "diagnosis", digits=0),
+        Indicator("diagnosis_resolution_rate", "diagnosis", "pct", True, "diagnosis", "problems"),
+        Indicator("diagnosis_satisfaction", "diagnosis", "score", True, "diagnosis", "visits", digits=2),
+        Indicator("invention_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
+        Indicator("high_value_patents_per_10k", "innovation", "per_10k_people", True, "innovation", "people_10k"),
+        Indicator("high_tech_enterprises", "innovation", "count", True, "innovation", digits=0),
+    )
+}
 HEADLINE = [i.id for i in INDICATORS.values() if i.headline]
 
 
@@ -126,9 +132,20 @@ def kpis(by_year: pd.DataFrame, f, ids: list[str] | None = None) -> list[Kpi]:
         r = rows.iloc[0]
         value, change, target = _clean(r.value), _clean(r.change), _clean(r.target)
         national = _clean(r.get("national"))
-        out.append(Kpi(ind, period, value, change, target, _clean(r.denominator),
-                       status(value, target, ind.higher_is_better), improved(change, ind.higher_is_better, ind.digits),
-                       national, r.get("national_source") if national is not None else None))
+        out.append(
+            Kpi(
+                ind,
+                period,
+                value,
+                change,
+                target,
+                _clean(r.denominator),
+                status(value, target, ind.higher_is_better),
+                improved(change, ind.higher_is_better, ind.digits),
+                national,
+                r.get("national_source") if national is not None else None,
+            )
+        )
     return out
 
 
@@ -148,17 +165,28 @@ def rollup(cards: list[Kpi]) -> Rollup:
     directional = [k for k in cards if k.indicator.directional and k.value is not None]
     compared = [k for k in directional if k.change is not None]
     targeted = [k for k in directional if k.status is not None]
-    return Rollup(len(compared), sum(k.improved is True for k in compared), sum(k.improved is False for k in compared),
-                  len(targeted), sum(k.status == "met" for k in targeted))
+    return Rollup(
+        len(compared),
+        sum(k.improved is True for k in compared),
+        sum(k.improved is False for k in compared),
+        len(targeted),
+        sum(k.status == "met" for k in targeted),
+    )
 
 
 # The composite quality index: not an observation of its own but a weighted mix of indicators per district
 # (queries/setup/60_index_scores.sql). Weights come from city.json `index_weights`, else these.
 QUALITY_INDEX = Indicator("quality_index", "index", "index_points", True, "indicator_observations", digits=1)
 DEFAULT_INDEX_WEIGHTS = {
-    "food_pass_rate": 0.2, "mfg_pass_rate": 0.15, "agri_pass_rate": 0.1, "drug_pass_rate": 0.1,
-    "se_deaths_per_10k": 0.1, "construction_acceptance_rate": 0.1, "case_closure_rate": 0.1,
-    "diagnosis_resolution_rate": 0.05, "invention_patents_per_10k": 0.1,
+    "food_pass_rate": 0.2,
+    "mfg_pass_rate": 0.15,
+    "agri_pass_rate": 0.1,
+    "drug_pass_rate": 0.1,
+    "se_deaths_per_10k": 0.1,
+    "construction_acceptance_rate": 0.1,
+    "case_closure_rate": 0.1,
+    "diagnosis_resolution_rate": 0.05,
+    "invention_patents_per_10k": 0.1,
 }
 # Counts grow with a district's size, so they would rank big districts first; the index takes rates only.
 INDEX_UNITS = ("pct", "per_10k", "per_100", "per_10k_people", "score", "points")
@@ -181,5 +209,8 @@ def index_weights(city: dict) -> dict[str, list]:
             raise ConfigError(f"city.json: index_weights: '{key}' has no better direction or is a count")
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 100:
             raise ConfigError(f"city.json: index_weights: the weight of '{key}' must be a number above 0")
-    return {"indicators": list(weights), "weights": [float(w) for w in weights.values()],
-            "higher": [INDICATORS[k].higher_is_better for k in weights]}
+    return {
+        "indicators": list(weights),
+        "weights": [float(w) for w in weights.values()],
+        "higher": [INDICATORS[k].higher_is_better for k in weights],
+    }

@@ -91,17 +91,24 @@ def _benchmarks(row, ind: Indicator, lang: str) -> str:
         where = i18n.t(f"scope.{scope}", lang)
         gap, shown = row.value - reference, _number(reference, ind, lang)
         if round(gap, ind.digits) == 0:
-            out.append(f"与{where}水平（{shown}）持平。" if lang == "zh"
-                       else f"Level with the {where.lower()} {shown}.")
+            out.append(
+                f"与{where}水平（{shown}）持平。" if lang == "zh" else f"Level with the {where.lower()} {shown}."
+            )
             continue
         above = gap > 0
         if ind.unit == "pct":
             size = f"{abs(gap):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(gap):.{ind.digits}f} points"
-            out.append(f"{'高于' if above else '低于'}{where}（{shown}）{size}。" if lang == "zh"
-                       else f"{size.capitalize()} {'above' if above else 'below'} the {where.lower()} {shown}.")
+            out.append(
+                f"{'高于' if above else '低于'}{where}（{shown}）{size}。"
+                if lang == "zh"
+                else f"{size.capitalize()} {'above' if above else 'below'} the {where.lower()} {shown}."
+            )
         else:
-            out.append(f"{'高于' if above else '低于'}{where}（{shown}）。" if lang == "zh"
-                       else f"{'Above' if above else 'Below'} the {where.lower()} {shown}.")
+            out.append(
+                f"{'高于' if above else '低于'}{where}（{shown}）。"
+                if lang == "zh"
+                else f"{'Above' if above else 'Below'} the {where.lower()} {shown}."
+            )
     return (" " if lang == "en" else "").join(out)
 
 
@@ -129,8 +136,11 @@ def indicator(ind: Indicator, trend: pd.DataFrame, league: pd.DataFrame, period:
         return f"{when}没有{name}的数据。" if lang == "zh" else f"No data on {name.lower()} for {when}."
     row = rows.iloc[0]
     single = league.iloc[0][i18n.name_column(lang)] if len(league) == 1 else None
-    clauses = [change_phrase(row.change, ind, period, lang)] if pd.notna(row.change) else \
-        ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
+    clauses = (
+        [change_phrase(row.change, ind, period, lang)]
+        if pd.notna(row.change)
+        else ["无上年数据可比" if lang == "zh" else "no figure for the year before to compare"]
+    )
     if (run := _run_length(trend, year, ind.digits)) >= 2:
         verb = _verb(ind, row.change > 0, lang)
         clauses.append(f"连续 {run} 年{verb}" if lang == "zh" else f"{verb} {run} years running")
@@ -164,12 +174,13 @@ def domains(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
     highest = _joined([label(d) for d in shown.index[shown == top]], lang)
     lowest = _joined([label(d) for d in shown.index[shown == bottom]], lang)
     if len(shown) == 1 or top == bottom:
-        head = (f"{when}{highest}抽检合格率 {top:.1f}%" if lang == "zh"
-                else f"Pass rate in {when}: {highest} {top:.1f}%")
+        head = f"{when}{highest}抽检合格率 {top:.1f}%" if lang == "zh" else f"Pass rate in {when}: {highest} {top:.1f}%"
     else:
-        head = (f"{when}{highest}抽检合格率最高（{top:.1f}%），{lowest}最低（{bottom:.1f}%）" if lang == "zh"
-                else f"In {when}, {highest} had the highest pass rate ({top:.1f}%) and {lowest} the lowest "
-                     f"({bottom:.1f}%)")
+        head = (
+            f"{when}{highest}抽检合格率最高（{top:.1f}%），{lowest}最低（{bottom:.1f}%）"
+            if lang == "zh"
+            else f"In {when}, {highest} had the highest pass rate ({top:.1f}%) and {lowest} the lowest ({bottom:.1f}%)"
+        )
     if not compared:
         return head + ("。" if lang == "zh" else ".")
     if lang == "zh":
@@ -187,10 +198,20 @@ def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
     rate = 100 * passed / samples
     change = ""
     if len(before):
-        change = i18n.t("narrative.change", lang, change=change_phrase(
-            rate - 100 * before.passed.sum() / before.samples.sum(), PASS_RATE, period, lang))
-    return i18n.t("narrative.spot_checks", lang, period=period.label(lang), samples=f"{samples:,}",
-                  failed=f"{samples - passed:,}", rate=f"{rate:.2f}%", change=change)  # exact, as bulletins give them
+        change = i18n.t(
+            "narrative.change",
+            lang,
+            change=change_phrase(rate - 100 * before.passed.sum() / before.samples.sum(), PASS_RATE, period, lang),
+        )
+    return i18n.t(
+        "narrative.spot_checks",
+        lang,
+        period=period.label(lang),
+        samples=f"{samples:,}",
+        failed=f"{samples - passed:,}",
+        rate=f"{rate:.2f}%",
+        change=change,
+    )  # exact, as bulletins give them
 
 
 def quality_index(this_year: pd.DataFrame, period: Period, lang: str) -> str:
@@ -198,18 +219,26 @@ def quality_index(this_year: pd.DataFrame, period: Period, lang: str) -> str:
     ranked = this_year[this_year["rank"].notna()].sort_values("rank")
     year = period.label(lang)
     if ranked.empty:
-        return (f"{year}没有可排名的质量指数。" if lang == "zh"
-                else f"No district has a ranked quality index for {year}.")
+        return (
+            f"{year}没有可排名的质量指数。" if lang == "zh" else f"No district has a ranked quality index for {year}."
+        )
     names = i18n.name_column(lang)
     first, last = ranked.iloc[0], ranked.iloc[-1]
     if len(ranked) == 1:
-        return (f"{year}{first[names]}质量指数 {first.quality_index:.1f}。" if lang == "zh"
-                else f"Quality index {year}: {first[names]} {first.quality_index:.1f}.")
+        return (
+            f"{year}{first[names]}质量指数 {first.quality_index:.1f}。"
+            if lang == "zh"
+            else f"Quality index {year}: {first[names]} {first.quality_index:.1f}."
+        )
     if lang == "zh":
-        return (f"{year}质量指数{first[names]}最高（{first.quality_index:.1f}），{last[names]}最低"
-                f"（{last.quality_index:.1f}）；{len(ranked)} 个区县参与排名。")
-    return (f"Quality index {year}: {first[names]} highest ({first.quality_index:.1f}), {last[names]} lowest "
-            f"({last.quality_index:.1f}); {len(ranked)} districts ranked.")
+        return (
+            f"{year}质量指数{first[names]}最高（{first.quality_index:.1f}），{last[names]}最低"
+            f"（{last.quality_index:.1f}）；{len(ranked)} 个区县参与排名。"
+        )
+    return (
+        f"Quality index {year}: {first[names]} highest ({first.quality_index:.1f}), {last[names]} lowest "
+        f"({last.quality_index:.1f}); {len(ranked)} districts ranked."
+    )
 
 
 def district_years(by_district_year: pd.DataFrame, period: Period, lang: str) -> str:
@@ -224,12 +253,17 @@ def district_years(by_district_year: pd.DataFrame, period: Period, lang: str) ->
     shown = rows.set_index("district_code")
     if len(shown) == 1:
         code = shown.index[0]
-        change = change_phrase(shown.pass_rate.iloc[0] - before[code], PASS_RATE, period, lang) \
-            if code in before.index else \
-            ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        change = (
+            change_phrase(shown.pass_rate.iloc[0] - before[code], PASS_RATE, period, lang)
+            if code in before.index
+            else ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        )
         value = _number(shown.pass_rate.iloc[0], PASS_RATE, lang)
-        return (f"{when}{shown[names].iloc[0]}抽检合格率 {value}，{change}。" if lang == "zh"
-                else f"Pass rate in {shown[names].iloc[0]}: {value} in {when}, {change}.")
+        return (
+            f"{when}{shown[names].iloc[0]}抽检合格率 {value}，{change}。"
+            if lang == "zh"
+            else f"Pass rate in {shown[names].iloc[0]}: {value} in {when}, {change}."
+        )
     league = shown.rename(columns={"pass_rate": "value"}).assign(enough_samples=True)
     head = _extremes(league, PASS_RATE, lang)
     compared = [c for c in shown.index if c in before.index]
@@ -246,19 +280,26 @@ def sectors(by_sector: pd.DataFrame, period: Period, lang: str) -> str:
     year = period.label(lang)
     ranked = by_sector[by_sector.enough_samples.fillna(False).astype(bool)].sort_values("pass_rate")
     if ranked.empty:
-        return (f"{year}没有样本量足以排名的行业。" if lang == "zh"
-                else f"No sector has enough samples to be ranked in {year}.")
+        return (
+            f"{year}没有样本量足以排名的行业。"
+            if lang == "zh"
+            else f"No sector has enough samples to be ranked in {year}."
+        )
     names = i18n.name_column(lang)
     low, high = ranked.iloc[0], ranked.iloc[-1]
     samples = i18n.t("hover.samples", lang)
     if lang == "zh":
-        text = (f"{year}抽检合格率最低的行业是{low[names]}（{low.pass_rate:.1f}%，{samples} "
-                f"{i18n.fmt_count(low.samples, lang)}）")
+        text = (
+            f"{year}抽检合格率最低的行业是{low[names]}（{low.pass_rate:.1f}%，{samples} "
+            f"{i18n.fmt_count(low.samples, lang)}）"
+        )
         if len(ranked) > 1:
             text += f"，最高的是{high[names]}（{high.pass_rate:.1f}%）；{len(ranked)} 个行业参与排名"
         return text + "。"
-    text = (f"Lowest pass rate in {year}: {low[names]} ({low.pass_rate:.1f}%, {i18n.fmt_count(low.samples, lang)} "
-            f"{samples})")
+    text = (
+        f"Lowest pass rate in {year}: {low[names]} ({low.pass_rate:.1f}%, {i18n.fmt_count(low.samples, lang)} "
+        f"{samples})"
+    )
     if len(ranked) > 1:
         text += f"; highest: {high[names]} ({high.pass_rate:.1f}%); {len(ranked)} sectors ranked"
     return text + "."
@@ -282,20 +323,29 @@ def failures(by_item: pd.DataFrame, lang: str) -> str:
 def failed_items(top: pd.DataFrame, lang: str) -> str:
     """The takeaway for the failed-item ranking: the most frequent item, its category and share, and the runner-up."""
     if top.empty:
-        return "所选范围内的不合格批次没有记录不合格项目。" if lang == "zh" else \
-            "The failed samples for these filters do not name their failed items."
+        return (
+            "所选范围内的不合格批次没有记录不合格项目。"
+            if lang == "zh"
+            else "The failed samples for these filters do not name their failed items."
+        )
     first = top.iloc[0]
     category = i18n.label("failed_item", first.failed_item, lang)
     n = i18n.fmt_count(first.failures, lang)
     if lang == "zh":
         share = f"{first.share_of_failed_pct:.1f}%"
         text = f"不合格项目中{first['item']}最多（{category}，{n} 批次，占有项目记录的不合格批次 {share}）"
-        return text + (f"，其次是{top.iloc[1]['item']}（{i18n.fmt_count(top.iloc[1].failures, lang)} 批次）。"
-                       if len(top) > 1 else "。")
-    text = (f"The most frequent failed item is {first['item']} ({category}: {n} samples, "
-            f"{first.share_of_failed_pct:.1f}% of the failed samples that name their items)")
-    return text + (f", then {top.iloc[1]['item']} ({i18n.fmt_count(top.iloc[1].failures, lang)})." if len(top) > 1
-                   else ".")
+        return text + (
+            f"，其次是{top.iloc[1]['item']}（{i18n.fmt_count(top.iloc[1].failures, lang)} 批次）。"
+            if len(top) > 1
+            else "。"
+        )
+    text = (
+        f"The most frequent failed item is {first['item']} ({category}: {n} samples, "
+        f"{first.share_of_failed_pct:.1f}% of the failed samples that name their items)"
+    )
+    return text + (
+        f", then {top.iloc[1]['item']} ({i18n.fmt_count(top.iloc[1].failures, lang)})." if len(top) > 1 else "."
+    )
 
 
 def item_rates(rates: pd.DataFrame, lang: str) -> str:
@@ -330,10 +380,14 @@ def award_funnel(stages: pd.DataFrame, period: Period, lang: str) -> str:
     onsite, winners = int(reached.get("onsite_review", 0)), int(reached.get("winner", 0))
     share = 100 * winners / applied
     if lang == "zh":
-        return (f"{year} {applied} 家企业申报市长质量奖，{onsite} 家进入现场评审，"
-                f"{winners} 家获奖（占申报的 {share:.1f}%）。")
-    return (f"{applied} enterprises applied for the Mayor Quality Award in {year}; {onsite} reached the on-site "
-            f"review and {winners} won ({share:.1f}% of applicants).")
+        return (
+            f"{year} {applied} 家企业申报市长质量奖，{onsite} 家进入现场评审，"
+            f"{winners} 家获奖（占申报的 {share:.1f}%）。"
+        )
+    return (
+        f"{applied} enterprises applied for the Mayor Quality Award in {year}; {onsite} reached the on-site "
+        f"review and {winners} won ({share:.1f}% of applicants)."
+    )
 
 
 COUNT = Indicator("count", "", "count", None, "", digits=0)  # formats and compares plain counts
@@ -349,14 +403,21 @@ def so_far(by_month: pd.DataFrame, column: str, ind: Indicator, title: str, lang
     period = Period(year, 1, int(now.month), "ytd")
     before = by_month[(by_month.year == year - 1) & (by_month.month <= now.month)]
     value = _number(now[column], ind, lang)
-    change = change_phrase(now[column] - before[column].iloc[-1], ind, period, lang) if len(before) else \
-        ("无上年同期数据可比" if lang == "zh" else "no figure for the same months of last year")
-    return f"{period.label(lang)}{title} {value}，{change}。" if lang == "zh" else \
-        f"{title}, {period.label(lang)}: {value}, {change}."
+    change = (
+        change_phrase(now[column] - before[column].iloc[-1], ind, period, lang)
+        if len(before)
+        else ("无上年同期数据可比" if lang == "zh" else "no figure for the same months of last year")
+    )
+    return (
+        f"{period.label(lang)}{title} {value}，{change}。"
+        if lang == "zh"
+        else f"{title}, {period.label(lang)}: {value}, {change}."
+    )
 
 
-def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None,
-                period: Period | None = None) -> str:
+def composition(
+    frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_labels: str | None = None, period: Period | None = None
+) -> str:
     """The takeaway for a stacked bar chart of counts (`y` per `x`, stacked by the enumeration `by`).
 
     By year: the last year's total (over the months of `period`, when given), its change on the year before and
@@ -373,8 +434,11 @@ def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_label
         parts = rows.groupby(by)[y].sum().sort_values(ascending=False, kind="stable")
         name = i18n.label(by, parts.index[0], lang)
         before = frame[frame.year == year - 1]
-        change = change_phrase(total - before[y].sum(), COUNT, shown, lang) if len(before) else \
-            ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        change = (
+            change_phrase(total - before[y].sum(), COUNT, shown, lang)
+            if len(before)
+            else ("无上年数据可比" if lang == "zh" else "no figure for the year before to compare")
+        )
         n, share = i18n.fmt_count(parts.iloc[0], lang), 100 * parts.iloc[0] / total if total else 0.0
         when, total = shown.label(lang), i18n.fmt_count(total, lang)
         if lang == "zh":
@@ -387,8 +451,10 @@ def composition(frame: pd.DataFrame, x: str, y: str, by: str, lang: str, x_label
     share = 100 * totals.iloc[0] / total if total else 0.0
     if lang == "zh":
         return f"{name}最多（{n}，占 {share:.1f}%）；图中 {len(totals)} 项合计 {i18n.fmt_count(total, lang)}。"
-    return (f"{name} has the most: {n}, {share:.1f}% of the {i18n.fmt_count(total, lang)} across the {len(totals)} "
-            f"bars shown.")
+    return (
+        f"{name} has the most: {n}, {share:.1f}% of the {i18n.fmt_count(total, lang)} across the {len(totals)} "
+        f"bars shown."
+    )
 
 
 def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
@@ -398,7 +464,14 @@ def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
     if signals.empty:
         return i18n.t("attention.none", lang, period=label)
     levels = signals.severity.value_counts()
-    text = i18n.t("attention.summary", lang, period=label, n=len(signals), high=int(levels.get(3, 0)),
-                  medium=int(levels.get(2, 0)), low=int(levels.get(1, 0)))
+    text = i18n.t(
+        "attention.summary",
+        lang,
+        period=label,
+        n=len(signals),
+        high=int(levels.get(3, 0)),
+        medium=int(levels.get(2, 0)),
+        low=int(levels.get(1, 0)),
+    )
     top = signals.iloc[0]
     return f"{text}{'' if lang == 'zh' else ' '}{i18n.t('attention.top', lang, subject=top.subject, why=top.why)}"

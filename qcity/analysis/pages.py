@@ -13,15 +13,23 @@ BY_ENTERPRISE = ("enterprises", "districts", "sectors")
 # name (pages/<name>.py, title `page.<name>`, URL /<name>) and the tables it reads: a damaged file is reported on
 # the pages that read it. The first page is the entry page.
 PAGES = (
-    ("overview", ALL), ("attention", ALL), ("spot_checks", ("inspections",)),
+    ("overview", ALL),
+    ("attention", ALL),
+    ("spot_checks", ("inspections",)),
     ("safety", ("inspections", "special_equipment", "construction", "targets")),
-    ("standards_brands", ("standards", "brands", *BY_ENTERPRISE)), ("enforcement", ("enforcement",)),
-    ("award", ("awards", *BY_ENTERPRISE)), ("diagnosis", ("diagnosis", "inspections", *BY_ENTERPRISE)),
+    ("standards_brands", ("standards", "brands", *BY_ENTERPRISE)),
+    ("enforcement", ("enforcement",)),
+    ("award", ("awards", *BY_ENTERPRISE)),
+    ("diagnosis", ("diagnosis", "inspections", *BY_ENTERPRISE)),
     ("innovation", ("innovation",)),
-    ("quality_index", ("inspections", "special_equipment", "construction", "enforcement", "diagnosis", "innovation",
-                       *BY_ENTERPRISE)),
+    (
+        "quality_index",
+        ("inspections", "special_equipment", "construction", "enforcement", "diagnosis", "innovation", *BY_ENTERPRISE),
+    ),
     ("enterprise", ("inspections", "standards", "brands", "awards", "enforcement", "diagnosis", *BY_ENTERPRISE)),
-    ("glossary", ALL), ("present", ALL), ("data", ALL),
+    ("glossary", ALL),
+    ("present", ALL),
+    ("data", ALL),
 )
 
 

@@ -72,14 +72,27 @@ def _spot_checks(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tup
     sentences.append(narrative.district_years(districts, f.at(), lang))
     items = run("failed_items_top", **{**f.params, "year_from": f.year_to}, domain="")  # the period's own
     sentences.append(narrative.failed_items(items, lang))
-    tables = [(T("bulletin.districts_table", period=f.at().label(lang)), district_table(districts, f)),
-              (T("bulletin.items_table", n=TOP_ITEMS, period=f.at().label(lang)),
-               items_table(items.head(TOP_ITEMS), lang))]
+    tables = [
+        (T("bulletin.districts_table", period=f.at().label(lang)), district_table(districts, f)),
+        (T("bulletin.items_table", n=TOP_ITEMS, period=f.at().label(lang)), items_table(items.head(TOP_ITEMS), lang)),
+    ]
     by_month = run("pass_rate_by_month", **f.months_params)
-    figures = [(T("spot.by_month", year=f.year_to, last=f.year_to - 1),
-                charts.months_against_last_year(by_month, "pass_rate_so_far", "samples", lang, note,
-                                                T("axis.pass_rate_so_far"), T("axis.samples_month"), f.min_samples)),
-               (T("story.domains", span=f.at().span(f.year_from, lang)), charts.domain_trend(by_domain, lang, note))]
+    figures = [
+        (
+            T("spot.by_month", year=f.year_to, last=f.year_to - 1),
+            charts.months_against_last_year(
+                by_month,
+                "pass_rate_so_far",
+                "samples",
+                lang,
+                note,
+                T("axis.pass_rate_so_far"),
+                T("axis.samples_month"),
+                f.min_samples,
+            ),
+        ),
+        (T("story.domains", span=f.at().span(f.year_from, lang)), charts.domain_trend(by_domain, lang, note)),
+    ]
     return sentences, tables, figures
 
 
@@ -92,22 +105,31 @@ def district_table(districts: pd.DataFrame, f: Filters) -> pd.DataFrame:
     now = now.assign(change=now.pass_rate - before.reindex(now.index), enough=now.samples >= f.min_samples)
     now = now.sort_values(["enough", "pass_rate"], ascending=[False, False])
     rank = now.enough.cumsum().where(now.enough)
-    return pd.DataFrame({
-        T("col.rank"): [str(int(r)) if pd.notna(r) else "—" for r in rank],
-        T("col.district"): now[i18n.name_column(f.lang)],
-        T("col.samples"): [i18n.fmt_count(n, f.lang) for n in now.samples],
-        T("col.pass_rate"): [f"{v:.2f}%" for v in now.pass_rate],
-        T("col.change_same" if f.partial else "col.change"): [i18n.fmt_change(c, "pct", f.lang, 2) for c in now.change],
-    })
+    return pd.DataFrame(
+        {
+            T("col.rank"): [str(int(r)) if pd.notna(r) else "—" for r in rank],
+            T("col.district"): now[i18n.name_column(f.lang)],
+            T("col.samples"): [i18n.fmt_count(n, f.lang) for n in now.samples],
+            T("col.pass_rate"): [f"{v:.2f}%" for v in now.pass_rate],
+            T("col.change_same" if f.partial else "col.change"): [
+                i18n.fmt_change(c, "pct", f.lang, 2) for c in now.change
+            ],
+        }
+    )
 
 
 def items_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The most frequent failed test items: item, category, failed samples, share of the failed samples."""
     T = i18n.translator(lang)
-    return pd.DataFrame({T("col.rank"): [str(i) for i in range(1, len(items) + 1)], T("col.item"): items["item"],
-                         T("col.category"): [i18n.label("failed_item", c, lang) for c in items.failed_item],
-                         T("col.failures"): [i18n.fmt_count(n, lang) for n in items.failures],
-                         T("col.share_of_failed"): [f"{v:.1f}%" for v in items.share_of_failed_pct]})
+    return pd.DataFrame(
+        {
+            T("col.rank"): [str(i) for i in range(1, len(items) + 1)],
+            T("col.item"): items["item"],
+            T("col.category"): [i18n.label("failed_item", c, lang) for c in items.failed_item],
+            T("col.failures"): [i18n.fmt_count(n, lang) for n in items.failures],
+            T("col.share_of_failed"): [f"{v:.1f}%" for v in items.share_of_failed_pct],
+        }
+    )
 
 
 def indicator_table(cards: list[indicators.Kpi], f: Filters) -> pd.DataFrame:
@@ -118,15 +140,23 @@ def indicator_table(cards: list[indicators.Kpi], f: Filters) -> pd.DataFrame:
         ind = card.indicator
         if card.value is None:
             continue
-        verdict = {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
-                   None: "—"}[card.status]
-        rows.append({T("col.indicator"): T(f"ind.{ind.id}"),
-                     T("col.period"): card.period.label(lang, ind.yearly),
-                     T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
-                     T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
-                     T("col.status"): verdict,
-                     T("col.change_same" if f.partial else "col.change"):
-                         i18n.fmt_change(card.change, ind.unit, lang, ind.digits)})
+        verdict = {
+            "met": T("kpi.met"),
+            "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
+            None: "—",
+        }[card.status]
+        rows.append(
+            {
+                T("col.indicator"): T(f"ind.{ind.id}"),
+                T("col.period"): card.period.label(lang, ind.yearly),
+                T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+                T("col.status"): verdict,
+                T("col.change_same" if f.partial else "col.change"): i18n.fmt_change(
+                    card.change, ind.unit, lang, ind.digits
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -138,13 +168,26 @@ def sections(f: Filters, run: Callable[..., pd.DataFrame], city: dict) -> tuple[
     by_year = run("indicator_by_year", **f.params)
     cards = indicators.kpis(by_year, f, list(INDICATORS))
     summary = indicators.rollup(cards)
-    overview = T("bulletin.overview", period=f.at().label(lang), compared=summary.compared,
-                 improved=summary.improved, worsened=summary.worsened, targeted=summary.with_target, met=summary.met,
-                 versus=f.at().versus(lang))
+    overview = T(
+        "bulletin.overview",
+        period=f.at().label(lang),
+        compared=summary.compared,
+        improved=summary.improved,
+        worsened=summary.worsened,
+        targeted=summary.with_target,
+        met=summary.met,
+        versus=f.at().versus(lang),
+    )
     if f.partial:
         overview += T("bulletin.yearly_note", yearly=f.yearly.label(lang))
-    out = [Section(T("bulletin.headline"), [], [(T("bulletin.headline_table"),
-                                                 indicator_table(indicators.kpis(by_year, f), f))], [])]
+    out = [
+        Section(
+            T("bulletin.headline"),
+            [],
+            [(T("bulletin.headline_table"), indicator_table(indicators.kpis(by_year, f), f))],
+            [],
+        )
+    ]
     for area in indicators.AREAS:
         sentences, tables, figures = [], [], []
         if area == "safety":
@@ -175,12 +218,21 @@ def _attention(f: Filters, run: Callable[..., pd.DataFrame], city: dict) -> Sect
     if len(signals) > TOP_SIGNALS:
         sentences.append(T("bulletin.attention_more", n=len(signals) - TOP_SIGNALS))
     shown = signals.head(TOP_SIGNALS)
-    table = pd.DataFrame({T("col.rank"): [str(i) for i in range(1, len(shown) + 1)],
-                          T("col.severity"): [T(f"severity.{s}") for s in shown.severity],
-                          T("col.signal"): [T(f"signal.{k}") for k in shown.kind],
-                          T("col.subject"): shown.subject, T("col.why"): shown.why})
-    return Section(T("bulletin.attention"), sentences,
-                   [(T("bulletin.attention_table", n=len(shown), period=f.at().label(lang)), table)], [])
+    table = pd.DataFrame(
+        {
+            T("col.rank"): [str(i) for i in range(1, len(shown) + 1)],
+            T("col.severity"): [T(f"severity.{s}") for s in shown.severity],
+            T("col.signal"): [T(f"signal.{k}") for k in shown.kind],
+            T("col.subject"): shown.subject,
+            T("col.why"): shown.why,
+        }
+    )
+    return Section(
+        T("bulletin.attention"),
+        sentences,
+        [(T("bulletin.attention_table", n=len(shown), period=f.at().label(lang)), table)],
+        [],
+    )
 
 
 def _font(run, name: str, size, bold: bool = False) -> None:
@@ -189,8 +241,16 @@ def _font(run, name: str, size, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _paragraph(document, text: str, font: str, size, bold: bool = False, align=None, indent: bool = False,
-               colour: RGBColor | None = None):
+def _paragraph(
+    document,
+    text: str,
+    font: str,
+    size,
+    bold: bool = False,
+    align=None,
+    indent: bool = False,
+    colour: RGBColor | None = None,
+):
     paragraph = document.add_paragraph()
     if align is not None:
         paragraph.alignment = align
@@ -212,12 +272,14 @@ def _width(text: str) -> int:
 def _table(document, caption: str, frame: pd.DataFrame) -> None:
     """A caption kept with its table; columns as wide as their longest text (plus the cell padding, up to
     WRAP_WIDTH), within the text block."""
-    _paragraph(document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format \
-        .keep_with_next = True
+    _paragraph(
+        document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER
+    ).paragraph_format.keep_with_next = True
     table = document.add_table(rows=1, cols=len(frame.columns), style="Table Grid")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    needs = [4 + min(WRAP_WIDTH, max([_width(str(name))] + [_width(str(v)) for v in frame[name]]))
-             for name in frame.columns]
+    needs = [
+        4 + min(WRAP_WIDTH, max([_width(str(name))] + [_width(str(v)) for v in frame[name]])) for name in frame.columns
+    ]
     widths = [Cm(TEXT_WIDTH_CM * n / sum(needs)) for n in needs]
     table.autofit = False
     for column, width in zip(table.columns, widths):  # the grid, which LibreOffice reads; cells for Word
@@ -232,8 +294,9 @@ def _table(document, caption: str, frame: pd.DataFrame) -> None:
     document.add_paragraph()  # a blank line before what follows
 
 
-def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None,
-          progress: Progress = silent) -> bytes:
+def build(
+    f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None, progress: Progress = silent
+) -> bytes:
     """The bulletin for the filters' period as a .docx file's bytes, each chart drawn told to `progress`. Needs
     Chromium for the chart images."""
     lang, T = f.lang, i18n.translator(f.lang)
@@ -249,21 +312,22 @@ def build(f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date 
     _font(document.styles["Normal"], BODY_FONT, BODY_SIZE)  # styles take the same font properties as runs
     _paragraph(document, title(city, f), TITLE_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if city.get("synthetic"):
-        _paragraph(document, T("bulletin.synthetic"), BODY_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER,
-                   colour=WARN)
+        _paragraph(document, T("bulletin.synthetic"), BODY_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER, colour=WARN)
     _paragraph(document, overview, BODY_FONT, BODY_SIZE, indent=True)
     for number, part in enumerate(parts):
         heading = f"{NUMERALS[number]}、{part.heading}" if lang == "zh" else f"{number + 1}. {part.heading}"
-        _paragraph(document, heading, HEADING_FONT, HEADING_SIZE, bold=lang == "en").paragraph_format \
-            .keep_with_next = True
+        _paragraph(
+            document, heading, HEADING_FONT, HEADING_SIZE, bold=lang == "en"
+        ).paragraph_format.keep_with_next = True
         for sentence in part.sentences:
             _paragraph(document, sentence, BODY_FONT, BODY_SIZE, indent=True)
         for caption, frame in part.tables:
             if len(frame):
                 _table(document, caption, frame)
         for caption, figure in part.charts:
-            _paragraph(document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format \
-                .keep_with_next = True
+            _paragraph(
+                document, caption, HEADING_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER
+            ).paragraph_format.keep_with_next = True
             progress(T("progress.charts"), drawn, total)
             picture = images.render(charts.for_export(figure), "png", size=CHART_SIZE)
             drawn += 1

@@ -58,8 +58,14 @@ class Meta:
 
 def meta(city: dict, title: str, lang: str, as_of: date | None) -> Meta:
     """The cover's and footers' facts; `as_of` is the data's (filters.Options.as_of), never the day of export."""
-    return Meta(title, city.get(i18n.name_column(lang), ""), as_of.isoformat() if as_of else "—",
-                downloads.source_note(city, lang), bool(city.get("synthetic")), lang)
+    return Meta(
+        title,
+        city.get(i18n.name_column(lang), ""),
+        as_of.isoformat() if as_of else "—",
+        downloads.source_note(city, lang),
+        bool(city.get("synthetic")),
+        lang,
+    )
 
 
 def chart_png(slide: Slide) -> bytes | None:
@@ -145,22 +151,32 @@ def report_html(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -
     """The report as one HTML document: a cover, then a page per view (title, takeaway, chart, figures)."""
     T = i18n.translator(info.lang)
     esc = html.escape
-    css = REPORT_CSS % {"header": _css_text(info.title), "font": charts.FONT,
-                        "footer": _css_text(f"{info.note} · {T('deck.as_of', date=info.as_of)}")}
-    parts = [f'<!doctype html><html lang="{"zh-CN" if info.lang == "zh" else "en"}"><head><meta charset="utf-8">',
-             f"<title>{esc(info.title)}</title><style>{css}</style></head><body>",
-             f'<div class="cover"><h1>{esc(info.title)}</h1>',
-             f"<p>{esc(T('deck.subtitle', city=info.city, n=len(slides)))}</p>",
-             f"<p>{esc(T('deck.as_of', date=info.as_of))}</p>",
-             f'<p class="synthetic">{esc(info.note)}</p>' if info.synthetic else f"<p>{esc(info.note)}</p>",
-             "</div>"]
+    css = REPORT_CSS % {
+        "header": _css_text(info.title),
+        "font": charts.FONT,
+        "footer": _css_text(f"{info.note} · {T('deck.as_of', date=info.as_of)}"),
+    }
+    parts = [
+        f'<!doctype html><html lang="{"zh-CN" if info.lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{esc(info.title)}</title><style>{css}</style></head><body>",
+        f'<div class="cover"><h1>{esc(info.title)}</h1>',
+        f"<p>{esc(T('deck.subtitle', city=info.city, n=len(slides)))}</p>",
+        f"<p>{esc(T('deck.as_of', date=info.as_of))}</p>",
+        f'<p class="synthetic">{esc(info.note)}</p>' if info.synthetic else f"<p>{esc(info.note)}</p>",
+        "</div>",
+    ]
     for slide, picture in zip(slides, pictures):
-        image = (f'<img alt="{esc(slide.title)}" src="data:image/png;base64,{base64.b64encode(picture).decode()}">'
-                 if picture else f"<p class=scope>{esc(T('deck.no_chart'))}</p>")
+        image = (
+            f'<img alt="{esc(slide.title)}" src="data:image/png;base64,{base64.b64encode(picture).decode()}">'
+            if picture
+            else f"<p class=scope>{esc(T('deck.no_chart'))}</p>"
+        )
         facts = "".join(f"<li>{esc(line)}</li>" for line in slide.facts)
-        parts.append(f"<section><h2>{esc(slide.title)}</h2><p class=takeaway>{esc(slide.takeaway)}</p>"
-                     f"<p class=scope>{esc(slide.scope)}</p>{image}<h3>{esc(T('deck.figures'))}</h3>"
-                     f"<ul>{facts}</ul></section>")
+        parts.append(
+            f"<section><h2>{esc(slide.title)}</h2><p class=takeaway>{esc(slide.takeaway)}</p>"
+            f"<p class=scope>{esc(slide.scope)}</p>{image}<h3>{esc(T('deck.figures'))}</h3>"
+            f"<ul>{facts}</ul></section>"
+        )
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -169,19 +185,31 @@ def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> byt
     """The A4 PDF, printed by headless Chromium from report_html."""
     browser = images.chromium()
     if browser is None:
-        raise images.ImageError("The PDF report needs Chromium: apt-get install chromium fonts-noto-cjk, "
-                                "or set QCITY_CHROMIUM.")
+        raise images.ImageError(
+            "The PDF report needs Chromium: apt-get install chromium fonts-noto-cjk, or set QCITY_CHROMIUM."
+        )
     with tempfile.TemporaryDirectory(prefix="qcity-report-") as folder:
         page, pdf = Path(folder) / "report.html", Path(folder) / "report.pdf"
         page.write_text(report_html(slides, info, pictures), encoding="utf-8")
-        command = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                   "--disable-component-update", "--disable-sync", "--no-first-run",
-                   f"--user-data-dir={Path(folder) / 'profile'}", "--no-pdf-header-footer",
-                   f"--print-to-pdf={pdf}", page.as_uri()]
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={Path(folder) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=180)
         if not pdf.is_file():
-            raise images.ImageError(f"Chromium did not print the report (exit {done.returncode}): "
-                                    f"{done.stderr.strip()[-300:]}")
+            raise images.ImageError(
+                f"Chromium did not print the report (exit {done.returncode}): {done.stderr.strip()[-300:]}"
+            )
         return pdf.read_bytes()
 
 
@@ -206,15 +234,24 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, 
 def main(argv: list[str] | None = None) -> int:
     """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`, or
     `python -m qcity.export bulletin --period ytd --through 2026-09 --lang zh --out 通报.docx`."""
-    parser = argparse.ArgumentParser(prog="python -m qcity.export", description=(
-        "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report, or the "
-        "quality bulletin of a period as a Word document."))
+    parser = argparse.ArgumentParser(
+        prog="python -m qcity.export",
+        description=(
+            "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report, or "
+            "the quality bulletin of a period as a Word document."
+        ),
+    )
     parser.add_argument("kind", choices=("deck", "report", "bulletin"))
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--storyline", default=story.DEFAULT, help="a storyline saved under <data>/storylines")
-    which.add_argument("--current-view", metavar="QUERY", help=(
-        "one view as the Present page shows it, e.g. "
-        "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"))
+    which.add_argument(
+        "--current-view",
+        metavar="QUERY",
+        help=(
+            "one view as the Present page shows it, e.g. "
+            "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"
+        ),
+    )
     period = parser.add_argument_group("the bulletin's period (default: the data's, e.g. the year to date)")
     period.add_argument("--period", choices=filters.PERIODS, help="whole year, year to date or quarter")
     period.add_argument("--through", metavar="YYYY-MM", help="last month of a year to date (--period ytd)")
@@ -254,8 +291,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
     """The bulletin for the period the arguments name, checked like a link: a value that does not fit is an error."""
-    query = {key: [value] for key, value in (("period", args.period), ("through", args.through),
-                                             ("quarter", args.quarter), ("district", args.district)) if value}
+    query = {
+        key: [value]
+        for key, value in (
+            ("period", args.period),
+            ("through", args.through),
+            ("quarter", args.quarter),
+            ("district", args.district),
+        )
+        if value
+    }
     if args.year:
         query["to"] = [args.year]
     selection, notices = filters.parse(query, options)

@@ -48,8 +48,18 @@ def xlsx_bytes(frame: pd.DataFrame, notes: list[str]) -> bytes:
     sheet.append([])
     sheet.append([str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else v.to_pydatetime() if isinstance(v, pd.Timestamp)
-                      else v.item() if hasattr(v, "item") else v for v in row])
+        sheet.append(
+            [
+                None
+                if pd.isna(v)
+                else v.to_pydatetime()
+                if isinstance(v, pd.Timestamp)
+                else v.item()
+                if hasattr(v, "item")
+                else v
+                for v in row
+            ]
+        )
     for cells in sheet.iter_rows():
         for cell in cells:
             if cell.data_type == "f":
@@ -74,5 +84,6 @@ def filter_note(f, districts: pd.DataFrame, sectors: pd.DataFrame) -> str:
     joiner = "、" if f.lang == "zh" else ", "
     chosen_districts = T("export.all") if f.all_districts else joiner.join(districts.loc[list(f.districts), names])
     chosen_sectors = T("export.all") if f.all_sectors else joiner.join(sectors.loc[list(f.sectors), names])
-    return T("export.filters", years=f.at().span(f.year_from, f.lang), districts=chosen_districts,
-             sectors=chosen_sectors)
+    return T(
+        "export.filters", years=f.at().span(f.year_from, f.lang), districts=chosen_districts, sectors=chosen_sectors
+    )

@@ -26,8 +26,13 @@ class ImageError(RuntimeError):
 
 def chromium() -> str | None:
     """The Chromium kaleido drives: $QCITY_CHROMIUM, $BROWSER_PATH, else `chromium` on the PATH."""
-    for path in (os.environ.get("QCITY_CHROMIUM"), os.environ.get("BROWSER_PATH"), shutil.which("chromium"),
-                 shutil.which("chromium-browser"), shutil.which("google-chrome")):
+    for path in (
+        os.environ.get("QCITY_CHROMIUM"),
+        os.environ.get("BROWSER_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        shutil.which("google-chrome"),
+    ):
         if path and os.path.isfile(path):
             return path
     return None
@@ -37,8 +42,10 @@ def _start() -> None:
     global _started
     browser = chromium()
     if browser is None:
-        raise ImageError("Chart images need Chromium: install Debian's `chromium` (apt-get install chromium "
-                         "fonts-noto-cjk) or set QCITY_CHROMIUM to a Chromium binary.")
+        raise ImageError(
+            "Chart images need Chromium: install Debian's `chromium` (apt-get install chromium "
+            "fonts-noto-cjk) or set QCITY_CHROMIUM to a Chromium binary."
+        )
     os.environ["BROWSER_PATH"] = browser  # what kaleido's browser finder reads
     kaleido.start_sync_server(mathjax=False, silence_warnings=True)
     atexit.register(kaleido.stop_sync_server, silence_warnings=True)
@@ -53,7 +60,8 @@ def render(fig: go.Figure, fmt: str = "png", size: tuple[int, int] = SLIDE, scal
         if not _started:
             _start()
         try:
-            return kaleido.calc_fig_sync(fig, opts={"format": fmt, "width": size[0], "height": size[1],
-                                                    "scale": scale if fmt == "png" else 1})
+            return kaleido.calc_fig_sync(
+                fig, opts={"format": fmt, "width": size[0], "height": size[1], "scale": scale if fmt == "png" else 1}
+            )
         except Exception as error:  # kaleido wraps browser failures in several types
             raise ImageError(f"Chromium could not draw the chart: {error}") from error

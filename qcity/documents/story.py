@@ -40,10 +40,19 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_VIEWS = 40
 MAX_TEXT = 300  # characters of a title or takeaway
 # chart -> (needs an indicator, the page it comes from when the view does not say)
-CHARTS = {"trend": (True, "overview"), "districts": (True, "overview"), "map": (True, "overview"),
-          "domains": (False, "spot_checks"), "heatmap": (False, "spot_checks"), "sectors": (False, "spot_checks"),
-          "failures": (False, "spot_checks"), "items": (False, "spot_checks"), "funnel": (False, "award"),
-          "index": (False, "quality_index"), "attention": (False, "attention")}
+CHARTS = {
+    "trend": (True, "overview"),
+    "districts": (True, "overview"),
+    "map": (True, "overview"),
+    "domains": (False, "spot_checks"),
+    "heatmap": (False, "spot_checks"),
+    "sectors": (False, "spot_checks"),
+    "failures": (False, "spot_checks"),
+    "items": (False, "spot_checks"),
+    "funnel": (False, "award"),
+    "index": (False, "quality_index"),
+    "attention": (False, "attention"),
+}
 TOP_ITEMS = 15  # failed test items drawn in an `items` view
 TOP_SIGNALS = 15  # early-warning signals in an `attention` view's notes
 VIEW_KEYS = {"page", "chart", "indicator", "filters", "title", "takeaway"}
@@ -103,10 +112,14 @@ def _texts(value, where: str) -> dict:
         return {}
     if isinstance(value, str):
         value = {lang: value for lang in i18n.LANGS}
-    if not isinstance(value, dict) or not set(value) <= set(i18n.LANGS) or \
-            not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value.values()):
-        raise StorylineError(f"{where}: must be text (at most {MAX_TEXT} characters) or an object with "
-                             f"'zh' and/or 'en' texts")
+    if (
+        not isinstance(value, dict)
+        or not set(value) <= set(i18n.LANGS)
+        or not all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value.values())
+    ):
+        raise StorylineError(
+            f"{where}: must be text (at most {MAX_TEXT} characters) or an object with 'zh' and/or 'en' texts"
+        )
     return {k: v.strip() for k, v in value.items() if v.strip()}
 
 
@@ -159,8 +172,14 @@ def parse_view(raw, options: filters.Options, where: str) -> View:
     page = raw.get("page", default_page)
     if not _one_of(page, {name for name, _ in pages.PAGES}):
         raise StorylineError(f"{where}: page must be one of the app's pages, not {str(page)[:40]!r}")
-    return View(chart, page, indicator, _filters(raw.get("filters"), options, where),
-                _texts(raw.get("title"), f"{where}: title"), _texts(raw.get("takeaway"), f"{where}: takeaway"))
+    return View(
+        chart,
+        page,
+        indicator,
+        _filters(raw.get("filters"), options, where),
+        _texts(raw.get("title"), f"{where}: title"),
+        _texts(raw.get("takeaway"), f"{where}: takeaway"),
+    )
 
 
 def parse(text: str, name: str, options: filters.Options) -> Storyline:
@@ -169,8 +188,9 @@ def parse(text: str, name: str, options: filters.Options) -> Storyline:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise StorylineError(f"{where}: not valid JSON: {error.msg} at line {error.lineno}, "
-                             f"column {error.colno}") from None
+        raise StorylineError(
+            f"{where}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("views"), list):
         raise StorylineError(f"{where}: must be an object with a list of 'views'")
     if unknown := set(raw) - {"title", "views"}:
@@ -229,13 +249,26 @@ def default(options: filters.Options) -> Storyline:
     recent["from"] = max(options.first_year, period.year_to - 4)
     if "to" in recent:
         recent["to"] = period.year_to
-    views = [("domains", None), ("trend", "food_pass_rate"), ("districts", "food_pass_rate"),
-             ("trend", "drug_pass_rate"), ("map", "mfg_pass_rate"), ("failures", None),
-             ("trend", "se_deaths_per_10k"), ("districts", "construction_acceptance_rate"),
-             ("trend", "standards_led"), ("districts", "case_closure_rate"), ("funnel", None),
-             ("trend", "diagnosis_resolution_rate"), ("index", None)]
-    return Storyline(DEFAULT, {lang: i18n.t("story.default_title", lang) for lang in i18n.LANGS},
-                     tuple(View(chart, CHARTS[chart][1], ind, dict(recent)) for chart, ind in views))
+    views = [
+        ("domains", None),
+        ("trend", "food_pass_rate"),
+        ("districts", "food_pass_rate"),
+        ("trend", "drug_pass_rate"),
+        ("map", "mfg_pass_rate"),
+        ("failures", None),
+        ("trend", "se_deaths_per_10k"),
+        ("districts", "construction_acceptance_rate"),
+        ("trend", "standards_led"),
+        ("districts", "case_closure_rate"),
+        ("funnel", None),
+        ("trend", "diagnosis_resolution_rate"),
+        ("index", None),
+    ]
+    return Storyline(
+        DEFAULT,
+        {lang: i18n.t("story.default_title", lang) for lang in i18n.LANGS},
+        tuple(View(chart, CHARTS[chart][1], ind, dict(recent)) for chart, ind in views),
+    )
 
 
 def view_from_query(query: str, options: filters.Options) -> View:
@@ -280,9 +313,17 @@ class Context:
 
 def selection(view: View, lang: str, city: dict) -> filters.Filters:
     period = filters.months_of(view.filters)
-    return filters.Filters(int(view.filters["from"]), period["year_to"], tuple(view.filters.get("district", ())),
-                           tuple(view.filters.get("sector", ())), lang, int(city.get("min_samples", 30)),
-                           period["period"], period["month_from"], period["month_to"])
+    return filters.Filters(
+        int(view.filters["from"]),
+        period["year_to"],
+        tuple(view.filters.get("district", ())),
+        tuple(view.filters.get("sector", ())),
+        lang,
+        int(city.get("min_samples", 30)),
+        period["period"],
+        period["month_from"],
+        period["month_to"],
+    )
 
 
 def render(view: View, ctx: Context, lang: str) -> Slide:
@@ -290,17 +331,31 @@ def render(view: View, ctx: Context, lang: str) -> Slide:
     f = selection(view, lang, ctx.city)
     note = downloads.source_note(ctx.city, lang)
     title, takeaway, figure, facts = RENDERERS[view.chart](view, f, ctx, note)
-    return Slide(view, view.title.get(lang) or title, view.takeaway.get(lang) or takeaway, figure, facts,
-                 downloads.filter_note(f, *ctx.dimensions()))
+    return Slide(
+        view,
+        view.title.get(lang) or title,
+        view.takeaway.get(lang) or takeaway,
+        figure,
+        facts,
+        downloads.filter_note(f, *ctx.dimensions()),
+    )
 
 
 def district_league(ind: indicators.Indicator, f: filters.Filters, run: Callable[..., pd.DataFrame]) -> pd.DataFrame:
     """An indicator per selected district in the indicator's period (Filters.period_of), ranked by its own sample
     rule; neutral indicators are listed largest first. The area pages and the storyline views read the same rows."""
     period = f.period_of(ind)
-    return run("district_league", indicator=ind.id, year=period.year, month_from=period.month_from,
-               month_to=period.month_to, districts=f.districts, sectors=f.sectors,
-               min_samples=indicators.min_base(ind, f.min_samples), higher_is_better=ind.higher_is_better is not False)
+    return run(
+        "district_league",
+        indicator=ind.id,
+        year=period.year,
+        month_from=period.month_from,
+        month_to=period.month_to,
+        districts=f.districts,
+        sectors=f.sectors,
+        min_samples=indicators.min_base(ind, f.min_samples),
+        higher_is_better=ind.higher_is_better is not False,
+    )
 
 
 def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
@@ -318,10 +373,19 @@ def _indicator_view(view: View, f: filters.Filters, ctx: Context, note: str):
     elif view.chart == "map" and league.value.notna().any() and (shapes := ctx.boundaries()):
         figure = charts.district_map(league, shapes, ind, lang, note)
     period = f.period_of(ind)
-    title = i18n.t(f"story.{view.chart}", lang, name=i18n.t(f"ind.{ind.id}", lang),
-                   span=period.span(min(f.year_from, period.year), lang), year=period.label(lang))
-    return (title, narrative.indicator(ind, trend, league, period, lang), figure,
-            _indicator_facts(ind, trend, league, lang))
+    title = i18n.t(
+        f"story.{view.chart}",
+        lang,
+        name=i18n.t(f"ind.{ind.id}", lang),
+        span=period.span(min(f.year_from, period.year), lang),
+        year=period.label(lang),
+    )
+    return (
+        title,
+        narrative.indicator(ind, trend, league, period, lang),
+        figure,
+        _indicator_facts(ind, trend, league, lang),
+    )
 
 
 def _rate_fact(label: str, row, lang: str) -> str:
@@ -332,11 +396,15 @@ def _rate_fact(label: str, row, lang: str) -> str:
 def _domains_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     by_domain = ctx.run("pass_rate_by_domain_year", **f.params)
-    facts = [_rate_fact(f"{row.year} {i18n.label('domain', row.domain, lang)}", row, lang)
-             for row in by_domain.itertuples()]
-    return (i18n.t("story.domains", lang, span=f.at().span(f.year_from, lang)),
-            narrative.domains(by_domain, f.at(), lang),
-            charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None, facts)
+    facts = [
+        _rate_fact(f"{row.year} {i18n.label('domain', row.domain, lang)}", row, lang) for row in by_domain.itertuples()
+    ]
+    return (
+        i18n.t("story.domains", lang, span=f.at().span(f.year_from, lang)),
+        narrative.domains(by_domain, f.at(), lang),
+        charts.domain_trend(by_domain, lang, note) if not by_domain.empty else None,
+        facts,
+    )
 
 
 def _heatmap_view(view: View, f: filters.Filters, ctx: Context, note: str):
@@ -344,48 +412,87 @@ def _heatmap_view(view: View, f: filters.Filters, ctx: Context, note: str):
     by_district_year = ctx.run("pass_rate_by_district_year", **f.params)
     names = i18n.name_column(lang)
     facts = [_rate_fact(f"{row.year} {getattr(row, names)}", row, lang) for row in by_district_year.itertuples()]
-    return (i18n.t("story.heatmap", lang, span=f.at().span(f.year_from, lang)),
-            narrative.district_years(by_district_year, f.at(), lang),
-            charts.district_year_heatmap(by_district_year, lang, note) if not by_district_year.empty else None, facts)
+    return (
+        i18n.t("story.heatmap", lang, span=f.at().span(f.year_from, lang)),
+        narrative.district_years(by_district_year, f.at(), lang),
+        charts.district_year_heatmap(by_district_year, lang, note) if not by_district_year.empty else None,
+        facts,
+    )
 
 
 def _sectors_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     by_sector = ctx.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     names = i18n.name_column(lang)
-    facts = [_rate_fact(f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}", row, lang)
-             for row in by_sector.itertuples()]
-    return (i18n.t("story.sectors", lang, year=f.at().label(lang)), narrative.sectors(by_sector, f.at(), lang),
-            charts.interval_ranking(by_sector, lang, note) if not by_sector.empty else None, facts)
+    facts = [
+        _rate_fact(f"{'' if pd.isna(row.rank) else f'{int(row.rank)}. '}{getattr(row, names)}", row, lang)
+        for row in by_sector.itertuples()
+    ]
+    return (
+        i18n.t("story.sectors", lang, year=f.at().label(lang)),
+        narrative.sectors(by_sector, f.at(), lang),
+        charts.interval_ranking(by_sector, lang, note) if not by_sector.empty else None,
+        facts,
+    )
 
 
 def _failures_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     by_item = ctx.run("failures_by_item", **f.params)
-    facts = [f"{i18n.label('failed_item', row.failed_item, lang)}: {i18n.fmt_count(row.failures, lang)} "
-             f"({row.share_pct:.1f}%, {row.cumulative_pct:.1f}%)" for row in by_item.itertuples()]
-    return (i18n.t("story.failures", lang, span=f.at().span(f.year_from, lang)), narrative.failures(by_item, lang),
-            charts.pareto(by_item, lang, note) if not by_item.empty else None, facts)
+    facts = [
+        f"{i18n.label('failed_item', row.failed_item, lang)}: {i18n.fmt_count(row.failures, lang)} "
+        f"({row.share_pct:.1f}%, {row.cumulative_pct:.1f}%)"
+        for row in by_item.itertuples()
+    ]
+    return (
+        i18n.t("story.failures", lang, span=f.at().span(f.year_from, lang)),
+        narrative.failures(by_item, lang),
+        charts.pareto(by_item, lang, note) if not by_item.empty else None,
+        facts,
+    )
 
 
 def _items_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     top = ctx.run("failed_items_top", **f.params, domain="").head(TOP_ITEMS)
-    facts = [f"{i}. {row.item} ({i18n.label('failed_item', row.failed_item, lang)}): "
-             f"{i18n.fmt_count(row.failures, lang)} ({row.share_of_failed_pct:.1f}%)"
-             for i, row in enumerate(top.itertuples(), start=1)]
-    figure = charts.stacked_bars(top, "item_key", "failures", "failed_item", lang, note, i18n.t("axis.failures", lang),
-                                 x_labels="item", horizontal=True) if not top.empty else None
-    return (i18n.t("story.items", lang, n=TOP_ITEMS, span=f.at().span(f.year_from, lang)),
-            narrative.failed_items(top, lang), figure, facts)
+    facts = [
+        f"{i}. {row.item} ({i18n.label('failed_item', row.failed_item, lang)}): "
+        f"{i18n.fmt_count(row.failures, lang)} ({row.share_of_failed_pct:.1f}%)"
+        for i, row in enumerate(top.itertuples(), start=1)
+    ]
+    figure = (
+        charts.stacked_bars(
+            top,
+            "item_key",
+            "failures",
+            "failed_item",
+            lang,
+            note,
+            i18n.t("axis.failures", lang),
+            x_labels="item",
+            horizontal=True,
+        )
+        if not top.empty
+        else None
+    )
+    return (
+        i18n.t("story.items", lang, n=TOP_ITEMS, span=f.at().span(f.year_from, lang)),
+        narrative.failed_items(top, lang),
+        figure,
+        facts,
+    )
 
 
 def _funnel_view(view: View, f: filters.Filters, ctx: Context, note: str):
     lang = f.lang
     stages = ctx.run("award_funnel", year=f.yearly_to, districts=f.districts, sectors=f.sectors)
     facts = [f"{i18n.label('stage', row.stage, lang)}: {row.reached}" for row in stages.itertuples()]
-    return (i18n.t("story.funnel", lang, year=f.yearly.label(lang)), narrative.award_funnel(stages, f.yearly, lang),
-            charts.funnel(stages, lang, note) if stages.reached.sum() else None, facts)
+    return (
+        i18n.t("story.funnel", lang, year=f.yearly.label(lang)),
+        narrative.award_funnel(stages, f.yearly, lang),
+        charts.funnel(stages, lang, note) if stages.reached.sum() else None,
+        facts,
+    )
 
 
 def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
@@ -395,16 +502,24 @@ def _index_view(view: View, f: filters.Filters, ctx: Context, note: str):
         weights = indicators.index_weights(ctx.city)
     except indicators.ConfigError as error:  # the slide says what is wrong with city.json instead of failing
         return title, i18n.t("index.bad_config", lang, error=str(error)), None, []
-    parts = ctx.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors,
-                    **weights)
+    parts = ctx.run(
+        "quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors, **weights
+    )
     by_year = ctx.run("quality_index_by_district_year", **f.yearly_params, **weights)
     this_year = by_year[by_year.year == f.yearly_to]
     names = i18n.name_column(lang)
-    facts = [f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}" if pd.notna(r["rank"]) else
-             f"{r[names]}: {r.quality_index:.1f} ({i18n.t('index.unranked', lang)})"
-             for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()]
-    return (title, narrative.quality_index(this_year, f.yearly, lang),
-            charts.index_contributions(parts, lang, note) if not parts.empty else None, facts)
+    facts = [
+        f"{int(r['rank'])}. {r[names]}: {r.quality_index:.1f}"
+        if pd.notna(r["rank"])
+        else f"{r[names]}: {r.quality_index:.1f} ({i18n.t('index.unranked', lang)})"
+        for _, r in this_year.sort_values(["rank", "quality_index"], ascending=[True, False]).iterrows()
+    ]
+    return (
+        title,
+        narrative.quality_index(this_year, f.yearly, lang),
+        charts.index_contributions(parts, lang, note) if not parts.empty else None,
+        facts,
+    )
 
 
 def _attention_view(view: View, f: filters.Filters, ctx: Context, note: str):
@@ -422,17 +537,32 @@ def _attention_view(view: View, f: filters.Filters, ctx: Context, note: str):
     name = attention.series_name(*key, *ctx.dimensions(), lang)
     chart = report.charts.frame(key)
     figure = charts.control_chart(chart, lang, note, settings.min_month_samples) if chart.samples.any() else None
-    facts = [f"{i18n.t(f'severity.{row.severity}', lang)} · {i18n.t(f'signal.{row.kind}', lang)} · {row.subject}: "
-             f"{row.why}" for row in report.signals.head(TOP_SIGNALS).itertuples()]
-    return (i18n.t("story.attention", lang, name=name, period=f.at().label(lang)),
-            narrative.attention(report.signals, f.at(), lang), figure, facts)
+    facts = [
+        f"{i18n.t(f'severity.{row.severity}', lang)} · {i18n.t(f'signal.{row.kind}', lang)} · {row.subject}: {row.why}"
+        for row in report.signals.head(TOP_SIGNALS).itertuples()
+    ]
+    return (
+        i18n.t("story.attention", lang, name=name, period=f.at().label(lang)),
+        narrative.attention(report.signals, f.at(), lang),
+        figure,
+        facts,
+    )
 
 
 # chart -> how to render it; CHARTS says which take an indicator and where they live in the app
-RENDERERS = {"trend": _indicator_view, "districts": _indicator_view, "map": _indicator_view,
-             "domains": _domains_view, "heatmap": _heatmap_view, "sectors": _sectors_view,
-             "failures": _failures_view, "items": _items_view, "funnel": _funnel_view, "index": _index_view,
-             "attention": _attention_view}
+RENDERERS = {
+    "trend": _indicator_view,
+    "districts": _indicator_view,
+    "map": _indicator_view,
+    "domains": _domains_view,
+    "heatmap": _heatmap_view,
+    "sectors": _sectors_view,
+    "failures": _failures_view,
+    "items": _items_view,
+    "funnel": _funnel_view,
+    "index": _index_view,
+    "attention": _attention_view,
+}
 
 
 def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.DataFrame, lang: str) -> list[str]:
@@ -453,13 +583,14 @@ def _indicator_facts(ind: indicators.Indicator, trend: pd.DataFrame, league: pd.
             parts.append(f"{T(f'base.{ind.base}')} {i18n.fmt_count(row.denominator, lang)}")
         for scope in ("national", "provincial"):  # published benchmarks, with their source
             if pd.notna(getattr(row, scope, None)):
-                parts.append(f"{T(f'scope.{scope}')} {value(getattr(row, scope))} "
-                             f"({T('story.source')}{getattr(row, f'{scope}_source')})")
+                parts.append(
+                    f"{T(f'scope.{scope}')} {value(getattr(row, scope))} "
+                    f"({T('story.source')}{getattr(row, f'{scope}_source')})"
+                )
         lines.append(" · ".join(parts))
     names = i18n.name_column(lang)
     for row in league.dropna(subset=["value"]).itertuples():
-        base = f" · {T(f'base.{ind.base}')} {i18n.fmt_count(row.base, lang)}" if ind.base and pd.notna(row.base) \
-            else ""
+        base = f" · {T(f'base.{ind.base}')} {i18n.fmt_count(row.base, lang)}" if ind.base and pd.notna(row.base) else ""
         ranked = f"{int(row.rank)}. " if pd.notna(row.rank) else ""
         unranked = "" if ranked else f" ({T('story.unranked')})"
         lines.append(f"{ranked}{getattr(row, names)}: {value(row.value)}{base}{unranked}")

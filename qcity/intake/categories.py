@@ -56,8 +56,9 @@ def national_food_sectors(catalogue: pd.DataFrame) -> pd.DataFrame:
     edible agricultural products, then one per 大类 (and per 亚类 of 食用农产品), in the classification's order."""
     frame = reference()
     own = frame[(frame.kind != "alias") & (frame.code != "")]
-    national = pd.DataFrame({"sector_code": own.code, "name_zh": own.name, "name_en": own.name_en,
-                             "domain": own.domain})
+    national = pd.DataFrame(
+        {"sector_code": own.code, "name_zh": own.name, "name_en": own.name_en, "domain": own.domain}
+    )
     kept = catalogue[~catalogue.domain.isin(set(own.domain))]
     return pd.concat([kept, national], ignore_index=True)
 

@@ -46,8 +46,13 @@ REFERENCED = ("districts.district_code", "sectors.sector_code")  # resolved from
 LISTED = 1000  # problems kept in the result in full; all are counted, and all are in its problems file
 STAGING = Path(tempfile.gettempdir()) / "qcity-staging"  # checked rows wait here for their commit
 STAGING_HOURS = 24  # staged imports nobody committed are removed after this
-DUCKDB_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(),
-                "DATE": pa.date32()}
+DUCKDB_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+}
 
 
 @dataclass
@@ -61,8 +66,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = ", ".join(p for p in (f"row {self.row}" if self.row else "", f"column {self.column}"
-                                      if self.column else "", f"value '{self.value}'" if self.value else "") if p)
+        where = ", ".join(
+            p
+            for p in (
+                f"row {self.row}" if self.row else "",
+                f"column {self.column}" if self.column else "",
+                f"value '{self.value}'" if self.value else "",
+            )
+            if p
+        )
         return f"{self.file}: {where + ': ' if where else ''}{self.message}"
 
 
@@ -122,8 +134,13 @@ def stage_folder() -> Path:
 
 def connect() -> duckdb.DuckDBPyConnection:
     """A connection for one import, within the app's memory limit; beyond it, work spills to disk."""
-    return duckdb.connect(config={"memory_limit": os.environ.get("QCITY_IMPORT_MEMORY", "512MB"),
-                                  "temp_directory": tables.SPILL_DIR, "preserve_insertion_order": True})
+    return duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("QCITY_IMPORT_MEMORY", "512MB"),
+            "temp_directory": tables.SPILL_DIR,
+            "preserve_insertion_order": True,
+        }
+    )
 
 
 class Import:
@@ -134,8 +151,9 @@ class Import:
         self.sheet, self.table, self.database, self.mapping, self.mode = sheet, table, database, mapping, mode
         self.con = connect()
         self.con.register("cells", sheet.table)
-        self.con.execute("create table problems (stage integer, row bigint, col varchar, value varchar, "
-                         "message varchar)")
+        self.con.execute(
+            "create table problems (stage integer, row bigint, col varchar, value varchar, message varchar)"
+        )
         self.stage = 0
         self.position = {header: i for i, header in enumerate(sheet.columns)}
         self.itemised = False
@@ -155,13 +173,18 @@ class Import:
     def file_problem(self, column: str | None, message: str) -> None:
         """A problem with the file as a whole (a column it lacks): every row is rejected."""
         self.stage += 1
-        self.con.execute("insert into problems values ($stage, null, $col, null, $message)",
-                         {"stage": self.stage, "col": column, "message": message})
+        self.con.execute(
+            "insert into problems values ($stage, null, $col, null, $message)",
+            {"stage": self.stage, "col": column, "message": message},
+        )
         self.everything_bad = True
 
     def bad_rows_sql(self) -> str:
-        return "select _row from cells" if self.everything_bad else \
-            "select distinct row as _row from problems where row is not null"
+        return (
+            "select _row from cells"
+            if self.everything_bad
+            else "select distinct row as _row from problems where row is not null"
+        )
 
     def source(self, column: schema.Column) -> str:
         """How problems name a column: the file's header, else the table's column name."""
@@ -197,8 +220,9 @@ class Import:
         for i, column in enumerate(self.table.columns):
             header = self.mapping.columns.get(column.name)
             if header is not None and header not in self.position:
-                self.file_problem(header, f"the mapping names column '{header}' for {column.name}, but the file has "
-                                          f"no such column")
+                self.file_problem(
+                    header, f"the mapping names column '{header}' for {column.name}, but the file has no such column"
+                )
                 text = "cast(null as varchar)"
             elif header is not None:
                 text = f"c{self.position[header]}"
@@ -209,8 +233,10 @@ class Import:
                 text = "cast(null as varchar)"
             values = self.mapping.values.get(column.name) or {}
             if values:
-                self.con.register(f"value_map_{i}", pd.DataFrame(
-                    {"from_text": [str(k) for k in values], "to_text": [str(v) for v in values.values()]}))
+                self.con.register(
+                    f"value_map_{i}",
+                    pd.DataFrame({"from_text": [str(k) for k in values], "to_text": [str(v) for v in values.values()]}),
+                )
                 text = f"coalesce((select to_text from value_map_{i} where from_text = {text}), {text})"
             expressions.append(f"{text} as {column.name}")
         if self.table.name == "inspections":  # what says where a sample was taken, what it is, its items
@@ -229,23 +255,31 @@ class Import:
             if name in lookups:
                 value = f"(select code from lookup_{name} where key = lower(trim(text)))"
             elif column.type == "DATE":
-                value = ("coalesce(try_strptime(text, $formats)::date, case when regexp_full_match(text, "
-                         "'[2-6][0-9]{4}') then date '1899-12-30' + cast(text as integer) end)")
+                value = (
+                    "coalesce(try_strptime(text, $formats)::date, case when regexp_full_match(text, "
+                    "'[2-6][0-9]{4}') then date '1899-12-30' + cast(text as integer) end)"
+                )
             elif column.type == "BOOLEAN":
-                value = ("case when list_contains($true_words, lower(trim(text))) then true "
-                         "when list_contains($false_words, lower(trim(text))) then false end")
+                value = (
+                    "case when list_contains($true_words, lower(trim(text))) then true "
+                    "when list_contains($false_words, lower(trim(text))) then false end"
+                )
             elif column.type in ("INTEGER", "DOUBLE"):
                 value = "try_cast(replace(text, ',', '') as double)"
             else:
                 selected.append(f"f.{name}")
                 continue
             used = {k: v for k, v in params.items() if f"${k}" in value}
-            self.con.execute(f"create table parsed_{name} as select text, {value} as value from "
-                             f"(select distinct {name} as text from fields where {name} is not null)", used)
+            self.con.execute(
+                f"create table parsed_{name} as select text, {value} as value from "
+                f"(select distinct {name} as text from fields where {name} is not null)",
+                used,
+            )
             selected.append(f"parsed_{name}.value as {name}")
             joins.append(f"left join parsed_{name} on parsed_{name}.text = f.{name}")
-        self.con.execute(f"create table checked as select f._row, {', '.join(selected)} from fields as f "
-                         f"{' '.join(joins)}")
+        self.con.execute(
+            f"create table checked as select f._row, {', '.join(selected)} from fields as f {' '.join(joins)}"
+        )
         for column in self.table.columns:
             self.check_column(column, column.name in lookups)
 
@@ -274,52 +308,77 @@ class Import:
             return  # read further from places and food categories (place, sectors_from_categories)
         if looked_up and column.references in REFERENCED:
             kind = "district" if name == "district_code" else "sector"
-            self.report(pair + f"f.{name} is not null and c.{name} is null",
-                        {**params, "message": f"unknown {kind}; known ones are listed in {kind}s.csv"})
+            self.report(
+                pair + f"f.{name} is not null and c.{name} is null",
+                {**params, "message": f"unknown {kind}; known ones are listed in {kind}s.csv"},
+            )
         elif looked_up:
-            self.report(pair + f"f.{name} is not null and c.{name} is null",
-                        {**params, "message": f"not one of {', '.join(column.values)}"})
+            self.report(
+                pair + f"f.{name} is not null and c.{name} is null",
+                {**params, "message": f"not one of {', '.join(column.values)}"},
+            )
         elif column.type == "DATE":
-            self.report(pair + f"f.{name} is not null and c.{name} is null",
-                        {**params, "message": "not a date (use YYYY-MM-DD)"})
-            self.report(pair + f"c.{name} not between $earliest and current_date",
-                        {**params, "earliest": EARLIEST,
-                         "message": f"date outside {EARLIEST.isoformat()} to today"})
-            self.con.execute(f"update checked set {name} = null where {name} not between $earliest and current_date",
-                             {"earliest": EARLIEST})
+            self.report(
+                pair + f"f.{name} is not null and c.{name} is null",
+                {**params, "message": "not a date (use YYYY-MM-DD)"},
+            )
+            self.report(
+                pair + f"c.{name} not between $earliest and current_date",
+                {**params, "earliest": EARLIEST, "message": f"date outside {EARLIEST.isoformat()} to today"},
+            )
+            self.con.execute(
+                f"update checked set {name} = null where {name} not between $earliest and current_date",
+                {"earliest": EARLIEST},
+            )
         elif column.type == "BOOLEAN":
-            self.report(pair + f"f.{name} is not null and c.{name} is null",
-                        {**params, "message": "not a verdict (合格/不合格, pass/fail, true/false)"})
+            self.report(
+                pair + f"f.{name} is not null and c.{name} is null",
+                {**params, "message": "not a verdict (合格/不合格, pass/fail, true/false)"},
+            )
         elif column.type in ("INTEGER", "DOUBLE"):
             whole = column.type == "INTEGER"
-            self.report(pair + f"f.{name} is not null and (c.{name} is null"
-                        + (f" or c.{name} <> floor(c.{name}))" if whole else ")"),
-                        {**params, "message": "not a whole number" if whole else "not a number"})
+            self.report(
+                pair
+                + f"f.{name} is not null and (c.{name} is null"
+                + (f" or c.{name} <> floor(c.{name}))" if whole else ")"),
+                {**params, "message": "not a whole number" if whole else "not a number"},
+            )
             if whole:
                 self.con.execute(f"update checked set {name} = null where {name} <> floor({name})")
-            bounds = [f"c.{name} < {float(column.min)!r}" if column.min is not None else "",
-                      f"c.{name} > {float(column.max)!r}" if column.max is not None else ""]
+            bounds = [
+                f"c.{name} < {float(column.min)!r}" if column.min is not None else "",
+                f"c.{name} > {float(column.max)!r}" if column.max is not None else "",
+            ]
             if any(bounds):
                 outside = " or ".join(b for b in bounds if b)
-                self.report(pair + f"({outside})",
-                            {**params, "message": f"out of range ({column.min} to {column.max})"})
+                self.report(
+                    pair + f"({outside})", {**params, "message": f"out of range ({column.min} to {column.max})"}
+                )
                 self.con.execute(f"update checked as c set {name} = null where {outside}")
 
     def unknown_reference(self, name: str, rows: str) -> None:
         """The old, plain problem: a district or sector text that names nothing known (`rows`: their _row)."""
         kind = "district" if name == "district_code" else "sector"
-        self.report(f"select f._row, $source, f.{name}, $message from fields as f where f._row in ({rows})",
-                    {"source": self.mapping.columns.get(name) or name,
-                     "message": f"unknown {kind}; known ones are listed in {kind}s.csv"})
+        self.report(
+            f"select f._row, $source, f.{name}, $message from fields as f where f._row in ({rows})",
+            {
+                "source": self.mapping.columns.get(name) or name,
+                "message": f"unknown {kind}; known ones are listed in {kind}s.csv",
+            },
+        )
 
     def distinct_texts(self, columns: list[str], unresolved: str) -> pd.DataFrame:
         """The distinct combinations of `columns` of `fields` over the rows `unresolved` (a condition on `checked`
         as c), with the key each row is joined back on."""
         key = "concat_ws(chr(31), " + ", ".join(f"coalesce(f.{c}, '')" for c in columns) + ")"
-        self.con.execute(f"create or replace table pending as select f._row, {key} as key from fields as f "
-                         f"join checked as c using (_row) where {unresolved}")
-        rows = self.con.execute(f"select distinct {key} as key, {', '.join(f'f.{c}' for c in columns)} "
-                                f"from fields as f where f._row in (select _row from pending)").fetchall()
+        self.con.execute(
+            f"create or replace table pending as select f._row, {key} as key from fields as f "
+            f"join checked as c using (_row) where {unresolved}"
+        )
+        rows = self.con.execute(
+            f"select distinct {key} as key, {', '.join(f'f.{c}' for c in columns)} "
+            f"from fields as f where f._row in (select _row from pending)"
+        ).fetchall()
         return pd.DataFrame(rows, columns=["key", *columns], dtype=object)  # object: a missing text stays None
 
     def sectors_from_categories(self) -> None:
@@ -327,10 +386,16 @@ class Import:
         path), counts under the sector its category does (qcity.intake.categories); a category the classification
         does not know counts as other food and is reported with its count. A sector text that is no category
         either is an unknown sector, as before."""
-        helpers = [f"h_{h}" for h in ("category_detail", "category_variety", "category_sub", "category_major",
-                                      "category") if f"h_{h}" in self.field_names()]
-        texts = self.distinct_texts(["sector_code", *helpers], "c.sector_code is null and (f.sector_code is not "
-                                    "null" + "".join(f" or f.{h} is not null" for h in helpers) + ")")
+        helpers = [
+            f"h_{h}"
+            for h in ("category_detail", "category_variety", "category_sub", "category_major", "category")
+            if f"h_{h}" in self.field_names()
+        ]
+        texts = self.distinct_texts(
+            ["sector_code", *helpers],
+            "c.sector_code is null and (f.sector_code is not "
+            "null" + "".join(f" or f.{h} is not null" for h in helpers) + ")",
+        )
         if texts.empty:
             return
         sectors = categories.Sectors(self.database.table("sectors"))
@@ -345,10 +410,14 @@ class Import:
             if found is None:
                 unknown_text[row.key] = next(t for t in named if t)
         self.con.register("category_sectors", pd.DataFrame(read, columns=["key", "sector"]))
-        self.con.execute("update checked as c set sector_code = s.sector from pending as p, category_sectors as s "
-                         "where p._row = c._row and p.key = s.key and s.sector is not null")
-        self.unknown_reference("sector_code", "select p._row from pending as p join category_sectors as s "
-                                              "using (key) where s.sector is null")
+        self.con.execute(
+            "update checked as c set sector_code = s.sector from pending as p, category_sectors as s "
+            "where p._row = c._row and p.key = s.key and s.sector is not null"
+        )
+        self.unknown_reference(
+            "sector_code",
+            "select p._row from pending as p join category_sectors as s using (key) where s.sector is null",
+        )
         counts = self.con.execute("select key, count(*) from pending group by key").fetchall()
         for key, n in counts:
             if key in unknown_text:
@@ -363,17 +432,31 @@ class Import:
         """A sample's district from its place (qcity.intake.places): the county column, the city and province
         columns, a publisher, the address, the unit's name, the producer's address. A row lying in another city
         is left out (not imported, not an error); one no text places waits as unplaced."""
-        helpers = [f"h_{h}" for h in ("city", "province", "publisher", "address", "enterprise", "producer_address")
-                   if f"h_{h}" in self.field_names()]
-        texts = self.distinct_texts(["district_code", *helpers], "c.district_code is null and (f.district_code is "
-                                    "not null" + "".join(f" or f.{h} is not null" for h in helpers) + ")")
+        helpers = [
+            f"h_{h}"
+            for h in ("city", "province", "publisher", "address", "enterprise", "producer_address")
+            if f"h_{h}" in self.field_names()
+        ]
+        texts = self.distinct_texts(
+            ["district_code", *helpers],
+            "c.district_code is null and (f.district_code is "
+            "not null" + "".join(f" or f.{h} is not null" for h in helpers) + ")",
+        )
         if texts.empty:
             return
         city = self.database.city()
-        gazetteer = places.Gazetteer(self.database.table("districts"), str(city.get("code", "")),
-                                     city.get("level", "city"))
-        names = {"district_code": "district", "h_city": "city", "h_province": "province", "h_publisher": "publisher",
-                 "h_address": "address", "h_enterprise": "unit", "h_producer_address": "producer_address"}
+        gazetteer = places.Gazetteer(
+            self.database.table("districts"), str(city.get("code", "")), city.get("level", "city")
+        )
+        names = {
+            "district_code": "district",
+            "h_city": "city",
+            "h_province": "province",
+            "h_publisher": "publisher",
+            "h_address": "address",
+            "h_enterprise": "unit",
+            "h_producer_address": "producer_address",
+        }
         found = []
         for row in texts.itertuples(index=False):
             given = {names[c]: getattr(row, c) for c in ["district_code", *helpers]}
@@ -381,26 +464,38 @@ class Import:
             named = where.status == "unplaced" and given["district"]  # a district column naming no place: a typo
             found.append((row.key, "unknown" if named else where.status, where.code, where.text))
         self.con.register("row_places", pd.DataFrame(found, columns=["key", "status", "code", "text"]))
-        self.con.execute("create table places as select p._row, r.status, r.code, r.text from pending as p "
-                         "join row_places as r using (key)")
-        self.con.execute("update checked as c set district_code = p.code from places as p "
-                         "where p._row = c._row and p.status = 'placed'")
+        self.con.execute(
+            "create table places as select p._row, r.status, r.code, r.text from pending as p "
+            "join row_places as r using (key)"
+        )
+        self.con.execute(
+            "update checked as c set district_code = p.code from places as p "
+            "where p._row = c._row and p.status = 'placed'"
+        )
         self.unknown_reference("district_code", "select _row from places where status = 'unknown'")
         for table in ("checked", "fields"):
             self.con.execute(f"delete from {table} where _row in (select _row from places where status = 'outside')")
         self.con.execute("delete from problems where row in (select _row from places where status = 'outside')")
 
     def field_names(self) -> set[str]:
-        return {name for (name,) in self.con.execute("select column_name from information_schema.columns "
-                                                     "where table_name = 'fields'").fetchall()}
+        return {
+            name
+            for (name,) in self.con.execute(
+                "select column_name from information_schema.columns where table_name = 'fields'"
+            ).fetchall()
+        }
 
     def check_indicators(self) -> None:
         """Targets and benchmarks name an indicator of qcity.analysis.indicators."""
         self.con.register("indicators", pd.DataFrame({"id": list(INDICATORS)}))
-        self.report("select _row, $source, indicator, $message from checked where indicator is not null and "
-                    "indicator not in (select id from indicators)",
-                    {"source": self.mapping.columns.get("indicator", "indicator"),
-                     "message": "unknown indicator id; the Glossary page lists them"})
+        self.report(
+            "select _row, $source, indicator, $message from checked where indicator is not null and "
+            "indicator not in (select id from indicators)",
+            {
+                "source": self.mapping.columns.get("indicator", "indicator"),
+                "message": "unknown indicator id; the Glossary page lists them",
+            },
+        )
         self.con.execute("update checked set indicator = null where indicator not in (select id from indicators)")
 
     def apply_pass_rule(self) -> None:
@@ -412,32 +507,44 @@ class Import:
             return
         score = f"k.c{self.position[header]}"
         if "at_least" in rule:
-            self.report(f"select _row, $header, {score}, $message from cells as k where {score} is not null and "
-                        f"try_cast({score} as double) is null",
-                        {"header": header, "message": "not a number, so the pass rule cannot judge it"})
+            self.report(
+                f"select _row, $header, {score}, $message from cells as k where {score} is not null and "
+                f"try_cast({score} as double) is null",
+                {"header": header, "message": "not a number, so the pass rule cannot judge it"},
+            )
             judged = f"try_cast({score} as double) >= $limit"
             params = {"limit": float(rule["at_least"])}
         else:
             judged = f"list_contains($grades, trim({score}))"
             params = {"grades": [str(v) for v in rule["in"]]}
-        self.con.execute(f"update checked as c set passed = {judged} from cells as k where k._row = c._row and "
-                         f"{score} is not null and (try_cast({score} as double) is not null or $grade_rule)",
-                         {**params, "grade_rule": "at_least" not in rule})
+        self.con.execute(
+            f"update checked as c set passed = {judged} from cells as k where k._row = c._row and "
+            f"{score} is not null and (try_cast({score} as double) is not null or $grade_rule)",
+            {**params, "grade_rule": "at_least" not in rule},
+        )
 
     def categorise_failed_items(self) -> dict[str, int]:
         """A failed sample that names its failed items but no category takes the one the test-item dictionary
         reads from them; returns the items the dictionary does not know, with how many samples name each (kept
         under `other`, never a reason to reject). A passed sample names none, nor does a placeholder ("/", "无")."""
-        self.con.execute(f"update checked set failed_items = null where lower(trim(failed_items)) in "
-                         f"(select unnest({_sql_list(NO_ITEMS)})) or passed")
-        texts = [t for (t,) in self.con.execute("select distinct failed_items from checked "
-                                                "where failed_items is not null").fetchall()]
+        self.con.execute(
+            f"update checked set failed_items = null where lower(trim(failed_items)) in "
+            f"(select unnest({_sql_list(NO_ITEMS)})) or passed"
+        )
+        texts = [
+            t
+            for (t,) in self.con.execute(
+                "select distinct failed_items from checked where failed_items is not null"
+            ).fetchall()
+        ]
         if not texts:
             return {}
         read = self.database.query("failed_item_categories", texts=texts)
         self.con.register("item_categories", read)
-        self.con.execute("update checked as c set failed_item = r.failed_item from item_categories as r "
-                         "where c.failed_items = r.text and c.failed_item is null")
+        self.con.execute(
+            "update checked as c set failed_item = r.failed_item from item_categories as r "
+            "where c.failed_items = r.text and c.failed_item is null"
+        )
         counts = self.con.execute(
             "select item, count(*) as samples from (select unnest(r.unknown_items) as item from checked as c "
             "join item_categories as r on c.failed_items = r.text) group by item order by samples desc, item"
@@ -461,74 +568,110 @@ class Import:
 
         if header in self.position:
             names = f"k.c{self.position[header]}"
-            self.con.execute(f"update checked as c set enterprise_id = f.enterprise_id from cells as k, known_firms "
-                             f"as f where k._row = c._row and {names} = f.name and c.enterprise_id is null")
+            self.con.execute(
+                f"update checked as c set enterprise_id = f.enterprise_id from cells as k, known_firms "
+                f"as f where k._row = c._row and {names} = f.name and c.enterprise_id is null"
+            )
             fresh = self.con.execute(
                 f"select {names} as name, {first('district_code')} as district_code, "
                 f"{first('sector_code')} as sector_code, min(c._row) as first from checked as c "
                 f"join cells as k using (_row) where {names} is not null and c.enterprise_id is null "
-                f"group by {names} order by first").df()
+                f"group by {names} order by first"
+            ).df()
             if len(fresh):
                 fresh["enterprise_id"] = ["E-" + hashlib.sha1(n.encode()).hexdigest()[:10].upper() for n in fresh.name]
                 new = fresh.assign(size=None)[columns]
                 self.con.register("new_firms", new)
-                self.con.execute(f"update checked as c set enterprise_id = n.enterprise_id from cells as k, "
-                                 f"new_firms as n where k._row = c._row and {names} = n.name and "
-                                 f"c.enterprise_id is null")
-        firms = pd.concat([known[["enterprise_id", "district_code", "sector_code"]],
-                           new[["enterprise_id", "district_code", "sector_code"]]]).drop_duplicates("enterprise_id")
+                self.con.execute(
+                    f"update checked as c set enterprise_id = n.enterprise_id from cells as k, "
+                    f"new_firms as n where k._row = c._row and {names} = n.name and "
+                    f"c.enterprise_id is null"
+                )
+        firms = pd.concat(
+            [
+                known[["enterprise_id", "district_code", "sector_code"]],
+                new[["enterprise_id", "district_code", "sector_code"]],
+            ]
+        ).drop_duplicates("enterprise_id")
         self.con.register("all_firms", firms)
         for column in ("district_code", "sector_code"):
             if column in self.table.column_names:
-                self.con.execute(f"update checked as c set {column} = a.{column} from all_firms as a "
-                                 f"where c.enterprise_id = a.enterprise_id and c.{column} is null")
-        self.report("select _row, $source, enterprise_id, $message from checked where enterprise_id is not null and "
-                    "enterprise_id not in (select enterprise_id from all_firms)",
-                    {"source": self.mapping.columns.get("enterprise_id", "enterprise_id"),
-                     "message": "unknown enterprise; import it into enterprises first"})
+                self.con.execute(
+                    f"update checked as c set {column} = a.{column} from all_firms as a "
+                    f"where c.enterprise_id = a.enterprise_id and c.{column} is null"
+                )
+        self.report(
+            "select _row, $source, enterprise_id, $message from checked where enterprise_id is not null and "
+            "enterprise_id not in (select enterprise_id from all_firms)",
+            {
+                "source": self.mapping.columns.get("enterprise_id", "enterprise_id"),
+                "message": "unknown enterprise; import it into enterprises first",
+            },
+        )
         return new
 
     def check_required(self) -> None:
         """A required value that is empty (in a row with no other problem), or a required column the file lacks.
         A row no text placed, and whose enterprise has no district either, counts under places.UNPLACED."""
-        if self.con.execute("select count(*) from information_schema.tables where table_name = 'places'"
-                            ).fetchall()[0][0]:
-            self.con.execute("update checked as c set district_code = $unplaced from places as p where p._row = c._row "
-                             "and p.status = 'unplaced' and c.district_code is null", {"unplaced": places.UNPLACED})
+        if self.con.execute("select count(*) from information_schema.tables where table_name = 'places'").fetchall()[0][
+            0
+        ]:
+            self.con.execute(
+                "update checked as c set district_code = $unplaced from places as p where p._row = c._row "
+                "and p.status = 'unplaced' and c.district_code is null",
+                {"unplaced": places.UNPLACED},
+            )
         if "sample_id" in self.table.column_names and "sample_id" not in self.mapping.columns:
             content = " || chr(31) || ".join(f"coalesce(k.c{i}, '')" for i in range(len(self.sheet.columns)))
-            self.con.execute(f"update checked as c set sample_id = 'IMP-' || upper(substr(sha1($file || chr(31) || "
-                             f"c._row::varchar || chr(31) || {content}), 1, 16)) from cells as k "
-                             f"where k._row = c._row", {"file": self.sheet.file})
+            self.con.execute(
+                f"update checked as c set sample_id = 'IMP-' || upper(substr(sha1($file || chr(31) || "
+                f"c._row::varchar || chr(31) || {content}), 1, 16)) from cells as k "
+                f"where k._row = c._row",
+                {"file": self.sheet.file},
+            )
         rows = self.con.execute("select count(*) from checked").fetchall()[0][0]
         for column in (c for c in self.table.columns if c.required):
-            empty = self.con.execute(f"select count(*) from checked where {column.name} is null and "
-                                     f"_row not in ({self.bad_rows_sql()})").fetchall()[0][0]
+            empty = self.con.execute(
+                f"select count(*) from checked where {column.name} is null and _row not in ({self.bad_rows_sql()})"
+            ).fetchall()[0][0]
             if rows and empty == rows and column.name not in self.mapping.columns:  # no row has it, none is bad
-                self.file_problem(column.name, f"required column '{column.name}' is not in the file; map a column "
-                                               f"to it or give a default (--set {column.name}=...)")
+                self.file_problem(
+                    column.name,
+                    f"required column '{column.name}' is not in the file; map a column "
+                    f"to it or give a default (--set {column.name}=...)",
+                )
             else:
-                self.report(f"select _row, $source, null, $message from checked where {column.name} is null and "
-                            f"_row not in ({self.bad_rows_sql()})",
-                            {"source": self.source(column), "message": "required value is empty"})
+                self.report(
+                    f"select _row, $source, null, $message from checked where {column.name} is null and "
+                    f"_row not in ({self.bad_rows_sql()})",
+                    {"source": self.source(column), "message": "required value is empty"},
+                )
 
     def check_keys(self) -> None:
         """A key repeated in the file (after its first row), or (appending) already in the data."""
         key = [self.table.column(k) for k in self.table.key]
         text = " || '|' || ".join(f"coalesce(cast(cast({k.name} as {k.type}) as varchar), '')" for k in key)
         label = "+".join(self.table.key)
-        self.con.execute(f"create table keys as select _row, {text} as key, "
-                         f"row_number() over (partition by {text} order by _row) as nth from checked")
-        self.report("select _row, $label, key, $message from keys where nth > 1",
-                    {"label": label, "message": "the same key appears earlier in this file"})
+        self.con.execute(
+            f"create table keys as select _row, {text} as key, "
+            f"row_number() over (partition by {text} order by _row) as nth from checked"
+        )
+        self.report(
+            "select _row, $label, key, $message from keys where nth > 1",
+            {"label": label, "message": "the same key appears earlier in this file"},
+        )
         if self.mode == "append" and tables.table_exists(self.database.path, self.table):
-            self.con.execute(tables.table_sql(self.database.path, self.table, self.con).replace(
-                f" {self.table.name} as select", " existing as select", 1))
+            self.con.execute(
+                tables.table_sql(self.database.path, self.table, self.con).replace(
+                    f" {self.table.name} as select", " existing as select", 1
+                )
+            )
             if self.table.name == "inspections":
                 self.notice_overlap(text)
-            self.report(f"select _row, $label, key, $message from keys where key in (select {text} from existing)",
-                        {"label": label,
-                         "message": "this key is already in the data (use --mode replace to replace)"})
+            self.report(
+                f"select _row, $label, key, $message from keys where key in (select {text} from existing)",
+                {"label": label, "message": "this key is already in the data (use --mode replace to replace)"},
+            )
 
     def notice_overlap(self, key: str) -> None:
         """A sample counts once, whether a notice lists it or a full export has it (抽样编号): a notice's batch
@@ -536,59 +679,103 @@ class Import:
         notice's (the notice's batch goes when the import is committed). Only the notices' keys are read whole:
         Parquet statistics skip the files and row groups without failures_only rows."""
         if self.mapping.failures_only:
-            self.con.execute(f"create table already as select _row, key from keys where key in (select {key} "
-                             f"from existing)")
+            self.con.execute(
+                f"create table already as select _row, key from keys where key in (select {key} from existing)"
+            )
             self.already = self.con.execute("select _row, key from already order by _row").fetchall()
             for table in ("keys", "checked", "fields"):
                 self.con.execute(f"delete from {table} where _row in (select _row from already)")
             self.con.execute("delete from problems where row in (select _row from already)")
             return
-        self.con.execute(f"create table superseding as select _row, key from keys where nth = 1 and key in "
-                         f"(select {key} from existing where failures_only)")
+        self.con.execute(
+            f"create table superseding as select _row, key from keys where nth = 1 and key in "
+            f"(select {key} from existing where failures_only)"
+        )
         self.con.execute("delete from keys where _row in (select _row from superseding)")
 
     def finish(self, folder: Path, new_enterprises: pd.DataFrame, unknown: dict[str, int]) -> Checked:
         """Write the valid rows (typed as the schema says), their test items and every problem into `folder`; keep
         the first problems, and the rows that lie elsewhere or nowhere known."""
-        self.con.execute(f"create table valid_batches as select * from checked where _row not in "
-                         f"({self.bad_rows_sql()})")
-        if self.con.execute("select count(*) from information_schema.tables where table_name = 'superseding'"
-                            ).fetchall()[0][0]:  # only a valid batch replaces a notice's: a rejected one keeps it
-            self.supersedes = [k for (k,) in self.con.execute("select key from superseding where _row in (select "
-                                                              "_row from valid_batches) order by key").fetchall()]
+        self.con.execute(
+            f"create table valid_batches as select * from checked where _row not in ({self.bad_rows_sql()})"
+        )
+        if self.con.execute(
+            "select count(*) from information_schema.tables where table_name = 'superseding'"
+        ).fetchall()[0][0]:  # only a valid batch replaces a notice's: a rejected one keeps it
+            self.supersedes = [
+                k
+                for (k,) in self.con.execute(
+                    "select key from superseding where _row in (select _row from valid_batches) order by key"
+                ).fetchall()
+            ]
         item_rows = 0
         if self.itemised:
-            item_rows = self.con.execute(f"copy ({items.items_sql()} order by sample_id, seq) to "
-                                         f"{sql_literal(str(folder / 'items.parquet'))} (format parquet)"
-                                         ).fetchall()[0][0]
-        placed = self.con.execute("select count(*) from information_schema.tables where table_name = 'places'"
-                                  ).fetchall()[0][0]
-        outside = self.con.execute("select _row, text from places where status = 'outside' order by _row"
-                                   ).fetchall() if placed else []
-        unplaced = self.con.execute("select p._row, p.text from places as p join valid_batches as c using (_row) "
-                                    "where p.status = 'unplaced' and c.district_code = $unplaced order by p._row",
-                                    {"unplaced": places.UNPLACED}).fetchall() if placed else []
+            item_rows = self.con.execute(
+                f"copy ({items.items_sql()} order by sample_id, seq) to "
+                f"{sql_literal(str(folder / 'items.parquet'))} (format parquet)"
+            ).fetchall()[0][0]
+        placed = self.con.execute(
+            "select count(*) from information_schema.tables where table_name = 'places'"
+        ).fetchall()[0][0]
+        outside = (
+            self.con.execute("select _row, text from places where status = 'outside' order by _row").fetchall()
+            if placed
+            else []
+        )
+        unplaced = (
+            self.con.execute(
+                "select p._row, p.text from places as p join valid_batches as c using (_row) "
+                "where p.status = 'unplaced' and c.district_code = $unplaced order by p._row",
+                {"unplaced": places.UNPLACED},
+            ).fetchall()
+            if placed
+            else []
+        )
         if unplaced and places.UNPLACED not in set(self.database.table("districts").district_code):
             self.new_rows["districts"] = [(places.UNPLACED, "未定位", "Place unknown", "unplaced", None)]
         names = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in self.table.columns)
-        valid = self.con.execute(f"copy (select {names} from checked where _row not in ({self.bad_rows_sql()}) "
-                                 f"order by _row) to {sql_literal(str(folder / 'valid.parquet'))} (format parquet)"
-                                 ).fetchall()[0][0]  # in the file's order; COPY says how many rows it wrote
-        self.con.execute(f"copy (select $file as file, row, col as column, value, message from problems "
-                         f"order by stage, row nulls first) to {sql_literal(str(folder / 'problems.parquet'))} "
-                         f"(format parquet)", {"file": self.sheet.file})
+        valid = self.con.execute(
+            f"copy (select {names} from checked where _row not in ({self.bad_rows_sql()}) "
+            f"order by _row) to {sql_literal(str(folder / 'valid.parquet'))} (format parquet)"
+        ).fetchall()[0][0]  # in the file's order; COPY says how many rows it wrote
+        self.con.execute(
+            f"copy (select $file as file, row, col as column, value, message from problems "
+            f"order by stage, row nulls first) to {sql_literal(str(folder / 'problems.parquet'))} "
+            f"(format parquet)",
+            {"file": self.sheet.file},
+        )
         count = self.con.execute("select count(*) from problems").fetchall()[0][0]
-        listed = [Problem(self.sheet.file, row, column, value, message) for row, column, value, message in
-                  self.con.execute(f"select row, col, value, message from problems order by stage, row nulls first "
-                                   f"limit {LISTED}").fetchall()]
-        rejected = [r for (r,) in self.con.execute(
-            f"select _row from ({self.bad_rows_sql()}) order by _row").fetchall()]
+        listed = [
+            Problem(self.sheet.file, row, column, value, message)
+            for row, column, value, message in self.con.execute(
+                f"select row, col, value, message from problems order by stage, row nulls first limit {LISTED}"
+            ).fetchall()
+        ]
+        rejected = [
+            r for (r,) in self.con.execute(f"select _row from ({self.bad_rows_sql()}) order by _row").fetchall()
+        ]
         self.con.close()
-        new_rows = {name: pd.DataFrame(rows, columns=list(schema.TABLES[name].column_names))
-                    for name, rows in self.new_rows.items()}
-        return Checked(self.table.name, folder, valid, listed, count, rejected, new_enterprises, unknown, outside,
-                       unplaced, new_rows, dict(sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])),
-                       item_rows, self.already, self.supersedes)
+        new_rows = {
+            name: pd.DataFrame(rows, columns=list(schema.TABLES[name].column_names))
+            for name, rows in self.new_rows.items()
+        }
+        return Checked(
+            self.table.name,
+            folder,
+            valid,
+            listed,
+            count,
+            rejected,
+            new_enterprises,
+            unknown,
+            outside,
+            unplaced,
+            new_rows,
+            dict(sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])),
+            item_rows,
+            self.already,
+            self.supersedes,
+        )
 
 
 def check(sheet: Sheet, table_name: str, database: db.Database, mapping: Mapping, mode: str) -> Checked:

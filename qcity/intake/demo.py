@@ -87,8 +87,14 @@ PLANTED_DECLINE = ("food-meat", -2.0)
 PLANTED_FIRMS = (3, -3.0, 3.0)  # firms, logit shift, sampling share multiplier
 PLANTED_RESIDUE = ("agri-vegetables", "噻虫胺", -0.6, 0.6)  # sector, item, logit shift, share of its failures
 FAILED_ITEMS = {  # failure reasons and their weights per domain; catering is mostly microbial
-    "food": {"microbial": 0.34, "additive": 0.22, "pesticide_residue": 0.08, "labelling": 0.12,
-             "heavy_metal": 0.08, "content": 0.16},
+    "food": {
+        "microbial": 0.34,
+        "additive": 0.22,
+        "pesticide_residue": 0.08,
+        "labelling": 0.12,
+        "heavy_metal": 0.08,
+        "content": 0.16,
+    },
     "agri": {"pesticide_residue": 0.55, "vet_drug_residue": 0.30, "heavy_metal": 0.15},
     "manufacturing": {"performance": 0.42, "labelling": 0.22, "electrical_safety": 0.22, "hazardous_substance": 0.14},
     "drugs": {"content": 0.45, "microbial": 0.15, "labelling": 0.25, "heavy_metal": 0.15},
@@ -96,38 +102,67 @@ FAILED_ITEMS = {  # failure reasons and their weights per domain; catering is mo
 # Failed test items as sampling results write them, per domain and failure category, most frequent first (the
 # names of the shipped test-item dictionary, data/reference/test_items.csv). Some samples fail on several.
 TEST_ITEMS = {
-    "food": {"microbial": ["菌落总数", "大肠菌群", "霉菌", "沙门氏菌", "金黄色葡萄球菌"],
-             "additive": ["二氧化硫残留量", "苯甲酸及其钠盐(以苯甲酸计)", "脱氢乙酸及其钠盐(以脱氢乙酸计)",
-                          "甜蜜素(以环己基氨基磺酸计)", "铝的残留量(干样品,以Al计)", "山梨酸及其钾盐(以山梨酸计)"],
-             "pesticide_residue": ["毒死蜱", "腐霉利", "克百威"],
-             "labelling": ["标签"],
-             "heavy_metal": ["铅(以Pb计)", "镉(以Cd计)", "总砷(以As计)"],
-             "content": ["酸价(以脂肪计)", "过氧化值(以脂肪计)", "蛋白质", "酒精度", "氨基酸态氮(以氮计)"]},
-    "agri": {"pesticide_residue": ["毒死蜱", "克百威", "氧乐果", "噻虫胺", "腐霉利", "甲拌磷", "啶虫脒"],
-             "vet_drug_residue": ["恩诺沙星", "氧氟沙星", "呋喃唑酮代谢物", "孔雀石绿", "磺胺类(总量)", "地塞米松"],
-             "heavy_metal": ["镉(以Cd计)", "铅(以Pb计)", "总汞(以Hg计)"]},
-    "manufacturing": {"performance": ["拉伸强度", "断裂伸长率", "耐磨性能", "色牢度", "能效等级"],
-                      "labelling": ["标志和说明", "标签", "使用说明"],
-                      "electrical_safety": ["输入功率和电流", "对触及带电部件的防护", "发热", "接地措施",
-                                            "泄漏电流和电气强度"],
-                      "hazardous_substance": ["甲醛含量", "邻苯二甲酸酯", "可迁移元素"]},
-    "drugs": {"content": ["含量测定", "有关物质", "溶出度"], "microbial": ["微生物限度"],
-              "labelling": ["说明书", "标签"], "heavy_metal": ["重金属", "铅(以Pb计)"]},
+    "food": {
+        "microbial": ["菌落总数", "大肠菌群", "霉菌", "沙门氏菌", "金黄色葡萄球菌"],
+        "additive": [
+            "二氧化硫残留量",
+            "苯甲酸及其钠盐(以苯甲酸计)",
+            "脱氢乙酸及其钠盐(以脱氢乙酸计)",
+            "甜蜜素(以环己基氨基磺酸计)",
+            "铝的残留量(干样品,以Al计)",
+            "山梨酸及其钾盐(以山梨酸计)",
+        ],
+        "pesticide_residue": ["毒死蜱", "腐霉利", "克百威"],
+        "labelling": ["标签"],
+        "heavy_metal": ["铅(以Pb计)", "镉(以Cd计)", "总砷(以As计)"],
+        "content": ["酸价(以脂肪计)", "过氧化值(以脂肪计)", "蛋白质", "酒精度", "氨基酸态氮(以氮计)"],
+    },
+    "agri": {
+        "pesticide_residue": ["毒死蜱", "克百威", "氧乐果", "噻虫胺", "腐霉利", "甲拌磷", "啶虫脒"],
+        "vet_drug_residue": ["恩诺沙星", "氧氟沙星", "呋喃唑酮代谢物", "孔雀石绿", "磺胺类(总量)", "地塞米松"],
+        "heavy_metal": ["镉(以Cd计)", "铅(以Pb计)", "总汞(以Hg计)"],
+    },
+    "manufacturing": {
+        "performance": ["拉伸强度", "断裂伸长率", "耐磨性能", "色牢度", "能效等级"],
+        "labelling": ["标志和说明", "标签", "使用说明"],
+        "electrical_safety": ["输入功率和电流", "对触及带电部件的防护", "发热", "接地措施", "泄漏电流和电气强度"],
+        "hazardous_substance": ["甲醛含量", "邻苯二甲酸酯", "可迁移元素"],
+    },
+    "drugs": {
+        "content": ["含量测定", "有关物质", "溶出度"],
+        "microbial": ["微生物限度"],
+        "labelling": ["说明书", "标签"],
+        "heavy_metal": ["重金属", "铅(以Pb计)"],
+    },
 }
 MORE_ITEMS = (0.22, 0.06)  # chance of a second, and then a third, failed item of the same category
 PRODUCTS = {  # product categories sampled in each sector
-    "mfg-electrical": ["电线电缆", "插头插座"], "mfg-building": ["防水卷材", "建筑涂料"],
+    "mfg-electrical": ["电线电缆", "插头插座"],
+    "mfg-building": ["防水卷材", "建筑涂料"],
     "mfg-chemical": ["化肥", "车用尿素"],
-    "mfg-textile": ["服装", "床上用品"], "mfg-children": ["童车", "玩具"], "mfg-machinery": ["电动工具", "泵"],
-    "mfg-auto-parts": ["制动软管", "轮胎"], "mfg-daily": ["洗涤用品", "电热水壶"],
-    "food-catering": ["复用餐饮具", "自制凉菜"], "food-dairy": ["巴氏杀菌乳", "酸奶"],
+    "mfg-textile": ["服装", "床上用品"],
+    "mfg-children": ["童车", "玩具"],
+    "mfg-machinery": ["电动工具", "泵"],
+    "mfg-auto-parts": ["制动软管", "轮胎"],
+    "mfg-daily": ["洗涤用品", "电热水壶"],
+    "food-catering": ["复用餐饮具", "自制凉菜"],
+    "food-dairy": ["巴氏杀菌乳", "酸奶"],
     "food-meat": ["熟肉制品", "腌腊肉制品"],
-    "food-grain": ["大米", "挂面"], "food-oil": ["菜籽油", "花生油"], "food-beverage": ["瓶装饮用水", "果汁饮料"],
-    "food-pastry": ["月饼", "蛋糕"], "food-condiment": ["酱油", "食醋"],
+    "food-grain": ["大米", "挂面"],
+    "food-oil": ["菜籽油", "花生油"],
+    "food-beverage": ["瓶装饮用水", "果汁饮料"],
+    "food-pastry": ["月饼", "蛋糕"],
+    "food-condiment": ["酱油", "食醋"],
     "food-vegetable-products": ["酱腌菜", "干制蔬菜"],
-    "food-liquor": ["白酒", "啤酒"], "agri-vegetables": ["豇豆", "芹菜"], "agri-fruit": ["柑橘", "葡萄"],
-    "agri-livestock": ["猪肉", "鸡肉"], "agri-aquatic": ["草鱼", "小龙虾"], "agri-eggs": ["鸡蛋", "鸭蛋"],
-    "drug-chemical": ["片剂", "胶囊"], "drug-tcm": ["中药饮片", "中成药"], "drug-biological": ["疫苗", "血液制品"],
+    "food-liquor": ["白酒", "啤酒"],
+    "agri-vegetables": ["豇豆", "芹菜"],
+    "agri-fruit": ["柑橘", "葡萄"],
+    "agri-livestock": ["猪肉", "鸡肉"],
+    "agri-aquatic": ["草鱼", "小龙虾"],
+    "agri-eggs": ["鸡蛋", "鸭蛋"],
+    "drug-chemical": ["片剂", "胶囊"],
+    "drug-tcm": ["中药饮片", "中成药"],
+    "drug-biological": ["疫苗", "血液制品"],
     "drug-devices": ["一次性使用输液器", "医用口罩"],
 }
 SYLLABLES_A = list("岚禾澜沐溪朔芃翎棠珩玥霁昀屿栎芊麓湘潇衡楚蓁筠")
@@ -138,8 +173,12 @@ EVENTS = [  # two national policy milestones and the 2022 Quality Month launch n
     ("2023-02-06", "《质量强国建设纲要》印发", "Outline for building a quality powerhouse issued"),
 ]
 TARGETS = {  # indicator: (2016 target, 2025 target), linear in between and on; demo values, not the city's plan
-    "mfg_pass_rate": (93.0, 94.0), "food_pass_rate": (97.0, 98.0), "agri_pass_rate": (97.0, 98.0),
-    "drug_pass_rate": (98.5, 99.0), "se_deaths_per_10k": (0.10, 0.08), "construction_acceptance_rate": (98.5, 99.0),
+    "mfg_pass_rate": (93.0, 94.0),
+    "food_pass_rate": (97.0, 98.0),
+    "agri_pass_rate": (97.0, 98.0),
+    "drug_pass_rate": (98.5, 99.0),
+    "se_deaths_per_10k": (0.10, 0.08),
+    "construction_acceptance_rate": (98.5, 99.0),
 }
 
 
@@ -165,9 +204,11 @@ class DemoCity:
         self.given_districts = pd.read_csv(self.ref / "districts.csv", dtype={"district_code": str})
         known = self.given_districts.population_10k  # written back as given: an unknown population stays empty
         self.districts = self.given_districts.assign(
-            population_10k=known.fillna(known.median()).fillna(UNKNOWN_POPULATION_10K))
-        self.sectors = pd.DataFrame(SECTORS, columns=["sector_code", "name_zh", "name_en", "domain", "weight",
-                                                      "pass_2025", "short"])
+            population_10k=known.fillna(known.median()).fillna(UNKNOWN_POPULATION_10K)
+        )
+        self.sectors = pd.DataFrame(
+            SECTORS, columns=["sector_code", "name_zh", "name_en", "domain", "weight", "pass_2025", "short"]
+        )
         self.rows, self.seed = rows, seed
         rng = self.rng("setup")
         nd = len(self.districts)
@@ -177,7 +218,7 @@ class DemoCity:
         within_domain = sampled.weight / sampled.groupby("domain").weight.transform("sum")
         domain_weight = sampled.domain.map(DOMAIN_SHARE) * within_domain
         pop = self.districts.population_10k.to_numpy()
-        cell = np.outer(pop ** 0.9 * rng.lognormal(0, 0.2, nd), domain_weight.to_numpy())
+        cell = np.outer(pop**0.9 * rng.lognormal(0, 0.2, nd), domain_weight.to_numpy())
         cell *= rng.lognormal(0, 0.35, cell.shape)
         cell *= np.where(rng.random(cell.shape) < 0.06, 0.004, 1.0)  # a few district-sector cells barely sampled
         self.cell_weight = (cell / cell.sum()).ravel()
@@ -192,18 +233,24 @@ class DemoCity:
         sector_index = {code: i for i, code in enumerate(self.sampled.sector_code)}
         meat = sector_index[PLANTED_DECLINE[0]]
         district = int(np.argmax(self.cell_weight.reshape(-1, ns)[:, meat]))
-        cells = np.argsort(-self.cell_weight, kind="stable")[:PLANTED_FIRMS[0]]  # the busiest cells' first firms
-        return {"from": np.datetime64(date(self.as_of.year, max(1, self.as_of.month - PLANT_MONTHS), 1)),
-                "decline": (district, meat), "firm_cells": cells, "firms": self.cell_start[cells],
-                "residue": sector_index[PLANTED_RESIDUE[0]]}
+        cells = np.argsort(-self.cell_weight, kind="stable")[: PLANTED_FIRMS[0]]  # the busiest cells' first firms
+        return {
+            "from": np.datetime64(date(self.as_of.year, max(1, self.as_of.month - PLANT_MONTHS), 1)),
+            "decline": (district, meat),
+            "firm_cells": cells,
+            "firms": self.cell_start[cells],
+            "residue": sector_index[PLANTED_RESIDUE[0]],
+        }
 
     def planted_problems(self) -> dict:
         """The planted problems by code, as the early-warning page should name them."""
         district, sector = self.planted["decline"]
-        return {"from": str(self.planted["from"]), "decline": (self.districts.district_code.iloc[district],
-                                                              self.sampled.sector_code.iloc[sector]),
-                "firms": self.enterprises.enterprise_id.to_numpy()[self.planted["firms"]].tolist(),
-                "residue": (self.sampled.domain.iloc[self.planted["residue"]], PLANTED_RESIDUE[1])}
+        return {
+            "from": str(self.planted["from"]),
+            "decline": (self.districts.district_code.iloc[district], self.sampled.sector_code.iloc[sector]),
+            "firms": self.enterprises.enterprise_id.to_numpy()[self.planted["firms"]].tolist(),
+            "residue": (self.sampled.domain.iloc[self.planted["residue"]], PLANTED_RESIDUE[1]),
+        }
 
     def rng(self, part: str, year: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.seed, sum(map(ord, part)), year])
@@ -217,14 +264,30 @@ class DemoCity:
         self.cell_count = per_cell
         district = np.repeat(np.repeat(np.arange(nd), ns), per_cell)
         sector = np.repeat(np.tile(np.arange(ns), nd), per_cell)
-        frame = pd.DataFrame({"district_code": self.districts.district_code.to_numpy()[district],
-                              "sector_code": self.sampled.sector_code.to_numpy()[sector]})
+        frame = pd.DataFrame(
+            {
+                "district_code": self.districts.district_code.to_numpy()[district],
+                "sector_code": self.sampled.sector_code.to_numpy()[sector],
+            }
+        )
         others = self.sectors[self.sectors.weight == 0].sector_code.to_numpy()  # firms that are never sampled
         extra = max(200, total // 20)
-        frame = pd.concat([frame, pd.DataFrame({
-            "district_code": rng.choice(self.districts.district_code.to_numpy(), extra,
-                                        p=self.districts.population_10k / self.districts.population_10k.sum()),
-            "sector_code": rng.choice(others, extra)})], ignore_index=True)
+        frame = pd.concat(
+            [
+                frame,
+                pd.DataFrame(
+                    {
+                        "district_code": rng.choice(
+                            self.districts.district_code.to_numpy(),
+                            extra,
+                            p=self.districts.population_10k / self.districts.population_10k.sum(),
+                        ),
+                        "sector_code": rng.choice(others, extra),
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
         n = len(frame)
         frame.insert(0, "enterprise_id", [f"E{i:06d}" for i in range(1, n + 1)])
         frame["name"] = self._names(frame.sector_code, rng)
@@ -255,11 +318,17 @@ class DemoCity:
             days = (np.datetime64(f"{year + 1}-01-01") - start).astype(int)
             firms = rng.choice(sampled, count, replace=False, p=weight / weight.sum())
             found = rng.poisson(4, count) + 1
-            rows.append(pd.DataFrame({
-                "date": start + rng.integers(0, days, count).astype("timedelta64[D]"),
-                "enterprise_id": self.enterprises.enterprise_id.to_numpy()[firms],
-                "problems_found": found, "problems_solved": rng.binomial(found, 0.82),
-                "satisfaction": rng.choice([3, 4, 5], count, p=[0.1, 0.35, 0.55])}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "date": start + rng.integers(0, days, count).astype("timedelta64[D]"),
+                        "enterprise_id": self.enterprises.enterprise_id.to_numpy()[firms],
+                        "problems_found": found,
+                        "problems_solved": rng.binomial(found, 0.82),
+                        "satisfaction": rng.choice([3, 4, 5], count, p=[0.1, 0.35, 0.55]),
+                    }
+                )
+            )
         frame = pd.concat(rows, ignore_index=True).sort_values("date", kind="stable")
         frame = frame[frame.date <= np.datetime64(self.as_of)].reset_index(drop=True)
         frame.insert(0, "service_id", [f"DX{i:06d}" for i in range(1, len(frame) + 1)])
@@ -288,21 +357,31 @@ class DemoCity:
         plant = self.rng("planted", year)
         late = date >= self.planted["from"]
         for planted_cell, planted_firm in zip(self.planted["firm_cells"], self.planted["firms"]):
-            followed = late & (cell == planted_cell) & \
-                (plant.random(count) < (PLANTED_FIRMS[2] - 1) / self.cell_count[planted_cell])
+            followed = (
+                late
+                & (cell == planted_cell)
+                & (plant.random(count) < (PLANTED_FIRMS[2] - 1) / self.cell_count[planted_cell])
+            )
             firm[followed] = planted_firm
 
         domain = self.sampled.domain.to_numpy()
         trend = np.array([TREND_PER_YEAR[d] for d in domain]) * (2025 - year)
         sector_logit = logit(self.sampled.pass_2025.to_numpy()) - trend + rng.normal(0, 0.05, ns)
         summer = np.array([SUMMER_RISK.get(c, 0.0) for c in self.sampled.sector_code])
-        score = (sector_logit[sector] + self.district_effect[district] + self.enterprise_effect[firm]
-                 + np.where((month >= 5) & (month <= 8), summer[sector], 0.0)
-                 + np.where(date >= self.served_from[firm], 0.25, 0.0))
+        score = (
+            sector_logit[sector]
+            + self.district_effect[district]
+            + self.enterprise_effect[firm]
+            + np.where((month >= 5) & (month <= 8), summer[sector], 0.0)
+            + np.where(date >= self.served_from[firm], 0.25, 0.0)
+        )
         declining = (district == self.planted["decline"][0]) & (sector == self.planted["decline"][1])
         vegetables = sector == self.planted["residue"]
-        score += late * (declining * PLANTED_DECLINE[1] + np.isin(firm, self.planted["firms"]) * PLANTED_FIRMS[1]
-                         + vegetables * PLANTED_RESIDUE[2])
+        score += late * (
+            declining * PLANTED_DECLINE[1]
+            + np.isin(firm, self.planted["firms"]) * PLANTED_FIRMS[1]
+            + vegetables * PLANTED_RESIDUE[2]
+        )
         passed = rng.random(count) < 1 / (1 + np.exp(-score))
 
         sample_domain = domain[sector]
@@ -332,20 +411,24 @@ class DemoCity:
         items = self._failed_items(failed, sample_domain[order], year)
         for row in np.flatnonzero(residue[order]):
             items[row] = PLANTED_RESIDUE[1]
-        return pa.table({
-            "sample_id": pa.array([f"DEMO{year}{i:08d}" for i in range(1, count + 1)]),
-            "sample_date": pa.array(date[order]),
-            "district_code": codes(district, self.districts.district_code.tolist()),
-            "sector_code": codes(sector, self.sampled.sector_code.tolist()),
-            "product": codes(product, products),
-            "enterprise_id": pa.array(self.enterprises.enterprise_id.to_numpy()[firm[order]]),
-            "level": codes(rng.choice(3, count, p=[0.1, 0.3, 0.6]), list(schema.LEVELS)),
-            "kind": codes(kind, list(schema.INSPECTION_KINDS)),
-            "passed": pa.array(passed[order]),
-            "failed_item": pa.DictionaryArray.from_arrays(
-                pa.array(np.where(failed < 0, 0, failed), pa.int32(), mask=failed < 0), pa.array(schema.FAILED_ITEMS)),
-            "failed_items": pa.array(items, pa.string()),
-        })
+        return pa.table(
+            {
+                "sample_id": pa.array([f"DEMO{year}{i:08d}" for i in range(1, count + 1)]),
+                "sample_date": pa.array(date[order]),
+                "district_code": codes(district, self.districts.district_code.tolist()),
+                "sector_code": codes(sector, self.sampled.sector_code.tolist()),
+                "product": codes(product, products),
+                "enterprise_id": pa.array(self.enterprises.enterprise_id.to_numpy()[firm[order]]),
+                "level": codes(rng.choice(3, count, p=[0.1, 0.3, 0.6]), list(schema.LEVELS)),
+                "kind": codes(kind, list(schema.INSPECTION_KINDS)),
+                "passed": pa.array(passed[order]),
+                "failed_item": pa.DictionaryArray.from_arrays(
+                    pa.array(np.where(failed < 0, 0, failed), pa.int32(), mask=failed < 0),
+                    pa.array(schema.FAILED_ITEMS),
+                ),
+                "failed_items": pa.array(items, pa.string()),
+            }
+        )
 
     def _failed_items(self, failed: np.ndarray, domains: np.ndarray, year: int) -> list[str | None]:
         """The failed items as a result file writes them (joined by 、), drawn for each failed sample from its
@@ -395,9 +478,18 @@ class DemoCity:
             stage[at_committee] = 4
             stage[winners] = 5
             prize = np.select([stage == 5, stage == 4], [rng.choice([50.0, 100.0], n), 10.0], np.nan)
-            rows.append(pd.DataFrame({"year": year, "session": year - FIRST_SESSION_YEAR + 1, "enterprise_id": firms,
-                                      "stage": np.array(schema.AWARD_STAGES)[stage], "score": score,
-                                      "prize_10k_yuan": prize}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "year": year,
+                        "session": year - FIRST_SESSION_YEAR + 1,
+                        "enterprise_id": firms,
+                        "stage": np.array(schema.AWARD_STAGES)[stage],
+                        "score": score,
+                        "prize_10k_yuan": prize,
+                    }
+                )
+            )
         return pd.concat(rows, ignore_index=True)
 
     def standards(self) -> pd.DataFrame:
@@ -405,18 +497,30 @@ class DemoCity:
         firms = self.enterprises[self.enterprises["size"] != "micro"]
         names = dict(zip(self.sectors.sector_code, self.sectors.name_zh))
         prefix = {"international": "ISO", "national": "GB/T", "industry": "HY/T", "local": "DB43/T", "group": "T/CS"}
-        counts = {"international": (0, 2), "national": (3, 10), "industry": (5, 15), "local": (10, 30),
-                  "group": (15, 40)}
+        counts = {
+            "international": (0, 2),
+            "national": (3, 10),
+            "industry": (5, 15),
+            "local": (10, 30),
+            "group": (15, 40),
+        }
         rows = []
         for year in self.whole_years:
             for level, (lo, hi) in counts.items():
                 n = int(rng.integers(lo, hi + 1 + (year - 2016) // 3))
                 picked = firms.sample(n, random_state=rng)
                 topics = rng.choice(["技术规范", "检验方法", "质量要求", "服务规范", "评价指南"], n)
-                rows += [{"standard_code": f"示例-{prefix[level]} {year}-{i + 1:03d}",
-                          "title": f"【示例】{names[s]}{t}", "level": level,
-                          "role": rng.choice(schema.STANDARD_ROLES), "year": year, "enterprise_id": e}
-                         for i, (e, s, t) in enumerate(zip(picked.enterprise_id, picked.sector_code, topics))]
+                rows += [
+                    {
+                        "standard_code": f"示例-{prefix[level]} {year}-{i + 1:03d}",
+                        "title": f"【示例】{names[s]}{t}",
+                        "level": level,
+                        "role": rng.choice(schema.STANDARD_ROLES),
+                        "year": year,
+                        "enterprise_id": e,
+                    }
+                    for i, (e, s, t) in enumerate(zip(picked.enterprise_id, picked.sector_code, topics))
+                ]
         return pd.DataFrame(rows)
 
     def brands(self) -> pd.DataFrame:
@@ -424,8 +528,15 @@ class DemoCity:
         rows = []
         for year in self.whole_years:
             n = int(rng.integers(40, 91))
-            rows.append(pd.DataFrame({"year": year, "enterprise_id": rng.choice(self.enterprises.enterprise_id, n),
-                                      "kind": rng.choice(schema.BRAND_KINDS, n, p=[0.15, 0.15, 0.15, 0.55])}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "year": year,
+                        "enterprise_id": rng.choice(self.enterprises.enterprise_id, n),
+                        "kind": rng.choice(schema.BRAND_KINDS, n, p=[0.15, 0.15, 0.15, 0.55]),
+                    }
+                )
+            )
         return pd.concat(rows, ignore_index=True).drop_duplicates(["year", "enterprise_id", "kind"])
 
     def enforcement(self) -> pd.DataFrame:
@@ -433,18 +544,24 @@ class DemoCity:
         pop = self.districts.population_10k / self.districts.population_10k.sum()
         rows = []
         for i, year in enumerate(self.years):
-            n = int(rng.integers(300, 450) * 1.05 ** i)
+            n = int(rng.integers(300, 450) * 1.05**i)
             value = rng.lognormal(9.2, 1.4, n).round(0)
             recent = year == self.years[-1]  # the last year's cases are still open more often
             status = rng.choice(schema.CASE_STATUSES, n, p=[0.35, 0.6, 0.05] if recent else [0.03, 0.92, 0.05])
-            rows.append(pd.DataFrame({
-                "case_id": [f"DEMO-AJ-{year}-{k:05d}" for k in range(1, n + 1)],
-                "opened": np.datetime64(f"{year}-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]"),
-                "district_code": rng.choice(self.districts.district_code, n, p=pop),
-                "sector_code": rng.choice(self.sectors.sector_code, n),
-                "violation": rng.choice(schema.VIOLATIONS, n, p=[0.25, 0.15, 0.3, 0.15, 0.15]),
-                "goods_value_yuan": value, "fine_yuan": (value * rng.uniform(0.5, 3, n) + 2000).round(0),
-                "status": status}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "case_id": [f"DEMO-AJ-{year}-{k:05d}" for k in range(1, n + 1)],
+                        "opened": np.datetime64(f"{year}-01-01") + rng.integers(0, 365, n).astype("timedelta64[D]"),
+                        "district_code": rng.choice(self.districts.district_code, n, p=pop),
+                        "sector_code": rng.choice(self.sectors.sector_code, n),
+                        "violation": rng.choice(schema.VIOLATIONS, n, p=[0.25, 0.15, 0.3, 0.15, 0.15]),
+                        "goods_value_yuan": value,
+                        "fine_yuan": (value * rng.uniform(0.5, 3, n) + 2000).round(0),
+                        "status": status,
+                    }
+                )
+            )
         frame = pd.concat(rows, ignore_index=True)
         frame = frame[frame.opened <= np.datetime64(self.as_of)].reset_index(drop=True)
         frame["opened"] = frame.opened.astype("datetime64[s]").dt.date
@@ -452,20 +569,28 @@ class DemoCity:
         firms = self.enterprises.iloc[rng.integers(0, len(self.enterprises), known.sum())]
         frame["enterprise_id"] = None
         frame.loc[known, ["enterprise_id", "district_code", "sector_code"]] = firms[
-            ["enterprise_id", "district_code", "sector_code"]].to_numpy()
+            ["enterprise_id", "district_code", "sector_code"]
+        ].to_numpy()
         return frame
 
     def special_equipment(self) -> pd.DataFrame:
         """Units grow ~8% a year; deaths fall from ~0.10 to ~0.05 per 10,000 units."""
         rng = self.rng("special_equipment")
-        per_10k_people = {"elevator": 100, "boiler": 2, "pressure_vessel": 30, "pressure_pipe": 5,
-                          "lifting_machinery": 15, "field_vehicle": 20, "amusement_ride": 0.5}
+        per_10k_people = {
+            "elevator": 100,
+            "boiler": 2,
+            "pressure_vessel": 30,
+            "pressure_pipe": 5,
+            "lifting_machinery": 15,
+            "field_vehicle": 20,
+            "amusement_ride": 0.5,
+        }
         rows = []
         for i, year in enumerate(self.whole_years):
             rate = 0.10 - 0.005 * i
             for d in self.districts.itertuples():
                 for equipment, density in per_10k_people.items():
-                    units = int(d.population_10k * density * 1.08 ** i * rng.uniform(0.8, 1.2))
+                    units = int(d.population_10k * density * 1.08**i * rng.uniform(0.8, 1.2))
                     deaths = int(rng.poisson(units * rate / 10000))
                     accidents = deaths + int(rng.poisson(units * 0.1 / 10000))
                     rows.append((year, d.district_code, equipment, units, accidents, deaths))
@@ -476,7 +601,7 @@ class DemoCity:
         rows = []
         for i, year in enumerate(self.whole_years):
             for d in self.districts.itertuples():
-                completed = int(d.population_10k * 3 * 1.04 ** i * rng.uniform(0.8, 1.2))
+                completed = int(d.population_10k * 3 * 1.04**i * rng.uniform(0.8, 1.2))
                 accepted = int(rng.binomial(completed, 0.986 + 0.0009 * i))
                 rows.append((year, d.district_code, completed, accepted, int(rng.poisson(completed * 0.05))))
         return pd.DataFrame(rows, columns=list(schema.TABLES["construction"].column_names))
@@ -487,17 +612,29 @@ class DemoCity:
         for i, year in enumerate(self.whole_years):
             for d in self.districts.itertuples():
                 density = 30 if d.kind == "district" else 12
-                patents = int(d.population_10k * density * 1.14 ** i * rng.uniform(0.85, 1.15))
-                rows.append((year, d.district_code, patents, int(patents * rng.uniform(0.35, 0.45)),
-                             int(d.population_10k * (6 if d.kind == "district" else 3) * 1.1 ** i)))
+                patents = int(d.population_10k * density * 1.14**i * rng.uniform(0.85, 1.15))
+                rows.append(
+                    (
+                        year,
+                        d.district_code,
+                        patents,
+                        int(patents * rng.uniform(0.35, 0.45)),
+                        int(d.population_10k * (6 if d.kind == "district" else 3) * 1.1**i),
+                    )
+                )
         return pd.DataFrame(rows, columns=list(schema.TABLES["innovation"].column_names))
 
     def targets(self) -> pd.DataFrame:
         """Targets for every year with data, the year in progress too (they are set at its start)."""
         span = 2025 - FIRST_YEAR
-        return pd.DataFrame([(ind, y, round(a + (b - a) * (y - FIRST_YEAR) / span, 2), None)
-                             for ind, (a, b) in TARGETS.items() for y in self.years],
-                            columns=list(schema.TABLES["targets"].column_names))
+        return pd.DataFrame(
+            [
+                (ind, y, round(a + (b - a) * (y - FIRST_YEAR) / span, 2), None)
+                for ind, (a, b) in TARGETS.items()
+                for y in self.years
+            ],
+            columns=list(schema.TABLES["targets"].column_names),
+        )
 
     def write(self, out: Path, progress: Progress = silent) -> int:
         """Write the data directory; returns the inspection rows written. Tells `progress` (in English, as the
@@ -520,15 +657,22 @@ class DemoCity:
         events = [e for e in EVENTS if date.fromisoformat(e[0]) <= self.as_of]
         pd.DataFrame(events, columns=["date", "title_zh", "title_en"]).to_csv(out / "events.csv", index=False)
         # the city's own additions to the shipped test-item dictionary: one example, a local short form of an item
-        pd.DataFrame([("防腐剂各自用量占其最大使用量比例之和", "additive")],
-                     columns=list(schema.TABLES["test_items"].column_names)).to_csv(out / "test_items.csv", index=False)
+        pd.DataFrame(
+            [("防腐剂各自用量占其最大使用量比例之和", "additive")],
+            columns=list(schema.TABLES["test_items"].column_names),
+        ).to_csv(out / "test_items.csv", index=False)
         for name in ("awards", "standards", "brands", "enforcement", "special_equipment", "construction", "innovation"):
             getattr(self, name)().to_parquet(out / f"{name}.parquet", index=False)
         self.diagnosis.to_parquet(out / "diagnosis.parquet", index=False)
         shutil.copyfile(self.ref / self.city["boundaries"], out / self.city["boundaries"])
-        config = {**self.city, "synthetic": True, "index_weights": indicators.DEFAULT_INDEX_WEIGHTS,
-                  "years": [FIRST_YEAR, self.as_of.year], "as_of": self.as_of.isoformat(),
-                  "generator": {"rows": self.rows, "seed": self.seed}}
+        config = {
+            **self.city,
+            "synthetic": True,
+            "index_weights": indicators.DEFAULT_INDEX_WEIGHTS,
+            "years": [FIRST_YEAR, self.as_of.year],
+            "as_of": self.as_of.isoformat(),
+            "generator": {"rows": self.rows, "seed": self.seed},
+        }
         (out / "city.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         progress("Building the rollup", 0, 0)
         rollups.build(out)
@@ -550,8 +694,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000, help="inspection rows (default: 200000)")
     parser.add_argument("--seed", type=int, default=7, help="random seed (default: 7)")
     parser.add_argument("--out", type=Path, default=Path("data"), help="data directory to write (default: data)")
-    parser.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF, metavar="YYYY-MM-DD",
-                        help="last day of data, e.g. 2026-09-30 for a year in progress (default: 2025-12-31)")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=DEFAULT_AS_OF,
+        metavar="YYYY-MM-DD",
+        help="last day of data, e.g. 2026-09-30 for a year in progress (default: 2025-12-31)",
+    )
     args = parser.parse_args(argv)
     if not date(FIRST_YEAR + 1, 1, 1) <= args.as_of <= date(2035, 12, 31):
         parser.error(f"--as-of must fall in {FIRST_YEAR + 1}-2035")
@@ -559,8 +708,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rows must be at least 1000")
     existing = args.out / "city.json"
     if existing.exists() and not json.loads(existing.read_text(encoding="utf-8")).get("synthetic"):
-        print(f"{args.out} holds real data (city.json has no \"synthetic\": true); refusing to overwrite it",
-              file=sys.stderr)
+        print(
+            f'{args.out} holds real data (city.json has no "synthetic": true); refusing to overwrite it',
+            file=sys.stderr,
+        )
         return 1
     start = time.perf_counter()
     city = args.city_dir.resolve() if args.city_dir else args.city
@@ -568,8 +719,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out must differ from --city-dir: the set-up folder stays for your real files")
     with Terminal() as terminal:
         written = DemoCity(city, args.rows, args.seed, args.as_of).write(args.out, terminal)
-    print(f"wrote synthetic {args.city_dir or args.city} demo, {written:,} inspection rows, seed {args.seed}, "
-          f"as of {args.as_of}, to {args.out} in {time.perf_counter() - start:.1f} s")
+    print(
+        f"wrote synthetic {args.city_dir or args.city} demo, {written:,} inspection rows, seed {args.seed}, "
+        f"as of {args.as_of}, to {args.out} in {time.perf_counter() - start:.1f} s"
+    )
     return 0
 
 

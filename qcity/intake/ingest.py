@@ -58,27 +58,39 @@ class Result(checks.Checked):
         under "place unknown"), a notice's batches already in the data (left out) and those a full file replaces,
         the first `shown` of each; and the food categories the classification does not know."""
         lines = []
-        for rows, what in ((self.outside, "lie outside the data's area and are left out (not an error)"),
-                           (self.unplaced, "have no place the import can find; they are imported only with "
-                                           "--accept-valid, under the district 'place unknown' (000000)")):
+        for rows, what in (
+            (self.outside, "lie outside the data's area and are left out (not an error)"),
+            (
+                self.unplaced,
+                "have no place the import can find; they are imported only with "
+                "--accept-valid, under the district 'place unknown' (000000)",
+            ),
+        ):
             if rows:
-                lines.append(f"{len(rows):,} rows {what}: " + "; ".join(f"row {r} '{(t or '')[:40]}'"
-                                                                       for r, t in rows[:shown])
-                             + (f"; ... and {len(rows) - shown:,} more" if len(rows) > shown else ""))
+                lines.append(
+                    f"{len(rows):,} rows {what}: "
+                    + "; ".join(f"row {r} '{(t or '')[:40]}'" for r, t in rows[:shown])
+                    + (f"; ... and {len(rows) - shown:,} more" if len(rows) > shown else "")
+                )
         if self.already:
-            lines.append(f"{len(self.already):,} batches are already in the data (the same 抽样编号) and are left "
-                         f"out, so that none counts twice: " + ", ".join(f"row {r} '{k}'" for r, k in
-                                                                        self.already[:shown])
-                         + (f"; ... and {len(self.already) - shown:,} more" if len(self.already) > shown else ""))
+            lines.append(
+                f"{len(self.already):,} batches are already in the data (the same 抽样编号) and are left "
+                f"out, so that none counts twice: "
+                + ", ".join(f"row {r} '{k}'" for r, k in self.already[:shown])
+                + (f"; ... and {len(self.already) - shown:,} more" if len(self.already) > shown else "")
+            )
         if self.supersedes:
-            lines.append(f"{len(self.supersedes):,} batches replace the ones a notice listed under the same 抽样编号: "
-                         + ", ".join(self.supersedes[:shown])
-                         + (f"; ... and {len(self.supersedes) - shown:,} more" if len(self.supersedes) > shown
-                            else ""))
+            lines.append(
+                f"{len(self.supersedes):,} batches replace the ones a notice listed under the same 抽样编号: "
+                + ", ".join(self.supersedes[:shown])
+                + (f"; ... and {len(self.supersedes) - shown:,} more" if len(self.supersedes) > shown else "")
+            )
         if self.unknown_categories:
             listed = ", ".join(f"{c} ({n})" for c, n in self.unknown_categories.items())
-            lines.append(f"{len(self.unknown_categories)} food categor(ies) the national classification does not "
-                         f"know, counted as other food: {listed}")
+            lines.append(
+                f"{len(self.unknown_categories)} food categor(ies) the national classification does not "
+                f"know, counted as other food: {listed}"
+            )
         return lines
 
     def unknown_items_note(self) -> str:
@@ -86,12 +98,15 @@ class Result(checks.Checked):
         if not self.unknown_items:
             return ""
         listed = ", ".join(f"{item} ({n})" for item, n in self.unknown_items.items())
-        return (f"{len(self.unknown_items)} failed test item(s) not in the test-item dictionary, kept under category "
-                f"'other' (add them to test_items.csv to classify them): {listed}")
+        return (
+            f"{len(self.unknown_items)} failed test item(s) not in the test-item dictionary, kept under category "
+            f"'other' (add them to test_items.csv to classify them): {listed}"
+        )
 
 
-def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mapping: Mapping | None = None,
-            mode: str = "append") -> Result:
+def prepare(
+    sheet: readers.Sheet, table_name: str, database: db.Database, mapping: Mapping | None = None, mode: str = "append"
+) -> Result:
     """Map and check a sheet against a table of a database's data directory; nothing in the data is written (the
     valid rows wait in a staging folder for commit)."""
     table = schema.TABLES[table_name]
@@ -100,8 +115,16 @@ def prepare(sheet: readers.Sheet, table_name: str, database: db.Database, mappin
     return Result(**found.__dict__, mapping=mapping)
 
 
-def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.Actor | None = None,
-           action: str = "import", progress: Progress = silent, lang: str = i18n.DEFAULT_LANG) -> int:
+def commit(
+    result: Result,
+    data_dir: Path,
+    mode: str,
+    source: str,
+    actor: audit.Actor | None = None,
+    action: str = "import",
+    progress: Progress = silent,
+    lang: str = i18n.DEFAULT_LANG,
+) -> int:
     """Put the valid rows (and new enterprises) in place as a new version (qcity.store.versions.commit); returns
     its number. `action` is "edit" for the Data page's table editor."""
     changes = [(schema.TABLES[name], rows, "append") for name, rows in result.new_rows.items()]
@@ -113,17 +136,22 @@ def commit(result: Result, data_dir: Path, mode: str, source: str, actor: audit.
     changes.append((schema.TABLES[result.table], result.valid_file, mode))
     if result.item_rows:
         changes.append((schema.TABLES["inspection_items"], result.items_file, mode))
-    entry = {"file": source, "table": result.table, "mode": mode, "rows": result.valid_rows,
-             "rejected": len(result.rejected_rows), "new_enterprises": len(result.new_enterprises),
-             **({"unknown_items": result.unknown_items} if result.unknown_items else {}),
-             **({"items": result.item_rows} if result.item_rows else {}),
-             **({"outside": len(result.outside)} if result.outside else {}),
-             **({"unplaced": len(result.unplaced)} if result.unplaced else {}),
-             **({"already_listed": len(result.already)} if result.already else {}),
-             **({"supersedes_notice": len(result.supersedes)} if result.supersedes else {}),
-             **({"unknown_categories": result.unknown_categories} if result.unknown_categories else {})}
-    return versions.commit(Path(data_dir), changes, entry, actor or audit.Actor.command_line(), action, progress,
-                           lang)
+    entry = {
+        "file": source,
+        "table": result.table,
+        "mode": mode,
+        "rows": result.valid_rows,
+        "rejected": len(result.rejected_rows),
+        "new_enterprises": len(result.new_enterprises),
+        **({"unknown_items": result.unknown_items} if result.unknown_items else {}),
+        **({"items": result.item_rows} if result.item_rows else {}),
+        **({"outside": len(result.outside)} if result.outside else {}),
+        **({"unplaced": len(result.unplaced)} if result.unplaced else {}),
+        **({"already_listed": len(result.already)} if result.already else {}),
+        **({"supersedes_notice": len(result.supersedes)} if result.supersedes else {}),
+        **({"unknown_categories": result.unknown_categories} if result.unknown_categories else {}),
+    }
+    return versions.commit(Path(data_dir), changes, entry, actor or audit.Actor.command_line(), action, progress, lang)
 
 
 def write_rejects(result: Result, sheet: readers.Sheet, folder: Path) -> tuple[Path, Path]:
@@ -131,12 +159,16 @@ def write_rejects(result: Result, sheet: readers.Sheet, folder: Path) -> tuple[P
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "report.txt"
     every = pq.read_table(result.problems_file).to_pylist()
-    report.write_text("".join(f"{Problem(p['file'], p['row'], p['column'], p['value'], p['message'])}\n"
-                              for p in every), encoding="utf-8")
+    report.write_text(
+        "".join(f"{Problem(p['file'], p['row'], p['column'], p['value'], p['message'])}\n" for p in every),
+        encoding="utf-8",
+    )
     rejected = folder / "rejected.csv"
     rows = sheet.table.filter(pc.is_in(sheet.table.column("_row"), pa.array(result.rejected_rows, pa.int64())))
-    frame = pd.DataFrame({name: rows.column(f"c{i}").to_pylist() for i, name in enumerate(sheet.columns)},
-                         index=pd.Index(rows.column("_row").to_pylist(), name="row"))
+    frame = pd.DataFrame(
+        {name: rows.column(f"c{i}").to_pylist() for i, name in enumerate(sheet.columns)},
+        index=pd.Index(rows.column("_row").to_pylist(), name="row"),
+    )
     frame.to_csv(rejected, encoding="utf-8-sig")
     return report, rejected
 
@@ -150,19 +182,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("append", "replace"), default="append")
     parser.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
     parser.add_argument("--accept-valid", action="store_true", help="import the valid rows even if others fail")
-    parser.add_argument("--set", action="append", default=[], metavar="COLUMN=VALUE",
-                        help="default for a column the file lacks, e.g. --set level=municipal")
-    parser.add_argument("--failures-only", action="store_true", help="the file lists only failed batches (a "
-                        "published notice): its batches never enter a pass rate without totals in sampling_totals")
-    parser.add_argument("--grain", choices=("item", "batch"), help="one row per test item (the national system's "
-                        "export) or per batch (default: found from the file)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="default for a column the file lacks, e.g. --set level=municipal",
+    )
+    parser.add_argument(
+        "--failures-only",
+        action="store_true",
+        help="the file lists only failed batches (a "
+        "published notice): its batches never enter a pass rate without totals in sampling_totals",
+    )
+    parser.add_argument(
+        "--grain",
+        choices=("item", "batch"),
+        help="one row per test item (the national system's export) or per batch (default: found from the file)",
+    )
     parser.add_argument("--sheet", help="worksheet of an .xlsx file (default: the first)")
     parser.add_argument("--encoding", help="text encoding of a CSV file (default: detected)")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (default: QCITY_DATA_DIR or data/)")
-    parser.add_argument("--report", type=Path, help="write every problem to this CSV file (file, row, column, value, "
-                        "message)")
-    parser.add_argument("--max-mb", type=int, default=CLI_MAX_MB, help=f"refuse files larger than this (default "
-                        f"{CLI_MAX_MB})")
+    parser.add_argument(
+        "--report", type=Path, help="write every problem to this CSV file (file, row, column, value, message)"
+    )
+    parser.add_argument(
+        "--max-mb", type=int, default=CLI_MAX_MB, help=f"refuse files larger than this (default {CLI_MAX_MB})"
+    )
     parser.add_argument("--versions", action="store_true", help="list the versions and stop")
     parser.add_argument("--rollback", type=int, metavar="N", help="restore version N and stop")
     args = parser.parse_args(argv)
@@ -173,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.rollback is not None:
         try:
-            print(f"restored version {args.rollback} as version "
-                  f"{versions.rollback(data_dir, args.rollback, audit.Actor.command_line())}")
+            print(
+                f"restored version {args.rollback} as version "
+                f"{versions.rollback(data_dir, args.rollback, audit.Actor.command_line())}"
+            )
         except ValueError as error:
             print(error, file=sys.stderr)
             return 1
@@ -197,8 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     terminal = Terminal()
     try:
         terminal(i18n.t("progress.reading", "en", file=args.file.name), 0, 2)
-        sheet = readers.read(args.file, sheet=args.sheet, encoding=args.encoding, known_headers=known_headers(),
-                             max_bytes=args.max_mb * 2**20)
+        sheet = readers.read(
+            args.file,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            known_headers=known_headers(),
+            max_bytes=args.max_mb * 2**20,
+        )
     except readers.ReadError as error:
         terminal.close()
         print(error)
@@ -209,8 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.save_mapping:
         result.mapping.save(args.save_mapping)
     if result.mapping.defaults:
-        print("defaults for columns the file lacks: "
-              + ", ".join(f"{k}={v}" for k, v in result.mapping.defaults.items()) + " (change with --set)")
+        print(
+            "defaults for columns the file lacks: "
+            + ", ".join(f"{k}={v}" for k, v in result.mapping.defaults.items())
+            + " (change with --set)"
+        )
     for note_row, text in sheet.notes:
         print(f"{sheet.file}: row {note_row}: left out as a note below the table: '{text[:60]}'")
     for problem in result.problems:
@@ -225,10 +281,15 @@ def main(argv: list[str] | None = None) -> int:
     for line in result.notes():
         print(line)
     items = f", {result.item_rows:,} test items" if result.item_rows else ""
-    print(f"{result.valid_rows:,} valid rows{items}, {len(result.rejected_rows):,} rejected, "
-          f"{len(result.new_enterprises):,} new enterprises" + (f", {len(result.outside):,} outside, "
-                                                              f"{len(result.unplaced):,} unplaced"
-                                                              if result.outside or result.unplaced else ""))
+    print(
+        f"{result.valid_rows:,} valid rows{items}, {len(result.rejected_rows):,} rejected, "
+        f"{len(result.new_enterprises):,} new enterprises"
+        + (
+            f", {len(result.outside):,} outside, {len(result.unplaced):,} unplaced"
+            if result.outside or result.unplaced
+            else ""
+        )
+    )
     refused = (result.problems or result.unplaced) and not args.accept_valid
     if args.dry_run or refused or not result.valid_rows:
         if refused and result.unplaced and not result.problems:

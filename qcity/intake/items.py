@@ -38,8 +38,12 @@ def is_item_file(imp) -> bool:
     if mapping.grain in ("item", "batch"):
         return mapping.grain == "item"
     helpers = set(helper_fields(imp))
-    notice_cells = "failed_items" in mapping.columns and imp.con.execute(
-        "select count(*) from fields where failed_items like '%║%' or failed_items like '%检验值%'").fetchall()[0][0]
+    notice_cells = (
+        "failed_items" in mapping.columns
+        and imp.con.execute(
+            "select count(*) from fields where failed_items like '%║%' or failed_items like '%检验值%'"
+        ).fetchall()[0][0]
+    )
     if not ({"item"} & helpers or notice_cells or {"item_result", "item_limit"} <= helpers):
         return False
     key = batch_key(imp)
@@ -72,16 +76,24 @@ def to_batches(imp) -> None:
     for name in batch_columns:
         agreed.append(f"case when count(distinct {name}) > 1 then null else any_value({name}) end as {name}")
         header = imp.mapping.columns.get(name.removeprefix("h_")) or name.removeprefix("h_")
-        imp.report(f"select min(_row), $header, string_agg(distinct {name}, ' / ' order by {name}), $message "
-                   f"from fields group by {key} having count(distinct {name}) > 1",
-                   {"header": header, "message": "the rows of one sample disagree; fix the file (which one is right "
-                                                 "is not guessed)"})
+        imp.report(
+            f"select min(_row), $header, string_agg(distinct {name}, ' / ' order by {name}), $message "
+            f"from fields group by {key} having count(distinct {name}) > 1",
+            {
+                "header": header,
+                "message": "the rows of one sample disagree; fix the file (which one is right is not guessed)",
+            },
+        )
     verdict = _verdict_sql(imp, helpers)
-    imp.con.execute("create table failed_lists as select batch_row, string_agg(item, '、' order by _row, n) "
-                    "as failed_items from item_rows where failed group by batch_row")
-    imp.con.execute(f"create table batches as select b.*, l.failed_items from (select min(f._row) as _row, "
-                    f"{', '.join(agreed)}, {verdict} as passed, any_value(f.failed_item) as failed_item "
-                    f"from fields as f group by {key}) as b left join failed_lists as l on l.batch_row = b._row")
+    imp.con.execute(
+        "create table failed_lists as select batch_row, string_agg(item, '、' order by _row, n) "
+        "as failed_items from item_rows where failed group by batch_row"
+    )
+    imp.con.execute(
+        f"create table batches as select b.*, l.failed_items from (select min(f._row) as _row, "
+        f"{', '.join(agreed)}, {verdict} as passed, any_value(f.failed_item) as failed_item "
+        f"from fields as f group by {key}) as b left join failed_lists as l on l.batch_row = b._row"
+    )
     imp.con.execute("drop table fields")
     imp.con.execute("alter table batches rename to fields")
 
@@ -89,29 +101,43 @@ def to_batches(imp) -> None:
 def _entries_sql(imp, helpers: set[str]) -> str:
     """One row per test item: a row of an export, or each item a notice's cell lists (split at line breaks), its
     name, result, unit, limit and verdict, and whether it failed."""
-    failures_only = imp.mapping.failures_only or ("report_class" not in helpers and "item_verdict" not in helpers
-                                                  and "passed" not in imp.mapping.columns)
+    failures_only = imp.mapping.failures_only or (
+        "report_class" not in helpers and "item_verdict" not in helpers and "passed" not in imp.mapping.columns
+    )
     if "item" in helpers:
         item, result, limit = "h_item", _or_null("h_item_result", helpers), _or_null("h_item_limit", helpers)
         source = "select *, 1 as n from keyed"
     else:  # the failed items' own cell: 不合格项目║检验结果║标准值, one per line, or 检验值：…；标准值：…
-        source = ("select *, unnest(range(1, len(string_split(regexp_replace(failed_items, '[\\r\\n]+', chr(10), "
-                  "'g'), chr(10))) + 1)) as n, unnest(string_split(regexp_replace(failed_items, '[\\r\\n]+', "
-                  "chr(10), 'g'), chr(10))) as entry from keyed where failed_items is not null")
-        item = ("trim(regexp_replace(split_part(entry, '║', 1), '[（(]?检验值.*$', ''))")
-        result = ("coalesce(nullif(trim(split_part(entry, '║', 2)), ''), "
-                  "nullif(regexp_extract(entry, '检验值[:：]\\s*([^；;║]+)', 1), ''), "
-                  + (_or_null("h_item_result", helpers)) + ")")
-        limit = ("coalesce(nullif(trim(split_part(entry, '║', 3)), ''), "
-                 "nullif(regexp_extract(entry, '标准值[:：]\\s*([^；;║]+)', 1), ''), "
-                 + (_or_null("h_item_limit", helpers)) + ")")
+        source = (
+            "select *, unnest(range(1, len(string_split(regexp_replace(failed_items, '[\\r\\n]+', chr(10), "
+            "'g'), chr(10))) + 1)) as n, unnest(string_split(regexp_replace(failed_items, '[\\r\\n]+', "
+            "chr(10), 'g'), chr(10))) as entry from keyed where failed_items is not null"
+        )
+        item = "trim(regexp_replace(split_part(entry, '║', 1), '[（(]?检验值.*$', ''))"
+        result = (
+            "coalesce(nullif(trim(split_part(entry, '║', 2)), ''), "
+            "nullif(regexp_extract(entry, '检验值[:：]\\s*([^；;║]+)', 1), ''), "
+            + (_or_null("h_item_result", helpers))
+            + ")"
+        )
+        limit = (
+            "coalesce(nullif(trim(split_part(entry, '║', 3)), ''), "
+            "nullif(regexp_extract(entry, '标准值[:：]\\s*([^；;║]+)', 1), ''), "
+            + (_or_null("h_item_limit", helpers))
+            + ")"
+        )
     unit = _or_null("h_item_unit", helpers)
     verdict = _or_null("h_item_verdict", helpers)
-    failed = ("true" if failures_only and "item" not in helpers else
-              f"coalesce(regexp_matches({verdict}, '不合格|不符合|问题|fail', 'i'), false)")
-    return (f"select batch_row, _row, n, nullif(trim({item}), '') as item, nullif(trim({result}), '') as result, "
-            f"nullif(trim({unit}), '') as unit, nullif(trim({limit}), '') as limit_text, "
-            f"nullif(trim({verdict}), '') as verdict, {failed} as failed from ({source}) where {item} is not null")
+    failed = (
+        "true"
+        if failures_only and "item" not in helpers
+        else f"coalesce(regexp_matches({verdict}, '不合格|不符合|问题|fail', 'i'), false)"
+    )
+    return (
+        f"select batch_row, _row, n, nullif(trim({item}), '') as item, nullif(trim({result}), '') as result, "
+        f"nullif(trim({unit}), '') as unit, nullif(trim({limit}), '') as limit_text, "
+        f"nullif(trim({verdict}), '') as verdict, {failed} as failed from ({source}) where {item} is not null"
+    )
 
 
 def _or_null(column: str, helpers: set[str]) -> str:
@@ -124,12 +150,16 @@ def _verdict_sql(imp, helpers: set[str]) -> str:
     if "passed" in imp.mapping.columns:
         return "case when count(distinct f.passed) > 1 then null else any_value(f.passed) end"
     if "report_class" in helpers:
-        return (f"case when bool_or(regexp_matches(f.h_report_class, '{FAILED_CLASS}')) then '不合格' "
-                f"when bool_and(regexp_matches(f.h_report_class, '{PASSED_CLASS}')) then '合格' end")
+        return (
+            f"case when bool_or(regexp_matches(f.h_report_class, '{FAILED_CLASS}')) then '不合格' "
+            f"when bool_and(regexp_matches(f.h_report_class, '{PASSED_CLASS}')) then '合格' end"
+        )
     if imp.mapping.failures_only or "item_verdict" not in helpers:
         return "'不合格'"
-    return ("case when bool_or(regexp_matches(f.h_item_verdict, '不合格|不符合|问题|fail', 'i')) then '不合格' "
-            "when count(f.h_item_verdict) > 0 then '合格' end")
+    return (
+        "case when bool_or(regexp_matches(f.h_item_verdict, '不合格|不符合|问题|fail', 'i')) then '不合格' "
+        "when count(f.h_item_verdict) > 0 then '合格' end"
+    )
 
 
 def _plain(text: str) -> str:
@@ -141,9 +171,11 @@ def _number(text: str) -> str:
     """The first number of a result or limit, powers of ten read (5.2×10⁵CFU/g -> 520000; 0.290g/kg -> 0.29)."""
     plain = _plain(text)
     power = f"'{NUMBER}\\s*[×xX*]\\s*10\\^?([0-9]+)'"
-    return (f"coalesce(try_cast(regexp_extract({plain}, {power}, 1) as double) * "
-            f"pow(10, try_cast(regexp_extract({plain}, {power}, 2) as integer)), "
-            f"try_cast(regexp_extract({plain}, '{NUMBER}', 1) as double))")
+    return (
+        f"coalesce(try_cast(regexp_extract({plain}, {power}, 1) as double) * "
+        f"pow(10, try_cast(regexp_extract({plain}, {power}, 2) as integer)), "
+        f"try_cast(regexp_extract({plain}, '{NUMBER}', 1) as double))"
+    )
 
 
 def items_sql() -> str:
@@ -158,7 +190,7 @@ def items_sql() -> str:
         select c.sample_id, row_number() over (partition by c.sample_id order by i._row, i.n)::integer as seq,
             i.item, i.result,
             case when i.result is null or regexp_matches(i.result, '未检出|<|＜|ND', 'i') then null
-                 else {_number('i.result')} end as value,
+                 else {_number("i.result")} end as value,
             coalesce(i.unit, nullif(trim(regexp_extract({bare}, '{NUMBER}\\s*([^0-9\\s].*)$', 2)), '')) as unit,
             i.limit_text,
             case when regexp_matches(i.limit_text, '[0-9]\\s*[~～]\\s*[0-9]') then {_number(upper)}

@@ -13,24 +13,66 @@ from qcity.store import schema
 ALIASES = {  # header aliases per schema column (compared after readers.normalise_header)
     "sample_id": ["样品编号", "抽样单编号", "抽样编号", "样品id", "id"],
     # a notice has no sampling date: its date (公告日期) stands for the period, after the sampling dates
-    "sample_date": ["抽样日期", "采样日期", "抽检日期", "sampledate", "date", "日期", "公告日期", "通告日期",
-                    "发布日期"],
-    "district_code": ["district", "区县", "地区", "区域", "所属区县", "区县代码", "行政区", "被抽样单位所在县",
-                      "所在县", "所在区县", "辖区"],
+    "sample_date": [
+        "抽样日期",
+        "采样日期",
+        "抽检日期",
+        "sampledate",
+        "date",
+        "日期",
+        "公告日期",
+        "通告日期",
+        "发布日期",
+    ],
+    "district_code": [
+        "district",
+        "区县",
+        "地区",
+        "区域",
+        "所属区县",
+        "区县代码",
+        "行政区",
+        "被抽样单位所在县",
+        "所在县",
+        "所在区县",
+        "辖区",
+    ],
     "sector_code": ["sector", "行业", "类别", "食品类别", "产品类别", "行业代码", "行业类别"],
     "product": ["样品名称", "产品名称", "品名", "样品", "食品名称", "物料名称"],
     "level": ["抽检级别", "任务级别", "级别"],
     "kind": ["抽检类型", "任务类别", "监测类型", "类型"],
     "passed": ["result", "检验结论", "结果", "判定结论", "结论", "是否合格"],
     "failed_item": ["不合格类别", "不合格项目类别", "问题类别", "failurecategory"],
-    "failed_items": ["不合格项目", "不合格项", "不合格原因", "不合格检验项目", "不合格项目名称", "failure", "reason",
-                     "faileditems", "violation", "violations", "不合格项目║检验结果║标准值",
-                     "不合格项目||检验结果||标准值"],
+    "failed_items": [
+        "不合格项目",
+        "不合格项",
+        "不合格原因",
+        "不合格检验项目",
+        "不合格项目名称",
+        "failure",
+        "reason",
+        "faileditems",
+        "violation",
+        "violations",
+        "不合格项目║检验结果║标准值",
+        "不合格项目||检验结果||标准值",
+    ],
     "enterprise_id": ["企业编号", "企业代码", "统一社会信用代码"],
     "name": ["企业名称", "名称"],
 }
-ENTERPRISE_NAME_ALIASES = ["enterprise", "enterprisename", "企业名称", "被抽样单位名称", "被抽样单位", "生产企业名称",
-                           "生产企业", "单位名称", "供应商", "经营者名称", "销售单位名称"]
+ENTERPRISE_NAME_ALIASES = [
+    "enterprise",
+    "enterprisename",
+    "企业名称",
+    "被抽样单位名称",
+    "被抽样单位",
+    "生产企业名称",
+    "生产企业",
+    "单位名称",
+    "供应商",
+    "经营者名称",
+    "销售单位名称",
+]
 # Columns of sampling files that are no column of the inspections table but say where a sample was taken, what it
 # is, and (a file with one row per test item) each item's result: qcity.intake.places reads the places,
 # qcity.intake.categories the categories, qcity.intake.items the items.
@@ -85,13 +127,15 @@ class Mapping:
         """A mapping from its JSON text; a ValueError says what is wrong with it."""
         data = json.loads(text)
         if not isinstance(data, dict):
-            raise ValueError("a mapping is a JSON object with columns, defaults, values, pass_rule, date_format, grain "
-                             "and failures_only")
+            raise ValueError(
+                "a mapping is a JSON object with columns, defaults, values, pass_rule, date_format, grain "
+                "and failures_only"
+            )
         unknown = set(data) - {"columns", "defaults", "values", "pass_rule", "date_format", "grain", "failures_only"}
         if unknown:
             raise ValueError(f"unknown mapping keys {', '.join(sorted(unknown))}")
         if data.get("grain") not in (None, "item", "batch"):
-            raise ValueError("grain is \"item\" (one row per test item) or \"batch\" (one row per sample)")
+            raise ValueError('grain is "item" (one row per test item) or "batch" (one row per sample)')
         return cls(**data)
 
     @classmethod
@@ -131,16 +175,29 @@ def guess_mapping(table: schema.Table, columns: list[str], mapping: Mapping | No
     if table.name == "inspections":
         taken = set(guessed.values())
         for helper, aliases in HELPERS.items():
-            found = next((headers[a] for a in map(readers.normalise_header, aliases) if a in headers
-                          and headers[a] not in taken), None)
+            found = next(
+                (
+                    headers[a]
+                    for a in map(readers.normalise_header, aliases)
+                    if a in headers and headers[a] not in taken
+                ),
+                None,
+            )
             if helper not in guessed and found:
                 guessed[helper] = found
                 taken.add(found)
     suggested = {k: v for k, v in SUGGESTED_DEFAULTS.get(table.name, {}).items() if k not in guessed}
     if mapping.failures_only and "passed" in table.column_names and "passed" not in guessed:
         suggested["passed"] = "false"  # a notice lists failed batches only
-    return Mapping(guessed, {**suggested, **mapping.defaults}, dict(mapping.values), mapping.pass_rule,
-                   mapping.date_format, mapping.grain, mapping.failures_only)
+    return Mapping(
+        guessed,
+        {**suggested, **mapping.defaults},
+        dict(mapping.values),
+        mapping.pass_rule,
+        mapping.date_format,
+        mapping.grain,
+        mapping.failures_only,
+    )
 
 
 def known_headers() -> set[str]:

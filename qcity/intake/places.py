@@ -29,8 +29,14 @@ UNPLACED = "000000"  # the district code of rows imported without a place (only 
 SOURCES = ("district", "city", "province", "publisher", "address", "unit", "producer_address")
 PLACE_ONLY = {"unit", "producer_address"}  # texts that may place a row inside, never put it outside
 PROVINCE_SHORT = {  # the short forms provinces go by at the start of an address
-    "内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏", "宁夏回族自治区": "宁夏",
-    "新疆维吾尔自治区": "新疆", "香港特别行政区": "香港", "澳门特别行政区": "澳门"}
+    "内蒙古自治区": "内蒙古",
+    "广西壮族自治区": "广西",
+    "西藏自治区": "西藏",
+    "宁夏回族自治区": "宁夏",
+    "新疆维吾尔自治区": "新疆",
+    "香港特别行政区": "香港",
+    "澳门特别行政区": "澳门",
+}
 SUFFIX = re.compile(r"(省|市|自治州|地区|盟)$")
 NOISE = re.compile(r"[\s\u3000]+")
 
@@ -127,8 +133,8 @@ class Gazetteer:
         text = _clean(text)
         found, i, lead = [], 0, 0
         while i < len(text):
-            name = next((text[i:i + n] for n in self.lengths.get(text[i], ()) if text[i:i + n] in self.full), None)
-            stem = None if name else next((text[i:i + n] for n in (3, 2) if text[i:i + n] in self.short), None)
+            name = next((text[i : i + n] for n in self.lengths.get(text[i], ()) if text[i : i + n] in self.full), None)
+            stem = None if name else next((text[i : i + n] for n in (3, 2) if text[i : i + n] in self.short), None)
             provinces_only = all(level == "province" for group in found for _, level in group)
             if name or (stem and (short_anywhere or (i == lead and provinces_only))):
                 found.append(self.full[name] if name else self.short[stem])
@@ -142,14 +148,16 @@ class Gazetteer:
         """The division a text names: the most specific one its names settle (鼓楼区 with 南京市 beside it), or
         "outside" when every reading lies outside the data's area, or None when it names none or cannot say."""
         if text and (code := text.strip()).isdigit() and len(code) == 6:  # an administrative code (GB/T 2260)
-            found = [self.by_code[(code, level)] for level in ("county", "city", "province") if (code, level)
-                     in self.by_code]
+            found = [
+                self.by_code[(code, level)] for level in ("county", "city", "province") if (code, level) in self.by_code
+            ]
             return found[0] if found else None
         names = self.names_in(text, short_anywhere) if text else []
         if not names:
             return None
-        fixed = [self.by_code[next(iter(group))] for group in names if len({c for c, _ in group}) == 1
-                 and len(group) == 1]
+        fixed = [
+            self.by_code[next(iter(group))] for group in names if len({c for c, _ in group}) == 1 and len(group) == 1
+        ]
         for level in ("county", "city", "province"):
             options = {self.by_code[c] for group in names for c in group if c[1] == level}
             options = {d for d in options if all(_within(d, f) or _within(f, d) for f in fixed)}
@@ -210,5 +218,3 @@ def _within(inner: Division, outer: Division) -> bool:
     if outer.level == "city":
         return inner.city == outer.code
     return inner.code == outer.code
-
-

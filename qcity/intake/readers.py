@@ -62,12 +62,18 @@ class Sheet:
     notes: tuple[tuple[int, str], ...] = ()  # rows below the table left out as notes: (file row, text); shown to users
 
     @classmethod
-    def of_rows(cls, file: str, columns: list[str], rows: list[list[str | None]], row_numbers: list[int],
-                header_row: int | None, **details) -> Sheet:
+    def of_rows(
+        cls,
+        file: str,
+        columns: list[str],
+        rows: list[list[str | None]],
+        row_numbers: list[int],
+        header_row: int | None,
+        **details,
+    ) -> Sheet:
         """A sheet from rows of text cells (small tables: what Python's csv module and the table editor give)."""
         cells = {f"c{i}": pa.array([row[i] for row in rows], pa.string()) for i in range(len(columns))}
-        return cls(file, columns, pa.table({**cells, "_row": pa.array(row_numbers, pa.int64())}), header_row,
-                   **details)
+        return cls(file, columns, pa.table({**cells, "_row": pa.array(row_numbers, pa.int64())}), header_row, **details)
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -84,8 +90,11 @@ class Sheet:
 
     def frame(self) -> pd.DataFrame:
         """The cells as a DataFrame of text, indexed by file row number."""
-        return pd.DataFrame({name: self.table.column(f"c{i}").to_pylist() for i, name in enumerate(self.columns)},
-                            index=pd.Index(self.row_numbers, name="row"), dtype=object)
+        return pd.DataFrame(
+            {name: self.table.column(f"c{i}").to_pylist() for i, name in enumerate(self.columns)},
+            index=pd.Index(self.row_numbers, name="row"),
+            dtype=object,
+        )
 
 
 def normalise_header(text: str) -> str:
@@ -93,8 +102,14 @@ def normalise_header(text: str) -> str:
     return SPACES.sub("", text).lower().replace("（", "(").replace("）", ")")
 
 
-def read(path: Path, sheet: str | None = None, encoding: str | None = None, known_headers: set[str] = frozenset(),
-         max_expanded_bytes: int = MAX_XLSX_EXPANDED_BYTES, max_bytes: int | None = None) -> Sheet:
+def read(
+    path: Path,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    known_headers: set[str] = frozenset(),
+    max_expanded_bytes: int = MAX_XLSX_EXPANDED_BYTES,
+    max_bytes: int | None = None,
+) -> Sheet:
     """Read CSV, .xlsx or Parquet. `known_headers` (normalised) helps find the header row below title rows;
     `max_bytes` (default MAX_FILE_BYTES) refuses larger files before reading them."""
     path = Path(path)
@@ -216,7 +231,7 @@ def _csv_fast(name: str, utf8: Path, known_headers: set[str], encoding: str) -> 
         while chunk := handle.read(SAMPLE_BYTES * 8):
             if BLANK_LINE.search(carried + chunk):
                 raise _Irregular
-            carried = chunk[chunk.rfind(b"\n"):] if b"\n" in chunk else carried + chunk
+            carried = chunk[chunk.rfind(b"\n") :] if b"\n" in chunk else carried + chunk
     with utf8.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     sample = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="ignore")
@@ -245,21 +260,25 @@ def _csv_fast(name: str, utf8: Path, known_headers: set[str], encoding: str) -> 
     # a memory limit, or a streamed read keeps the buffers it is done with: 1.5 GB for a 1.3 GB file, not 0.5
     con = duckdb.connect(config={"threads": 2, "memory_limit": "256MB"})
     try:  # parallel = false: DuckDB pads short rows with nulls only when it reads in one go
-        read = con.sql(f"select * from read_csv($file, auto_detect = false, header = false, delim = $delim, "
-                       f"quote = $quote, escape = $quote, skip = $skip, null_padding = true, parallel = false, "
-                       f"columns = {{{types}}})", params={"file": str(utf8), "delim": dialect.delimiter,
-                                                          "quote": quote, "skip": lines[header_row - 1]})
+        read = con.sql(
+            f"select * from read_csv($file, auto_detect = false, header = false, delim = $delim, "
+            f"quote = $quote, escape = $quote, skip = $skip, null_padding = true, parallel = false, "
+            f"columns = {{{types}}})",
+            params={"file": str(utf8), "delim": dialect.delimiter, "quote": quote, "skip": lines[header_row - 1]},
+        )
         batches = []  # a batch at a time: the raw and the trimmed cells of the whole file never coexist
         for batch in read.to_arrow_reader(batch_size=100_000):
-            batches.append(pa.record_batch([_text(batch.column(i)) for i in range(width)],
-                                           names=[f"c{i}" for i in range(width)]))
+            batches.append(
+                pa.record_batch([_text(batch.column(i)) for i in range(width)], names=[f"c{i}" for i in range(width)])
+            )
     except duckdb.Error:  # a row wider than the header, a field DuckDB will not take: read it cell by cell
         raise _Irregular from None
     finally:
         con.close()
     cells = pa.Table.from_batches(batches, schema=pa.schema([(f"c{i}", pa.string()) for i in range(width)]))
-    table = cells.append_column("_row", pa.array(range(header_row + 1, header_row + 1 + cells.num_rows),
-                                                 pa.int64()))  # DuckDB keeps the file's order
+    table = cells.append_column(
+        "_row", pa.array(range(header_row + 1, header_row + 1 + cells.num_rows), pa.int64())
+    )  # DuckDB keeps the file's order
     pa.default_memory_pool().release_unused()
     return _trimmed(name, columns, table, header_row, encoding=encoding)
 
@@ -303,8 +322,11 @@ def _check_zip(path: Path, max_expanded_bytes: int) -> None:
     with zipfile.ZipFile(path) as archive:
         expanded = sum(info.file_size for info in archive.infolist())
     if expanded > max_expanded_bytes:
-        raise ReadError(path.name, f"expands to {expanded / 2**20:.0f} MB when unpacked, over the limit of "
-                                   f"{max_expanded_bytes / 2**20:.0f} MB; refusing it")
+        raise ReadError(
+            path.name,
+            f"expands to {expanded / 2**20:.0f} MB when unpacked, over the limit of "
+            f"{max_expanded_bytes / 2**20:.0f} MB; refusing it",
+        )
 
 
 def _xlsx(path: Path, sheet: str | None, known_headers: set[str], max_expanded_bytes: int) -> Sheet:
@@ -335,12 +357,14 @@ def _xlsx(path: Path, sheet: str | None, known_headers: set[str], max_expanded_b
     if table.num_rows == 0 or start is None:
         raise ReadError(path.name, "the file has no cells with content")
     first_row, first_column = start
-    columns = _fill_merged([_excel_text(table.column(i)) for i in range(table.num_columns)], merged, first_row,
-                           first_column)
+    columns = _fill_merged(
+        [_excel_text(table.column(i)) for i in range(table.num_columns)], merged, first_row, first_column
+    )
     if first_column:  # the columns left of the first filled one are empty
         columns = [pa.nulls(table.num_rows, pa.string())] * first_column + columns
     grid = pa.table({f"c{i}": c for i, c in enumerate(columns)}).append_column(
-        "_row", pa.array(range(first_row + 1, first_row + 1 + table.num_rows), pa.int64()))
+        "_row", pa.array(range(first_row + 1, first_row + 1 + table.num_rows), pa.int64())
+    )
     return _grid_table(path.name, grid, known_headers, sheet=chosen)
 
 
@@ -364,10 +388,15 @@ def _layout(path: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[int, 
     with zipfile.ZipFile(path) as archive:
         book = archive.read("xl/workbook.xml").decode("utf-8")
         links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        ids = {html.unescape(re.search(r'name="([^"]*)"', tag).group(1)): re.search(r'r:id="([^"]*)"', tag).group(1)
-               for tag in re.findall(r"<sheet\b[^>]*>", book)}
-        target = next(re.search(r'Target="([^"]*)"', tag).group(1)
-                      for tag in re.findall(r"<Relationship\b[^>]*>", links) if f'Id="{ids[sheet]}"' in tag)
+        ids = {
+            html.unescape(re.search(r'name="([^"]*)"', tag).group(1)): re.search(r'r:id="([^"]*)"', tag).group(1)
+            for tag in re.findall(r"<sheet\b[^>]*>", book)
+        }
+        target = next(
+            re.search(r'Target="([^"]*)"', tag).group(1)
+            for tag in re.findall(r"<Relationship\b[^>]*>", links)
+            if f'Id="{ids[sheet]}"' in tag
+        )
         member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         merged, dimension, carried = [], None, b""
         with archive.open(member) as xml:
@@ -376,7 +405,7 @@ def _layout(path: Path, sheet: str) -> tuple[tuple[int, int] | None, tuple[int, 
                 if dimension is None and (found := re.search(rb'<dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"', text)):
                     dimension = found.groups()
                 merged += re.findall(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"', text)
-                carried = text[text.rfind(b"<"):]  # a tag cut by the chunk's end (one found twice counts once)
+                carried = text[text.rfind(b"<") :]  # a tag cut by the chunk's end (one found twice counts once)
     ranges = sorted({(_cell_index(a.decode()), _cell_index(b.decode())) for a, b in merged})
     if dimension is None:
         return None, None, ranges
@@ -408,7 +437,7 @@ def _fill_merged(columns: list[pa.Array], merged: list, first_row: int, first_co
         left, right = left - first_column, right - first_column
         if not 0 <= top < len(columns[0]) or not 0 <= left < len(columns):
             continue
-        value = (changed[left][top] if left in changed else columns[left][top].as_py())
+        value = changed[left][top] if left in changed else columns[left][top].as_py()
         for j in range(left, min(right, len(columns) - 1) + 1):
             cells = changed.setdefault(j, columns[j].to_pylist())
             for r in range(top, min(bottom, len(cells) - 1) + 1):
@@ -432,8 +461,9 @@ def _parquet(path: Path) -> Sheet:
             text = pc.if_else(column, "True", "False")
         elif pa.types.is_floating(column.type):
             whole = pc.equal(column, pc.floor(column))
-            text = pc.if_else(whole, pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string()),
-                              pc.cast(column, pa.string()))
+            text = pc.if_else(
+                whole, pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string()), pc.cast(column, pa.string())
+            )
         elif pa.types.is_timestamp(column.type):
             text = pc.strftime(column, format="%Y-%m-%d %H:%M:%S")
         else:
@@ -458,8 +488,13 @@ def _find_header(rows: list[list[str | None]], known_headers: set[str]) -> int |
     return next((i for i, w in enumerate(widths) if w >= max(2, widest / 2)), None)
 
 
-def _table(name: str, grid: list[list[str | None]], known_headers: set[str], encoding: str | None = None,
-           sheet: str | None = None) -> Sheet:
+def _table(
+    name: str,
+    grid: list[list[str | None]],
+    known_headers: set[str],
+    encoding: str | None = None,
+    sheet: str | None = None,
+) -> Sheet:
     """Header, data rows and their file row numbers from a grid of cells; notes below the data are left out."""
     numbered = [(i + 1, row) for i, row in enumerate(grid) if any(c is not None for c in row)]
     if not numbered:
@@ -470,9 +505,9 @@ def _table(name: str, grid: list[list[str | None]], known_headers: set[str], enc
     header_row, header = numbered[header_at]
     width = max(i + 1 for i, c in enumerate(header) if c is not None)
     columns = _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
-    body = numbered[header_at + 1:]
+    body = numbered[header_at + 1 :]
     last = max((k for k, (_, row) in enumerate(body) if _distinct(row) >= 2), default=-1)
-    notes = tuple((n, next(c for c in row if c is not None)) for n, row in body[last + 1:])
+    notes = tuple((n, next(c for c in row if c is not None)) for n, row in body[last + 1 :])
     body = body[: last + 1]  # notes below the table hold one value, even when merged across the row
     if not body:
         left_out = f" (left out as notes: {', '.join(f'row {n}' for n, _ in notes)})" if notes else ""
@@ -481,11 +516,16 @@ def _table(name: str, grid: list[list[str | None]], known_headers: set[str], enc
     for number, row in body:
         extra = next((i for i, c in enumerate(row[width:]) if c is not None), None)
         if extra is not None:
-            raise ReadError(name, f"a value outside the header's {width} columns: '{row[width + extra][:40]}'",
-                            row=number, column=str(width + extra + 1))
+            raise ReadError(
+                name,
+                f"a value outside the header's {width} columns: '{row[width + extra][:40]}'",
+                row=number,
+                column=str(width + extra + 1),
+            )
         rows.append((row + [None] * width)[:width])
-    return Sheet.of_rows(name, columns, rows, [n for n, _ in body], header_row, encoding=encoding, sheet=sheet,
-                         notes=notes)
+    return Sheet.of_rows(
+        name, columns, rows, [n for n, _ in body], header_row, encoding=encoding, sheet=sheet, notes=notes
+    )
 
 
 def _grid_table(name: str, grid: pa.Table, known_headers: set[str], sheet: str | None = None) -> Sheet:
@@ -505,8 +545,7 @@ def _grid_table(name: str, grid: pa.Table, known_headers: set[str], sheet: str |
     columns = _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
     body = grid.filter(pc.greater(grid.column("_row"), header_row))
     extra = [i for i in range(width, width_all) if body.column(f"c{i}").null_count < body.num_rows]
-    trimmed = _trimmed(name, columns, body.select([*(f"c{i}" for i in range(width)), "_row"]), header_row,
-                       sheet=sheet)
+    trimmed = _trimmed(name, columns, body.select([*(f"c{i}" for i in range(width)), "_row"]), header_row, sheet=sheet)
     if extra:  # a value outside the header's columns, above the notes
         last = trimmed.table.column("_row")[-1].as_py() if len(trimmed) else header_row
         for i in extra:
@@ -514,8 +553,12 @@ def _grid_table(name: str, grid: pa.Table, known_headers: set[str], sheet: str |
             rows = body.filter(filled)
             if rows.num_rows:
                 value = rows.column(f"c{i}")[0].as_py()
-                raise ReadError(name, f"a value outside the header's {width} columns: '{value[:40]}'",
-                                row=rows.column("_row")[0].as_py(), column=str(i + 1))
+                raise ReadError(
+                    name,
+                    f"a value outside the header's {width} columns: '{value[:40]}'",
+                    row=rows.column("_row")[0].as_py(),
+                    column=str(i + 1),
+                )
     return trimmed
 
 
@@ -530,8 +573,10 @@ def _trimmed(name: str, columns: list[str], body: pa.Table, header_row: int, **d
     last = pc.max(pc.if_else(two, rows, pa.scalar(None, pa.int64()))).as_py()
     after = pc.greater(rows, last if last is not None else header_row)
     note_rows = body.filter(pc.and_(after, pc.greater(filled, 0)))
-    notes = tuple((r["_row"], next(r[f"c{i}"] for i in range(len(columns)) if r[f"c{i}"] is not None))
-                  for r in note_rows.to_pylist())
+    notes = tuple(
+        (r["_row"], next(r[f"c{i}"] for i in range(len(columns)) if r[f"c{i}"] is not None))
+        for r in note_rows.to_pylist()
+    )
     if last is None:
         left_out = f" (left out as notes: {', '.join(f'row {n}' for n, _ in notes)})" if notes else ""
         raise ReadError(name, f"no data rows below the header{left_out}", row=header_row)

@@ -39,11 +39,17 @@ class Actor:
         return cls(f"cli:{name}", "local")
 
 
-def record(data_dir: Path, action: str, actor: Actor, ok: bool = True, version: int | None = None,
-           **detail) -> None:
+def record(data_dir: Path, action: str, actor: Actor, ok: bool = True, version: int | None = None, **detail) -> None:
     """Append one line; a single write of one line, so lines of concurrent writers never interleave."""
-    entry = {"time": datetime.now().astimezone().isoformat(timespec="seconds"), "user": actor.user,
-             "address": actor.address, "action": action, "ok": ok, "version": version, **detail}
+    entry = {
+        "time": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "user": actor.user,
+        "address": actor.address,
+        "action": action,
+        "ok": ok,
+        "version": version,
+        **detail,
+    }
     line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     descriptor = os.open(Path(data_dir) / FILE, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -91,16 +97,22 @@ def table(data_dir: Path, newest: int | None = None) -> pd.DataFrame:
     """The log (its `newest` last lines when given) as a table, newest first; the action's own fields are kept
     together in `detail`. Only those lines are parsed: the Data page shows it on every rerun."""
     lines = _lines(data_dir)
-    rows = [{**{c: e.get(c) for c in COLUMNS[:-1]},
-             "detail": json.dumps({k: v for k, v in e.items() if k not in COLUMNS}, ensure_ascii=False)}
-            for e in _parsed(lines[-newest:] if newest else lines)]
+    rows = [
+        {
+            **{c: e.get(c) for c in COLUMNS[:-1]},
+            "detail": json.dumps({k: v for k, v in e.items() if k not in COLUMNS}, ensure_ascii=False),
+        }
+        for e in _parsed(lines[-newest:] if newest else lines)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS).iloc[::-1].reset_index(drop=True)
 
 
 def failed_sign_ins(data_dir: Path, address: str, within: timedelta) -> list[datetime]:
     """When sign-ins from `address` failed in the last `within`, oldest first."""
     since = datetime.now().astimezone() - within
-    times = [datetime.fromisoformat(e["time"]) for e in entries(data_dir, TAIL_BYTES)
-             if e.get("action") == "sign_in" and not e.get("ok") and e.get("address") == address
-             and "refused" not in e]
+    times = [
+        datetime.fromisoformat(e["time"])
+        for e in entries(data_dir, TAIL_BYTES)
+        if e.get("action") == "sign_in" and not e.get("ok") and e.get("address") == address and "refused" not in e
+    ]
     return [t for t in times if t >= since]

@@ -33,8 +33,10 @@ QUERIES_DIR = ROOT / "queries"
 DEFAULT_DATA_DIR = ROOT / "data"
 # Reference tables shipped with the code, each of which a data directory's file of the same name adds to: the
 # test-item dictionary (failed item -> category) and published national benchmarks.
-REFERENCE = {"test_items": ROOT / "data" / "reference" / "test_items.csv",
-             "benchmarks": ROOT / "data" / "reference" / "benchmarks.csv"}
+REFERENCE = {
+    "test_items": ROOT / "data" / "reference" / "test_items.csv",
+    "benchmarks": ROOT / "data" / "reference" / "benchmarks.csv",
+}
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 COMMENT = re.compile(r"--[^\n]*")
@@ -99,9 +101,13 @@ class Database:
 
     def __init__(self, path: Path, use_rollups: bool = True):
         self.path = Path(path)
-        self.con = duckdb.connect(config={"threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
-                                          "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
-                                          "temp_directory": SPILL_DIR})
+        self.con = duckdb.connect(
+            config={
+                "threads": int(os.environ.get("QCITY_DUCKDB_THREADS", os.cpu_count() or 1)),
+                "memory_limit": os.environ.get("QCITY_DUCKDB_MEMORY", "1GB"),
+                "temp_directory": SPILL_DIR,
+            }
+        )
         self.missing = [t.file for t in schema.TABLES.values() if not t.optional and not table_exists(self.path, t)]
         self.broken: dict[str, str] = {}  # table name -> why its file could not be read; the table reads as empty
         for table in schema.TABLES.values():
@@ -115,8 +121,10 @@ class Database:
             source = f"read_parquet({sql_literal(str(self.path / rollups.FILE))})"
             try:
                 self.con.execute(f"create view inspection_counts as select * from {source}")
-                self.con.execute("select count(district_code), count(kind), count(failed_item), count(item_key), "
-                                 "sum(samples), sum(failures), max(last_sample_date) from inspection_counts").fetchone()
+                self.con.execute(
+                    "select count(district_code), count(kind), count(failed_item), count(item_key), "
+                    "sum(samples), sum(failures), max(last_sample_date) from inspection_counts"
+                ).fetchone()
             except duckdb.Error:  # an unreadable rollup is rebuilt from the raw rows, like a stale one
                 self.rollups_current = False
         if not self.rollups_current:  # correct but slow: the raw rows are counted when the connection opens
@@ -124,8 +132,10 @@ class Database:
             self.con.execute(f"create or replace view inspection_counts as {rollups.SQL.read_text(encoding='utf-8')}")
         for name, file in REFERENCE.items():  # read like the data directory's own file of that table
             columns = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in schema.TABLES[name].columns)
-            self.con.execute(f"create table shipped_{name} as select {columns} from read_csv("
-                             f"{sql_literal(str(file))}, header = true, comment = '#', all_varchar = true)")
+            self.con.execute(
+                f"create table shipped_{name} as select {columns} from read_csv("
+                f"{sql_literal(str(file))}, header = true, comment = '#', all_varchar = true)"
+            )
         for setup in sorted((QUERIES_DIR / "setup").glob("*.sql")):
             self.con.execute(setup.read_text(encoding="utf-8"))
 
@@ -135,16 +145,22 @@ class Database:
 
     def row_counts(self) -> dict[str, int]:
         """Rows per table of the schema (0 when absent)."""
-        return {t.name: self.con.cursor().execute(f"select count(*) from {t.name}").fetchone()[0]
-                for t in schema.TABLES.values()}
+        return {
+            t.name: self.con.cursor().execute(f"select count(*) from {t.name}").fetchone()[0]
+            for t in schema.TABLES.values()
+        }
 
     def keys_present(self, name: str, keys: pd.DataFrame) -> list:
         """The `row` values of `keys` (the table's key columns as text, plus `row`) already in the table."""
         table = schema.TABLES[name]
         match = " and ".join(f"cast(t.{k} as varchar) = i.{k}" for k in table.key)
         with self._registered(keys) as cursor:
-            return [r[0] for r in cursor.execute(f"select i.row from incoming as i where exists "
-                                                 f"(select 1 from {table.name} as t where {match})").fetchall()]
+            return [
+                r[0]
+                for r in cursor.execute(
+                    f"select i.row from incoming as i where exists (select 1 from {table.name} as t where {match})"
+                ).fetchall()
+            ]
 
     def write_with(self, name: str, rows, target: Path) -> None:
         """Write the table plus `rows` (an Arrow table) to a Parquet file, streaming the existing rows unchanged.
@@ -154,8 +170,10 @@ class Database:
         """
         order = " order by sample_date" if name == "inspections" else ""
         with self._registered(rows) as cursor:
-            cursor.execute(f"copy (select * from {schema.TABLES[name].name} union all by name "
-                           f"(select * from incoming{order})) to {sql_literal(str(target))} (format parquet)")
+            cursor.execute(
+                f"copy (select * from {schema.TABLES[name].name} union all by name "
+                f"(select * from incoming{order})) to {sql_literal(str(target))} (format parquet)"
+            )
 
     @contextmanager
     def _registered(self, data):

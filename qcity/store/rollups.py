@@ -79,8 +79,12 @@ def is_current(data_dir: Path) -> bool:
 def build(data_dir: Path) -> int:
     """Write the rollup for a data directory (aside, then renamed into place); returns its row count."""
     data_dir = Path(data_dir)
-    con = duckdb.connect(config={"memory_limit": os.environ.get("QCITY_ROLLUP_MEMORY", "512MB"),  # spills beyond
-                                 "temp_directory": tables.SPILL_DIR})
+    con = duckdb.connect(
+        config={
+            "memory_limit": os.environ.get("QCITY_ROLLUP_MEMORY", "512MB"),  # spills beyond
+            "temp_directory": tables.SPILL_DIR,
+        }
+    )
     con.execute(tables.table_sql(data_dir, schema.TABLES["inspections"], con))  # the raw rows only
     con.execute(MACROS.read_text(encoding="utf-8"))
     table = con.sql(SQL.read_text(encoding="utf-8")).to_arrow_table()
@@ -94,8 +98,11 @@ def build(data_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """`python -m qcity.rollups DATA_DIR`: rebuild the rollup and say how many rows it has (exit 2, with a usage
     line, without a data directory)."""
-    parser = argparse.ArgumentParser(prog="python -m qcity.rollups", description="Rebuild the inspections rollup "
-                                     f"({FILE}) of a data directory after its inspections changed by hand.")
+    parser = argparse.ArgumentParser(
+        prog="python -m qcity.rollups",
+        description="Rebuild the inspections rollup "
+        f"({FILE}) of a data directory after its inspections changed by hand.",
+    )
     parser.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="the data directory (holds inspections)")
     data_dir = parser.parse_args(argv).data_dir
     if not data_dir.is_dir():

@@ -39,8 +39,10 @@ def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -
     if not table_exists(path, table):
         return empty_table_sql(table)
     if not file.exists():
-        source = (f"read_parquet({sql_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true, "
-                  f"union_by_name = true)")  # parts written before and after an optional column came
+        source = (
+            f"read_parquet({sql_literal(str(folder / '**' / '*.parquet'))}, hive_partitioning = true, "
+            f"union_by_name = true)"
+        )  # parts written before and after an optional column came
     elif table.storage == "csv":
         source = f"read_csv({sql_literal(str(file))}, header = true)"
     else:
@@ -49,9 +51,14 @@ def table_sql(path: Path, table: schema.Table, con: duckdb.DuckDBPyConnection) -
     if table.storage == "csv" and file.exists():
         types = ", ".join(f"{sql_literal(c.name)}: {sql_literal(c.type)}" for c in table.columns if c.name in present)
         source = f"read_csv({sql_literal(str(file))}, header = true, types = {{{types}}})"
-    columns = ", ".join(f"cast(null as {c.type}) as {c.name}" if c.name not in present and not c.required
-                        else f"cast({c.name} as {c.type}) as {c.name}" if c.type == "DATE" else c.name
-                        for c in table.columns)
+    columns = ", ".join(
+        f"cast(null as {c.type}) as {c.name}"
+        if c.name not in present and not c.required
+        else f"cast({c.name} as {c.type}) as {c.name}"
+        if c.type == "DATE"
+        else c.name
+        for c in table.columns
+    )
     return f"create {'view' if table.large else 'table'} {table.name} as select {columns} from {source}"
 
 

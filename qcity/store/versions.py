@@ -41,8 +41,12 @@ def _log(data_dir: Path, entry: dict) -> int:
     entries = versions(data_dir)
     version = entries[-1]["version"] + 1 if entries else 1
     with (data_dir / VERSIONS / LOG).open("a", encoding="utf-8") as log:
-        log.write(json.dumps({"version": version, "time": datetime.now().isoformat(timespec="seconds"), **entry},
-                             ensure_ascii=False) + "\n")
+        log.write(
+            json.dumps(
+                {"version": version, "time": datetime.now().isoformat(timespec="seconds"), **entry}, ensure_ascii=False
+            )
+            + "\n"
+        )
     return version
 
 
@@ -163,8 +167,11 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
         aside = _aside(data_dir, table.file)
         with duckdb.connect() as con:
             con.execute(tables.table_sql(data_dir, table, con))
-            con.execute(f"copy (select * from {table.name} union all by name select * from read_parquet($rows)) "
-                        f"to '{aside}' (format parquet)", {"rows": str(rows)})
+            con.execute(
+                f"copy (select * from {table.name} union all by name select * from read_parquet($rows)) "
+                f"to '{aside}' (format parquet)",
+                {"rows": str(rows)},
+            )
         _pause()
         os.replace(aside, single)
     if frame is not None:
@@ -180,13 +187,16 @@ def _drop(data_dir: Path, table: schema.Table, values: pd.DataFrame) -> None:
         con.register("dropped", values)
         for file in files_of(data_dir, table):
             source = tables.sql_literal(str(data_dir / file))
-            hit = con.execute(f"select count(*) from read_parquet({source}) where {column} in "
-                              f"(select {column} from dropped)").fetchone()[0]
+            hit = con.execute(
+                f"select count(*) from read_parquet({source}) where {column} in (select {column} from dropped)"
+            ).fetchone()[0]
             if not hit:
                 continue
             aside = _aside(data_dir, file.name)
-            con.execute(f"copy (select * from read_parquet({source}) where {column} not in (select {column} from "
-                        f"dropped)) to {tables.sql_literal(str(aside))} (format parquet)")
+            con.execute(
+                f"copy (select * from read_parquet({source}) where {column} not in (select {column} from "
+                f"dropped)) to {tables.sql_literal(str(aside))} (format parquet)"
+            )
             _pause()
             os.replace(aside, data_dir / file)
 
@@ -195,23 +205,31 @@ def _read_csv(path: Path, table: schema.Table) -> pd.DataFrame:
     return pd.read_csv(path, dtype={c.name: str for c in table.columns if c.type == "VARCHAR"})
 
 
-def commit(data_dir: Path, changes: list[tuple[schema.Table, Path | pd.DataFrame, str]], entry: dict,
-           actor: audit.Actor, action: str = "import", progress: Progress = silent,
-           lang: str = i18n.DEFAULT_LANG) -> int:
+def commit(
+    data_dir: Path,
+    changes: list[tuple[schema.Table, Path | pd.DataFrame, str]],
+    entry: dict,
+    actor: audit.Actor,
+    action: str = "import",
+    progress: Progress = silent,
+    lang: str = i18n.DEFAULT_LANG,
+) -> int:
     """Put each change's rows in place, log and snapshot the version (with who made it, also in the audit log),
     rebuild the rollup when the inspections changed; each stage told to `progress`."""
     data_dir = Path(data_dir)
     rebuild = any(table.name == "inspections" for table, _, _ in changes)
     stages = 3 if rebuild else 2
-    progress(i18n.t("progress.writing", lang, n=i18n.fmt_count(entry.get("rows", 0), lang),
-                    table=entry.get("table", "")), 0, stages)
+    progress(
+        i18n.t("progress.writing", lang, n=i18n.fmt_count(entry.get("rows", 0), lang), table=entry.get("table", "")),
+        0,
+        stages,
+    )
     if not versions(data_dir):  # the state before the first change is version 0
         snapshot(data_dir, 0)
     for table, rows, how in changes:
         put(data_dir, table, rows, how)
     version = _log(data_dir, {"action": action, "user": actor.user, **entry})
-    audit.record(data_dir, action, actor, version=version,
-                 **{k: v for k, v in entry.items() if k != "unknown_items"})
+    audit.record(data_dir, action, actor, version=version, **{k: v for k, v in entry.items() if k != "unknown_items"})
     progress(i18n.t("progress.snapshot", lang, version=version), 1, stages)
     snapshot(data_dir, version)
     if rebuild and rollups.inspection_files(data_dir):

@@ -81,8 +81,15 @@ def verify(password: str, stored: str) -> bool:
     try:
         _, n, r, p, salt, digest = stored.split("$")
         expected = base64.b64decode(digest)
-        found = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                               maxmem=SCRYPT_MAXMEM, dklen=len(expected))
+        found = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=SCRYPT_MAXMEM,
+            dklen=len(expected),
+        )
     except ValueError:  # a damaged hash matches nothing
         return False
     return hmac.compare_digest(found, expected)
@@ -128,8 +135,7 @@ def wait(failures: list[datetime], now: datetime) -> timedelta:
     if len(recent) >= LOCK_AFTER:
         return recent[-1] + WINDOW - now
     if len(recent) >= SLOW_AFTER:
-        return max(recent[-1] + timedelta(seconds=SLOW_SECONDS * 2 ** (len(recent) - SLOW_AFTER)) - now,
-                   timedelta(0))
+        return max(recent[-1] + timedelta(seconds=SLOW_SECONDS * 2 ** (len(recent) - SLOW_AFTER)) - now, timedelta(0))
     return timedelta(0)
 
 
@@ -185,8 +191,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise AccountError(f"{args.file}: no account {args.name!r}")
         else:
             tables = [t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None
-            account = {"password": hash_password(_ask_password()), "role": args.role,
-                       **({"tables": tables} if tables else {})}
+            account = {
+                "password": hash_password(_ask_password()),
+                "role": args.role,
+                **({"tables": tables} if tables else {}),
+            }
             data[args.name] = account
         _save(Path(args.file), check(data, args.file))
     except AccountError as error:

@@ -67,8 +67,14 @@ def signed_in(lang: str, data_dir) -> None:
     user = auth.current()
     tables = T("data.all_tables") if user.tables is None else ", ".join(sorted(user.tables))
     left, right = st.columns([4, 1])
-    left.caption(T("data.signed_in", user=user.name, role=T(f"data.role_{user.role}"),
-                   tables=tables if user.role == "analyst" else "—"))
+    left.caption(
+        T(
+            "data.signed_in",
+            user=user.name,
+            role=T(f"data.role_{user.role}"),
+            tables=tables if user.role == "analyst" else "—",
+        )
+    )
     right.button(T("data.sign_out"), on_click=auth.sign_out, args=(data_dir,), key="data_sign_out")
 
 
@@ -77,9 +83,14 @@ def small_tables(database: db.Database, lang: str) -> None:
     T = i18n.translator(lang)
     st.subheader(T("data.small_tables"))
     st.caption(T("data.small_tables_note"))
-    choices = {"district_code": list(database.table("districts").district_code),  # once for all the editors
-               "sector_code": list(database.table("sectors").sector_code)} \
-        if any(auth.may("edit", n) for n in EDITABLE) else {}
+    choices = (
+        {
+            "district_code": list(database.table("districts").district_code),  # once for all the editors
+            "sector_code": list(database.table("sectors").sector_code),
+        }
+        if any(auth.may("edit", n) for n in EDITABLE)
+        else {}
+    )
     for tab, name in zip(st.tabs([T(f"data.table_{n}") for n in EDITABLE]), EDITABLE, strict=True):
         with tab:
             if auth.may("edit", name):
@@ -103,10 +114,12 @@ def _column_config(table: schema.Table, choices: dict[str, list[str]], lang: str
         options = dict(label=label, help=column.doc, required=column.required, width=EDITOR_COLUMN_WIDTH)
         if column.enum or column.name in choices:
             config[column.name] = st.column_config.SelectboxColumn(
-                options=list(column.values) if column.enum else choices[column.name], **options)
+                options=list(column.values) if column.enum else choices[column.name], **options
+            )
         elif column.type in ("INTEGER", "DOUBLE"):
             config[column.name] = st.column_config.NumberColumn(
-                min_value=column.min, max_value=column.max, step=1 if column.type == "INTEGER" else None, **options)
+                min_value=column.min, max_value=column.max, step=1 if column.type == "INTEGER" else None, **options
+            )
         elif column.type == "DATE":
             config[column.name] = st.column_config.DateColumn(format="YYYY-MM-DD", **options)
         else:
@@ -128,12 +141,19 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
         opened.index = pd.RangeIndex(1, len(opened) + 1)  # the row numbers problems are reported by
         st.session_state[opened_key] = (now, opened)
     stamp, opened = st.session_state[opened_key]
-    edited = st.data_editor(opened, num_rows="dynamic", placeholder="", key=f"data_edit_{name}_{stamp}",
-                            column_config=_column_config(table, choices, lang), width="content")
+    edited = st.data_editor(
+        opened,
+        num_rows="dynamic",
+        placeholder="",
+        key=f"data_edit_{name}_{stamp}",
+        column_config=_column_config(table, choices, lang),
+        width="content",
+    )
     if stamp != now:
         st.warning(T("data.table_changed", change=_last_change(database.path, name, lang)))
-        st.button(T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop,
-                  args=(opened_key, None))
+        st.button(
+            T("data.reload_table"), key=f"data_reload_{name}", on_click=st.session_state.pop, args=(opened_key, None)
+        )
     if not st.button(T("data.save_table", table=T(f"data.table_{name}")), key=f"data_save_{name}", type="primary"):
         pending = st.session_state.get(f"data_edit_{name}_{stamp}") or {}
         counts = {kind: len(pending.get(f"{kind}_rows") or ()) for kind in ("edited", "added", "deleted")}
@@ -183,8 +203,11 @@ def _last_change(data_dir: Path, name: str, lang: str) -> str:
 def marked(edited: pd.DataFrame, problems: list[ingest.Problem]) -> pd.io.formats.style.Styler:
     """The edited table with every cell that has a problem in red, to find them at a glance."""
     bad = {(p.row, p.column) for p in problems}
-    return edited.style.apply(lambda column: ["background-color: #f9d6d5; color: #8c1d18" if (row, column.name) in bad
-                                              else "" for row in column.index])
+    return edited.style.apply(
+        lambda column: [
+            "background-color: #f9d6d5; color: #8c1d18" if (row, column.name) in bad else "" for row in column.index
+        ]
+    )
 
 
 def check_edit(name: str, edited: pd.DataFrame, database: db.Database) -> ingest.Result:
@@ -235,6 +258,13 @@ def audit_panel(data_dir: Path, lang: str) -> None:
     total = audit.count(data_dir)
     st.caption(T("data.audit_note", n=i18n.fmt_count(total, lang)))
     ui.grid(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), key="data_audit")
-    st.download_button(T("data.download_audit"), lambda: (data_dir / audit.FILE).read_bytes(),
-                       "audit.jsonl", "application/x-ndjson", key="data_audit_download", disabled=not total,
-                       on_click="ignore", icon=":material/download:")
+    st.download_button(
+        T("data.download_audit"),
+        lambda: (data_dir / audit.FILE).read_bytes(),
+        "audit.jsonl",
+        "application/x-ndjson",
+        key="data_audit_download",
+        disabled=not total,
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -16,8 +16,10 @@ def pages(lang: str) -> list:
     first request for /spot_checks reaches the same page in both modes. No icons: emoji need a font that office
     machines may lack, and a Material icon as favicon is fetched from Google.
     """
-    return [st.Page(f"pages/{name}.py", title=i18n.t(f"page.{name}", lang), url_path=name, default=i == 0)
-            for i, (name, _) in enumerate(PAGES)]
+    return [
+        st.Page(f"pages/{name}.py", title=i18n.t(f"page.{name}", lang), url_path=name, default=i == 0)
+        for i, (name, _) in enumerate(PAGES)
+    ]
 
 
 def legacy_mode() -> bool:
@@ -37,5 +39,6 @@ def recover_from_legacy_mode() -> None:
     carried over.
     """
     requested = st.navigation(pages(i18n.DEFAULT_LANG), position="hidden")
-    st.switch_page(requested, query_params=[(key, value) for key in st.query_params
-                                            for value in st.query_params.get_all(key)])
+    st.switch_page(
+        requested, query_params=[(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
+    )

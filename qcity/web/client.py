@@ -31,8 +31,9 @@ def stream_url(url: str) -> str:
 def connect(url: str, timeout: float):
     """Streamlit's websocket as a browser opens it. No keepalive pings: browsers send none, and a server busy with
     script runs answered them too late (a load client then dropped 99 of 100 conference sessions as timed out)."""
-    return websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None, open_timeout=timeout,
-                              ping_interval=None)
+    return websockets.connect(
+        stream_url(url), subprotocols=["streamlit"], max_size=None, open_timeout=timeout, ping_interval=None
+    )
 
 
 def rerun(page: str, query: str, slider: tuple[str, list[float]] | None = None) -> bytes:
@@ -58,8 +59,10 @@ async def view(socket, request: bytes, timeout: float, seen: Callable[[ForwardMs
         message.ParseFromString(await asyncio.wait_for(socket.recv(), timeout))
         if seen:
             seen(message)
-        if message.WhichOneof("type") == "script_finished" and \
-                message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+        if (
+            message.WhichOneof("type") == "script_finished"
+            and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        ):
             return message.script_finished
 
 

@@ -72,17 +72,24 @@ def _show(selection: Selection, options: Options) -> None:
     multiselect's value by its label, which changes with the language.
     """
     selection = fit(selection, options)  # the data may have changed since the selection was made
-    st.session_state.update({"selection": selection, "lang": selection.lang, "period": selection.period,
-                             "years": (selection.year_from, selection.year_to),
-                             "through": selection.month_to, "quarter": selection.month_to // 3,
-                             "districts": list(selection.districts), "sectors": list(selection.sectors)})
+    st.session_state.update(
+        {
+            "selection": selection,
+            "lang": selection.lang,
+            "period": selection.period,
+            "years": (selection.year_from, selection.year_to),
+            "through": selection.month_to,
+            "quarter": selection.month_to // 3,
+            "districts": list(selection.districts),
+            "sectors": list(selection.sectors),
+        }
+    )
 
 
 def select_from_chart(chart_key: str, dimension: str) -> None:
     """Chart callback: points picked on a chart (each carrying its code as first customdata) narrow the filters."""
     points = st.session_state[chart_key]["selection"]["points"]
-    codes = [p["customdata"][0] if isinstance(p.get("customdata"), list) and p["customdata"] else None
-             for p in points]
+    codes = [p["customdata"][0] if isinstance(p.get("customdata"), list) and p["customdata"] else None for p in points]
     options = load_options()[0]
     known = options.districts if dimension == "districts" else options.sectors
     st.session_state["selection"] = narrow(st.session_state["selection"], dimension, codes, known)
@@ -95,21 +102,39 @@ def sidebar(min_samples: int) -> Filters:
         _init_from_url(options)
     _show(st.session_state["selection"], options)
     with st.sidebar:
-        lang = st.radio(i18n.t("app.language", "zh"), i18n.LANGS, horizontal=True, key="lang",
-                        on_change=_remember, args=("lang",),
-                        format_func=i18n.LANGUAGE_NAMES.get)
+        lang = st.radio(
+            i18n.t("app.language", "zh"),
+            i18n.LANGS,
+            horizontal=True,
+            key="lang",
+            on_change=_remember,
+            args=("lang",),
+            format_func=i18n.LANGUAGE_NAMES.get,
+        )
         T = i18n.translator(lang)
         st.header(T("filters.title"))
         _period_widgets(st.session_state["selection"], options, T)
         names = i18n.name_column(lang)
         st.multiselect(
-            T("filters.districts"), options.districts, key="districts", placeholder=T("filters.all_districts"),
-            on_change=_remember, args=("districts",), format_func=lambda code: districts.at[code, names])
+            T("filters.districts"),
+            options.districts,
+            key="districts",
+            placeholder=T("filters.all_districts"),
+            on_change=_remember,
+            args=("districts",),
+            format_func=lambda code: districts.at[code, names],
+        )
         st.multiselect(
-            T("filters.sectors"), options.sectors, key="sectors", placeholder=T("filters.all_sectors"),
-            on_change=_remember, args=("sectors",),
-            format_func=lambda code: f"{i18n.label('domain', sectors.at[code, 'domain'], lang)} › "
-                                     f"{sectors.at[code, names]}")
+            T("filters.sectors"),
+            options.sectors,
+            key="sectors",
+            placeholder=T("filters.all_sectors"),
+            on_change=_remember,
+            args=("sectors",),
+            format_func=lambda code: (
+                f"{i18n.label('domain', sectors.at[code, 'domain'], lang)} › {sectors.at[code, names]}"
+            ),
+        )
         st.caption(T("filters.link_hint"))
     selection = st.session_state["selection"]
     query = to_query(selection)
@@ -122,8 +147,15 @@ def sidebar(min_samples: int) -> Filters:
 
 def _period_widgets(selection: Selection, options: Options, T) -> None:
     """The period: its kind, the years, and the last month (year to date) or the quarter, within the data."""
-    st.radio(T("filters.period"), PERIODS, horizontal=True, key="period", on_change=_remember, args=("period",),
-             format_func=lambda kind: T(f"filters.period.{kind}"))
+    st.radio(
+        T("filters.period"),
+        PERIODS,
+        horizontal=True,
+        key="period",
+        on_change=_remember,
+        args=("period",),
+        format_func=lambda kind: T(f"filters.period.{kind}"),
+    )
     last_year, last_month = options.through
     top = options.last_full_year if selection.period == "year" else last_year
     if options.first_year < top:
@@ -132,11 +164,24 @@ def _period_widgets(selection: Selection, options: Options, T) -> None:
         st.caption(f"{T('filters.years')}: {top}")
     months = last_month if selection.year_to == last_year else 12
     if selection.period == "ytd" and months > 1:
-        st.select_slider(T("filters.through"), list(range(1, months + 1)), key="through", on_change=_remember,
-                         args=("through",), format_func=lambda m: f"{selection.year_to}-{m:02d}")
+        st.select_slider(
+            T("filters.through"),
+            list(range(1, months + 1)),
+            key="through",
+            on_change=_remember,
+            args=("through",),
+            format_func=lambda m: f"{selection.year_to}-{m:02d}",
+        )
     elif selection.period == "q":
-        st.radio(T("filters.quarter"), list(range(1, months // 3 + 1)), horizontal=True, key="quarter",
-                 on_change=_remember, args=("quarter",), format_func=lambda q: f"Q{q}")
+        st.radio(
+            T("filters.quarter"),
+            list(range(1, months // 3 + 1)),
+            horizontal=True,
+            key="quarter",
+            on_change=_remember,
+            args=("quarter",),
+            format_func=lambda q: f"Q{q}",
+        )
     if options.as_of is not None:
         st.caption(T("filters.as_of", date=options.as_of.isoformat()))
 

@@ -51,8 +51,7 @@ def period_caption(f: Filters, yearly_only: bool = False) -> None:
     if f.partial and yearly_only:
         st.caption(T("overview.caption", year=f.yearly.label(f.lang, yearly=True), scope=scope))
     elif f.partial:
-        st.caption(T("overview.caption_partial", year=f.at().label(f.lang), scope=scope,
-                     yearly=f.yearly.label(f.lang)))
+        st.caption(T("overview.caption_partial", year=f.at().label(f.lang), scope=scope, yearly=f.yearly.label(f.lang)))
     else:
         st.caption(T("overview.caption", year=f.at().label(f.lang), scope=scope))
 
@@ -63,29 +62,36 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
     T = i18n.translator(f.lang)
     lang = f.lang
     for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start:start + per_row]):
+        for column, card in zip(st.columns(per_row), cards[start : start + per_row]):
             ind = card.indicator
             with column.container(border=True):
                 if card.value is None:
                     st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=indicator_help(ind.id, f))
                     continue
-                national = None if card.national is None else \
-                    T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1))
+                national = (
+                    None
+                    if card.national is None
+                    else T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1))
+                )
                 cited = f"\n\n{national} ({T('story.source')}{card.national_source})" if national else ""
                 st.metric(
-                    T(f"ind.{ind.id}.short"), i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                    T(f"ind.{ind.id}.short"),
+                    i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
                     help=indicator_help(ind.id, f) + cited,
                     delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
                     delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
                     delta_arrow="off" if card.improved is None else "auto",
-                    delta_description=card.period.versus(lang))
+                    delta_description=card.period.versus(lang),
+                )
                 parts = [card.period.label(lang, ind.yearly)]
                 if ind.directional:
                     if card.target is None:
                         parts.append(T("kpi.no_target"))
                     else:
-                        verdict = {"met": T("kpi.met"),
-                                   "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling")}
+                        verdict = {
+                            "met": T("kpi.met"),
+                            "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
+                        }
                         colour = "green" if card.status == "met" else "red"
                         target = i18n.fmt_value(card.target, ind.unit, lang, ind.digits)
                         parts.append(f"{T('kpi.target', target=target)} · :{colour}[{verdict[card.status]}]")
@@ -131,8 +137,12 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
 
 def indicator_picker(area: str, f: Filters, key: str) -> str:
     """Which of an area's indicators the page's trend and district charts show."""
-    return st.selectbox(i18n.t("overview.indicator", f.lang), with_data(indicators.in_area(area)), key=key,
-                        format_func=lambda i: i18n.t(f"ind.{i}", f.lang))
+    return st.selectbox(
+        i18n.t("overview.indicator", f.lang),
+        with_data(indicators.in_area(area)),
+        key=key,
+        format_func=lambda i: i18n.t(f"ind.{i}", f.lang),
+    )
 
 
 def indicator_help(indicator_id: str, f: Filters) -> str:
@@ -144,9 +154,11 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
     ind = INDICATORS.get(indicator_id, indicators.QUALITY_INDEX)
     direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
     link = f"glossary?{urlencode(filters.to_query(f))}#{indicator_id}"
-    return (f"**{T(f'ind.{indicator_id}')}**: {T(f'ind.{indicator_id}.def')}\n\n"
-            f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
-            f"[{T('glossary.link')}]({link})")
+    return (
+        f"**{T(f'ind.{indicator_id}')}**: {T(f'ind.{indicator_id}.def')}\n\n"
+        f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
+        f"[{T('glossary.link')}]({link})"
+    )
 
 
 def shared(function, *args, **kwargs):
@@ -167,8 +179,15 @@ class _ArgumentPickler(pickle.Pickler):
 
     def reducer_override(self, obj):
         if isinstance(obj, pd.DataFrame):
-            return tuple, (("frame", obj.columns.tolist(), obj.dtypes.astype(str).tolist(), obj.index.tolist(),
-                            obj.to_numpy(object).tolist()),)
+            return tuple, (
+                (
+                    "frame",
+                    obj.columns.tolist(),
+                    obj.dtypes.astype(str).tolist(),
+                    obj.index.tolist(),
+                    obj.to_numpy(object).tolist(),
+                ),
+            )
         if isinstance(obj, pd.Series):
             return tuple, (("series", obj.name, str(obj.dtype), obj.index.tolist(), obj.to_numpy(object).tolist()),)
         return NotImplemented
@@ -183,8 +202,9 @@ def chart(fig, key: str, select: str | None = None) -> None:
     """Show a figure, with PNG and SVG downloads; with `select` ("districts" or "sectors"), clicking a bar or point
     narrows the filters to it."""
     if select:
-        st.plotly_chart(fig, key=key, on_select=partial(controls.select_from_chart, key, select),
-                        selection_mode="points")
+        st.plotly_chart(
+            fig, key=key, on_select=partial(controls.select_from_chart, key, select), selection_mode="points"
+        )
     else:
         st.plotly_chart(fig, key=key)
     image_downloads(fig, key)
@@ -203,8 +223,9 @@ def image_downloads(fig, key: str) -> None:
     lang = controls.current().lang
     with st.popover(i18n.t("chart.download", lang), icon=":material/download:"):
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
-            st.download_button(fmt.upper(), partial(chart_image, fig, fmt), f"{key}.{fmt}", mime,
-                               key=f"{key}_{fmt}", on_click="ignore")
+            st.download_button(
+                fmt.upper(), partial(chart_image, fig, fmt), f"{key}.{fmt}", mime, key=f"{key}_{fmt}", on_click="ignore"
+            )
 
 
 def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note: str, key: str) -> None:
@@ -241,29 +262,53 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     T = i18n.translator(lang)
     summary = indicators.rollup(cards)
     change = T("col.change_same" if f.partial else "col.change")
-    st.markdown(T("scorecard.rollup", improved=summary.improved, compared=summary.compared,
-                  worsened=summary.worsened, met=summary.met, targeted=summary.with_target, versus=f.at().versus(lang)))
+    st.markdown(
+        T(
+            "scorecard.rollup",
+            improved=summary.improved,
+            compared=summary.compared,
+            worsened=summary.worsened,
+            met=summary.met,
+            targeted=summary.with_target,
+            versus=f.at().versus(lang),
+        )
+    )
     rows = []
     for card in cards:
         ind = card.indicator
         if not ind.directional:
             continue
-        rows.append({T("col.area"): T(f"area.{ind.area}"), T("col.indicator"): T(f"ind.{ind.id}"),
-                     T("col.period"): card.period.label(lang, ind.yearly),
-                     T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
-                     T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
-                     T("col.status"): {"met": T("kpi.met"), "missed": T("kpi.missed") if ind.higher_is_better
-                                       else T("kpi.missed_ceiling"), None: "—"}[card.status],
-                     change: i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
-                     T("col.national"): "—" if card.national is None else
-                     i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
-                     T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
-                     "_good": card.status == "met" if card.status else None, "_improved": card.improved})
+        rows.append(
+            {
+                T("col.area"): T(f"area.{ind.area}"),
+                T("col.indicator"): T(f"ind.{ind.id}"),
+                T("col.period"): card.period.label(lang, ind.yearly),
+                T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+                T("col.status"): {
+                    "met": T("kpi.met"),
+                    "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
+                    None: "—",
+                }[card.status],
+                change: i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
+                T("col.national"): "—"
+                if card.national is None
+                else i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
+                T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
+                "_good": card.status == "met" if card.status else None,
+                "_improved": card.improved,
+            }
+        )
     table = pd.DataFrame(rows)
     colour = {True: "color: #1e7b34", False: "color: #b3261e", None: ""}
     styled = table.drop(columns=["_good", "_improved"]).style.apply(
-        lambda column: [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
-        if column.name in (T("col.status"), change) else [""] * len(column), axis=0)
+        lambda column: (
+            [colour[v] for v in table["_good" if column.name == T("col.status") else "_improved"]]
+            if column.name in (T("col.status"), change)
+            else [""] * len(column)
+        ),
+        axis=0,
+    )
     grid(styled, key="overview_scorecard", height="content")
     table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
 
@@ -288,8 +333,7 @@ def attention_summary(f: Filters, city: dict) -> None:
         return
     T = i18n.translator(f.lang)
     label = T("attention.overview", n=report.count) if report.count else T("attention.overview_none")
-    st.page_link("pages/attention.py", label=label, icon=":material/notifications:",
-                 query_params=filters.to_query(f))
+    st.page_link("pages/attention.py", label=label, icon=":material/notifications:", query_params=filters.to_query(f))
     if report.count:
         top = report.signals.iloc[0]
         st.caption(T("attention.top", subject=top.subject, why=top.why))
@@ -303,16 +347,27 @@ def signal_list(report: attention.Report, f: Filters, note: str) -> None:
     signals = report.signals
     counts = signals.kind.value_counts()
     kinds = [k for k in attention.KINDS if k in counts]
-    chosen = st.pills(T("col.signal"), kinds, selection_mode="multi", default=kinds, key="attention_kinds",
-                      format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}")
+    chosen = st.pills(
+        T("col.signal"),
+        kinds,
+        selection_mode="multi",
+        default=kinds,
+        key="attention_kinds",
+        format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}",
+    )
     picked = signals.kind.isin(chosen).to_numpy()
     worklist = report.worklist[picked]
     views = [attention.link(signal, f) for signal in signals[picked].head(SHOWN_SIGNALS).itertuples()]
     shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): views})
-    grid(shown, key="attention_list", column_config={
-        T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
-        T("col.why"): st.column_config.TextColumn(width="large"),
-        T("col.q"): st.column_config.NumberColumn(format="%.2g")})
+    grid(
+        shown,
+        key="attention_list",
+        column_config={
+            T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
+            T("col.why"): st.column_config.TextColumn(width="large"),
+            T("col.q"): st.column_config.NumberColumn(format="%.2g"),
+        },
+    )
     st.caption(T("attention.list_note") + shown_of(len(shown), len(worklist), f.lang))
     table_downloads(worklist, f, note, "attention", "attention_list")
 
@@ -344,8 +399,11 @@ def status_progress(box, lang: str) -> Progress:
 
     def report(stage: str, done: int = 0, total: int = 0) -> None:
         box.update(label=stage)
-        bar.progress(min(done / total, 1.0) if total else 0.0,
-                     text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage)
+        bar.progress(
+            min(done / total, 1.0) if total else 0.0,
+            text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage,
+        )
+
     return report
 
 
@@ -361,11 +419,13 @@ def tracked(build: Callable[[Progress], bytes]) -> Callable[[], bytes]:
         def report(stage: str, done: int = 0, total: int = 0) -> None:
             with _BUILDS_LOCK:
                 _BUILDS[token] = (stage, done, total)
+
         try:
             return build(report)
         finally:
             with _BUILDS_LOCK:
                 _BUILDS[token] = None
+
     return run
 
 
@@ -391,8 +451,10 @@ def build_progress(lang: str) -> None:
         if state is None:
             st.rerun()
         stage, done, total = state
-        st.progress(min(done / total, 1.0) if total else 0.0,
-                    text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage)
+        st.progress(
+            min(done / total, 1.0) if total else 0.0,
+            text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage,
+        )
 
     bar()
 
@@ -417,17 +479,31 @@ def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, k
     stem = f"{file_stem}-{f.year_from}-{f.year_to}{months}"
     with st.container(horizontal=True):
         download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
-        st.download_button(i18n.t("table.download_xlsx", f.lang), partial(downloads.xlsx_bytes, rows, notes),
-                           f"{stem}.xlsx", downloads.XLSX_MIME, key=f"{key}_xlsx", icon=":material/download:",
-                           on_click="ignore")
+        st.download_button(
+            i18n.t("table.download_xlsx", f.lang),
+            partial(downloads.xlsx_bytes, rows, notes),
+            f"{stem}.xlsx",
+            downloads.XLSX_MIME,
+            key=f"{key}_xlsx",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
 
-def download_csv(frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str,
-                 label: str | None = None) -> None:
+def download_csv(
+    frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str, label: str | None = None
+) -> None:
     """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top), built when
     clicked."""
-    st.download_button(label or i18n.t("spot.download", lang), partial(downloads.csv_bytes, frame, notes),
-                       f"{file_stem}.csv", "text/csv", key=key, icon=":material/download:", on_click="ignore")
+    st.download_button(
+        label or i18n.t("spot.download", lang),
+        partial(downloads.csv_bytes, frame, notes),
+        f"{file_stem}.csv",
+        "text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def catalog(database, lang: str) -> pd.DataFrame:
@@ -437,10 +513,18 @@ def catalog(database, lang: str) -> pd.DataFrame:
     rows = []
     for table in schema.TABLES.values():
         modified = table_modified(database.path, table.name)
-        status = T("data.damaged") if table.name in database.broken else T("data.present") if modified \
-            else T("data.missing")
-        rows.append({T("col.table"): table.name, T("col.file"): table.file, T("col.rows"): counts[table.name],
-                     T("col.modified"): modified or "—", T("col.status"): status})
+        status = (
+            T("data.damaged") if table.name in database.broken else T("data.present") if modified else T("data.missing")
+        )
+        rows.append(
+            {
+                T("col.table"): table.name,
+                T("col.file"): table.file,
+                T("col.rows"): counts[table.name],
+                T("col.modified"): modified or "—",
+                T("col.status"): status,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -459,22 +543,40 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
     required = {c.name for c in table.columns if c.required}
     labels = [f"{T(f'field.{f}')} ({f})" if f"field.{f}" in i18n.MESSAGES else f for f in fields]
-    frame = pd.DataFrame({"field": labels, "required": [f in required for f in fields],
-                          "source": [mapping.columns.get(f, "") for f in fields],
-                          "default": [mapping.defaults.get(f, "") for f in fields]})
+    frame = pd.DataFrame(
+        {
+            "field": labels,
+            "required": [f in required for f in fields],
+            "source": [mapping.columns.get(f, "") for f in fields],
+            "default": [mapping.defaults.get(f, "") for f in fields],
+        }
+    )
     st.caption(T("data.mapping"))
-    edited = st.data_editor(frame, hide_index=True, placeholder="",
-                            key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
-                            disabled=["field", "required"], column_config={
-                                "field": st.column_config.TextColumn(T("data.field")),
-                                "required": st.column_config.CheckboxColumn(T("data.required")),
-                                "source": st.column_config.SelectboxColumn(T("data.source"), options=["", *headers]),
-                                "default": st.column_config.TextColumn(T("data.default"))})
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        placeholder="",
+        key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
+        disabled=["field", "required"],
+        column_config={
+            "field": st.column_config.TextColumn(T("data.field")),
+            "required": st.column_config.CheckboxColumn(T("data.required")),
+            "source": st.column_config.SelectboxColumn(T("data.source"), options=["", *headers]),
+            "default": st.column_config.TextColumn(T("data.default")),
+        },
+    )
     rows = list(zip(fields, edited.source, edited.default, strict=True))  # the editor keeps the row order
     columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
     defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
-    return ingest.Mapping(columns, defaults, dict(mapping.values), mapping.pass_rule, mapping.date_format,
-                          mapping.grain, mapping.failures_only)
+    return ingest.Mapping(
+        columns,
+        defaults,
+        dict(mapping.values),
+        mapping.pass_rule,
+        mapping.date_format,
+        mapping.grain,
+        mapping.failures_only,
+    )
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -498,8 +600,9 @@ def read_upload(content: bytes, name: str, sheet: str | None):
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def prepare_upload(content: bytes, name: str, sheet: str | None, table: str, mapping_json: str, mode: str,
-                   data_path: str, version: str):
+def prepare_upload(
+    content: bytes, name: str, sheet: str | None, table: str, mapping_json: str, mode: str, data_path: str, version: str
+):
     """Validation of an upload, once per file, mapping, mode and data version rather than on every rerun."""
     _, read = read_upload(content, name, sheet)
     mapping = ingest.Mapping.from_json(mapping_json)
