@@ -5,10 +5,10 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import pages
 from qcity.store import db, schema
-from qcity.web import app, controls, ui
+from qcity.web import app, cache, controls, ui
 
-db.pin_version()
-database = db.current()
+cache.pin_version()
+database = cache.current()
 city = database.city()
 lang = st.session_state.get("lang") or (
     st.query_params.get("lang") if st.query_params.get("lang") in i18n.LANGS else i18n.DEFAULT_LANG

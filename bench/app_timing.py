@@ -18,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest, app_test  # noqa: E402
 
 from bench.common import PAGES, peak_rss_mb, random_filters  # noqa: E402
-from qcity.store import db  # noqa: E402
+from qcity.web import cache  # noqa: E402
 
 ENTRY = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -46,7 +46,7 @@ def run_page(page: str, query: dict, calls: list) -> None:
 def replay(calls: list, new_filter: bool) -> float:
     """Seconds a server spends on a page's queries. For a new filter, every query that takes the filters runs in
     DuckDB (a cache miss) and the others come from the cache; for a repeated filter, all come from the cache."""
-    database = db.current()
+    database = cache.current()
     start = time.perf_counter()
     for name, params in calls:
         if new_filter and FILTER_PARAMS & params.keys():
@@ -56,7 +56,7 @@ def replay(calls: list, new_filter: bool) -> float:
     return time.perf_counter() - start
 
 
-ORIGINAL_RUN = db.run
+ORIGINAL_RUN = cache.run
 FILTER_PARAMS = {"year_from", "year_to", "year", "month_from", "month_to", "districts", "sectors"}
 REPEATS = 3  # each filter is timed this many times and the median kept: this machine is shared and noisy
 
@@ -67,7 +67,7 @@ def main(data_dir: str) -> dict:
     os.environ["QCITY_DATA_DIR"] = data_dir
     app_test.PagesManager = ServerLikePagesManager
     calls: list[tuple[str, dict]] = []
-    db.run = lambda name, **params: calls.append((name, params)) or ORIGINAL_RUN(name, **params)
+    cache.run = lambda name, **params: calls.append((name, params)) or ORIGINAL_RUN(name, **params)
     run_page("overview", {}, calls)
     cold_start = time.perf_counter() - STARTED
     Runtime._instance = None
@@ -96,7 +96,7 @@ def main(data_dir: str) -> dict:
     return {
         "cold_start_s": cold_start,
         "pages": pages,
-        "rollups_current": db.current().rollups_current,
+        "rollups_current": cache.current().rollups_current,
         "peak_rss_mb": peak_rss_mb(),
     }
 

@@ -7,12 +7,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import attention, narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-city = db.current().city()
+city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
 st.title(T("attention.title"))

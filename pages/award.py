@@ -6,18 +6,17 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 by_year = ui.area_overview("award", f)
 if by_year is None:
     st.stop()
 
-applicants = db.run("award_applicants", **f.yearly_params)
+applicants = cache.run("award_applicants", **f.yearly_params)
 if applicants.empty:
     st.info(T("empty"))
     st.stop()
@@ -25,7 +24,7 @@ left, right = st.columns(2)
 with left:
     yearly = f.yearly.label(f.lang)
     st.subheader(T("award.funnel", year=yearly))
-    funnel = db.run("award_funnel", year=f.yearly_to, districts=f.districts, sectors=f.sectors)
+    funnel = cache.run("award_funnel", year=f.yearly_to, districts=f.districts, sectors=f.sectors)
     if funnel.empty:
         st.info(T("empty_year", year=yearly))
     else:
@@ -38,7 +37,7 @@ with right:
 left, right = st.columns(2)
 with left:
     st.subheader(T("award.by_district"))
-    winners = db.run("award_winners_by_district", **f.yearly_params)
+    winners = cache.run("award_winners_by_district", **f.yearly_params)
     if winners.empty:
         st.info(T("award.no_winners"))
     else:
@@ -69,7 +68,7 @@ with right:
     ui.chart(
         ui.shared(
             charts.bars_by_year,
-            db.run("award_by_year", **f.yearly_params),
+            cache.run("award_by_year", **f.yearly_params),
             "prize_10k_yuan",
             f.lang,
             note,

@@ -7,17 +7,17 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import db, schema, versions
-from qcity.web import admin, auth, controls, ui
+from qcity.web import admin, auth, cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-database = db.current()
+database = cache.current()
 
 st.title(T("data.title"))
 st.subheader(T("data.catalog"))
 ui.grid(ui.catalog(database, f.lang), key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))
-dictionary = db.run("test_item_dictionary")
+dictionary = cache.run("test_item_dictionary")
 with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))):
     st.caption(T("data.dictionary_note"))
     ui.table(

@@ -5,12 +5,11 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 by_year = ui.area_overview("diagnosis", f)
 if by_year is None:
@@ -20,7 +19,7 @@ choice = ui.indicator_picker("diagnosis", f, key="diagnosis_indicator")
 ui.indicator_section(choice, by_year, f, note, key="diagnosis")
 
 st.subheader(T("diagnosis.effect"))
-effect = db.run("diagnosis_effect_by_year", **f.params)
+effect = cache.run("diagnosis_effect_by_year", **f.params)
 if effect.empty:
     st.info(T("empty"))
 else:
@@ -28,7 +27,7 @@ else:
     st.caption(T("diagnosis.effect_note"))
 
 st.subheader(T("diagnosis.by_sector"))
-sectors = db.run("diagnosis_by_sector", **f.params)
+sectors = cache.run("diagnosis_by_sector", **f.params)
 if sectors.empty:
     st.info(T("empty"))
 else:

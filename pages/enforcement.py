@@ -6,12 +6,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 by_year = ui.area_overview("enforcement", f)
 if by_year is None:
@@ -21,7 +20,7 @@ choice = ui.indicator_picker("enforcement", f, key="enforcement_indicator")
 ui.indicator_section(choice, by_year, f, note, key="enforcement")
 
 st.subheader(T("enforcement.by_month", year=f.year_to, last=f.year_to - 1))
-by_month = db.run("cases_by_month", **f.months_params)
+by_month = cache.run("cases_by_month", **f.months_params)
 st.markdown(ui.shared(narrative.so_far, by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
 ui.chart(
     ui.shared(
@@ -38,7 +37,7 @@ ui.chart(
 )
 st.caption(T("enforcement.by_month_note"))
 
-violations = db.run("enforcement_by_violation_year", **f.params)
+violations = cache.run("enforcement_by_violation_year", **f.params)
 if violations.empty:
     st.info(T("empty"))
     st.stop()
@@ -52,7 +51,7 @@ with left:
     )
 with right:
     st.subheader(T("enforcement.by_sector"))
-    sectors = db.run("enforcement_by_sector", **f.params)
+    sectors = cache.run("enforcement_by_sector", **f.params)
     st.markdown(
         ui.shared(narrative.composition, sectors, "sector_code", "cases", "domain", f.lang, i18n.name_column(f.lang))
     )

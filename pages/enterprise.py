@@ -5,12 +5,11 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 st.title(T("page.enterprise"))
 text = st.text_input(
@@ -23,7 +22,7 @@ text = st.text_input(
 if not text.strip():
     st.info(T("enterprise.hint"))
     st.stop()
-found = db.run("enterprise_search", text=text)
+found = cache.run("enterprise_search", text=text)
 if found.empty:
     st.info(T("enterprise.none", text=text.strip()))
     st.stop()
@@ -40,7 +39,7 @@ st.subheader(firm.enterprise)
 st.caption(f"{chosen} · {firm['district' + names]} · {firm['sector' + names]} · {size}")
 
 st.subheader(T("enterprise.inspections"))
-history = db.run("enterprise_inspections", enterprise_id=chosen)
+history = cache.run("enterprise_inspections", enterprise_id=chosen)
 if history.empty:
     st.info(T("enterprise.no_records"))
 else:
@@ -62,7 +61,7 @@ else:
     )
     history["items_as_written"] = history.items_as_written.map("；".join)
     ui.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
-    failed_items = db.run("enterprise_failed_items", enterprise_id=chosen)
+    failed_items = cache.run("enterprise_failed_items", enterprise_id=chosen)
     if not failed_items.empty:  # only files with a row per test item give results and limits
         st.markdown(f"**{T('enterprise.failed_items')}**")
         ui.grid(i18n.localize(failed_items.round({"times_over": 2}), f.lang), key="enterprise_failed_items")
@@ -75,7 +74,7 @@ for query, title in (
     ("enterprise_diagnosis", "enterprise.diagnosis"),
 ):
     st.subheader(T(title))
-    records = db.run(query, enterprise_id=chosen)
+    records = cache.run(query, enterprise_id=chosen)
     if records.empty:
         st.caption(T("enterprise.no_records"))
     else:

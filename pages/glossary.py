@@ -5,16 +5,16 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.analysis import indicators
-from qcity.store import db, schema
-from qcity.web import controls, ui
+from qcity.store import schema
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-database = db.current()
+database = cache.current()
 city = database.city()
 
 st.title(T("page.glossary"))
-coverage = db.run("indicator_coverage").set_index("indicator")
+coverage = cache.run("indicator_coverage").set_index("indicator")
 st.caption(T("glossary.as_of", date=city.get("as_of", "—")))
 for area in (*indicators.AREAS, "index"):
     st.header(T(f"area.{area}"), anchor=f"area-{area}")

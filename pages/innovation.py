@@ -6,12 +6,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import filters, indicators
 from qcity.documents import downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 whole = filters.without_sectors(f)
 by_year = ui.area_overview("innovation", whole)

@@ -8,16 +8,15 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads, story
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-city = db.current().city()
+city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
 st.title(T("overview.title"))
-by_year = db.run("indicator_by_year", **f.params)
+by_year = cache.run("indicator_by_year", **f.params)
 if by_year.empty:
     st.info(T("empty"))
     st.stop()
@@ -41,19 +40,19 @@ name = T(f"ind.{choice}")
 
 st.subheader(T("overview.trend", indicator=name), help=ui.indicator_help(choice, f))
 trend = by_year[by_year.indicator == choice]
-league = story.district_league(indicator, f, db.run)
+league = story.district_league(indicator, f, cache.run)
 period = f.period_of(indicator)
 if trend.empty:
     st.info(T("empty"))
 else:
     st.markdown(ui.shared(narrative.indicator, indicator, trend, league, period, f.lang))
-    events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
+    events = cache.run("events_between", year_from=f.year_from, year_to=f.year_to)
     ui.chart(ui.shared(charts.indicator_trend, trend, events, indicator, f.lang, note), "overview_trend")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st.subheader(T("overview.map", year=period.label(f.lang), indicator=name))
-    boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
+    boundary_file = cache.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
         ui.chart(

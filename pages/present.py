@@ -11,12 +11,11 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import bulletin, charts, deck, images, story
-from qcity.store import db
-from qcity.web import admin, auth, controls, ui
+from qcity.web import admin, auth, cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-database = db.current()
+database = cache.current()
 city = database.city()
 options = controls.load_options()[0]
 
@@ -70,7 +69,7 @@ def slide() -> None:
         move(1)
     number = st.session_state.present_slide
     controls.keep_in_url("slide", str(number + 1))
-    ctx = story.Context(db.run, city, database.path)
+    ctx = story.Context(cache.run, city, database.path)
     shown = story.render(views[number], ctx, f.lang)
     # the way on above the slide: in view on any screen, however long the takeaway (below a 540 px chart it fell
     # off a 1600 x 900 screen)

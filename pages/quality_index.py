@@ -8,12 +8,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-city = db.current().city()
+city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
 st.title(T("page.quality_index"), help=ui.indicator_help("quality_index", f))
@@ -26,11 +25,11 @@ except indicators.ConfigError as error:
 year = f.yearly.label(f.lang, yearly=f.partial)
 st.caption(T("index.caption", year=year, n=len(weights["indicators"])))
 
-parts = db.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors, **weights)
+parts = cache.run("quality_index_contributions", year=f.yearly_to, districts=f.districts, sectors=f.sectors, **weights)
 if parts.empty:
     st.info(T("empty_year", year=year))
     st.stop()
-by_year = db.run("quality_index_by_district_year", **f.yearly_params, **weights)
+by_year = cache.run("quality_index_by_district_year", **f.yearly_params, **weights)
 this_year = by_year[by_year.year == f.yearly_to]
 st.markdown(ui.shared(narrative.quality_index, this_year, f.yearly, f.lang))
 league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
@@ -38,7 +37,7 @@ league = this_year.rename(columns={"quality_index": "value"})  # the map reads a
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st.subheader(T("index.map", year=year))
-    boundary_file = db.current().path / city.get("boundaries", "boundaries.geojson")
+    boundary_file = cache.current().path / city.get("boundaries", "boundaries.geojson")
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
         ui.chart(
@@ -69,7 +68,7 @@ ui.chart(ui.shared(charts.index_contributions, parts, f.lang, note), "index_cont
 st.caption(T("districts.click"))
 
 with st.expander(T("index.weights")):
-    ui.grid(i18n.localize(db.run("index_weights", **weights), f.lang), key="index_weights")
+    ui.grid(i18n.localize(cache.run("index_weights", **weights), f.lang), key="index_weights")
     st.caption(T("index.method"))
 
 st.subheader(T("spot.table"))

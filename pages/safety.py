@@ -6,12 +6,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 by_year = ui.area_overview("safety", f)
 if by_year is None:
@@ -24,7 +23,7 @@ domain = indicators.INDICATORS[choice].domain
 if domain:
     period = f.at().label(f.lang)
     st.subheader(T("safety.sectors", domain=i18n.label("domain", domain, f.lang), year=period))
-    by_sector = db.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
+    by_sector = cache.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     in_domain = by_sector[by_sector.domain == domain]
     if in_domain.empty:
         st.info(T("empty_year", year=period))
@@ -33,7 +32,7 @@ if domain:
         st.caption(T("spot.sectors_note", n=f.min_samples) + (" " + T("safety.all_kinds") if domain == "agri" else ""))
 
 st.subheader(T("safety.equipment"), help=ui.indicator_help("se_accidents_per_10k", f))
-equipment = db.run("special_equipment_by_kind_year", **f.yearly_params)
+equipment = cache.run("special_equipment_by_kind_year", **f.yearly_params)
 if equipment.empty:
     st.info(T("empty"))
 else:

@@ -6,27 +6,26 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 TOP_ITEMS = 15
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 
 def notices() -> None:
     """What published notices list (failed batches only), apart from the full data, with a pass rate only where
     the batches sampled are known (sampling_totals)."""
     scope = {k: f.params[k] for k in ("year_from", "year_to", "districts", "sectors")}
-    listed = db.run("notice_batches", **scope)
+    listed = cache.run("notice_batches", **scope)
     if listed.empty:
         return
     st.subheader(T("spot.notices"))
     st.caption(T("spot.notices_note"))
     ui.table(i18n.localize(listed, f.lang), f, note, "notice-batches", key="spot_notice_rows")
-    rates = db.run("notice_pass_rates", **scope)
+    rates = cache.run("notice_pass_rates", **scope)
     if rates.empty:
         st.info(T("spot.notice_no_totals"))
     else:
@@ -37,7 +36,7 @@ def notices() -> None:
 
 
 st.title(T("spot.title"))
-by_domain = db.run("pass_rate_by_domain_year", **f.params)
+by_domain = cache.run("pass_rate_by_domain_year", **f.params)
 if by_domain.empty:
     st.info(T("empty"))
     notices()
@@ -48,7 +47,7 @@ st.markdown(ui.shared(narrative.domains, by_domain, f.at(), f.lang))
 ui.chart(ui.shared(charts.domain_trend, by_domain, f.lang, note), "spot_domains")
 
 st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
-by_month = db.run("pass_rate_by_month", **f.months_params)
+by_month = cache.run("pass_rate_by_month", **f.months_params)
 st.markdown(ui.shared(narrative.so_far, by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
 ui.chart(
     ui.shared(
@@ -69,12 +68,12 @@ st.caption(T("spot.by_month_note", n=f.min_samples))
 left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
-    by_district_year = db.run("pass_rate_by_district_year", **f.params)
+    by_district_year = cache.run("pass_rate_by_district_year", **f.params)
     st.markdown(ui.shared(narrative.district_years, by_district_year, f.at(), f.lang))
     ui.chart(ui.shared(charts.district_year_heatmap, by_district_year, f.lang, note), "spot_heatmap")
 with right:
     st.subheader(T("spot.sectors", year=f.at().label(f.lang)))
-    by_sector = db.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
+    by_sector = cache.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     if by_sector.empty:
         st.info(T("empty"))
     else:
@@ -83,7 +82,7 @@ with right:
         st.caption(T("spot.sectors_note", n=f.min_samples))
 
 st.subheader(T("spot.pareto"))
-failures = db.run("failures_by_item", **f.params)
+failures = cache.run("failures_by_item", **f.params)
 st.markdown(ui.shared(narrative.failures, failures, f.lang))
 ui.chart(ui.shared(charts.pareto, failures, f.lang, note), "spot_pareto")
 
@@ -95,7 +94,7 @@ domain = st.radio(
     key="spot_items_domain",
     format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"),
 )
-top_items = db.run("failed_items_top", **f.params, domain=domain)
+top_items = cache.run("failed_items_top", **f.params, domain=domain)
 st.markdown(ui.shared(narrative.failed_items, top_items, f.lang))
 if not top_items.empty:
     shown = top_items.head(TOP_ITEMS)
@@ -117,7 +116,7 @@ if not top_items.empty:
             "spot_items",
         )
     with right:
-        by_year = db.run("failed_items_by_year", **f.params, domain=domain)
+        by_year = cache.run("failed_items_by_year", **f.params, domain=domain)
         st.markdown(f"**{T('spot.item_trend')}**")
         ui.chart(
             ui.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend"
@@ -132,7 +131,7 @@ if not top_items.empty:
     )
 
 st.subheader(T("spot.item_rates"))
-item_rates = db.run("item_failure_rates", **f.params, domain=domain)
+item_rates = cache.run("item_failure_rates", **f.params, domain=domain)
 if item_rates.empty:
     st.caption(T("spot.item_rates_none"))
 else:
@@ -154,5 +153,5 @@ else:
 notices()
 
 st.subheader(T("spot.table"))
-rows = db.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})
+rows = cache.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})
 ui.rows_table(rows, f, note, "spot-checks", key="spot_rows")

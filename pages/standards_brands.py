@@ -6,12 +6,11 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.store import db
-from qcity.web import controls, ui
+from qcity.web import cache, controls, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
-note = downloads.source_note(db.current().city(), f.lang)
+note = downloads.source_note(cache.current().city(), f.lang)
 
 by_year = ui.area_overview("standards", f)
 if by_year is None:
@@ -28,7 +27,7 @@ role = st.radio(
     key="standards_role",
     format_func=lambda r: i18n.label("role", r, f.lang),
 )
-levels = db.run("standards_by_level_year", **f.yearly_params)
+levels = cache.run("standards_by_level_year", **f.yearly_params)
 chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
@@ -42,14 +41,14 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(T("standards.leaders"))
-    leaders = db.run("standards_leaders", **f.yearly_params)
+    leaders = cache.run("standards_leaders", **f.yearly_params)
     if leaders.empty:
         st.info(T("empty"))
     else:
         ui.table(i18n.localize(leaders, f.lang), f, note, "standards-leaders", "standards_leaders")
 with right:
     st.subheader(T("standards.by_sector"))
-    sectors = db.run("standards_by_sector", **f.yearly_params)
+    sectors = cache.run("standards_by_sector", **f.yearly_params)
     if sectors.empty:
         st.info(T("empty"))
     else:
@@ -83,7 +82,7 @@ with right:
         st.caption(T("sectors.click"))
 
 st.subheader(T("brands.by_district"), help=ui.indicator_help("brands", f))
-brands = db.run("brands_by_kind_district", **f.yearly_params)
+brands = cache.run("brands_by_kind_district", **f.yearly_params)
 if brands.empty:
     st.info(T("empty"))
 else:

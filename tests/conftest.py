@@ -95,7 +95,7 @@ def demo_db(demo_dir):
 def pytest_sessionfinish(session, exitstatus):
     """Tear DuckDB down before Python exits.
 
-    The last AppTest runs leave their scripts' namespaces alive (`database = db.current()` in dashboard.py), and
+    The last AppTest runs leave their scripts' namespaces alive (`database = cache.current()` in dashboard.py), and
     DuckDB's bindings report connections still alive at interpreter exit as leaks, after pytest's summary.
     """
     import gc

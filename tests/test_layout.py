@@ -3,16 +3,19 @@
 import ast
 import importlib
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from helpers import write_tiny_city
 
 PACKAGE = Path(__file__).resolve().parent.parent / "qcity"
 LAYERS = ("store", "analysis", "intake", "documents", "web")  # bottom first: a layer imports only those before it
 # the `python -m qcity.X` commands; nothing imports them
 DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city", "qcity.accounts", "qcity.serve")
-NO_STREAMLIT = ("analysis", "documents")
+NO_STREAMLIT = ("store", "analysis", "intake", "documents")
 
 
 def module_name(path: Path) -> str:
@@ -93,7 +96,7 @@ def test_translations_and_progress_import_nothing_of_the_package():
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if layer(n) in NO_STREAMLIT))
-def test_analysis_and_documents_have_no_streamlit(name):
+def test_only_the_web_app_imports_streamlit(name):
     assert not any(i.split(".")[0] == "streamlit" for i in imports_of(MODULES[name]))
 
 
@@ -119,3 +122,19 @@ def test_the_installable_package_pins_what_requirements_pin_and_its_commands_are
         module, function = target.split(":")
         door = importlib.import_module(f"qcity.{command.removeprefix('qcity-')}")
         assert getattr(importlib.import_module(module), function) is door.main, command
+
+
+def test_the_store_and_the_command_line_tools_run_without_loading_streamlit(tmp_path):
+    """Importing the store and running a query, or loading a command other than the server's, loads no Streamlit
+    module at all (not even through another package): the commands start fast and work where it is not installed."""
+    write_tiny_city(tmp_path)
+    script = (
+        "import sys\n"
+        "from qcity.store import db\n"
+        f"assert len(db.Database({str(tmp_path)!r}).query('districts')) == 3\n"
+        "import qcity.demo, qcity.ingest, qcity.export, qcity.city, qcity.rollups\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -17,14 +17,13 @@ last complete one, and while a year is in progress the default is its year to da
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
 
 from qcity import i18n
-from qcity.store import db
 
 # Pages' own parameters: the profile's enterprise; the Present page's storyline, slide and auto-advance seconds.
 PAGE_KEYS = ("enterprise", "storyline", "slide", "auto")
@@ -399,12 +398,9 @@ def to_query(selection: Selection) -> dict[str, str]:
     return query
 
 
-def load_options(run=None, city: dict | None = None) -> tuple[Options, dict, dict]:
+def load_options(run: Callable[..., pd.DataFrame], city: dict) -> tuple[Options, dict, dict]:
     """Year bounds, codes and as-of date from the data, plus the district and sector dimension frames by code.
-    `run` runs a named query and `city` is the city config: the app's cached db.run and current config unless a
-    command passes its Database's."""
-    run = run or db.run
-    city = db.current().city() if city is None else city
+    `run` runs a named query and `city` is the city config: the app's cached ones, or a command's Database's."""
     years = run("data_years").iloc[0]
     districts = run("districts").set_index("district_code")
     sectors = run("sectors").set_index("sector_code")

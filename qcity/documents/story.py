@@ -307,7 +307,7 @@ class Context:
     def dimensions(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The district and sector tables by code (for naming the filters), read once per context."""
         if self._names is None:
-            self._names = filters.load_options(self.run)[1:]
+            self._names = filters.load_options(self.run, self.city)[1:]
         return self._names
 
 

@@ -1,8 +1,9 @@
 """The web app: navigation, the sidebar's filters and the URL, page parts, sign-in.
 
-app (the navigation and Streamlit's legacy-mode guard), controls (filter widgets mirrored in the URL), ui (cards,
-chart sections, tables with downloads, the import form), accounts (named accounts, hashed passwords, roles, the
-wait after failed sign-ins; python -m qcity.accounts), auth (who is signed in and may write), admin (the Data
+app (the navigation and Streamlit's legacy-mode guard), cache (the process-wide caches: a Database per data
+directory and version, query results keyed on the data version), controls (filter widgets mirrored in the URL),
+ui (cards, chart sections, tables with downloads, the import form), accounts (named accounts, hashed passwords, roles,
+the wait after failed sign-ins; python -m qcity.accounts), auth (who is signed in and may write), admin (the Data
 page's sign-in, table editors, versions and audit log), client (a session without a browser: page views over the
 app's websocket), serve (the server started ready for its first reader; python -m qcity.serve).
 

@@ -26,18 +26,18 @@ from qcity.analysis.filters import (
     to_query,
 )
 from qcity.store import db
-from qcity.web import app
+from qcity.web import app, cache
 
 
 def load_options() -> tuple[Options, pd.DataFrame, pd.DataFrame]:
     """filters.load_options for the current data: read once per data version and shared by every session (the
     frames are shared: read them, never change them)."""
-    return _load_options(str(db.data_dir()), db.current_version())
+    return _load_options(str(db.data_dir()), cache.current_version())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load_options(path: str, version: str) -> tuple[Options, pd.DataFrame, pd.DataFrame]:
-    return filters.load_options()
+    return filters.load_options(cache.run, cache.current().city())
 
 
 def _init_from_url(options: Options) -> None:

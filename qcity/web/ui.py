@@ -26,8 +26,8 @@ from qcity.analysis.indicators import INDICATORS, Kpi
 from qcity.documents import charts, downloads, images, story
 from qcity.intake import ingest, readers
 from qcity.progress import Progress
-from qcity.store import db, schema
-from qcity.web import controls
+from qcity.store import schema
+from qcity.web import cache, controls
 
 SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
 # Files built when their download button is clicked (a deck, a report, a bulletin) run in Streamlit's download
@@ -105,7 +105,7 @@ def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
 def with_data(ids: list[str]) -> list[str]:
     """The indicators among `ids` with data in some year (a city need not hold every table): cards, the scorecard
     and the indicator pickers leave the others out, and `no_data_note` names them once."""
-    present = set(db.run("indicator_coverage").indicator)
+    present = set(cache.run("indicator_coverage").indicator)
     return [i for i in ids if i in present]
 
 
@@ -123,7 +123,7 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
     """
     T = i18n.translator(f.lang)
     st.title(T(f"area.{area}"))
-    by_year = db.run("indicator_by_year", **f.params)
+    by_year = cache.run("indicator_by_year", **f.params)
     ids = indicators.in_area(area)
     if not by_year.indicator.isin(ids).any():
         st.info(T("empty"))
@@ -238,12 +238,12 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
     if trend.empty:
         st.info(T("empty"))
         return
-    league = story.district_league(ind, f, db.run)
+    league = story.district_league(ind, f, cache.run)
     period = f.period_of(ind)
     st.markdown(shared(narrative.indicator, ind, trend, league, period, f.lang))
     left, right = st.columns(2)
     with left:
-        events = db.run("events_between", year_from=f.year_from, year_to=f.year_to)
+        events = cache.run("events_between", year_from=f.year_from, year_to=f.year_to)
         chart(shared(charts.indicator_trend, trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
         if league.value.isna().all():
@@ -323,7 +323,7 @@ def attention_report(f: Filters, city: dict, quiet: bool = False) -> attention.R
         if not quiet:
             st.error(i18n.t("attention.bad_config", f.lang, error=str(error)))
         return None
-    return shared(attention.report, replace(f, year_from=f.year_to), settings, db.runner())  # links: attention.link
+    return shared(attention.report, replace(f, year_from=f.year_to), settings, cache.runner())  # links: attention.link
 
 
 def attention_summary(f: Filters, city: dict) -> None:
@@ -606,4 +606,4 @@ def prepare_upload(
     """Validation of an upload, once per file, mapping, mode and data version rather than on every rerun."""
     _, read = read_upload(content, name, sheet)
     mapping = ingest.Mapping.from_json(mapping_json)
-    return ingest.prepare(read, table, db.database(data_path, version), mapping, mode)
+    return ingest.prepare(read, table, cache.database(data_path, version), mapping, mode)
