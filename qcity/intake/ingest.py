@@ -174,6 +174,54 @@ def write_rejects(result: Result, sheet: readers.Sheet, folder: Path) -> tuple[P
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m qcity.ingest FILE --table T [...]`: read, check, report, and commit unless told or bound not to;
+    or list the versions, or roll back to one."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    data_dir = args.data_dir or db.data_dir()
+    if args.versions or args.rollback is not None:
+        return _history(args, data_dir)
+    if args.file is None or args.table is None:
+        parser.error("FILE and --table are needed (or --versions, or --rollback N)")
+    mapping = _mapping(args, parser)
+    terminal = Terminal()
+    try:
+        terminal(i18n.t("progress.reading", "en", file=args.file.name), 0, 2)
+        sheet = readers.read(
+            args.file,
+            sheet=args.sheet,
+            encoding=args.encoding,
+            known_headers=known_headers(),
+            max_bytes=args.max_mb * 2**20,
+        )
+    except readers.ReadError as error:
+        terminal.close()
+        print(error)
+        return 1
+    terminal(i18n.t("progress.checking", "en", n=i18n.fmt_count(len(sheet), "en")), 1, 2)
+    result = prepare(sheet, args.table, db.Database(data_dir), mapping, args.mode)
+    terminal.close()
+    if args.save_mapping:
+        result.mapping.save(args.save_mapping)
+    _print_report(result, sheet, args.report)
+    refused = (result.problems or result.unplaced) and not args.accept_valid
+    if args.dry_run or refused or not result.valid_rows:
+        if refused and result.unplaced and not result.problems:
+            print("nothing was imported" + ("" if args.dry_run else "; place the rows, or use --accept-valid"))
+            return 1
+        if result.problems:
+            print("nothing was imported" + ("" if args.dry_run else "; fix the file, or use --accept-valid"))
+        return 1 if result.problems else 0
+    with Terminal() as terminal:
+        version = commit(result, data_dir, args.mode, args.file.name, progress=terminal, lang="en")
+    if result.problems:
+        report, rejected = write_rejects(result, sheet, data_dir / versions.VERSIONS / str(version))
+        print(f"report: {report}; rejected rows: {rejected}")
+    print(f"imported as version {version}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m qcity.ingest", description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, help="CSV, .xlsx or Parquet file to import")
     parser.add_argument("--table", choices=sorted(schema.TABLES), help="table to import into")
@@ -211,24 +259,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--versions", action="store_true", help="list the versions and stop")
     parser.add_argument("--rollback", type=int, metavar="N", help="restore version N and stop")
-    args = parser.parse_args(argv)
-    data_dir = args.data_dir or db.data_dir()
+    return parser
+
+
+def _history(args: argparse.Namespace, data_dir: Path) -> int:
+    """--versions lists the version log; --rollback N restores version N as a new version."""
     if args.versions:
         for entry in versions.versions(data_dir):
             print(json.dumps(entry, ensure_ascii=False))
         return 0
-    if args.rollback is not None:
-        try:
-            print(
-                f"restored version {args.rollback} as version "
-                f"{versions.rollback(data_dir, args.rollback, audit.Actor.command_line())}"
-            )
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return 1
-        return 0
-    if args.file is None or args.table is None:
-        parser.error("FILE and --table are needed (or --versions, or --rollback N)")
+    try:
+        restored = versions.rollback(data_dir, args.rollback, audit.Actor.command_line())
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"restored version {args.rollback} as version {restored}")
+    return 0
+
+
+def _mapping(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Mapping:
+    """The mapping file's mapping (or an empty one) with the command line's --set, --failures-only and --grain."""
     defaults = {}
     for item in args.set:
         column, sep, value = item.partition("=")
@@ -242,25 +292,11 @@ def main(argv: list[str] | None = None) -> int:
     mapping.defaults.update(defaults)
     mapping.failures_only = mapping.failures_only or args.failures_only
     mapping.grain = args.grain or mapping.grain
-    terminal = Terminal()
-    try:
-        terminal(i18n.t("progress.reading", "en", file=args.file.name), 0, 2)
-        sheet = readers.read(
-            args.file,
-            sheet=args.sheet,
-            encoding=args.encoding,
-            known_headers=known_headers(),
-            max_bytes=args.max_mb * 2**20,
-        )
-    except readers.ReadError as error:
-        terminal.close()
-        print(error)
-        return 1
-    terminal(i18n.t("progress.checking", "en", n=i18n.fmt_count(len(sheet), "en")), 1, 2)
-    result = prepare(sheet, args.table, db.Database(data_dir), mapping, args.mode)
-    terminal.close()
-    if args.save_mapping:
-        result.mapping.save(args.save_mapping)
+    return mapping
+
+
+def _print_report(result: Result, sheet: readers.Sheet, report: Path | None) -> None:
+    """What the check found, as the command prints it: defaults taken, notes left out, problems, the counts."""
     if result.mapping.defaults:
         print(
             "defaults for columns the file lacks: "
@@ -273,38 +309,19 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     if note := result.more_problems_note():
         print(note)
-    if args.report:
-        pq.read_table(result.problems_file).to_pandas().to_csv(args.report, index=False, encoding="utf-8-sig")
-        print(f"every problem: {args.report}")
+    if report:
+        pq.read_table(result.problems_file).to_pandas().to_csv(report, index=False, encoding="utf-8-sig")
+        print(f"every problem: {report}")
     if result.unknown_items:
         print(result.unknown_items_note())
     for line in result.notes():
         print(line)
     items = f", {result.item_rows:,} test items" if result.item_rows else ""
+    placed = f", {len(result.outside):,} outside, {len(result.unplaced):,} unplaced"
     print(
         f"{result.valid_rows:,} valid rows{items}, {len(result.rejected_rows):,} rejected, "
-        f"{len(result.new_enterprises):,} new enterprises"
-        + (
-            f", {len(result.outside):,} outside, {len(result.unplaced):,} unplaced"
-            if result.outside or result.unplaced
-            else ""
-        )
+        f"{len(result.new_enterprises):,} new enterprises" + (placed if result.outside or result.unplaced else "")
     )
-    refused = (result.problems or result.unplaced) and not args.accept_valid
-    if args.dry_run or refused or not result.valid_rows:
-        if refused and result.unplaced and not result.problems:
-            print("nothing was imported" + ("" if args.dry_run else "; place the rows, or use --accept-valid"))
-            return 1
-        if result.problems:
-            print("nothing was imported" + ("" if args.dry_run else "; fix the file, or use --accept-valid"))
-        return 1 if result.problems else 0
-    with Terminal() as terminal:
-        version = commit(result, data_dir, args.mode, args.file.name, progress=terminal, lang="en")
-    if result.problems:
-        report, rejected = write_rejects(result, sheet, data_dir / versions.VERSIONS / str(version))
-        print(f"report: {report}; rejected rows: {rejected}")
-    print(f"imported as version {version}")
-    return 0
 
 
 if __name__ == "__main__":
