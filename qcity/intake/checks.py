@@ -367,34 +367,31 @@ class Import:
             },
         )
 
-    def distinct_texts(self, columns: list[str], unresolved: str) -> pd.DataFrame:
-        """The distinct combinations of `columns` of `fields` over the rows `unresolved` (a condition on `checked`
-        as c), with the key each row is joined back on."""
+    def unresolved_texts(self, column: str, helper_names: tuple[str, ...]) -> tuple[list[str], pd.DataFrame]:
+        """The rows whose `column` is still unresolved and that the file gives some text for (in `column` or one of
+        the helper columns it has, `h_<name>`): those helpers, and their distinct combinations of texts with the
+        key each row is joined back on (table `pending`)."""
+        helpers = [f"h_{h}" for h in helper_names if f"h_{h}" in self.field_names()]
+        columns = [column, *helpers]
+        given = " or ".join(f"f.{c} is not null" for c in columns)
         key = "concat_ws(chr(31), " + ", ".join(f"coalesce(f.{c}, '')" for c in columns) + ")"
         self.con.execute(
             f"create or replace table pending as select f._row, {key} as key from fields as f "
-            f"join checked as c using (_row) where {unresolved}"
+            f"join checked as c using (_row) where c.{column} is null and ({given})"
         )
         rows = self.con.execute(
             f"select distinct {key} as key, {', '.join(f'f.{c}' for c in columns)} "
             f"from fields as f where f._row in (select _row from pending)"
         ).fetchall()
-        return pd.DataFrame(rows, columns=["key", *columns], dtype=object)  # object: a missing text stays None
+        return helpers, pd.DataFrame(rows, columns=["key", *columns], dtype=object)  # object: a missing text stays None
 
     def sectors_from_categories(self) -> None:
         """A sample whose sector text is no sector, or that names a food category instead (食品大类 ... 细类, or a
         path), counts under the sector its category does (qcity.intake.categories); a category the classification
         does not know counts as other food and is reported with its count. A sector text that is no category
         either is an unknown sector, as before."""
-        helpers = [
-            f"h_{h}"
-            for h in ("category_detail", "category_variety", "category_sub", "category_major", "category")
-            if f"h_{h}" in self.field_names()
-        ]
-        texts = self.distinct_texts(
-            ["sector_code", *helpers],
-            "c.sector_code is null and (f.sector_code is not "
-            "null" + "".join(f" or f.{h} is not null" for h in helpers) + ")",
+        helpers, texts = self.unresolved_texts(
+            "sector_code", ("category_detail", "category_variety", "category_sub", "category_major", "category")
         )
         if texts.empty:
             return
@@ -432,15 +429,8 @@ class Import:
         """A sample's district from its place (qcity.intake.places): the county column, the city and province
         columns, a publisher, the address, the unit's name, the producer's address. A row lying in another city
         is left out (not imported, not an error); one no text places waits as unplaced."""
-        helpers = [
-            f"h_{h}"
-            for h in ("city", "province", "publisher", "address", "enterprise", "producer_address")
-            if f"h_{h}" in self.field_names()
-        ]
-        texts = self.distinct_texts(
-            ["district_code", *helpers],
-            "c.district_code is null and (f.district_code is "
-            "not null" + "".join(f" or f.{h} is not null" for h in helpers) + ")",
+        helpers, texts = self.unresolved_texts(
+            "district_code", ("city", "province", "publisher", "address", "enterprise", "producer_address")
         )
         if texts.empty:
             return

@@ -488,6 +488,21 @@ def _find_header(rows: list[list[str | None]], known_headers: set[str]) -> int |
     return next((i for i, w in enumerate(widths) if w >= max(2, widest / 2)), None)
 
 
+def _header(
+    name: str, numbered: list[tuple[int, list[str | None]]], known_headers: set[str]
+) -> tuple[int, int, int, list[str]]:
+    """The header among the non-empty rows (file row number, cells): its position there, its file row, its width
+    (up to its last filled cell) and the column names it gives."""
+    if not numbered:
+        raise ReadError(name, "the file has no cells with content")
+    header_at = _find_header([row for _, row in numbered], known_headers)
+    if header_at is None:
+        raise ReadError(name, "no header row found: the first rows have fewer than two filled cells")
+    header_row, header = numbered[header_at]
+    width = max(i + 1 for i, c in enumerate(header) if c is not None)
+    return header_at, header_row, width, _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
+
+
 def _table(
     name: str,
     grid: list[list[str | None]],
@@ -497,14 +512,7 @@ def _table(
 ) -> Sheet:
     """Header, data rows and their file row numbers from a grid of cells; notes below the data are left out."""
     numbered = [(i + 1, row) for i, row in enumerate(grid) if any(c is not None for c in row)]
-    if not numbered:
-        raise ReadError(name, "the file has no cells with content")
-    header_at = _find_header([row for _, row in numbered], known_headers)
-    if header_at is None:
-        raise ReadError(name, "no header row found: the first rows have fewer than two filled cells")
-    header_row, header = numbered[header_at]
-    width = max(i + 1 for i, c in enumerate(header) if c is not None)
-    columns = _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
+    header_at, header_row, width, columns = _header(name, numbered, known_headers)
     body = numbered[header_at + 1 :]
     last = max((k for k, (_, row) in enumerate(body) if _distinct(row) >= 2), default=-1)
     notes = tuple((n, next(c for c in row if c is not None)) for n, row in body[last + 1 :])
@@ -535,14 +543,7 @@ def _grid_table(name: str, grid: pa.Table, known_headers: set[str], sheet: str |
     head = grid.slice(0, HEADER_SEARCH_ROWS * 4).to_pylist()
     numbered = [(r["_row"], [r[f"c{i}"] for i in range(width_all)]) for r in head]
     numbered = [(n, row) for n, row in numbered if any(c is not None for c in row)]
-    if not numbered:
-        raise ReadError(name, "the file has no cells with content")
-    header_at = _find_header([row for _, row in numbered], known_headers)
-    if header_at is None:
-        raise ReadError(name, "no header row found: the first rows have fewer than two filled cells")
-    header_row, header = numbered[header_at]
-    width = max(i + 1 for i, c in enumerate(header) if c is not None)
-    columns = _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
+    _, header_row, width, columns = _header(name, numbered, known_headers)
     body = grid.filter(pc.greater(grid.column("_row"), header_row))
     extra = [i for i in range(width, width_all) if body.column(f"c{i}").null_count < body.num_rows]
     trimmed = _trimmed(name, columns, body.select([*(f"c{i}" for i in range(width)), "_row"]), header_row, sheet=sheet)
