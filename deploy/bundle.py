@@ -5,7 +5,8 @@
 Built on a machine that reaches the package registries and runs the same Debian release and architecture as the
 target. The archive `qcity-bundle-<commit>.tar` holds:
 
-    app/         the application (the repository's files, without tests/ and bench/)
+    app/         the application (the repository's files, without tests/ and bench/), and the documentation
+                 site built into app/static/docs/ (served by the app at /app/static/docs/, by nginx at /docs/)
     wheels/      every wheel requirements.txt needs (`pip download --only-binary=:all:`)
     debs/        Debian's chromium, fonts-noto-cjk, nginx and python3-venv with everything they may depend on
                  (`apt-get download`), indexed as a local apt repository (dpkg-scanpackages)
@@ -18,6 +19,7 @@ On the target: `tar xf qcity-bundle-*.tar && sudo qcity-bundle-*/install.sh /opt
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +36,13 @@ def app_files() -> list[str]:
     """The repository's tracked files that the application needs."""
     listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     return [name for name in listed.splitlines() if not name.startswith(LEFT_OUT) and (ROOT / name).is_file()]
+
+
+def build_docs(site: Path) -> None:
+    """The documentation site, built strictly (a broken link stops the bundle), so the archive holds it ready."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
+    subprocess.run(command, cwd=ROOT, env=environment, check=True)
 
 
 def commit() -> str:
@@ -117,6 +126,7 @@ def build(out: Path, python_version: str | None = None) -> Path:
     for file in files:
         (staging / "app" / file).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / file, staging / "app" / file)
+    build_docs(staging / "app" / "static" / "docs")
     step(2, "the wheels of requirements.txt (pip download)", started)
     download_wheels(staging / "wheels", python_version)
     step(3, f"Debian's {', '.join(DEBIAN_PACKAGES)} and what they depend on (apt-get download)", started)

@@ -29,4 +29,4 @@ cp -a "$HERE/app/." "$TARGET/"
 echo "installing the Python packages into $TARGET/.venv (no network) ..."
 PIP_NO_INDEX=1 PIP_FIND_LINKS="$HERE/wheels" python3 "$TARGET/scripts/dev.py" setup
 echo "done. Start it:   python3 $TARGET/scripts/dev.py start   (demo data; set QCITY_DATA_DIR for yours)"
-echo "or as a service:  see 'Installing on an intranet' in $TARGET/README.md"
+echo "or as a service:  see $TARGET/docs/operations/install.md (the docs site: /app/static/docs/ in the app)"

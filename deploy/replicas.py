@@ -134,6 +134,7 @@ def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
         .replace("@UPSTREAMS@", upstreams)
         .replace("@LISTEN@", f"127.0.0.1:{port}")
         .replace("@PREFIX@", str(prefix))
+        .replace("@DOCS@", str(ROOT / "static" / "docs"))
     )
 
 

@@ -7,14 +7,14 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import attention, narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
-st.title(T("attention.title"))
+st.title(T("attention.title"), help=guide.page("attention", f.lang))
 report = ui.attention_report(f, city)
 if report is None:
     st.stop()

@@ -7,13 +7,13 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import db, schema, versions
-from qcity.web import admin, auth, cache, controls, ui
+from qcity.web import admin, auth, cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 database = cache.current()
 
-st.title(T("data.title"))
+st.title(T("data.title"), help=guide.page("data", f.lang))
 st.subheader(T("data.catalog"))
 ui.grid(ui.catalog(database, f.lang), key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))

@@ -5,13 +5,13 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 note = downloads.source_note(cache.current().city(), f.lang)
 
-st.title(T("page.enterprise"))
+st.title(T("page.enterprise"), help=guide.page("enterprise", f.lang))
 text = st.text_input(
     T("enterprise.search"),
     key="enterprise_search",

@@ -6,16 +6,17 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators
 from qcity.store import schema
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 database = cache.current()
 city = database.city()
 
-st.title(T("page.glossary"))
+st.title(T("page.glossary"), help=guide.page("glossary", f.lang))
 coverage = cache.run("indicator_coverage").set_index("indicator")
 st.caption(T("glossary.as_of", date=city.get("as_of", "—")))
+st.caption(T("glossary.docs", link=guide.link("user-guide/indicators.html", f.lang)))
 for area in (*indicators.AREAS, "index"):
     st.header(T(f"area.{area}"), anchor=f"area-{area}")
     chosen = (
@@ -40,4 +41,5 @@ for area in (*indicators.AREAS, "index"):
             f"- {T('col.unit')}: {T(f'unit.{ind.unit}')}\n- {T('col.direction')}: {T(direction)}\n"
             f"- {T('col.source')}: `{ind.source}` ({T('col.modified')} {updated or '—'})\n"
             f"- {T('glossary.coverage')}: {years}"
+            f"\n- {guide.indicator(ind.id, f.lang)}"
         )

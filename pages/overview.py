@@ -8,14 +8,14 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads, story
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
-st.title(T("overview.title"))
+st.title(T("overview.title"), help=guide.page("overview", f.lang))
 by_year = cache.run("indicator_by_year", **f.params)
 if by_year.empty:
     st.info(T("empty"))

@@ -11,7 +11,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import bulletin, charts, deck, images, story
-from qcity.web import admin, auth, cache, controls, ui
+from qcity.web import admin, auth, cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -107,6 +107,7 @@ def slide() -> None:
 slide()
 
 with st.expander(T("present.controls")):
+    st.caption(guide.page("present", f.lang))
     left, middle, right = st.columns(3)
     left.selectbox(
         T("present.storyline"),

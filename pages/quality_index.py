@@ -8,14 +8,16 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
 city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
-st.title(T("page.quality_index"), help=ui.indicator_help("quality_index", f))
+st.title(
+    T("page.quality_index"), help=ui.indicator_help("quality_index", f) + "\n\n" + guide.page("quality_index", f.lang)
+)
 try:
     weights = indicators.index_weights(city)
 except indicators.ConfigError as error:

@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, guide, ui
 
 TOP_ITEMS = 15
 
@@ -35,7 +35,7 @@ def notices() -> None:
         )
 
 
-st.title(T("spot.title"))
+st.title(T("spot.title"), help=guide.page("spot_checks", f.lang))
 by_domain = cache.run("pass_rate_by_domain_year", **f.params)
 if by_domain.empty:
     st.info(T("empty"))

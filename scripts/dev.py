@@ -1,7 +1,7 @@
 """The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
 
 python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
-python3 scripts/dev.py test [pytest options]       # ruff (lint and format) and the whole test suite
+python3 scripts/dev.py test [pytest options]       # ruff (lint and format), the docs and the whole test suite
 (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
 with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
 python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
@@ -41,8 +41,25 @@ def ensure_environment(requirements: str) -> None:
         STAMP.write_text(wanted)
 
 
+def build_docs() -> None:
+    """Build the documentation site from docs/ into static/docs/ (the app serves it at /app/static/docs/, nginx at
+    /docs/), again only when its sources changed. The test command checks it strictly (tests/test_docs.py)."""
+    sources = [ROOT / "mkdocs.yml", *sorted(path for path in (ROOT / "docs").rglob("*") if path.is_file())]
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    stamp = ROOT / "static" / "docs" / ".qcity-sources"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    print("building the documentation site into static/docs/ ...", flush=True)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's notice of its successor, on every build
+    subprocess.run([PYTHON, "-m", "mkdocs", "build", "--quiet"], cwd=ROOT, env=environment, check=True)
+    stamp.write_text(digest.hexdigest())
+
+
 def start(args: list[str]) -> int:
     ensure_environment("requirements.txt")
+    build_docs()
     ensure_browser()
     if not os.environ.get("QCITY_DATA_DIR") and not (ROOT / "data" / "city.json").exists():
         subprocess.run([PYTHON, "-m", "qcity.demo", "--city", "changsha", "--out", ROOT / "data"], cwd=ROOT, check=True)
@@ -52,6 +69,7 @@ def start(args: list[str]) -> int:
 def setup(args: list[str]) -> int:
     """The set-up `start` does, without starting: the offline install runs it with pip's PIP_NO_INDEX."""
     ensure_environment("requirements.txt")
+    build_docs()
     ensure_browser()
     return 0
 
@@ -97,6 +115,7 @@ def apt_install(packages: list[str], why: str) -> None:
 
 def test(args: list[str]) -> int:
     ensure_environment("requirements-dev.txt")
+    build_docs()  # the browser tests open it in the app; tests/test_docs.py builds it again with --strict
     ensure_browser()
     if missing := [package for package, program in TEST_PACKAGES.items() if not Path(program).exists()]:
         apt_install(missing, "the nginx and Spark tests")

@@ -20,7 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 from pptx import Presentation
 
 from bench import protocol
-from deploy import replicas
+from deploy import bundle, replicas
 from qcity.documents import images
 
 pytestmark = pytest.mark.browser
@@ -184,6 +184,40 @@ def open_page(browser, url: str, charts: int):
     page.goto(url)
     settle(page, charts)
     return page
+
+
+@pytest.fixture(scope="module")
+def docs_site():
+    """The documentation site in static/docs/, where the app serves it (the test command builds it; plain pytest
+    may not have)."""
+    site = ROOT / "static" / "docs"
+    if not (site / "index.html").exists():
+        bundle.build_docs(site)
+    return site
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_page_title_help_opens_its_section_of_the_docs_served_by_the_app_itself(server, browser, docs_site, lang):
+    """The "?" of a page title links into the user guide; the app serves the site (no nginx here), whose search
+    works and which asks no other host for anything."""
+    page = open_page(browser, f"{server.url}/spot_checks?lang={lang}", CHARTS["spot_checks"])
+    page.locator("h1").first.locator("[data-testid=stTooltipHoverTarget]").hover()
+    link = page.locator("[data-testid=stTooltipContent] a", has_text={"zh": "使用说明", "en": "User guide"}[lang])
+    expect(link).to_be_visible()
+    address = link.evaluate("a => a.href")  # resolved against the page's own address
+    assert address == f"{server.url}/app/static/docs/user-guide/pages.html#spot_checks"
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(address)
+    expect(page.locator("#spot_checks")).to_be_visible()
+    assert "Spot checks" in page.locator("#spot_checks").inner_text()
+    search = page.locator("input[data-md-component=search-query]")
+    search.click()
+    search.press_sequentially("Wilson")  # key by key: the site searches on keyup, not on a filled value
+    # the index (search_index.json, read by a web worker of the site) answers
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=30_000)
+    assert requests and [url for url in requests if not url.startswith(server.url)] == []
+    page.context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -396,7 +430,7 @@ def proxied(demo_dir, tmp_path_factory):
 
 
 @pytest.mark.nginx
-def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_downloads(proxied, browser):
+def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_downloads(proxied, browser, docs_site):
     """A Streamlit session lives in one replica: the cookie nginx sets keeps every request of a browser (the
     page, its websocket, the files its download buttons make) on the replica that holds its session, across
     many reruns, while other browsers are spread over both replicas."""
@@ -435,6 +469,12 @@ def test_a_session_behind_nginx_stays_on_one_replica_through_reruns_and_download
         line for line in mine if int(line.split('" ')[1].split()[0]) >= 400 and "/spot_checks/_stcore/" not in line
     ] == []
     assert len({replica(line) for line in log if '"GET / ' in line}) == 2
+    docs = urllib.request.urlopen(f"{proxied.url}/docs/", timeout=10)  # the site, from nginx itself
+    assert "<title>Quality City Dashboard" in docs.read().decode()
+    assert (
+        'id="overview"'
+        in urllib.request.urlopen(f"{proxied.url}/docs/user-guide/pages.html", timeout=10).read().decode()
+    )
 
 
 def replica(line: str) -> str:

@@ -1,4 +1,5 @@
-"""The files IT staff install: the HTTPS nginx config serves the dashboard over TLS (and redirects plain HTTP to it);
+"""The files IT staff install: the HTTPS nginx config serves the dashboard and its docs over TLS (and redirects plain
+HTTP to it);
 the systemd unit runs the installed app on its instance's port; the offline bundle takes the right files and
 packages (deploy/check_offline.sh installs a whole bundle without network; too slow and large for the suite)."""
 
@@ -7,6 +8,7 @@ import re
 import shutil
 import ssl
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +29,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.mark.nginx
-def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_path):
+def test_the_https_config_serves_the_dashboard_and_its_docs_over_tls_and_redirects_http(tmp_path):
     subprocess.run(
         [
             "openssl",
@@ -49,12 +51,17 @@ def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_p
         capture_output=True,
     )
     replica, plain, secure = replicas.free_port(), replicas.free_port(), replicas.free_port()
+    # the documentation site, as the bundle builds it, where nginx's workers (nobody, under a root master) may read
+    site = Path(tempfile.mkdtemp(prefix="qcity-docs-"))
+    site.chmod(0o755)
+    bundle.build_docs(site)
     config = (ROOT / "deploy" / "nginx-https.conf").read_text(encoding="utf-8")
     # the server's paths and ports, as an administrator edits them, made local to this test
     for server_value, local in [
         ("/etc/qcity/tls", str(tmp_path)),
         ("/run/nginx.pid", str(tmp_path / "nginx.pid")),
         ("/var/log/nginx", str(tmp_path)),
+        ("/opt/qcity/static/docs/", f"{site}/"),
         ("listen 80;", f"listen 127.0.0.1:{plain};"),
         ("listen 443 ssl", f"listen 127.0.0.1:{secure} ssl"),
     ]:
@@ -94,6 +101,11 @@ def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_p
         assert len(sticky) == 1 and sticky[0].endswith("SameSite=Lax; Secure")  # the replica cookie, HTTPS only
         page = urllib.request.urlopen(f"https://127.0.0.1:{secure}/?lang=en", context=tls, timeout=5).read()
         assert b"<title>" in page and b"static/js" in page  # Streamlit's page, through nginx and TLS
+        docs = urllib.request.urlopen(f"https://127.0.0.1:{secure}/docs/", context=tls, timeout=5)
+        assert "<title>Quality City Dashboard" in docs.read().decode()  # the site's home, from nginx itself
+        assert docs.headers["Strict-Transport-Security"] == "max-age=31536000"
+        guide = urllib.request.urlopen(f"https://127.0.0.1:{secure}/docs/user-guide/pages.html", context=tls, timeout=5)
+        assert 'id="spot_checks"' in guide.read().decode()
         try:
             urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{plain}/data?lang=en", timeout=5)
             raise AssertionError("plain HTTP was served")
@@ -104,6 +116,7 @@ def test_the_https_config_serves_the_dashboard_over_tls_and_redirects_http(tmp_p
         app.terminate()
         proxy.wait(timeout=20)
         app.wait(timeout=20)
+        shutil.rmtree(site)
 
 
 def test_the_systemd_unit_runs_the_installed_app_on_its_instance_port():

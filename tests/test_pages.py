@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from qcity import i18n
 from qcity.analysis import indicators
 from qcity.store import audit, db
-from qcity.web import accounts, auth
+from qcity.web import accounts, auth, guide
 
 
 def trace_names(chart) -> list[str]:
@@ -48,6 +48,9 @@ def test_every_page_runs_in_both_languages(app, page, lang):
         ("present", "zh"): "各领域抽检合格率：2021–2025年",  # the first view's title
         ("present", "en"): "Spot-check pass rate by domain, 2021–2025",
     }.get((page, lang), i18n.t(f"page.{page}", lang))
+    # its "?" (on Present, where the title is the view's, the settings) links to its section of the user guide
+    docs = f"]({guide.address(guide.PAGE_SECTIONS[page])})"
+    assert docs in (" ".join(c.value for c in at.caption) if page == "present" else at.title[0].proto.help)
     synthetic = {"zh": "合成数据", "en": "every figure is synthetic"}[lang]
     assert synthetic in at.warning[0].value
     assert all(d.proto.placeholder == "" for d in at.dataframe)  # a missing value is an empty cell, never "None"
@@ -255,11 +258,13 @@ def test_overview_scorecard_rolls_up_every_directional_indicator(app):
 def test_charts_link_to_the_glossary_which_explains_every_indicator(app):
     at = app({"lang": "en", "district": "430104"}, "safety")
     assert "glossary?from=2016&to=2025&district=430104&lang=en#food_pass_rate" in at.metric[0].help
+    assert "](app/static/docs/user-guide/indicators.html#food_pass_rate)" in at.metric[0].help
     glossary = app({"lang": "en"}, "glossary")
     headings = [h.value for h in glossary.subheader]
     assert headings == [i18n.t(f"ind.{i}", "en") for i in indicators.INDICATORS] + ["Composite quality index"]
     assert "Passed ÷ sampled batches of routine monitoring" in texts(glossary)
     assert "2016–2025" in texts(glossary)
+    assert "](app/static/docs/user-guide/indicators.html#case_closure_rate)" in texts(glossary)
 
 
 def test_innovation_says_the_sector_filter_does_not_apply(app):

@@ -4,12 +4,12 @@ from pathlib import Path
 
 from qcity.store import schema
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "data-model.md"
+DOC = Path(__file__).resolve().parent.parent / "docs" / "data" / "tables.md"
 
 
 def test_data_model_doc_is_generated_from_the_schema():
     assert DOC.read_text(encoding="utf-8") == schema.markdown(), (
-        "run: python -m qcity.store.schema > docs/data-model.md"
+        "run: python -m qcity.store.schema > docs/data/tables.md"
     )
 
 

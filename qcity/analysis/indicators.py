@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from qcity import i18n
 from qcity.analysis.filters import Period
 
 # Tables with a year but no date: read for whole years only, never for part of one.
@@ -214,3 +215,42 @@ def index_weights(city: dict) -> dict[str, list]:
         "weights": [float(w) for w in weights.values()],
         "higher": [INDICATORS[k].higher_is_better for k in weights],
     }
+
+
+def markdown() -> str:
+    """Every indicator as Markdown, for docs/user-guide/indicators.md: the app's help links to its entries."""
+    en = i18n.translator("en")
+    direction = {True: "direction.up", False: "direction.down", None: "direction.none"}
+    out = [
+        "# Indicators",
+        "",
+        "Generated from `qcity/analysis/indicators.py` and the messages of `qcity/i18n.py` by "
+        "`python -m qcity.analysis.indicators`; do not edit by hand.",
+        "",
+        "Every figure the pages show is one of these indicators, defined once in "
+        "`queries/setup/20_indicator_observations.sql` per district and year (and month, for dated records). "
+        "The glossary page of the app adds the years each indicator's data cover and when its file last changed.",
+        "",
+    ]
+    for area in (*AREAS, "index"):
+        chosen = [QUALITY_INDEX] if area == "index" else [INDICATORS[i] for i in in_area(area)]
+        out += [f"## {en(f'area.{area}')} {i18n.t(f'area.{area}', 'zh')} {{#area-{area}}}", ""]
+        for ind in chosen:
+            out += [
+                f"### {en(f'ind.{ind.id}')} {i18n.t(f'ind.{ind.id}', 'zh')} {{#{ind.id}}}",
+                "",
+                en(f"ind.{ind.id}.def"),
+                "",
+                f"- id: `{ind.id}`; unit: {en(f'unit.{ind.unit}')}; {en(direction[ind.higher_is_better])}",
+                f"- source table: [`{ind.source}`](../data/tables.md#{ind.source})"
+                if ind.source != "indicator_observations"
+                else "- source: the other indicators, weighted (`index_weights` in `city.json`)",
+                f"- kept by year (no dates): {'yes' if ind.yearly else 'no'}; headline card: "
+                f"{'yes' if ind.headline else 'no'}",
+                "",
+            ]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

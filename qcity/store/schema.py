@@ -1,6 +1,6 @@
 """The data model: every table, its columns, types, keys and allowed values, in one place.
 
-The database views, the demo generator, validation and docs/data-model.md are all built from
+The database views, the demo generator, validation and docs/data/tables.md are all built from
 these definitions, so they cannot drift apart. Run `python -m qcity.store.schema` to print the docs.
 """
 
@@ -468,7 +468,7 @@ TABLES: dict[str, Table] = {
 
 
 def markdown() -> str:
-    """The data model as Markdown, for docs/data-model.md."""
+    """The data model as Markdown, for docs/data/tables.md."""
     out = [
         "# Data model",
         "",
@@ -480,7 +480,7 @@ def markdown() -> str:
     ]
     for t in TABLES.values():
         out += [
-            f"## `{t.name}` ({t.file})",
+            f"## `{t.name}` ({t.file}) {{#{t.name}}}",
             "",
             f"{t.doc} Grain: {t.grain}. Key: {', '.join(t.key)}.",
             "",

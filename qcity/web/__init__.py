@@ -2,7 +2,8 @@
 
 app (the navigation and Streamlit's legacy-mode guard), cache (the process-wide caches: a Database per data
 directory and version, query results keyed on the data version), controls (filter widgets mirrored in the URL),
-ui (cards, chart sections, tables with downloads, the import form), accounts (named accounts, hashed passwords, roles,
+ui (cards, chart sections, tables with downloads, the import form), guide (the "?" links into the
+documentation site the app serves), accounts (named accounts, hashed passwords, roles,
 the wait after failed sign-ins; python -m qcity.accounts), auth (who is signed in and may write), admin (the Data
 page's sign-in, table editors, versions and audit log), client (a session without a browser: page views over the
 app's websocket), serve (the server started ready for its first reader; python -m qcity.serve).

@@ -27,7 +27,7 @@ from qcity.documents import charts, downloads, images, story
 from qcity.intake import ingest, readers
 from qcity.progress import Progress
 from qcity.store import schema
-from qcity.web import cache, controls
+from qcity.web import cache, controls, guide
 
 SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
 # Files built when their download button is clicked (a deck, a report, a bulletin) run in Streamlit's download
@@ -122,7 +122,7 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
     Returns the indicator_by_year rows, or None after saying so when the filters leave the area without data.
     """
     T = i18n.translator(f.lang)
-    st.title(T(f"area.{area}"))
+    st.title(T(f"area.{area}"), help=guide.area(area, f.lang))
     by_year = cache.run("indicator_by_year", **f.params)
     ids = indicators.in_area(area)
     if not by_year.indicator.isin(ids).any():
@@ -146,7 +146,7 @@ def indicator_picker(area: str, f: Filters, key: str) -> str:
 
 
 def indicator_help(indicator_id: str, f: Filters) -> str:
-    """Tooltip text for anything showing an indicator: definition, unit, direction, source, glossary link.
+    """Tooltip text for anything showing an indicator: definition, unit, direction, source, glossary and docs links.
 
     The link keeps the current filters, so following it does not lose the view.
     """
@@ -157,7 +157,7 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
     return (
         f"**{T(f'ind.{indicator_id}')}**: {T(f'ind.{indicator_id}.def')}\n\n"
         f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
-        f"[{T('glossary.link')}]({link})"
+        f"[{T('glossary.link')}]({link}) · {guide.indicator(indicator_id, f.lang)}"
     )
 
 

@@ -1,5 +1,6 @@
 """A US county's food-service inspections (Louisville-style: zip codes as districts, a letter grade as the verdict,
-a fiscal year that straddles two calendar years) import with the mapping file printed in the README."""
+a fiscal year that straddles two calendar years) import with the mapping file printed in the
+docs (docs/data/import.md)."""
 
 import json
 import re
@@ -12,7 +13,7 @@ from helpers import WHOLE
 from qcity.intake import ingest
 from qcity.store import db
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "data" / "import.md"
 # EstablishmentID, InspectionID, EstablishmentName, Zip, InspectionDate, Grade, FiscalYear, as a county publishes
 ROWS = [
     (101, 9001, "BLUEGRASS DINER", "40202", "08/14/2017", "A", "2017-2018"),
@@ -26,9 +27,9 @@ ROWS = [
 ]
 
 
-def readme_mapping() -> str:
-    """The JSON example the README gives for this case (the mapping a newcomer would copy)."""
-    blocks = re.findall(r"```json\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def guide_mapping() -> str:
+    """The JSON example the import guide gives for this case (the mapping a newcomer would copy)."""
+    blocks = re.findall(r"```json\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
     return next(b for b in blocks if '"Grade"' in b)
 
 
@@ -54,9 +55,9 @@ def county(tmp_path) -> Path:
     return out
 
 
-def test_the_readme_mapping_imports_a_county_file_by_calendar_year(county, tmp_path, capsys):
+def test_the_documented_mapping_imports_a_county_file_by_calendar_year(county, tmp_path, capsys):
     mapping = tmp_path / "mapping.json"
-    mapping.write_text(readme_mapping(), encoding="utf-8")
+    mapping.write_text(guide_mapping(), encoding="utf-8")
     source = tmp_path / "FoodServiceData.csv"
     pd.DataFrame(
         ROWS,
