@@ -21,7 +21,7 @@ if report is None:
 settings = report.settings
 baseline = attention.baseline_text(report.charts.baseline_with_data(("city", "")), settings, f.lang)
 districts, sectors = controls.load_options()[1:]
-scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+scope = T("scope.all") if f.all_districts else i18n.tn("scope.some", len(f.districts), f.lang, n=len(f.districts))
 st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope, baseline=baseline))
 st.markdown(narrative.attention(report.signals, f.at(), f.lang))
 
@@ -51,14 +51,8 @@ name = attention.series_name(*choice, districts, sectors, f.lang)
 whys = report.signals[(report.signals.kind == "chart") & (report.signals.subject == name)].why
 filled = report.charts.baseline_with_data(choice)
 if len(filled) < settings.min_baseline_months:
-    st.info(
-        T(
-            "attention.thin_baseline" if filled else "attention.no_baseline",
-            n=len(filled),
-            of=settings.baseline_months,
-            min=settings.min_baseline_months,
-        )
-    )
+    months = {"n": len(filled), "of": settings.baseline_months, "min": settings.min_baseline_months}
+    st.info(T("attention.thin_baseline", **months) if filled else T("attention.no_baseline", **months))
 else:
     st.markdown("\n".join(f"- {why}" for why in whys) if len(whys) else T("attention.chart_none"))
 st.caption(

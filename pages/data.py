@@ -18,7 +18,7 @@ st.subheader(T("data.catalog"))
 ui.grid(ui.catalog(database, f.lang), key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))
 dictionary = cache.run("test_item_dictionary")
-with st.expander(T("data.dictionary", n=i18n.fmt_count(len(dictionary), f.lang))):
+with st.expander(i18n.tn("data.dictionary", len(dictionary), f.lang, n=i18n.fmt_count(len(dictionary), f.lang))):
     st.caption(T("data.dictionary_note"))
     ui.table(
         i18n.localize(dictionary.drop(columns="item_key"), f.lang),
@@ -66,7 +66,13 @@ if uploaded is not None:
         with st.status(T("progress.reading", file=uploaded.name), state="running") as reading:
             _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
             reading.update(
-                label=T("progress.read", file=uploaded.name, n=i18n.fmt_count(len(sheet.rows), f.lang)),
+                label=i18n.tn(
+                    "progress.read",
+                    len(sheet.rows),
+                    f.lang,
+                    file=uploaded.name,
+                    n=i18n.fmt_count(len(sheet.rows), f.lang),
+                ),
                 state="complete",
             )
             st.caption(
@@ -82,7 +88,9 @@ if uploaded is not None:
     mapping = ui.mapping_editor(
         ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table, sheet.columns, f.lang
     )
-    with st.status(T("progress.checking", n=i18n.fmt_count(len(sheet.rows), f.lang))) as checking:
+    with st.status(
+        i18n.tn("progress.checking", len(sheet.rows), f.lang, n=i18n.fmt_count(len(sheet.rows), f.lang))
+    ) as checking:
         result = ui.prepare_upload(
             content,
             uploaded.name,
@@ -114,10 +122,12 @@ if uploaded is not None:
         ("data.already", result.already),
     ):
         if rows:
-            st.info(T(key, n=i18n.fmt_count(len(rows), f.lang)))
+            st.info(i18n.tn(key, len(rows), f.lang, n=i18n.fmt_count(len(rows), f.lang)))
             ui.grid(i18n.localize(pd.DataFrame(rows, columns=["row", "value"]), f.lang), key=f"{key}_rows")
     if result.supersedes:
-        st.info(T("data.supersedes", n=i18n.fmt_count(len(result.supersedes), f.lang)))
+        st.info(
+            i18n.tn("data.supersedes", len(result.supersedes), f.lang, n=i18n.fmt_count(len(result.supersedes), f.lang))
+        )
     if result.unknown_categories:
         st.info(T("data.unknown_categories", n=len(result.unknown_categories)))
         ui.grid(

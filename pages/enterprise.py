@@ -28,7 +28,10 @@ if found.empty:
     st.stop()
 labels = dict(zip(found.enterprise_id, found.enterprise + " (" + found.enterprise_id + ")"))
 chosen = st.selectbox(
-    T("enterprise.choose", n=len(found)), list(labels), key="enterprise_choice", format_func=labels.get
+    i18n.tn("enterprise.choose", len(found), f.lang, n=len(found)),
+    list(labels),
+    key="enterprise_choice",
+    format_func=labels.get,
 )
 controls.keep_in_url("enterprise", chosen)
 

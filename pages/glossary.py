@@ -26,8 +26,10 @@ for area in (*indicators.AREAS, "index"):
         st.subheader(T(f"ind.{ind.id}"), anchor=ind.id)
         direction = {True: "direction.up", False: "direction.down", None: "direction.none"}[ind.higher_is_better]
         years = (
-            T(
+            i18n.tn(
                 "glossary.years",
+                coverage.at[ind.id, "districts"],
+                f.lang,
                 first=coverage.at[ind.id, "first_year"],
                 last=coverage.at[ind.id, "last_year"],
                 n=coverage.at[ind.id, "districts"],

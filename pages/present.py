@@ -177,7 +177,11 @@ else:
         width="stretch",
     )
     ui.build_progress(f.lang)
-    st.caption(T("present.export_note", n=len(views)) + " " + T("present.bulletin_note", period=f.at().label(f.lang)))
+    st.caption(
+        i18n.tn("present.export_note", len(views), f.lang, n=len(views))
+        + " "
+        + T("present.bulletin_note", period=f.at().label(f.lang))
+    )
 
 with st.expander(T("present.edit")):
     if auth.current() is None:

@@ -57,8 +57,20 @@ def build_docs() -> None:
     stamp.write_text(digest.hexdigest())
 
 
+def compile_messages() -> None:
+    """Compile the message catalogues (qcity/locale/*/LC_MESSAGES/qcity.po -> .mo) when a .po is newer; without a
+    current .mo the app compiles the .po in memory on every start instead."""
+    locale = ROOT / "qcity" / "locale"
+    compiled = [(po, po.with_suffix(".mo")) for po in sorted(locale.glob("*/LC_MESSAGES/qcity.po"))]
+    if all(mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime for po, mo in compiled):
+        return
+    command = [PYTHON, "-m", "babel.messages.frontend", "compile", "-d", locale, "-D", "qcity"]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+
+
 def start(args: list[str]) -> int:
     ensure_environment("requirements.txt")
+    compile_messages()
     build_docs()
     ensure_browser()
     if not os.environ.get("QCITY_DATA_DIR") and not (ROOT / "data" / "city.json").exists():
@@ -69,6 +81,7 @@ def start(args: list[str]) -> int:
 def setup(args: list[str]) -> int:
     """The set-up `start` does, without starting: the offline install runs it with pip's PIP_NO_INDEX."""
     ensure_environment("requirements.txt")
+    compile_messages()
     build_docs()
     ensure_browser()
     return 0
@@ -115,6 +128,7 @@ def apt_install(packages: list[str], why: str) -> None:
 
 def test(args: list[str]) -> int:
     ensure_environment("requirements-dev.txt")
+    compile_messages()
     build_docs()  # the browser tests open it in the app; tests/test_docs.py builds it again with --strict
     ensure_browser()
     if missing := [package for package, program in TEST_PACKAGES.items() if not Path(program).exists()]:

@@ -336,8 +336,8 @@ def test_rows_outside_and_unplaced_are_listed_and_wait_for_the_choice(page):
     )
     at.get("file_uploader")[0].upload("places.csv", rows.encode(), "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(i.value.startswith("1 rows lie outside the data's area") for i in at.info)
-    assert any(i.value.startswith("1 rows have no place the import can find") for i in at.info)
+    assert any(i.value.startswith("1 row lies outside the data's area") for i in at.info)
+    assert any(i.value.startswith("1 row has no place the import can find") for i in at.info)
     listed = [d.value for d in at.dataframe if list(d.value.columns) == ["Row", "Value"]]
     assert [frame.values.tolist() for frame in listed] == [[[3, "湖南省株洲市天元区长江北路1号"]], [[4, "某路1号"]]]
     assert at.button(key="data_import").disabled

@@ -1,10 +1,16 @@
 """Translations are complete, enumerations are labelled, numbers follow each language, pages hold no literals."""
 
+import gettext
+import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from qcity import i18n
 from qcity.analysis import indicators
@@ -14,17 +20,87 @@ ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_every_message_has_both_languages():
-    for key, texts in i18n.MESSAGES.items():
-        assert len(texts) == 2 and all(t.strip() for t in texts), key
-        zh, en = texts
-        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en)), key
+def catalogue(lang: str):
+    with (i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "qcity.po").open("rb") as po:
+        return read_po(po, locale=lang)
+
+
+def texts_of(message) -> list[str]:
+    return [message.string] if isinstance(message.string, str) else list(message.string)
+
+
+def test_both_catalogues_hold_the_same_ids_none_untranslated_with_the_same_placeholders():
+    zh, en = catalogue("zh"), catalogue("en")
+    ids = {
+        lang: {m.id if isinstance(m.id, str) else m.id[0]: m for m in c if m.id} for lang, c in (("zh", zh), ("en", en))
+    }
+    assert set(ids["zh"]) == set(ids["en"]) and len(ids["zh"]) > 700
+    assert zh.num_plurals == 1 and en.num_plurals == 2
+    for key, message in ids["zh"].items():
+        other = ids["en"][key]
+        assert message.pluralizable == other.pluralizable, key
+        forms = texts_of(message) + texts_of(other)
+        assert len(forms) == (3 if message.pluralizable else 2) and all(s.strip() for s in forms), key
+        assert not message.fuzzy and not other.fuzzy, key
+        placeholders = {frozenset(re.findall(r"{(\w+)}", s)) for s in forms}
+        assert len(placeholders) == 1, key  # every language and every plural form takes the same values
+
+
+def test_the_ids_extracted_from_the_code_are_exactly_the_catalogues(tmp_path):
+    """`pybabel extract` (the command a translator runs) finds every id the catalogues hold, plural ones as plural,
+    and no other; ids built at run time are in qcity/locale/runtime_ids.py. The committed template is current."""
+    keywords = [arg for keyword in i18n.EXTRACT_KEYWORDS for arg in ("-k", keyword)]
+    pot = tmp_path / "qcity.pot"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "qcity/locale/babel.cfg",
+            "--no-default-keywords",
+            *keywords,
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    for template in (pot, i18n.LOCALE_DIR / "qcity.pot"):
+        with template.open("rb") as source:
+            extracted = {m.id if isinstance(m.id, str) else m.id[0]: m.pluralizable for m in read_po(source) if m.id}
+        assert extracted == {key: key in i18n.PLURAL_IDS for key in i18n.IDS | i18n.PLURAL_IDS}, template
+
+
+def test_plurals_take_the_form_of_the_count():
+    assert i18n.tn("scope.some", 1, "en", n=1) == "1 district"
+    assert i18n.tn("scope.some", 2, "en", n=2) == "2 districts"
+    assert i18n.tn("scope.some", 1, "zh", n=1) == i18n.tn("scope.some", 1, "zh", n=1) == "1 个区县"
+    assert i18n.tn("spot.rows", 12345, "en", n=i18n.fmt_count(12345, "en")) == "12,345 rows"
+    with pytest.raises(KeyError, match="plural"):
+        i18n.t("scope.some", "en", n=2)
+    with pytest.raises(KeyError):
+        i18n.t("no.such.message", "en")
+
+
+def test_the_compiled_catalogue_says_what_its_po_file_says():
+    """The app reads the .mo the set-up compiles, or the .po when the .mo is missing or older: the same messages."""
+    for lang in i18n.LANGS:
+        buffer = io.BytesIO()
+        write_mo(buffer, catalogue(lang))
+        buffer.seek(0)
+        assert gettext.GNUTranslations(buffer)._catalog == i18n.CATALOGUES[lang]._catalog
 
 
 def test_every_enumeration_value_and_indicator_has_a_label():
     for enum, values in schema.ENUMS.items():
         for value in values:
-            assert f"{enum}.{value}" in i18n.MESSAGES, f"{enum}.{value}"
+            assert i18n.has(f"{enum}.{value}"), f"{enum}.{value}"
     for ind in indicators.INDICATORS.values():
         for key in (
             f"ind.{ind.id}",
@@ -33,8 +109,8 @@ def test_every_enumeration_value_and_indicator_has_a_label():
             f"unit.{ind.unit}",
             f"area.{ind.area}",
         ):
-            assert key in i18n.MESSAGES, key
-        assert ind.base is None or f"base.{ind.base}" in i18n.MESSAGES
+            assert i18n.has(key), key
+        assert ind.base is None or i18n.has(f"base.{ind.base}")
         assert ind.source in schema.TABLES
 
 
@@ -48,6 +124,9 @@ def test_counts_use_wan_and_yi_in_chinese():
     assert i18n.fmt_count(12345, "zh") == "1.2万"
     assert i18n.fmt_count(30000, "zh") == "3万"
     assert i18n.fmt_count(123_456_789, "zh") == "1.2亿"
+    assert i18n.fmt_count(99_999_999, "zh") == "1亿"  # Babel's compact format (the old rule wrote 10000万)
+    assert i18n.fmt_count(1.5e12, "zh") == "1.5万亿"
+    assert i18n.fmt_count(1.2e9, "en") == "1.2 billion"
     assert i18n.fmt_count(12345, "en") == "12,345"
     assert i18n.fmt_count(None, "en") == "—"
 
@@ -79,12 +158,18 @@ def test_values_and_changes_follow_the_unit_and_language():
     assert i18n.fmt_change(-12, "count", "en") == "-12" and i18n.fmt_change(0.02, "per_10k", "en", 2) == "+0.02"
 
 
-def test_every_message_key_used_in_the_code_exists():
-    pattern = re.compile(r"""\bT\(\s*["']([a-z_]+\.[a-z_.]+|empty)["']""")
-    used = {
-        key
-        for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/**/*.py"), ROOT / "dashboard.py"]
-        for key in pattern.findall(path.read_text(encoding="utf-8"))
+def test_every_message_id_the_code_names_exists_and_is_called_as_plural_or_not():
+    """A literal id in t(…)/T(…) is a plain message, in tn(…) a plural one (t raises on a plural id)."""
+    calls = {
+        "t": re.compile(r"""\b(?:T|i18n\.t|\bt)\(\s*["']([a-z_]+(?:\.[a-z_.]+)?)["']"""),
+        "tn": re.compile(r"""\btn\(\s*["']([a-z_]+\.[a-z_.]+)["']"""),
     }
-    assert len(used) > 50
-    assert sorted(key for key in used if key not in i18n.MESSAGES) == []
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in [*ROOT.glob("pages/*.py"), *ROOT.glob("qcity/**/*.py"), ROOT / "dashboard.py"]
+        if path.parent.name != "locale"
+    )
+    plain, plural = set(calls["t"].findall(code)), set(calls["tn"].findall(code))
+    assert len(plain) > 300 and len(plural) >= 15
+    assert sorted(key for key in plain if key not in i18n.IDS) == []
+    assert sorted(key for key in plural if key not in i18n.PLURAL_IDS) == []

@@ -47,7 +47,7 @@ def test_an_import_says_each_stage_in_order(tmp_path):
     told = Collected()
     assert ingest.commit(result, data, "append", "q1.csv", progress=told, lang="en") == 1
     assert told == [
-        ("Writing inspections (1 rows)", 0, 3),
+        ("Writing inspections (1 row)", 0, 3),  # one row: the singular form
         ("Keeping version 1's snapshot", 1, 3),
         ("Rebuilding the inspections rollup", 2, 3),
         ("Imported as version 1", 3, 3),

@@ -715,14 +715,11 @@ def signal_table(
         *(firms[c].to_numpy() for c in columns)
     ):
         batches = joiner.join(f"{h['sample_date']} {h['product'] or ''} {h['items'] or ''}".strip() for h in history)
-        why = T(
-            "attention.why_visit" if after else "attention.why_repeat",
-            failures=failures,
-            samples=samples,
-            months=settings.repeat_months,
-            visit=str(visit)[:10] if after else "",
-            history=batches,
-        )
+        counts = {"failures": failures, "samples": samples, "months": settings.repeat_months, "history": batches}
+        if after:
+            why = T("attention.why_visit", visit=str(visit)[:10], **counts)
+        else:
+            why = T("attention.why_repeat", **counts)
         add(
             severity,
             "repeat",

@@ -122,7 +122,7 @@ class Period:
 
     def versus(self, lang: str) -> str:
         """What a change compares with: "比上年" / "on last year", or "同比" / "year on year" for part of a year."""
-        return i18n.t("period.versus_same" if self.partial else "period.versus_last", lang)
+        return i18n.t("period.versus_same", lang) if self.partial else i18n.t("period.versus_last", lang)
 
 
 @dataclass(frozen=True)

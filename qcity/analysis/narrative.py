@@ -37,7 +37,7 @@ def change_phrase(change: float, ind: Indicator, period: Period, lang: str) -> s
     """ "比上年提高 0.6 个百分点" / "up 0.6 points on last year" ("同比" / "year on year" for part of a year), or
     level when it rounds to zero."""
     if round(change, ind.digits) == 0:
-        return i18n.t("period.level_same" if period.partial else "period.level_last", lang)
+        return i18n.t("period.level_same", lang) if period.partial else i18n.t("period.level_last", lang)
     verb = _verb(ind, change > 0, lang)
     if ind.unit == "pct":
         size = f"{abs(change):.{ind.digits}f} 个百分点" if lang == "zh" else f"{abs(change):.{ind.digits}f} points"
@@ -464,8 +464,9 @@ def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
     if signals.empty:
         return i18n.t("attention.none", lang, period=label)
     levels = signals.severity.value_counts()
-    text = i18n.t(
+    text = i18n.tn(
         "attention.summary",
+        len(signals),
         lang,
         period=label,
         n=len(signals),

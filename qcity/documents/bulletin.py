@@ -111,7 +111,7 @@ def district_table(districts: pd.DataFrame, f: Filters) -> pd.DataFrame:
             T("col.district"): now[i18n.name_column(f.lang)],
             T("col.samples"): [i18n.fmt_count(n, f.lang) for n in now.samples],
             T("col.pass_rate"): [f"{v:.2f}%" for v in now.pass_rate],
-            T("col.change_same" if f.partial else "col.change"): [
+            T("col.change_same") if f.partial else T("col.change"): [
                 i18n.fmt_change(c, "pct", f.lang, 2) for c in now.change
             ],
         }
@@ -152,7 +152,7 @@ def indicator_table(cards: list[indicators.Kpi], f: Filters) -> pd.DataFrame:
                 T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
                 T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
                 T("col.status"): verdict,
-                T("col.change_same" if f.partial else "col.change"): i18n.fmt_change(
+                T("col.change_same") if f.partial else T("col.change"): i18n.fmt_change(
                     card.change, ind.unit, lang, ind.digits
                 ),
             }

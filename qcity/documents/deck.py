@@ -101,7 +101,7 @@ def deck(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes
     cover = pptx.slides.add_slide(blank)
     _text(_box(cover, margin, Inches(2.3), inner, Inches(1.4)), info.title, 40, bold=True)
     sub = _box(cover, margin, Inches(3.8), inner, Inches(1.6))
-    _text(sub, T("deck.subtitle", city=info.city, n=len(slides)), 20, GREY)
+    _text(sub, i18n.tn("deck.subtitle", len(slides), info.lang, city=info.city, n=len(slides)), 20, GREY)
     _text(sub, T("deck.as_of", date=info.as_of), 16, GREY, new_paragraph=True)
     if info.synthetic:
         _text(sub, info.note, 20, WARN, bold=True, new_paragraph=True)
@@ -160,7 +160,7 @@ def report_html(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -
         f'<!doctype html><html lang="{"zh-CN" if info.lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{esc(info.title)}</title><style>{css}</style></head><body>",
         f'<div class="cover"><h1>{esc(info.title)}</h1>',
-        f"<p>{esc(T('deck.subtitle', city=info.city, n=len(slides)))}</p>",
+        f"<p>{esc(i18n.tn('deck.subtitle', len(slides), info.lang, city=info.city, n=len(slides)))}</p>",
         f"<p>{esc(T('deck.as_of', date=info.as_of))}</p>",
         f'<p class="synthetic">{esc(info.note)}</p>' if info.synthetic else f"<p>{esc(info.note)}</p>",
         "</div>",

@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         terminal.close()
         print(error)
         return 1
-    terminal(i18n.t("progress.checking", "en", n=i18n.fmt_count(len(sheet), "en")), 1, 2)
+    terminal(i18n.tn("progress.checking", len(sheet), "en", n=i18n.fmt_count(len(sheet), "en")), 1, 2)
     result = prepare(sheet, args.table, db.Database(data_dir), mapping, args.mode)
     terminal.close()
     if args.save_mapping:

@@ -220,7 +220,13 @@ def commit(
     rebuild = any(table.name == "inspections" for table, _, _ in changes)
     stages = 3 if rebuild else 2
     progress(
-        i18n.t("progress.writing", lang, n=i18n.fmt_count(entry.get("rows", 0), lang), table=entry.get("table", "")),
+        i18n.tn(
+            "progress.writing",
+            entry.get("rows", 0),
+            lang,
+            n=i18n.fmt_count(entry.get("rows", 0), lang),
+            table=entry.get("table", ""),
+        ),
         0,
         stages,
     )

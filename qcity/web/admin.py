@@ -110,7 +110,7 @@ def _column_config(table: schema.Table, choices: dict[str, list[str]], lang: str
     T = i18n.translator(lang)
     config = {}
     for column in table.columns:
-        label = T(f"col.{column.name}") if f"col.{column.name}" in i18n.MESSAGES else column.name
+        label = T(f"col.{column.name}") if i18n.has(f"col.{column.name}") else column.name
         options = dict(label=label, help=column.doc, required=column.required, width=EDITOR_COLUMN_WIDTH)
         if column.enum or column.name in choices:
             config[column.name] = st.column_config.SelectboxColumn(
@@ -173,7 +173,7 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
         return
     result = check_edit(name, edited, database)
     if result.problems:
-        st.error(T("data.not_saved", n=len(result.problems)))
+        st.error(i18n.tn("data.not_saved", len(result.problems), lang, n=len(result.problems)))
         ui.grid(i18n.localize(result.problem_table().drop(columns="file"), lang), key=f"data_edit_problems_{name}")
         ui.grid(marked(edited, result.problems), key=f"data_edit_marked_{name}", hide_index=False)  # rows as listed
         return
@@ -256,7 +256,7 @@ def audit_panel(data_dir: Path, lang: str) -> None:
     T = i18n.translator(lang)
     st.subheader(T("data.audit"))
     total = audit.count(data_dir)
-    st.caption(T("data.audit_note", n=i18n.fmt_count(total, lang)))
+    st.caption(i18n.tn("data.audit_note", total, lang, n=i18n.fmt_count(total, lang)))
     ui.grid(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), key="data_audit")
     st.download_button(
         T("data.download_audit"),

@@ -47,7 +47,7 @@ def period_caption(f: Filters, yearly_only: bool = False) -> None:
     """What the cards below show: the period, what it is compared with, the scope; in part of a year, which year
     the indicators kept by year show (all of them, on a page of yearly tables only)."""
     T = i18n.translator(f.lang)
-    scope = T("scope.all") if f.all_districts else T("scope.some", n=len(f.districts))
+    scope = T("scope.all") if f.all_districts else i18n.tn("scope.some", len(f.districts), f.lang, n=len(f.districts))
     if f.partial and yearly_only:
         st.caption(T("overview.caption", year=f.yearly.label(f.lang, yearly=True), scope=scope))
     elif f.partial:
@@ -252,7 +252,10 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         chart(shared(charts.district_ranking, league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
         smallest = indicators.min_base(ind, f.min_samples)
-        st.caption(T("districts.click") + (" " + T("districts.unranked", n=unranked, min=smallest) if unranked else ""))
+        st.caption(
+            T("districts.click")
+            + (" " + i18n.tn("districts.unranked", unranked, f.lang, n=unranked, min=smallest) if unranked else "")
+        )
 
 
 def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
@@ -261,7 +264,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     lang = f.lang
     T = i18n.translator(lang)
     summary = indicators.rollup(cards)
-    change = T("col.change_same" if f.partial else "col.change")
+    change = T("col.change_same") if f.partial else T("col.change")
     st.markdown(
         T(
             "scorecard.rollup",
@@ -294,7 +297,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
                 T("col.national"): "—"
                 if card.national is None
                 else i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
-                T("col.direction"): T("direction.up" if ind.higher_is_better else "direction.down"),
+                T("col.direction"): (T("direction.up") if ind.higher_is_better else T("direction.down")),
                 "_good": card.status == "met" if card.status else None,
                 "_improved": card.improved,
             }
@@ -332,7 +335,11 @@ def attention_summary(f: Filters, city: dict) -> None:
     if report is None:
         return
     T = i18n.translator(f.lang)
-    label = T("attention.overview", n=report.count) if report.count else T("attention.overview_none")
+    label = (
+        i18n.tn("attention.overview", report.count, f.lang, n=report.count)
+        if report.count
+        else T("attention.overview_none")
+    )
     st.page_link("pages/attention.py", label=label, icon=":material/notifications:", query_params=filters.to_query(f))
     if report.count:
         top = report.signals.iloc[0]
@@ -389,7 +396,7 @@ def shown_of(shown: int, total: int, lang: str) -> str:
 def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
     """The rows behind a page's charts, shown in this language, with their count and downloads."""
     rows = i18n.localize(frame, f.lang)
-    st.caption(i18n.t("spot.rows", f.lang, n=i18n.fmt_count(len(rows), f.lang)))
+    st.caption(i18n.tn("spot.rows", len(rows), f.lang, n=i18n.fmt_count(len(rows), f.lang)))
     table(rows, f, note, file_stem, key)
 
 
@@ -542,7 +549,7 @@ def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
     table = schema.TABLES[table_name]
     fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
     required = {c.name for c in table.columns if c.required}
-    labels = [f"{T(f'field.{f}')} ({f})" if f"field.{f}" in i18n.MESSAGES else f for f in fields]
+    labels = [f"{T(f'field.{f}')} ({f})" if i18n.has(f"field.{f}") else f for f in fields]
     frame = pd.DataFrame(
         {
             "field": labels,
