@@ -7,7 +7,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import attention, narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, guide, ui
+from qcity.web import cache, controls, guide, signals, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -15,7 +15,7 @@ city = cache.current().city()
 note = downloads.source_note(city, f.lang)
 
 st.title(T("attention.title"), help=guide.page("attention", f.lang))
-report = ui.attention_report(f, city)
+report = signals.attention_report(f, city)
 if report is None:
     st.stop()
 settings = report.settings
@@ -26,7 +26,7 @@ st.caption(T("attention.caption", period=f.at().label(f.lang), scope=scope, base
 st.markdown(narrative.attention(report.signals, f.at(), f.lang))
 
 st.subheader(T("attention.list"))
-ui.signal_list(report, f, note)
+signals.signal_list(report, f, note)
 
 st.subheader(T("attention.chart"))
 series = list(report.charts.keys)
@@ -44,7 +44,7 @@ choice = st.selectbox(
     ),
 )
 ui.chart(
-    ui.shared(charts.control_chart, report.charts.frame(choice), f.lang, note, settings.min_month_samples),
+    cache.shared(charts.control_chart, report.charts.frame(choice), f.lang, note, settings.min_month_samples),
     "attention_chart",
 )
 name = attention.series_name(*choice, districts, sectors, f.lang)
@@ -69,7 +69,7 @@ st.caption(
 
 if not report.batches.empty:
     st.subheader(T("attention.firms"))
-    ui.long_table(report.batches, f, note, "enterprises-to-watch", "attention_firms")
+    tables.long_table(report.batches, f, note, "enterprises-to-watch", "attention_firms")
 
 st.caption(
     T(

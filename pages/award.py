@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -28,11 +28,11 @@ with left:
     if funnel.empty:
         st.info(T("empty_year", year=yearly))
     else:
-        st.markdown(ui.shared(narrative.award_funnel, funnel, f.yearly, f.lang))
-        ui.chart(ui.shared(charts.funnel, funnel, f.lang, note), "award_funnel")
+        st.markdown(cache.shared(narrative.award_funnel, funnel, f.yearly, f.lang))
+        ui.chart(cache.shared(charts.funnel, funnel, f.lang, note), "award_funnel")
 with right:
     st.subheader(T("award.scores"), help=ui.indicator_help("award_mean_score", f))
-    ui.chart(ui.shared(charts.score_distribution, applicants, f.lang, note), "award_scores")
+    ui.chart(cache.shared(charts.score_distribution, applicants, f.lang, note), "award_scores")
 
 left, right = st.columns(2)
 with left:
@@ -42,12 +42,12 @@ with left:
         st.info(T("award.no_winners"))
     else:
         st.markdown(
-            ui.shared(
+            cache.shared(
                 narrative.composition, winners, "district_code", "winners", "domain", f.lang, i18n.name_column(f.lang)
             )
         )
         ui.chart(
-            ui.shared(
+            cache.shared(
                 charts.stacked_bars,
                 winners,
                 "district_code",
@@ -66,7 +66,7 @@ with left:
 with right:
     st.subheader(T("award.prizes"))
     ui.chart(
-        ui.shared(
+        cache.shared(
             charts.bars_by_year,
             cache.run("award_by_year", **f.yearly_params),
             "prize_10k_yuan",
@@ -81,7 +81,7 @@ with right:
 
 st.subheader(T("award.winners"))
 winners_table = applicants[applicants.stage == "winner"].drop(columns=["enterprise_id", "district_code", "sector_code"])
-ui.table(i18n.localize(winners_table, f.lang), f, note, "award-winners", "award_winners")
+tables.table(i18n.localize(winners_table, f.lang), f, note, "award-winners", "award_winners")
 
 st.subheader(T("spot.table"))
-ui.rows_table(applicants, f, note, "award", key="award_rows")
+tables.rows_table(applicants, f, note, "award", key="award_rows")

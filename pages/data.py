@@ -7,7 +7,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import db, schema, versions
-from qcity.web import admin, auth, cache, controls, guide, ui
+from qcity.web import admin, auth, builds, cache, controls, guide, tables, upload
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -15,12 +15,12 @@ database = cache.current()
 
 st.title(T("data.title"), help=guide.page("data", f.lang))
 st.subheader(T("data.catalog"))
-ui.grid(ui.catalog(database, f.lang), key="data_catalog", height="content")
+tables.grid(admin.catalog(database, f.lang), key="data_catalog", height="content")
 st.caption(T("data.catalog_note", path=database.path))
 dictionary = cache.run("test_item_dictionary")
 with st.expander(i18n.tn("data.dictionary", len(dictionary), f.lang, n=i18n.fmt_count(len(dictionary), f.lang))):
     st.caption(T("data.dictionary_note"))
-    ui.table(
+    tables.table(
         i18n.localize(dictionary.drop(columns="item_key"), f.lang),
         f,
         T("data.dictionary_source"),
@@ -61,10 +61,10 @@ else:
 if uploaded is not None:
     content = uploaded.getvalue()
     try:
-        names, _ = ui.read_upload(content, uploaded.name, None)
+        names, _ = upload.read_upload(content, uploaded.name, None)
         sheet_name = st.selectbox(T("data.sheet"), names, key="data_sheet") if names else None
         with st.status(T("progress.reading", file=uploaded.name), state="running") as reading:
-            _, sheet = ui.read_upload(content, uploaded.name, sheet_name)
+            _, sheet = upload.read_upload(content, uploaded.name, sheet_name)
             reading.update(
                 label=i18n.tn(
                     "progress.read",
@@ -85,13 +85,13 @@ if uploaded is not None:
         st.stop()
     if sheet.notes:
         st.caption(T("data.notes", rows=", ".join(str(n) for n, _ in sheet.notes)))
-    mapping = ui.mapping_editor(
+    mapping = upload.mapping_editor(
         ingest.guess_mapping(schema.TABLES[table], sheet.columns, loaded), table, sheet.columns, f.lang
     )
     with st.status(
         i18n.tn("progress.checking", len(sheet.rows), f.lang, n=i18n.fmt_count(len(sheet.rows), f.lang))
     ) as checking:
-        result = ui.prepare_upload(
+        result = upload.prepare_upload(
             content,
             uploaded.name,
             sheet_name,
@@ -115,7 +115,7 @@ if uploaded is not None:
     if result.unknown_items:
         st.warning(T("data.unknown_items", n=len(result.unknown_items)))
         unknown = pd.DataFrame(result.unknown_items.items(), columns=["item", "samples"])
-        ui.grid(i18n.localize(unknown, f.lang), key="data_unknown_items")
+        tables.grid(i18n.localize(unknown, f.lang), key="data_unknown_items")
     for key, rows in (
         ("data.outside", result.outside),
         ("data.unplaced", result.unplaced),
@@ -123,22 +123,22 @@ if uploaded is not None:
     ):
         if rows:
             st.info(i18n.tn(key, len(rows), f.lang, n=i18n.fmt_count(len(rows), f.lang)))
-            ui.grid(i18n.localize(pd.DataFrame(rows, columns=["row", "value"]), f.lang), key=f"{key}_rows")
+            tables.grid(i18n.localize(pd.DataFrame(rows, columns=["row", "value"]), f.lang), key=f"{key}_rows")
     if result.supersedes:
         st.info(
             i18n.tn("data.supersedes", len(result.supersedes), f.lang, n=i18n.fmt_count(len(result.supersedes), f.lang))
         )
     if result.unknown_categories:
         st.info(T("data.unknown_categories", n=len(result.unknown_categories)))
-        ui.grid(
+        tables.grid(
             i18n.localize(pd.DataFrame(result.unknown_categories.items(), columns=["value", "samples"]), f.lang),
             key="data_unknown_categories",
         )
     report = result.problem_table()
     if len(report):
         st.subheader(T("data.problems"))
-        ui.grid(i18n.localize(report.drop(columns="file"), f.lang), key="data_problems")
-        ui.download_csv(
+        tables.grid(i18n.localize(report.drop(columns="file"), f.lang), key="data_problems")
+        tables.download_csv(
             report, "import-report", [sheet.file], f.lang, key="data_report_download", label=T("data.download_report")
         )
     st.download_button(
@@ -166,7 +166,7 @@ if uploaded is not None:
                 mode,
                 sheet.file,
                 actor,
-                progress=ui.status_progress(importing, f.lang),
+                progress=builds.status_progress(importing, f.lang),
                 lang=f.lang,
             )
             importing.update(state="complete", expanded=False)

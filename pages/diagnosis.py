@@ -5,7 +5,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -23,7 +23,7 @@ effect = cache.run("diagnosis_effect_by_year", **f.params)
 if effect.empty:
     st.info(T("empty"))
 else:
-    ui.chart(ui.shared(charts.group_comparison, effect, f.lang, note), "diagnosis_effect")
+    ui.chart(cache.shared(charts.group_comparison, effect, f.lang, note), "diagnosis_effect")
     st.caption(T("diagnosis.effect_note"))
 
 st.subheader(T("diagnosis.by_sector"))
@@ -31,7 +31,7 @@ sectors = cache.run("diagnosis_by_sector", **f.params)
 if sectors.empty:
     st.info(T("empty"))
 else:
-    ui.table(
+    tables.table(
         i18n.localize(sectors.round({"resolution_rate": 1, "satisfaction": 2}), f.lang),
         f,
         note,
@@ -40,6 +40,6 @@ else:
     )
 
 st.subheader(T("spot.table"))
-ui.rows_table(
+tables.rows_table(
     effect.round({"pass_rate": 2, "interval_low": 2, "interval_high": 2}), f, note, "diagnosis", key="diagnosis_rows"
 )

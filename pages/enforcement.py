@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -21,9 +21,9 @@ ui.indicator_section(choice, by_year, f, note, key="enforcement")
 
 st.subheader(T("enforcement.by_month", year=f.year_to, last=f.year_to - 1))
 by_month = cache.run("cases_by_month", **f.months_params)
-st.markdown(ui.shared(narrative.so_far, by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
+st.markdown(cache.shared(narrative.so_far, by_month, "cases_so_far", narrative.COUNT, T("axis.cases_so_far"), f.lang))
 ui.chart(
-    ui.shared(
+    cache.shared(
         charts.months_against_last_year,
         by_month,
         "cases_so_far",
@@ -44,19 +44,19 @@ if violations.empty:
 left, right = st.columns(2)
 with left:
     st.subheader(T("enforcement.by_violation"), help=ui.indicator_help("enforcement_cases", f))
-    st.markdown(ui.shared(narrative.composition, violations, "year", "cases", "violation", f.lang, period=f.at()))
+    st.markdown(cache.shared(narrative.composition, violations, "year", "cases", "violation", f.lang, period=f.at()))
     ui.chart(
-        ui.shared(charts.stacked_bars, violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
+        cache.shared(charts.stacked_bars, violations, "year", "cases", "violation", f.lang, note, T("col.cases")),
         "enforcement_violations",
     )
 with right:
     st.subheader(T("enforcement.by_sector"))
     sectors = cache.run("enforcement_by_sector", **f.params)
     st.markdown(
-        ui.shared(narrative.composition, sectors, "sector_code", "cases", "domain", f.lang, i18n.name_column(f.lang))
+        cache.shared(narrative.composition, sectors, "sector_code", "cases", "domain", f.lang, i18n.name_column(f.lang))
     )
     ui.chart(
-        ui.shared(
+        cache.shared(
             charts.stacked_bars,
             sectors,
             "sector_code",
@@ -74,4 +74,4 @@ with right:
     st.caption(T("sectors.click"))
 
 st.subheader(T("spot.table"))
-ui.rows_table(violations, f, note, "enforcement", key="enforcement_rows")
+tables.rows_table(violations, f, note, "enforcement", key="enforcement_rows")

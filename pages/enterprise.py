@@ -5,7 +5,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, guide, ui
+from qcity.web import cache, controls, guide, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -47,7 +47,7 @@ if history.empty:
     st.info(T("enterprise.no_records"))
 else:
     ui.chart(
-        ui.shared(
+        cache.shared(
             charts.bars_by_year,
             history,
             "samples",
@@ -63,11 +63,11 @@ else:
         lambda items: "、".join(i18n.label("failed_item", i, f.lang) for i in items)
     )
     history["items_as_written"] = history.items_as_written.map("；".join)
-    ui.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
+    tables.grid(i18n.localize(history.round({"pass_rate": 2}), f.lang), key="enterprise_rows")
     failed_items = cache.run("enterprise_failed_items", enterprise_id=chosen)
     if not failed_items.empty:  # only files with a row per test item give results and limits
         st.markdown(f"**{T('enterprise.failed_items')}**")
-        ui.grid(i18n.localize(failed_items.round({"times_over": 2}), f.lang), key="enterprise_failed_items")
+        tables.grid(i18n.localize(failed_items.round({"times_over": 2}), f.lang), key="enterprise_failed_items")
 
 for query, title in (
     ("enterprise_standards", "enterprise.standards"),
@@ -81,4 +81,4 @@ for query, title in (
     if records.empty:
         st.caption(T("enterprise.no_records"))
     else:
-        ui.grid(i18n.localize(records, f.lang), key=f"{query}_rows")
+        tables.grid(i18n.localize(records, f.lang), key=f"{query}_rows")

@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators
 from qcity.store import schema
-from qcity.web import cache, controls, guide, ui
+from qcity.web import admin, cache, controls, guide
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -37,7 +37,7 @@ for area in (*indicators.AREAS, "index"):
             if ind.id in coverage.index
             else T("glossary.no_data")
         )
-        updated = ui.table_modified(database.path, ind.source) if ind.source in schema.TABLES else None
+        updated = admin.table_modified(database.path, ind.source) if ind.source in schema.TABLES else None
         st.markdown(
             f"{T(f'ind.{ind.id}.def')}\n\n"
             f"- {T('col.unit')}: {T(f'unit.{ind.unit}')}\n- {T('col.direction')}: {T(direction)}\n"

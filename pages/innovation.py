@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import filters, indicators
 from qcity.documents import downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -23,6 +23,6 @@ choice = ui.indicator_picker("innovation", f, key="innovation_indicator")
 ui.indicator_section(choice, by_year, whole, note, key="innovation")
 
 st.subheader(T("spot.table"))
-ui.rows_table(
+tables.rows_table(
     by_year[by_year.indicator.isin(indicators.in_area("innovation"))], whole, note, "innovation", key="innovation_rows"
 )

@@ -8,7 +8,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads, story
-from qcity.web import cache, controls, guide, ui
+from qcity.web import cache, controls, guide, signals, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -22,12 +22,12 @@ if by_year.empty:
     st.stop()
 
 ui.period_caption(f)
-ui.kpi_cards(ui.shared(indicators.kpis, by_year, f, ui.with_data(indicators.HEADLINE)), f)
+ui.kpi_cards(cache.shared(indicators.kpis, by_year, f, ui.with_data(indicators.HEADLINE)), f)
 ui.no_data_note(list(indicators.INDICATORS), f)  # once, for the cards and the scorecard
 attention = st.container()  # filled last: judging a new period takes a second or two, the rest shows first
 
 with st.expander(T("scorecard.title"), expanded=True):
-    ui.scorecard(ui.shared(indicators.kpis, by_year, f, ui.with_data(list(indicators.INDICATORS))), f, note)
+    ui.scorecard(cache.shared(indicators.kpis, by_year, f, ui.with_data(list(indicators.INDICATORS))), f, note)
 
 choice = st.selectbox(
     T("overview.indicator"),
@@ -45,9 +45,9 @@ period = f.period_of(indicator)
 if trend.empty:
     st.info(T("empty"))
 else:
-    st.markdown(ui.shared(narrative.indicator, indicator, trend, league, period, f.lang))
+    st.markdown(cache.shared(narrative.indicator, indicator, trend, league, period, f.lang))
     events = cache.run("events_between", year_from=f.year_from, year_to=f.year_to)
-    ui.chart(ui.shared(charts.indicator_trend, trend, events, indicator, f.lang, note), "overview_trend")
+    ui.chart(cache.shared(charts.indicator_trend, trend, events, indicator, f.lang, note), "overview_trend")
 
 map_column, table_column = st.columns([3, 2])
 with map_column:
@@ -56,7 +56,7 @@ with map_column:
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
         ui.chart(
-            ui.shared(charts.district_map, league, boundaries, indicator, f.lang, note),
+            cache.shared(charts.district_map, league, boundaries, indicator, f.lang, note),
             "overview_map",
             select="districts",
         )
@@ -66,7 +66,7 @@ with map_column:
 with table_column:
     st.subheader(T("overview.league", year=period.label(f.lang)))
     table = league[["rank", "name_zh", "name_en", "value", "change", "base"]]
-    ui.table(
+    tables.table(
         i18n.localize(table, f.lang),
         f,
         note,
@@ -82,4 +82,4 @@ with table_column:
     st.caption(T("overview.league_note", n=f.min_samples))
 
 with attention:
-    ui.attention_summary(f, city)
+    signals.attention_summary(f, city)

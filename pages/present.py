@@ -11,7 +11,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import bulletin, charts, deck, images, story
-from qcity.web import admin, auth, cache, controls, guide, ui
+from qcity.web import admin, auth, builds, cache, controls, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -144,10 +144,10 @@ else:
     export_ctx = story.Context(database.query, city, database.path)  # runs in the download's thread: no cache
     stem = f"{name}-{f.lang}"
     left, middle, right = st.columns(3)
-    built = partial(ui.build_started, f.lang)  # each file is built on its click, saying what it is drawing
+    built = partial(builds.build_started, f.lang)  # each file is built on its click, saying what it is drawing
     left.download_button(
         T("present.deck"),
-        ui.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)),
+        builds.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)),
         f"{stem}.pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="present_deck",
@@ -157,7 +157,7 @@ else:
     )
     right.download_button(
         T("present.report"),
-        ui.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)),
+        builds.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)),
         f"{stem}.pdf",
         "application/pdf",
         key="present_report",
@@ -168,7 +168,7 @@ else:
     period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
     middle.download_button(
         T("bulletin.button"),
-        ui.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
+        builds.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
         f"bulletin-{period}-{f.lang}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="present_bulletin",
@@ -176,7 +176,7 @@ else:
         on_click=built,
         width="stretch",
     )
-    ui.build_progress(f.lang)
+    builds.build_progress(f.lang)
     st.caption(
         i18n.tn("present.export_note", len(views), f.lang, n=len(views))
         + " "

@@ -8,7 +8,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, guide, ui
+from qcity.web import cache, controls, guide, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -33,7 +33,7 @@ if parts.empty:
     st.stop()
 by_year = cache.run("quality_index_by_district_year", **f.yearly_params, **weights)
 this_year = by_year[by_year.year == f.yearly_to]
-st.markdown(ui.shared(narrative.quality_index, this_year, f.yearly, f.lang))
+st.markdown(cache.shared(narrative.quality_index, this_year, f.yearly, f.lang))
 league = this_year.rename(columns={"quality_index": "value"})  # the map reads an indicator's `value`
 
 map_column, table_column = st.columns([3, 2])
@@ -43,7 +43,7 @@ with map_column:
     if boundary_file.is_file():
         boundaries = json.loads(boundary_file.read_text(encoding="utf-8"))
         ui.chart(
-            ui.shared(
+            cache.shared(
                 charts.district_map,
                 league,
                 boundaries,
@@ -62,17 +62,17 @@ with table_column:
     table = this_year.assign(coverage_pct=100 * this_year.coverage)[  # the index's weight with data, in percent
         ["rank", "name_zh", "name_en", "quality_index", "coverage_pct"]
     ].round({"quality_index": indicators.QUALITY_INDEX.digits, "coverage_pct": 0})  # as the map's labels
-    ui.table(i18n.localize(table, f.lang), f, note, "quality-index-league", "index_league", height="content")
+    tables.table(i18n.localize(table, f.lang), f, note, "quality-index-league", "index_league", height="content")
     if this_year["rank"].isna().any():
         st.caption(T("index.partial"))
 st.subheader(T("index.contributions", year=year))
-ui.chart(ui.shared(charts.index_contributions, parts, f.lang, note), "index_contributions", select="districts")
+ui.chart(cache.shared(charts.index_contributions, parts, f.lang, note), "index_contributions", select="districts")
 st.caption(T("districts.click"))
 
 with st.expander(T("index.weights")):
-    ui.grid(i18n.localize(cache.run("index_weights", **weights), f.lang), key="index_weights")
+    tables.grid(i18n.localize(cache.run("index_weights", **weights), f.lang), key="index_weights")
     st.caption(T("index.method"))
 
 st.subheader(T("spot.table"))
 rows = by_year.assign(coverage=100 * by_year.coverage).rename(columns={"coverage": "coverage_pct"})
-ui.rows_table(rows.round({"quality_index": 2, "coverage_pct": 1}), f, note, "quality-index", key="index_rows")
+tables.rows_table(rows.round({"quality_index": 2, "coverage_pct": 1}), f, note, "quality-index", key="index_rows")

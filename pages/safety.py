@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import indicators, narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -28,7 +28,7 @@ if domain:
     if in_domain.empty:
         st.info(T("empty_year", year=period))
     else:
-        ui.chart(ui.shared(charts.interval_ranking, in_domain, f.lang, note), "safety_sectors")
+        ui.chart(cache.shared(charts.interval_ranking, in_domain, f.lang, note), "safety_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples) + (" " + T("safety.all_kinds") if domain == "agri" else ""))
 
 st.subheader(T("safety.equipment"), help=ui.indicator_help("se_accidents_per_10k", f))
@@ -36,12 +36,14 @@ equipment = cache.run("special_equipment_by_kind_year", **f.yearly_params)
 if equipment.empty:
     st.info(T("empty"))
 else:
-    st.markdown(ui.shared(narrative.composition, equipment, "year", "accidents", "equipment", f.lang))
+    st.markdown(cache.shared(narrative.composition, equipment, "year", "accidents", "equipment", f.lang))
     ui.chart(
-        ui.shared(charts.stacked_bars, equipment, "year", "accidents", "equipment", f.lang, note, T("col.accidents")),
+        cache.shared(
+            charts.stacked_bars, equipment, "year", "accidents", "equipment", f.lang, note, T("col.accidents")
+        ),
         "safety_equipment",
     )
 
 st.subheader(T("spot.table"))
 rows = by_year[by_year.indicator.isin(indicators.in_area("safety"))]
-ui.rows_table(rows, f, note, "safety", key="safety_rows")
+tables.rows_table(rows, f, note, "safety", key="safety_rows")

@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, guide, ui
+from qcity.web import cache, controls, guide, tables, ui
 
 TOP_ITEMS = 15
 
@@ -24,13 +24,13 @@ def notices() -> None:
         return
     st.subheader(T("spot.notices"))
     st.caption(T("spot.notices_note"))
-    ui.table(i18n.localize(listed, f.lang), f, note, "notice-batches", key="spot_notice_rows")
+    tables.table(i18n.localize(listed, f.lang), f, note, "notice-batches", key="spot_notice_rows")
     rates = cache.run("notice_pass_rates", **scope)
     if rates.empty:
         st.info(T("spot.notice_no_totals"))
     else:
         st.markdown(f"**{T('spot.notice_rates')}**")
-        ui.table(
+        tables.table(
             i18n.localize(rates.round({"pass_rate": 2}), f.lang), f, note, "notice-pass-rates", key="spot_notice_rates"
         )
 
@@ -43,14 +43,14 @@ if by_domain.empty:
     st.stop()
 
 st.subheader(T("spot.by_domain"))
-st.markdown(ui.shared(narrative.domains, by_domain, f.at(), f.lang))
-ui.chart(ui.shared(charts.domain_trend, by_domain, f.lang, note), "spot_domains")
+st.markdown(cache.shared(narrative.domains, by_domain, f.at(), f.lang))
+ui.chart(cache.shared(charts.domain_trend, by_domain, f.lang, note), "spot_domains")
 
 st.subheader(T("spot.by_month", year=f.year_to, last=f.year_to - 1))
 by_month = cache.run("pass_rate_by_month", **f.months_params)
-st.markdown(ui.shared(narrative.so_far, by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
+st.markdown(cache.shared(narrative.so_far, by_month, "pass_rate_so_far", narrative.PASS_RATE, T("spot.so_far"), f.lang))
 ui.chart(
-    ui.shared(
+    cache.shared(
         charts.months_against_last_year,
         by_month,
         "pass_rate_so_far",
@@ -69,22 +69,22 @@ left, right = st.columns(2)
 with left:
     st.subheader(T("spot.heatmap"))
     by_district_year = cache.run("pass_rate_by_district_year", **f.params)
-    st.markdown(ui.shared(narrative.district_years, by_district_year, f.at(), f.lang))
-    ui.chart(ui.shared(charts.district_year_heatmap, by_district_year, f.lang, note), "spot_heatmap")
+    st.markdown(cache.shared(narrative.district_years, by_district_year, f.at(), f.lang))
+    ui.chart(cache.shared(charts.district_year_heatmap, by_district_year, f.lang, note), "spot_heatmap")
 with right:
     st.subheader(T("spot.sectors", year=f.at().label(f.lang)))
     by_sector = cache.run("pass_rate_by_sector", **f.last_year_params, min_samples=f.min_samples)
     if by_sector.empty:
         st.info(T("empty"))
     else:
-        st.markdown(ui.shared(narrative.sectors, by_sector, f.at(), f.lang))
-        ui.chart(ui.shared(charts.interval_ranking, by_sector, f.lang, note), "spot_sectors")
+        st.markdown(cache.shared(narrative.sectors, by_sector, f.at(), f.lang))
+        ui.chart(cache.shared(charts.interval_ranking, by_sector, f.lang, note), "spot_sectors")
         st.caption(T("spot.sectors_note", n=f.min_samples))
 
 st.subheader(T("spot.pareto"))
 failures = cache.run("failures_by_item", **f.params)
-st.markdown(ui.shared(narrative.failures, failures, f.lang))
-ui.chart(ui.shared(charts.pareto, failures, f.lang, note), "spot_pareto")
+st.markdown(cache.shared(narrative.failures, failures, f.lang))
+ui.chart(cache.shared(charts.pareto, failures, f.lang, note), "spot_pareto")
 
 st.subheader(T("spot.items", n=TOP_ITEMS))
 domain = st.radio(
@@ -95,13 +95,13 @@ domain = st.radio(
     format_func=lambda d: i18n.label("domain", d, f.lang) if d else T("export.all"),
 )
 top_items = cache.run("failed_items_top", **f.params, domain=domain)
-st.markdown(ui.shared(narrative.failed_items, top_items, f.lang))
+st.markdown(cache.shared(narrative.failed_items, top_items, f.lang))
 if not top_items.empty:
     shown = top_items.head(TOP_ITEMS)
     left, right = st.columns(2)
     with left:
         ui.chart(
-            ui.shared(
+            cache.shared(
                 charts.stacked_bars,
                 shown,
                 "item_key",
@@ -119,10 +119,10 @@ if not top_items.empty:
         by_year = cache.run("failed_items_by_year", **f.params, domain=domain)
         st.markdown(f"**{T('spot.item_trend')}**")
         ui.chart(
-            ui.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend"
+            cache.shared(charts.item_trend, by_year, shown.item_key.head(5).tolist(), f.lang, note), "spot_item_trend"
         )
     st.caption(T("spot.items_note"))
-    ui.table(
+    tables.table(
         i18n.localize(shown.drop(columns="item_key").round({"share_of_failed_pct": 1}), f.lang),
         f,
         note,
@@ -135,8 +135,8 @@ item_rates = cache.run("item_failure_rates", **f.params, domain=domain)
 if item_rates.empty:
     st.caption(T("spot.item_rates_none"))
 else:
-    st.markdown(ui.shared(narrative.item_rates, item_rates, f.lang))
-    ui.table(
+    st.markdown(cache.shared(narrative.item_rates, item_rates, f.lang))
+    tables.table(
         i18n.localize(
             item_rates.drop(columns="item_key").round(
                 {"failure_rate_pct": 2, "times_over_median": 2, "times_over_max": 2}
@@ -154,4 +154,4 @@ notices()
 
 st.subheader(T("spot.table"))
 rows = cache.run("pass_rate_by_district_sector_year", **f.params).round({"pass_rate": 2})
-ui.rows_table(rows, f, note, "spot-checks", key="spot_rows")
+tables.rows_table(rows, f, note, "spot-checks", key="spot_rows")

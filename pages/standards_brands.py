@@ -6,7 +6,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.analysis import narrative
 from qcity.documents import charts, downloads
-from qcity.web import cache, controls, ui
+from qcity.web import cache, controls, tables, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -32,9 +32,11 @@ chosen = levels[levels.role == role]
 if chosen.empty:
     st.info(T("empty"))
 else:
-    st.markdown(ui.shared(narrative.composition, chosen, "year", "standards", "standard_level", f.lang))
+    st.markdown(cache.shared(narrative.composition, chosen, "year", "standards", "standard_level", f.lang))
     ui.chart(
-        ui.shared(charts.stacked_bars, chosen, "year", "standards", "standard_level", f.lang, note, T("col.standards")),
+        cache.shared(
+            charts.stacked_bars, chosen, "year", "standards", "standard_level", f.lang, note, T("col.standards")
+        ),
         "standards_levels",
     )
 
@@ -45,7 +47,7 @@ with left:
     if leaders.empty:
         st.info(T("empty"))
     else:
-        ui.table(i18n.localize(leaders, f.lang), f, note, "standards-leaders", "standards_leaders")
+        tables.table(i18n.localize(leaders, f.lang), f, note, "standards-leaders", "standards_leaders")
 with right:
     st.subheader(T("standards.by_sector"))
     sectors = cache.run("standards_by_sector", **f.yearly_params)
@@ -53,7 +55,7 @@ with right:
         st.info(T("empty"))
     else:
         st.markdown(
-            ui.shared(
+            cache.shared(
                 narrative.composition,
                 sectors,
                 "sector_code",
@@ -64,7 +66,7 @@ with right:
             )
         )
         ui.chart(
-            ui.shared(
+            cache.shared(
                 charts.stacked_bars,
                 sectors,
                 "sector_code",
@@ -87,12 +89,12 @@ if brands.empty:
     st.info(T("empty"))
 else:
     st.markdown(
-        ui.shared(
+        cache.shared(
             narrative.composition, brands, "district_code", "brands", "brand_kind", f.lang, i18n.name_column(f.lang)
         )
     )
     ui.chart(
-        ui.shared(
+        cache.shared(
             charts.stacked_bars,
             brands,
             "district_code",
@@ -109,4 +111,4 @@ else:
     )
 
 st.subheader(T("spot.table"))
-ui.rows_table(levels, f, note, "standards", key="standards_rows")
+tables.rows_table(levels, f, note, "standards", key="standards_rows")

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from qcity import i18n
 from qcity.analysis import indicators
 from qcity.store import audit, db
-from qcity.web import accounts, auth, guide
+from qcity.web import accounts, auth, cache, guide
 
 
 def trace_names(chart) -> list[str]:
@@ -457,7 +457,7 @@ def shown(at: AppTest) -> list:
 
 @pytest.mark.parametrize("page", ["overview", "spot_checks"])
 def test_a_view_from_the_shared_results_shows_exactly_what_a_fresh_one_does(app, monkeypatch, page):
-    """ui.shared hands every session the same figures, cards and takeaways: a second session (every one of them
+    """cache.shared hands every session the same figures, cards and takeaways: a second session (every one of them
     from that cache, none built again) shows what the first did, element for element, so drawing a view never
     changes a shared object."""
     import streamlit as st
@@ -483,7 +483,6 @@ def test_a_view_from_the_shared_results_shows_exactly_what_a_fresh_one_does(app,
 
 
 def test_shared_computes_once_per_distinct_arguments():
-    from qcity.web import ui
 
     calls = []
 
@@ -492,10 +491,10 @@ def test_shared_computes_once_per_distinct_arguments():
         return {"rows": len(frame), "lang": lang}
 
     frame = pd.DataFrame({"a": [1, 2]})
-    one = ui.shared(build, frame, "zh")
-    assert ui.shared(build, frame.copy(), "zh") is one and calls == ["zh"]  # equal values: the same object
-    assert ui.shared(build, frame, "en") == {"rows": 2, "lang": "en"} and calls == ["zh", "en"]
-    assert ui.shared(build, frame.iloc[:1], "zh") == {"rows": 1, "lang": "zh"} and len(calls) == 3
+    one = cache.shared(build, frame, "zh")
+    assert cache.shared(build, frame.copy(), "zh") is one and calls == ["zh"]  # equal values: the same object
+    assert cache.shared(build, frame, "en") == {"rows": 2, "lang": "en"} and calls == ["zh", "en"]
+    assert cache.shared(build, frame.iloc[:1], "zh") == {"rows": 1, "lang": "zh"} and len(calls) == 3
 
 
 def test_indicators_without_data_in_any_year_are_named_once_instead_of_empty_cards(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest, app_test
 from qcity import progress
 from qcity.intake import demo, ingest, readers
 from qcity.store import db, rollups
-from qcity.web import ui
+from qcity.web import builds
 
 
 class Collected(list):
@@ -72,27 +72,27 @@ def test_a_download_built_in_another_thread_reports_to_its_session(monkeypatch):
     def script():
         import streamlit as st
 
-        from qcity.web import ui
+        from qcity.web import builds
 
         st.session_state["_build_token"] = "t1"
-        ui.build_progress("en")
+        builds.build_progress("en")
 
-    monkeypatch.setitem(ui._BUILDS, "t1", ("Drawing the charts", 4, 13))
+    monkeypatch.setitem(builds._BUILDS, "t1", ("Drawing the charts", 4, 13))
     at = AppTest.from_function(script).run()
     assert not at.exception
     bar = at.get("progress")[0].proto
     assert bar.text == "Drawing the charts: 4 of 13" and bar.value == 30  # per cent, as Streamlit sends it
 
-    monkeypatch.setattr(ui, "_session_token", lambda: "t2")
+    monkeypatch.setattr(builds, "_session_token", lambda: "t2")
     seen = []
 
     def build(report):
         report("Drawing the charts", 1, 2)
-        seen.append(ui._BUILDS["t2"])
+        seen.append(builds._BUILDS["t2"])
         return b"deck"
 
-    assert ui.tracked(build)() == b"deck"
-    assert seen == [("Drawing the charts", 1, 2)] and ui._BUILDS.pop("t2") is None  # done: the page stops reading
+    assert builds.tracked(build)() == b"deck"
+    assert seen == [("Drawing the charts", 1, 2)] and builds._BUILDS.pop("t2") is None  # done: the page stops reading
 
 
 def test_the_data_page_shows_reading_checking_and_the_import_as_status(tmp_path, monkeypatch):

@@ -576,6 +576,25 @@ def link(signal, f: Filters) -> str:
     return f"{signal.page}?" + "&".join(f"{k}={v}" for k, v in query.items())
 
 
+SIGNAL_COLUMNS = [
+    "severity",
+    "kind",
+    "subject",
+    "why",
+    "samples",
+    "failures",
+    "rate",
+    "base_rate",
+    "change",
+    "q",
+    "excess",
+    "page",
+    "districts",
+    "sectors",
+    "enterprise",
+]
+
+
 def signal_table(
     f: Filters,
     settings: Settings,
@@ -590,37 +609,54 @@ def signal_table(
     """One row per signal in the selection's language, most serious first: severity, kind, subject, why (a
     sentence with the numbers), samples, failures, rate and its base, the change, q, and the view to open (page,
     districts, sectors, enterprise: see `link`)."""
-    lang = f.lang
-    T = i18n.translator(lang)
-    names = i18n.name_column(lang)
-    period = f.at().label(lang)
-    rows = []
+    rows = [
+        *_decline_signals(cells, f, settings, districts, sectors),
+        *_chart_signals(chart_hits, f, settings, districts, sectors),
+        *_item_signals(items, f, sectors),
+        *_repeat_signals(firms, f, settings),
+        *_target_signals(targets, f),
+    ]
+    table = pd.DataFrame(rows, columns=SIGNAL_COLUMNS)
+    numbers = ["samples", "failures", "rate", "base_rate", "change", "q", "excess"]
+    table[numbers] = table[numbers].astype(float)
+    return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
 
-    def add(severity, kind, subject, why, view, excess=0.0, samples=None, failures=None, rate=None, base=None, q=None):
-        page, districts_, sectors_, enterprise = view
-        rows.append(
-            {
-                "severity": int(severity),
-                "kind": kind,
-                "subject": subject,
-                "why": why,
-                "samples": samples,
-                "failures": failures,
-                "rate": rate,
-                "base_rate": base,
-                "change": None if rate is None or base is None else rate - base,
-                "q": q,
-                "excess": excess,
-                "page": page,
-                "districts": districts_,
-                "sectors": sectors_,
-                "enterprise": enterprise,
-            }
+
+def _signal(severity, kind, subject, why, view, excess=0.0, samples=None, failures=None, rate=None, base=None, q=None):
+    """A row of the signal table; `view` is (page, districts, sectors, enterprise)."""
+    page, districts, sectors, enterprise = view
+    change = None if rate is None or base is None else rate - base
+    return dict(
+        zip(
+            SIGNAL_COLUMNS,
+            (
+                int(severity),
+                kind,
+                subject,
+                why,
+                samples,
+                failures,
+                rate,
+                base,
+                change,
+                q,
+                excess,
+                page,
+                districts,
+                sectors,
+                enterprise,
+            ),
         )
+    )
 
-    def domain_sectors(domain):
-        return tuple(sectors.index[sectors.domain == domain])
 
+def _domain_sectors(sectors: pd.DataFrame, domain: str) -> tuple:
+    return tuple(sectors.index[sectors.domain == domain])
+
+
+def _decline_signals(cells, f: Filters, settings: Settings, districts, sectors):
+    """District x sector cells whose pass rate fell against the same months of last year."""
+    T, names = i18n.translator(f.lang), i18n.name_column(f.lang)
     for c in cells[cells.flagged].itertuples():
         subject = (
             f"{districts[names].get(c.district_code, c.district_code)} · "
@@ -628,21 +664,22 @@ def signal_table(
         )
         why = T(
             "attention.why_decline",
-            period=period,
+            period=f.at().label(f.lang),
             rate=f"{c.rate:.1f}%",
             before=f"{c.rate_before:.1f}%",
             drop=f"{-c.change:.1f}",
-            n=i18n.fmt_count(c.samples, lang),
+            n=i18n.fmt_count(c.samples, f.lang),
             q=f"{c.q:.3g}",
-            versus=f.at().versus(lang),
+            versus=f.at().versus(f.lang),
             fdr=f"{100 * settings.fdr:g}",
         )
-        add(
+        view = ("spot_checks", (c.district_code,), (c.sector_code,), "")
+        yield _signal(
             c.severity,
             "decline",
             subject,
             why,
-            ("spot_checks", (c.district_code,), (c.sector_code,), ""),
+            view,
             c.excess,
             c.samples,
             c.samples - c.passed,
@@ -650,34 +687,35 @@ def signal_table(
             c.rate_before,
             c.q,
         )
+
+
+def _chart_signals(chart_hits, f: Filters, settings: Settings, districts, sectors):
+    """Control-chart tests that fired on a series (the city, a domain, sector or district)."""
+    T = i18n.translator(f.lang)
     for h in chart_hits.itertuples():
-        subject = series_name(h.series, h.code, districts, sectors, lang)
         why = T(
             f"attention.why_{h.rule}",
-            months=month_spans(h.months, lang),
+            months=month_spans(h.months, f.lang),
             rate=f"{h.rate:.1f}%",
             centre=f"{h.centre:.1f}%",
             lower=f"{h.lower:.1f}%",
             run=settings.run_length,
             trend=settings.trend_length,
         )
-        narrowed = {"district": ((h.code,), ()), "sector": ((), (h.code,)), "domain": ((), domain_sectors(h.code))}.get(
-            h.series, ((), ())
-        )
-        add(
-            h.severity,
-            "chart",
-            subject,
-            why,
-            ("spot_checks", *narrowed, ""),
-            h.excess,
-            h.samples,
-            h.failures,
-            h.rate,
-            h.centre,
-        )
+        narrowed = {
+            "district": ((h.code,), ()),
+            "sector": ((), (h.code,)),
+            "domain": ((), _domain_sectors(sectors, h.code)),
+        }.get(h.series, ((), ()))
+        subject = series_name(h.series, h.code, districts, sectors, f.lang)
+        view = ("spot_checks", *narrowed, "")
+        yield _signal(h.severity, "chart", subject, why, view, h.excess, h.samples, h.failures, h.rate, h.centre)
+
+
+def _item_signals(items, f: Filters, sectors):
+    """Failed test items whose failures per sample rose in a domain."""
+    T = i18n.translator(f.lang)
     for i in items[items.flagged].itertuples():
-        subject = f"{i.item} · {i18n.label('domain', i.domain, lang)}"
         why = T(
             "attention.why_item",
             failures=i.failures,
@@ -687,18 +725,16 @@ def signal_table(
             share=f"{i.share:.1f}%",
             share_before=f"{i.share_before:.1f}%",
             q=f"{i.q:.3g}",
-            versus=f.at().versus(lang),
+            versus=f.at().versus(f.lang),
         )
-        add(
-            i.severity,
-            "item",
-            subject,
-            why,
-            ("spot_checks", (), domain_sectors(i.domain), ""),
-            i.excess,
-            i.samples,
-            i.failures,
-        )
+        subject = f"{i.item} · {i18n.label('domain', i.domain, f.lang)}"
+        view = ("spot_checks", (), _domain_sectors(sectors, i.domain), "")
+        yield _signal(i.severity, "item", subject, why, view, i.excess, i.samples, i.failures)
+
+
+def _repeat_signals(firms, f: Filters, settings: Settings):
+    """Enterprises that failed again and again, or failed after a diagnosis visit."""
+    T, lang = i18n.translator(f.lang), f.lang
     joiner = "；" if lang == "zh" else "; "
     columns = [
         "enterprise_id",
@@ -720,50 +756,23 @@ def signal_table(
             why = T("attention.why_visit", visit=str(visit)[:10], **counts)
         else:
             why = T("attention.why_repeat", **counts)
-        add(
-            severity,
-            "repeat",
-            f"{name} · {district}",
-            why,
-            ("enterprise", (), (), firm),
-            float(failures),
-            samples,
-            failures,
-        )
+        view = ("enterprise", (), (), firm)
+        yield _signal(severity, "repeat", f"{name} · {district}", why, view, float(failures), samples, failures)
+
+
+def _target_signals(targets: list, f: Filters):
+    """Indicators off their target, or on course to miss it."""
+    T = i18n.translator(f.lang)
     for card, verdict in targets:
         ind = card.indicator
-        value = i18n.fmt_value(card.value, ind.unit, lang, ind.digits)
         why = T(
             f"attention.why_{verdict}",
-            value=value,
-            target=i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
-            change=narrative.change_phrase(card.change or 0.0, ind, card.period, lang),
-            period=card.period.label(lang),
+            value=i18n.fmt_value(card.value, ind.unit, f.lang, ind.digits),
+            target=i18n.fmt_value(card.target, ind.unit, f.lang, ind.digits),
+            change=narrative.change_phrase(card.change or 0.0, ind, card.period, f.lang),
+            period=card.period.label(f.lang),
         )
-        add(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, ("overview", (), (), ""))
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "severity",
-            "kind",
-            "subject",
-            "why",
-            "samples",
-            "failures",
-            "rate",
-            "base_rate",
-            "change",
-            "q",
-            "excess",
-            "page",
-            "districts",
-            "sectors",
-            "enterprise",
-        ],
-    )
-    numbers = ["samples", "failures", "rate", "base_rate", "change", "q", "excess"]
-    table[numbers] = table[numbers].astype(float)
-    return table.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
+        yield _signal(2 if verdict == "missed" else 1, "target", T(f"ind.{ind.id}"), why, ("overview", (), (), ""))
 
 
 def firm_history(firms: pd.DataFrame, lang: str) -> pd.DataFrame:

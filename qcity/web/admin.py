@@ -16,7 +16,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import audit, db, schema, versions
-from qcity.web import accounts, auth, ui
+from qcity.web import accounts, auth, tables
 
 EDITABLE = ("targets", "events", "benchmarks", "awards")  # the small tables officials change every year
 SHOWN_AUDIT = 500  # audit lines on screen, newest first (only they are parsed on a rerun); the download has all
@@ -96,7 +96,7 @@ def small_tables(database: db.Database, lang: str) -> None:
             if auth.may("edit", name):
                 table_editor(name, database, choices, lang)
             else:
-                ui.grid(i18n.localize(database.table(name), lang), key=f"data_view_{name}")
+                tables.grid(i18n.localize(database.table(name), lang), key=f"data_view_{name}")
                 st.caption(T("data.read_only"))
 
 
@@ -174,8 +174,8 @@ def table_editor(name: str, database: db.Database, choices: dict[str, list[str]]
     result = check_edit(name, edited, database)
     if result.problems:
         st.error(i18n.tn("data.not_saved", len(result.problems), lang, n=len(result.problems)))
-        ui.grid(i18n.localize(result.problem_table().drop(columns="file"), lang), key=f"data_edit_problems_{name}")
-        ui.grid(marked(edited, result.problems), key=f"data_edit_marked_{name}", hide_index=False)  # rows as listed
+        tables.grid(i18n.localize(result.problem_table().drop(columns="file"), lang), key=f"data_edit_problems_{name}")
+        tables.grid(marked(edited, result.problems), key=f"data_edit_marked_{name}", hide_index=False)  # rows as listed
         return
     saved = ingest.commit(result, database.path, "replace", "table editor", actor, action="edit")
     st.session_state.pop(opened_key)  # the next run opens the table as saved
@@ -236,7 +236,7 @@ def versions_panel(data_dir, lang: str) -> None:
     if not entries:
         st.caption(T("data.no_versions"))
         return
-    ui.grid(i18n.localize(pd.DataFrame(entries), lang), key="data_versions")
+    tables.grid(i18n.localize(pd.DataFrame(entries), lang), key="data_versions")
     if not auth.may("rollback"):
         return
     choices = [0] + [e["version"] for e in entries[:-1]]
@@ -257,7 +257,7 @@ def audit_panel(data_dir: Path, lang: str) -> None:
     st.subheader(T("data.audit"))
     total = audit.count(data_dir)
     st.caption(i18n.tn("data.audit_note", total, lang, n=i18n.fmt_count(total, lang)))
-    ui.grid(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), key="data_audit")
+    tables.grid(i18n.localize(audit.table(data_dir, SHOWN_AUDIT), lang), key="data_audit")
     st.download_button(
         T("data.download_audit"),
         lambda: (data_dir / audit.FILE).read_bytes(),
@@ -268,3 +268,33 @@ def audit_panel(data_dir: Path, lang: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def catalog(database, lang: str) -> pd.DataFrame:
+    """Every table of the data model: its file, rows, last change and whether it is loaded."""
+    T = i18n.translator(lang)
+    counts = database.row_counts()
+    rows = []
+    for table in schema.TABLES.values():
+        modified = table_modified(database.path, table.name)
+        status = (
+            T("data.damaged") if table.name in database.broken else T("data.present") if modified else T("data.missing")
+        )
+        rows.append(
+            {
+                T("col.table"): table.name,
+                T("col.file"): table.file,
+                T("col.rows"): counts[table.name],
+                T("col.modified"): modified or "—",
+                T("col.status"): status,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def table_modified(path: Path, name: str) -> str | None:
+    """When a table's file (or partition folder) last changed, or None when the data directory lacks it."""
+    table = schema.TABLES[name]
+    file, folder = path / table.file, path / table.name
+    source = file if file.exists() else folder if folder.is_dir() else None
+    return datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else None

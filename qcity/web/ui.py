@@ -1,40 +1,23 @@
-"""Streamlit pieces shared by pages: the demo banner, KPI cards, source notes and table downloads."""
+"""Streamlit pieces of the area pages: the demo banner, the period caption, KPI cards, an indicator's section (its
+takeaway, trend and districts), charts with their image downloads, the targets scorecard.
+
+Tables and their downloads: qcity.web.tables; early warnings: signals; downloads built on click: builds; the Data
+page's import form: upload; figures shared by every session: cache.shared."""
 
 from __future__ import annotations
 
-import hashlib
-import io
-import pickle
-import secrets
-import shutil
-import tempfile
-import threading
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime
 from functools import partial
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from qcity import i18n
-from qcity.analysis import attention, filters, indicators, narrative
+from qcity.analysis import filters, indicators, narrative
 from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS, Kpi
-from qcity.documents import charts, downloads, images, story
-from qcity.intake import ingest, readers
-from qcity.progress import Progress
-from qcity.store import schema
-from qcity.web import cache, controls, guide
-
-SHOWN_SIGNALS = 200  # rows of a long table on screen (the Attention list); the downloads hold them all
-# Files built when their download button is clicked (a deck, a report, a bulletin) run in Streamlit's download
-# thread, where no st.* call shows; they report here, per session, and build_progress shows it: (stage, done,
-# total) while building, None once done.
-_BUILDS: dict[str, tuple[str, int, int] | None] = {}
-_BUILDS_LOCK = threading.Lock()
+from qcity.documents import charts, images, story
+from qcity.web import cache, controls, guide, tables
 
 
 def banner(city: dict, lang: str) -> None:
@@ -130,7 +113,7 @@ def area_overview(area: str, f: Filters) -> pd.DataFrame | None:
         return None
     period_caption(f, yearly_only=all(INDICATORS[i].yearly for i in ids))
     shown = with_data(ids)
-    kpi_cards(shared(indicators.kpis, by_year, f, shown), f, per_row=4 if len(shown) > 3 else 3)
+    kpi_cards(cache.shared(indicators.kpis, by_year, f, shown), f, per_row=4 if len(shown) > 3 else 3)
     no_data_note(ids, f)
     return by_year
 
@@ -159,43 +142,6 @@ def indicator_help(indicator_id: str, f: Filters) -> str:
         f"{T(f'unit.{ind.unit}')} · {T(direction)} · {T('glossary.source')} `{ind.source}` · "
         f"[{T('glossary.link')}]({link}) · {guide.indicator(indicator_id, f.lang)}"
     )
-
-
-def shared(function, *args, **kwargs):
-    """`function(*args, **kwargs)` computed once per distinct arguments and the same object handed to every session
-    after that, so that a link many people open costs one figure, not one each. For pure functions of their
-    arguments only (charts, KPI cards, takeaways); what it returns is shared and must never be changed in place
-    (st.plotly_chart and charts.for_export copy a figure)."""
-    key = io.BytesIO()
-    _ArgumentPickler(key, 5).dump((function.__module__, function.__qualname__, args, kwargs))
-    return _shared(hashlib.sha1(key.getbuffer()).hexdigest(), function, args, kwargs)
-
-
-class _ArgumentPickler(pickle.Pickler):
-    """Arguments told apart by value: pickled, with a frame reduced to its columns, types, index and values (its
-    own pickle also carries its memory layout, which differs between a frame fresh from DuckDB and the same frame
-    from Streamlit's cache). 0.1-1 ms for a page's frames or the map's boundaries, where Streamlit's own hashing
-    took 6-25 ms."""
-
-    def reducer_override(self, obj):
-        if isinstance(obj, pd.DataFrame):
-            return tuple, (
-                (
-                    "frame",
-                    obj.columns.tolist(),
-                    obj.dtypes.astype(str).tolist(),
-                    obj.index.tolist(),
-                    obj.to_numpy(object).tolist(),
-                ),
-            )
-        if isinstance(obj, pd.Series):
-            return tuple, (("series", obj.name, str(obj.dtype), obj.index.tolist(), obj.to_numpy(object).tolist()),)
-        return NotImplemented
-
-
-@st.cache_resource(max_entries=500, show_spinner=False)  # the largest, a map figure: 0.09 MB
-def _shared(key: str, _function, _args: tuple, _kwargs: dict):
-    return _function(*_args, **_kwargs)
 
 
 def chart(fig, key: str, select: str | None = None) -> None:
@@ -240,16 +186,16 @@ def indicator_section(indicator_id: str, by_year: pd.DataFrame, f: Filters, note
         return
     league = story.district_league(ind, f, cache.run)
     period = f.period_of(ind)
-    st.markdown(shared(narrative.indicator, ind, trend, league, period, f.lang))
+    st.markdown(cache.shared(narrative.indicator, ind, trend, league, period, f.lang))
     left, right = st.columns(2)
     with left:
         events = cache.run("events_between", year_from=f.year_from, year_to=f.year_to)
-        chart(shared(charts.indicator_trend, trend, events, ind, f.lang, note), f"{key}_trend")
+        chart(cache.shared(charts.indicator_trend, trend, events, ind, f.lang, note), f"{key}_trend")
     with right:
         if league.value.isna().all():
             st.info(T("empty_year", year=period.label(f.lang)))
             return
-        chart(shared(charts.district_ranking, league, ind, f.lang, note), f"{key}_districts", select="districts")
+        chart(cache.shared(charts.district_ranking, league, ind, f.lang, note), f"{key}_districts", select="districts")
         unranked = int((league.value.notna() & ~league.enough_samples).sum())
         smallest = indicators.min_base(ind, f.min_samples)
         st.caption(
@@ -312,305 +258,5 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
         ),
         axis=0,
     )
-    grid(styled, key="overview_scorecard", height="content")
-    table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
-
-
-def attention_report(f: Filters, city: dict, quiet: bool = False) -> attention.Report | None:
-    """The early-warning report for the filters, computed once per selection and data version for every session
-    (the same for any first year: it judges the last); None, after saying why (unless `quiet`), when city.json's
-    thresholds cannot be used."""
-    try:
-        settings = attention.Settings.of(city)
-    except indicators.ConfigError as error:
-        if not quiet:
-            st.error(i18n.t("attention.bad_config", f.lang, error=str(error)))
-        return None
-    return shared(attention.report, replace(f, year_from=f.year_to), settings, cache.runner())  # links: attention.link
-
-
-def attention_summary(f: Filters, city: dict) -> None:
-    """The Overview's line: how many signals are open, linking to the Attention page, and the most serious one."""
-    report = attention_report(f, city, quiet=True)
-    if report is None:
-        return
-    T = i18n.translator(f.lang)
-    label = (
-        i18n.tn("attention.overview", report.count, f.lang, n=report.count)
-        if report.count
-        else T("attention.overview_none")
-    )
-    st.page_link("pages/attention.py", label=label, icon=":material/notifications:", query_params=filters.to_query(f))
-    if report.count:
-        top = report.signals.iloc[0]
-        st.caption(T("attention.top", subject=top.subject, why=top.why))
-
-
-def signal_list(report: attention.Report, f: Filters, note: str) -> None:
-    """The ranked signals, narrowed by kind, the first SHOWN_SIGNALS on screen with a link to each one's view; the
-    CSV and Excel files hold every chosen signal: the inspectors' worklist (without the links, which only work
-    inside the app)."""
-    T = i18n.translator(f.lang)
-    signals = report.signals
-    counts = signals.kind.value_counts()
-    kinds = [k for k in attention.KINDS if k in counts]
-    chosen = st.pills(
-        T("col.signal"),
-        kinds,
-        selection_mode="multi",
-        default=kinds,
-        key="attention_kinds",
-        format_func=lambda k: f"{T(f'signal.{k}')} {counts[k]}",
-    )
-    picked = signals.kind.isin(chosen).to_numpy()
-    worklist = report.worklist[picked]
-    views = [attention.link(signal, f) for signal in signals[picked].head(SHOWN_SIGNALS).itertuples()]
-    shown = worklist.head(SHOWN_SIGNALS).assign(**{T("col.link"): views})
-    grid(
-        shown,
-        key="attention_list",
-        column_config={
-            T("col.link"): st.column_config.LinkColumn(display_text=T("attention.open")),
-            T("col.why"): st.column_config.TextColumn(width="large"),
-            T("col.q"): st.column_config.NumberColumn(format="%.2g"),
-        },
-    )
-    st.caption(T("attention.list_note") + shown_of(len(shown), len(worklist), f.lang))
-    table_downloads(worklist, f, note, "attention", "attention_list")
-
-
-def long_table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
-    """A table that may run to thousands of rows: the first SHOWN_SIGNALS on screen (every rerun sends what is
-    shown), all of them in the downloads."""
-    grid(rows.head(SHOWN_SIGNALS), key=key)
-    if len(rows) > SHOWN_SIGNALS:
-        st.caption(shown_of(SHOWN_SIGNALS, len(rows), f.lang).strip())
-    table_downloads(rows, f, note, file_stem, key)
-
-
-def shown_of(shown: int, total: int, lang: str) -> str:
-    """ "Showing the first 200 of 9,314; the downloads hold them all", or nothing when all are shown."""
-    return i18n.t("attention.shown", lang, shown=shown, n=i18n.fmt_count(total, lang)) if total > shown else ""
-
-
-def rows_table(frame: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
-    """The rows behind a page's charts, shown in this language, with their count and downloads."""
-    rows = i18n.localize(frame, f.lang)
-    st.caption(i18n.tn("spot.rows", len(rows), f.lang, n=i18n.fmt_count(len(rows), f.lang)))
-    table(rows, f, note, file_stem, key)
-
-
-def status_progress(box, lang: str) -> Progress:
-    """Progress shown in an st.status box: the box's label says the stage, a bar under it how far."""
-    bar = box.progress(0.0)
-
-    def report(stage: str, done: int = 0, total: int = 0) -> None:
-        box.update(label=stage)
-        bar.progress(
-            min(done / total, 1.0) if total else 0.0,
-            text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage,
-        )
-
-    return report
-
-
-def _session_token() -> str:
-    return st.session_state.setdefault("_build_token", secrets.token_hex(8))
-
-
-def tracked(build: Callable[[Progress], bytes]) -> Callable[[], bytes]:
-    """A download's build, made to report to this session's build_progress while it runs (in another thread)."""
-    token = _session_token()
-
-    def run() -> bytes:
-        def report(stage: str, done: int = 0, total: int = 0) -> None:
-            with _BUILDS_LOCK:
-                _BUILDS[token] = (stage, done, total)
-
-        try:
-            return build(report)
-        finally:
-            with _BUILDS_LOCK:
-                _BUILDS[token] = None
-
-    return run
-
-
-def build_started(lang: str) -> None:
-    """A tracked download's on_click: the rerun it brings shows the build's progress (unless it is already done)."""
-    with _BUILDS_LOCK:
-        _BUILDS.setdefault(_session_token(), (i18n.t("progress.views", lang), 0, 0))
-
-
-def build_progress(lang: str) -> None:
-    """While this session's download is being built, a bar that says what it is drawing ("Drawing the charts: 4 of
-    13"), read twice a second; once the file is done, a rerun stops the reading."""
-    token = _session_token()
-    if token not in _BUILDS:
-        return
-
-    @st.fragment(run_every=0.5)
-    def bar() -> None:
-        with _BUILDS_LOCK:
-            state = _BUILDS.get(token)
-            if state is None:
-                _BUILDS.pop(token, None)
-        if state is None:
-            st.rerun()
-        stage, done, total = state
-        st.progress(
-            min(done / total, 1.0) if total else 0.0,
-            text=i18n.t("progress.step", lang, stage=stage, done=done, total=total) if total else stage,
-        )
-
-    bar()
-
-
-def grid(rows: pd.DataFrame, key: str, hide_index: bool = True, **options):
-    """Every table the app shows: no index unless asked, a missing value as an empty cell (Streamlit's default
-    writes "None"); `options` go to st.dataframe."""
-    return st.dataframe(rows, hide_index=hide_index, key=key, placeholder="", **options)
-
-
-def table(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str, **options) -> None:
-    """A table as shown (already in this language) with CSV and Excel downloads; `options` go to st.dataframe."""
-    grid(rows, key=key, **options)
-    table_downloads(rows, f, note, file_stem, key)
-
-
-def table_downloads(rows: pd.DataFrame, f: Filters, note: str, file_stem: str, key: str) -> None:
-    """CSV and Excel buttons for a table, each file carrying the source (or the synthetic label) and the filters.
-    The files are built when clicked, in Streamlit's download thread, not in the page's run."""
-    notes = [note, downloads.filter_note(f, *controls.load_options()[1:])]
-    months = f"-{f.month_from:02d}-{f.month_to:02d}" if f.partial else ""
-    stem = f"{file_stem}-{f.year_from}-{f.year_to}{months}"
-    with st.container(horizontal=True):
-        download_csv(rows, stem, notes, f.lang, key=f"{key}_download")
-        st.download_button(
-            i18n.t("table.download_xlsx", f.lang),
-            partial(downloads.xlsx_bytes, rows, notes),
-            f"{stem}.xlsx",
-            downloads.XLSX_MIME,
-            key=f"{key}_xlsx",
-            icon=":material/download:",
-            on_click="ignore",
-        )
-
-
-def download_csv(
-    frame: pd.DataFrame, file_stem: str, notes: list[str], lang: str, key: str, label: str | None = None
-) -> None:
-    """A download button for a table as CSV (UTF-8 with BOM, formulas neutralised, notes on top), built when
-    clicked."""
-    st.download_button(
-        label or i18n.t("spot.download", lang),
-        partial(downloads.csv_bytes, frame, notes),
-        f"{file_stem}.csv",
-        "text/csv",
-        key=key,
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
-def catalog(database, lang: str) -> pd.DataFrame:
-    """Every table of the data model: its file, rows, last change and whether it is loaded."""
-    T = i18n.translator(lang)
-    counts = database.row_counts()
-    rows = []
-    for table in schema.TABLES.values():
-        modified = table_modified(database.path, table.name)
-        status = (
-            T("data.damaged") if table.name in database.broken else T("data.present") if modified else T("data.missing")
-        )
-        rows.append(
-            {
-                T("col.table"): table.name,
-                T("col.file"): table.file,
-                T("col.rows"): counts[table.name],
-                T("col.modified"): modified or "—",
-                T("col.status"): status,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def table_modified(path: Path, name: str) -> str | None:
-    """When a table's file (or partition folder) last changed, or None when the data directory lacks it."""
-    table = schema.TABLES[name]
-    file, folder = path / table.file, path / table.name
-    source = file if file.exists() else folder if folder.is_dir() else None
-    return datetime.fromtimestamp(source.stat().st_mtime).strftime("%Y-%m-%d %H:%M") if source else None
-
-
-def mapping_editor(mapping, table_name: str, headers: list[str], lang: str):
-    """Review and change where each field comes from (a file column or a default); returns the new mapping."""
-    T = i18n.translator(lang)
-    table = schema.TABLES[table_name]
-    fields = [c.name for c in table.columns] + (["enterprise"] if "enterprise_id" in table.column_names else [])
-    required = {c.name for c in table.columns if c.required}
-    labels = [f"{T(f'field.{f}')} ({f})" if i18n.has(f"field.{f}") else f for f in fields]
-    frame = pd.DataFrame(
-        {
-            "field": labels,
-            "required": [f in required for f in fields],
-            "source": [mapping.columns.get(f, "") for f in fields],
-            "default": [mapping.defaults.get(f, "") for f in fields],
-        }
-    )
-    st.caption(T("data.mapping"))
-    edited = st.data_editor(
-        frame,
-        hide_index=True,
-        placeholder="",
-        key=f"data_mapping_{table_name}_{hash(tuple(headers))}",
-        disabled=["field", "required"],
-        column_config={
-            "field": st.column_config.TextColumn(T("data.field")),
-            "required": st.column_config.CheckboxColumn(T("data.required")),
-            "source": st.column_config.SelectboxColumn(T("data.source"), options=["", *headers]),
-            "default": st.column_config.TextColumn(T("data.default")),
-        },
-    )
-    rows = list(zip(fields, edited.source, edited.default, strict=True))  # the editor keeps the row order
-    columns = {f: source for f, source, _ in rows if isinstance(source, str) and source}
-    defaults = {f: default for f, _, default in rows if isinstance(default, str) and default}
-    return ingest.Mapping(
-        columns,
-        defaults,
-        dict(mapping.values),
-        mapping.pass_rule,
-        mapping.date_format,
-        mapping.grain,
-        mapping.failures_only,
-    )
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def read_upload(content: bytes, name: str, sheet: str | None):
-    """An uploaded file read once per content (not on every rerun), from a temp folder outside the data directory.
-
-    Returns (sheet names for .xlsx or [], the Sheet); raises readers.ReadError naming the uploaded file.
-    """
-    staging = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
-    path = staging / f"upload{Path(name).suffix.lower()}"  # our own name: the uploaded one never becomes a path
-    path.write_bytes(content)
-    try:
-        names = readers.sheet_names(path) if path.suffix == ".xlsx" else []
-        table = readers.read(path, sheet=sheet, known_headers=ingest.known_headers())
-    except readers.ReadError as error:
-        raise readers.ReadError(Path(name).name, error.message, error.row, error.column) from None
-    finally:
-        shutil.rmtree(staging)
-    table.file = Path(name).name
-    return names, table
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def prepare_upload(
-    content: bytes, name: str, sheet: str | None, table: str, mapping_json: str, mode: str, data_path: str, version: str
-):
-    """Validation of an upload, once per file, mapping, mode and data version rather than on every rerun."""
-    _, read = read_upload(content, name, sheet)
-    mapping = ingest.Mapping.from_json(mapping_json)
-    return ingest.prepare(read, table, cache.database(data_path, version), mapping, mode)
+    tables.grid(styled, key="overview_scorecard", height="content")
+    tables.table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
