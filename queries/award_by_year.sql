@@ -9,7 +9,7 @@ select
     coalesce(sum(a.prize_10k_yuan), 0) as prize_10k_yuan,
     avg(a.score) filter (where a.stage = 'winner') as winner_mean_score
 from awards as a
-join selected_enterprises($districts, $sectors) as e using (enterprise_id)
+join selected_enterprises($districts, $sectors) using (enterprise_id)
 where a.year between $year_from and $year_to
 group by a.year
 order by a.year

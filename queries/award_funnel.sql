@@ -5,13 +5,13 @@ with stages as (
     select * from (values
         ('applied', 1, 0), ('material_review', 2, 1), ('onsite_review', 3, 2), ('committee', 4, 3),
         ('winner', 5, 4), ('nominee', 6, 4)
-    ) as t (stage, step, depth)
+    ) as t (stage, step, depth)  -- noqa: AL05
 ),
 
 applicants as (
     select a.stage, s.depth
     from awards as a
-    join selected_enterprises($districts, $sectors) as e using (enterprise_id)
+    join selected_enterprises($districts, $sectors) using (enterprise_id)
     join stages as s using (stage)
     where a.year = $year
 ),

@@ -10,6 +10,6 @@ select
             select max(last_sample_date) as latest from inspection_cells  -- the rollup's: no raw rows
             union all select max(opened) from enforcement
             union all select max(date) from diagnosis
-        )
+        ) as latest_dates
     ) as as_of
 from indicator_observations

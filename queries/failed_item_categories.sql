@@ -2,7 +2,9 @@
 -- (that of the first item the dictionary knows; `other` when it knows none) and the items it does not know.
 -- Grain: one row per distinct text. Params: $texts (the cells, as written).
 with cells as (
-    select distinct text from unnest($texts::varchar[]) as t(text) where text is not null
+    select distinct text
+    from unnest($texts::varchar[]) as t (text)
+    where text is not null
 ),
 
 items as (

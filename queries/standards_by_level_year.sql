@@ -4,7 +4,7 @@
 with selected as (
     select st.*
     from standards as st
-    join selected_enterprises($districts, $sectors) as e using (enterprise_id)
+    join selected_enterprises($districts, $sectors) using (enterprise_id)
     where st.year between $year_from and $year_to
 ),
 

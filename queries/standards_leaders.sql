@@ -4,7 +4,7 @@ with led as (
     select st.enterprise_id, count(distinct st.standard_code) as standards,
         count(distinct st.standard_code) filter (where st.level in ('international', 'national')) as national_or_above
     from standards as st
-    join selected_enterprises($districts, $sectors) as e using (enterprise_id)
+    join selected_enterprises($districts, $sectors) using (enterprise_id)
     where st.year between $year_from and $year_to and st.role = 'lead'
     group by all
 ),

@@ -1,7 +1,7 @@
 """The two commands a newcomer needs; each sets itself up first (a .venv with the pinned requirements).
 
 python3 scripts/dev.py start [streamlit options]   # the dashboard on the demo data, http://localhost:8501
-python3 scripts/dev.py test [pytest options]       # ruff (lint and format), the docs and the whole test suite
+python3 scripts/dev.py test [pytest options]       # ruff, sqlfluff, the docs and the whole test suite
 (both install Debian's chromium and CJK fonts when they can: chart images, decks and reports are drawn
 with it, and the browser tests drive it; the tests also install nginx and a Java runtime for deploy/)
 python3 scripts/dev.py bench [--sizes N,N,...]     # benchmarks into bench/RESULTS.md (not a test)
@@ -135,6 +135,7 @@ def test(args: list[str]) -> int:
         apt_install(missing, "the nginx and Spark tests")
     lint = subprocess.call([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
     lint |= subprocess.call([PYTHON, "-m", "ruff", "format", "--check", "."], cwd=ROOT)
+    lint |= subprocess.call([PYTHON, "-m", "sqlfluff", "lint", "queries", "--disable-progress-bar"], cwd=ROOT)
     # every marker's program (chromium, nginx, Java) was installed above: a test that finds one missing fails
     tests = subprocess.call([PYTHON, "-m", "pytest", *args], cwd=ROOT, env={**os.environ, "QCITY_REQUIRE_TOOLS": "1"})
     return lint or tests

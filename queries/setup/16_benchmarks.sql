@@ -6,5 +6,5 @@ from (
     select *, 0 as priority from benchmarks
     union all by name
     select *, 1 as priority from shipped_benchmarks
-)
+) as both_sources
 qualify row_number() over (partition by indicator, year, scope order by priority) = 1;

@@ -9,6 +9,7 @@ create or replace macro index_scores(year_from, year_to, sectors, indicators, we
     with weight_list as (
         select unnest(indicators) as indicator, unnest(weights) as weight, unnest(higher) as higher_is_better
     ),
+
     observed as (
         select o.indicator, o.year, o.district_code,
             observed_value(sum(o.numerator), sum(o.denominator), count(o.denominator), any_value(o.scale)) as value
@@ -19,6 +20,7 @@ create or replace macro index_scores(year_from, year_to, sectors, indicators, we
         group by all
         having value is not null
     ),
+
     ranged as (
         select v.*, w.weight, w.higher_is_better,
             min(v.value) over (partition by v.indicator, v.year) as low,
@@ -26,6 +28,7 @@ create or replace macro index_scores(year_from, year_to, sectors, indicators, we
         from observed as v
         join weight_list as w using (indicator)
     ),
+
     scored as (
         select *,
             case
@@ -35,6 +38,7 @@ create or replace macro index_scores(year_from, year_to, sectors, indicators, we
             end as score
         from ranged
     )
+
     select indicator, year, district_code, value, score, weight,
         100.0 * weight * score / sum(weight) over (partition by year, district_code) as contribution,
         sum(weight) over (partition by year, district_code) / (select sum(weight) from weight_list) as coverage
