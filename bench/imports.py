@@ -166,6 +166,11 @@ def main() -> None:
             fresh=skeleton,
             note="1,000,000 batches into the empty skeleton",
         )
+    replace_section(ROOT / "bench" / "RESULTS.md", HEADING, results_table(rows))
+
+
+def results_table(rows: list[tuple]) -> str:
+    """The section of bench/RESULTS.md: how it was measured, a row per import, and what is left to do."""
     body = [
         f"Produced by `python -m bench.imports`: {machine()}. Each import in a "
         "fresh process (`python -m qcity.ingest`), timed from reading the file to the new version written and "
@@ -193,7 +198,7 @@ def main() -> None:
         "CSV), beside the import's DuckDB (512 MB, spilling beyond); streaming the read straight into DuckDB "
         "would take the peak down to about 1 GB and is not done yet.",
     ]
-    replace_section(ROOT / "bench" / "RESULTS.md", HEADING, "\n".join(body))
+    return "\n".join(body)
 
 
 if __name__ == "__main__":

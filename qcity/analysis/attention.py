@@ -331,28 +331,7 @@ def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> t
         np.add.at(samples, (rows, column[inside]), months.samples.to_numpy()[inside])
         np.add.at(passed, (rows, column[inside]), months.passed.to_numpy()[inside])
     charts = control_charts(tuple(keys), samples, passed, window, settings)
-    out = []
-    for i, (kind, code) in enumerate(keys):
-        for rule in RULES:
-            hit = charts.rule[i] == rule
-            if not hit.any():
-                continue
-            n, x = charts.samples[i, hit], charts.passed[i, hit]
-            out.append(
-                {
-                    "series": kind,
-                    "code": code,
-                    "rule": rule,
-                    "months": charts.months[hit].tolist(),
-                    "samples": int(n.sum()),
-                    "failures": int((n - x).sum()),
-                    "rate": 100 * x.sum() / n.sum(),
-                    "centre": 100 * charts.centre[i],
-                    "lower": 100 * charts.lower[i, hit][-1],
-                    "excess": float(np.clip(charts.centre[i] * n - x, 0, None).sum()),
-                    "severity": 3 if rule == "beyond" else 2,
-                }
-            )
+    out = [hit for i, key in enumerate(keys) for hit in _chart_hits(charts, i, key)]
     columns = [
         "series",
         "code",
@@ -368,6 +347,29 @@ def chart_signals(months: pd.DataFrame, window: Window, settings: Settings) -> t
     ]
     hits = pd.DataFrame(out, columns=columns)
     return charts, hits.sort_values(["severity", "excess"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _chart_hits(charts: Charts, i: int, key: tuple[str, str]):
+    """The signals of one series (row `i` of the charts): one per test that fired, with its months and counts."""
+    kind, code = key
+    for rule in RULES:
+        hit = charts.rule[i] == rule
+        if not hit.any():
+            continue
+        n, x = charts.samples[i, hit], charts.passed[i, hit]
+        yield {
+            "series": kind,
+            "code": code,
+            "rule": rule,
+            "months": charts.months[hit].tolist(),
+            "samples": int(n.sum()),
+            "failures": int((n - x).sum()),
+            "rate": 100 * x.sum() / n.sum(),
+            "centre": 100 * charts.centre[i],
+            "lower": 100 * charts.lower[i, hit][-1],
+            "excess": float(np.clip(charts.centre[i] * n - x, 0, None).sum()),
+            "severity": 3 if rule == "beyond" else 2,
+        }
 
 
 # --- year-on-year tests ------------------------------------------------------------------------------------------

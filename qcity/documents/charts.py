@@ -99,25 +99,48 @@ def indicator_trend(
         cliponaxis=False,
         hovertemplate="%{x}: %{y:." + str(digits) + "f}<extra></extra>",
     )
+    _target_line(fig, by_year, indicator, lang)
+    _published_lines(fig, by_year, indicator, lang, digits)
+    _event_lines(fig, by_year, events, lang)
+    first, last = int(by_year.year.min()), int(by_year.year.max())
+    fig.update_xaxes(
+        title=i18n.t("axis.year", lang),
+        dtick=1 if last - first < 8 else 2,
+        tickformat="d",
+        range=[first - 0.4, last + 0.4],
+    )  # autorange would pad for the labels' text, too far when narrow
+    fig.update_yaxes(title=_axis_unit(indicator, lang))
+    fig.update_layout(showlegend=False, margin=dict(t=40 + 16 * min(len(events), 3), r=90))
+    return _finish(fig, note)
+
+
+def _target_line(fig: go.Figure, by_year: pd.DataFrame, indicator: Indicator, lang: str) -> None:
+    """The target as a dashed step line, labelled at its end."""
     targets = by_year.dropna(subset=["target"])
-    if len(targets):
-        fig.add_scatter(
-            x=targets.year,
-            y=targets.target,
-            mode="lines",
-            name=i18n.t("legend.target", lang),
-            line=dict(dash="dash", width=2, color=COLORS[1], shape="hv"),
-        )
-        label = f"{i18n.t('legend.target', lang)} {i18n.fmt_value(targets.target.iloc[-1], indicator.unit, lang)}"
-        fig.add_annotation(
-            x=targets.year.iloc[-1],
-            y=targets.target.iloc[-1],
-            text=label,
-            showarrow=False,
-            xanchor="left",
-            xshift=6,
-            font=dict(color=COLORS[1], size=12),
-        )
+    if targets.empty:
+        return
+    fig.add_scatter(
+        x=targets.year,
+        y=targets.target,
+        mode="lines",
+        name=i18n.t("legend.target", lang),
+        line=dict(dash="dash", width=2, color=COLORS[1], shape="hv"),
+    )
+    label = f"{i18n.t('legend.target', lang)} {i18n.fmt_value(targets.target.iloc[-1], indicator.unit, lang)}"
+    fig.add_annotation(
+        x=targets.year.iloc[-1],
+        y=targets.target.iloc[-1],
+        text=label,
+        showarrow=False,
+        xanchor="left",
+        xshift=6,
+        font=dict(color=COLORS[1], size=12),
+    )
+
+
+def _published_lines(fig: go.Figure, by_year: pd.DataFrame, indicator: Indicator, lang: str, digits: int) -> None:
+    """The published national and provincial values as dotted lines with their source in the hover, where there
+    are any."""
     for scope, colour in (("national", MUTED), ("provincial", COLORS[4])):
         published = by_year.dropna(subset=[scope]) if scope in by_year else by_year.iloc[:0]
         if published.empty:
@@ -144,6 +167,10 @@ def indicator_trend(
             yshift=-12,
             font=dict(color=colour, size=12),
         )
+
+
+def _event_lines(fig: go.Figure, by_year: pd.DataFrame, events: pd.DataFrame, lang: str) -> None:
+    """Programme events as dated vertical lines, their titles staggered over the plot."""
     title = i18n.name_column(lang).replace("name", "title")
     middle = (by_year.year.min() + by_year.year.max()) / 2
     for i, event in enumerate(events.itertuples()):
@@ -159,16 +186,6 @@ def indicator_trend(
             xanchor="left" if event.year_position < middle else "right",  # stay inside the figure
             font=dict(size=11, color=MUTED),
         )
-    first, last = int(by_year.year.min()), int(by_year.year.max())
-    fig.update_xaxes(
-        title=i18n.t("axis.year", lang),
-        dtick=1 if last - first < 8 else 2,
-        tickformat="d",
-        range=[first - 0.4, last + 0.4],
-    )  # autorange would pad for the labels' text, too far when narrow
-    fig.update_yaxes(title=_axis_unit(indicator, lang))
-    fig.update_layout(showlegend=False, margin=dict(t=40 + 16 * min(len(events), 3), r=90))
-    return _finish(fig, note)
 
 
 def domain_trend(by_domain: pd.DataFrame, lang: str, note: str) -> go.Figure:
@@ -323,7 +340,6 @@ def district_map(
     Plotly's geo layer fetches world topojson from a CDN even when hidden, so the map is drawn as filled
     polygons instead: no basemap, no tiles, nothing from the network.
     """
-    names = i18n.name_column(lang)
     values = league.set_index("district_code")
     scale = (
         NEUTRAL
@@ -332,53 +348,11 @@ def district_map(
         if indicator.higher_is_better
         else GOOD_TO_BAD_REVERSED
     )
-    known = values.value.dropna()
-    low, high = (known.min(), known.max()) if len(known) else (0.0, 1.0)
-    min_span = MIN_COLOUR_SPAN.get(indicator.unit, 0.0)
-    if high - low < min_span or high == low:  # small gaps should not look like red against green
-        middle, half = (low + high) / 2, max(min_span, abs(high) * 0.02, 1e-9) / 2
-        low, high = middle - half, middle + half
-    span = high - low
+    low, high = _colour_range(values.value.dropna(), indicator)
     fmt = f".{indicator.digits + 1 if digits is None else digits}f"
-    base = i18n.t(f"base.{indicator.base}", lang) if indicator.base else ""
     fig = _figure()
-    labels = []
-    for feature in boundaries["features"]:
-        code = feature["properties"]["district_code"]
-        selected = code in values.index and pd.notna(values.at[code, "value"])
-        colour = sample_colorscale(scale, [(values.at[code, "value"] - low) / span])[0] if selected else "#e3e5e8"
-        rings = _rings(feature["geometry"])
-        for ring in rings:
-            fig.add_scatter(
-                x=[p[0] for p in ring],
-                y=[p[1] for p in ring],
-                fill="toself",
-                fillcolor=colour,
-                mode="lines",
-                line=dict(color="white", width=1.5),
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        if selected:
-            x, y, area = _centroid(max(rings, key=len))
-            row = values.loc[code]
-            labels.append((x, y, area, code, row[names], format(row.value, fmt), row.get("base")))
-    if labels:
-        x, y, area, code, name, text, n = zip(*labels)
-        big = max(area) * SMALL_DISTRICT  # small urban districts stay unlabelled: their labels would overlap
-        fig.add_scatter(
-            x=x,
-            y=y,
-            mode="text+markers",
-            marker=dict(size=14, opacity=0),
-            showlegend=False,
-            text=[f"{a}<br>{b}" if s >= big else "" for a, b, s in zip(name, text, area)],
-            textfont=dict(size=12, color="#1b1f24"),
-            customdata=list(zip(code, name, text, n)),
-            hovertemplate="%{customdata[1]}: %{customdata[2]}"
-            + (f"<br>{base} %{{customdata[3]:,}}" if base else "")
-            + "<extra></extra>",
-        )
+    labels = _district_shapes(fig, boundaries, values, scale, (low, high), fmt, i18n.name_column(lang))
+    _district_labels(fig, labels, indicator, lang)
     fig.add_scatter(
         x=[None],
         y=[None],
@@ -401,6 +375,72 @@ def district_map(
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / math.cos(mid))
     fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", hovermode="closest")
     return _finish(fig, note, height=440, bottom=30)
+
+
+def _district_shapes(
+    fig: go.Figure, boundaries: dict, values: pd.DataFrame, scale, bounds: tuple, fmt: str, names: str
+):
+    """Each district's outline filled by its value's colour (grey without one); returns what labels the districts
+    with a value: (x, y, area, code, name, value as text, base)."""
+    low, high = bounds
+    labels = []
+    for feature in boundaries["features"]:
+        code = feature["properties"]["district_code"]
+        selected = code in values.index and pd.notna(values.at[code, "value"])
+        colour = (
+            sample_colorscale(scale, [(values.at[code, "value"] - low) / (high - low)])[0] if selected else "#e3e5e8"
+        )
+        rings = _rings(feature["geometry"])
+        for ring in rings:
+            fig.add_scatter(
+                x=[p[0] for p in ring],
+                y=[p[1] for p in ring],
+                fill="toself",
+                fillcolor=colour,
+                mode="lines",
+                line=dict(color="white", width=1.5),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        if selected:
+            x, y, area = _centroid(max(rings, key=len))
+            row = values.loc[code]
+            labels.append((x, y, area, code, row[names], format(row.value, fmt), row.get("base")))
+    return labels
+
+
+def _colour_range(known: pd.Series, indicator: Indicator) -> tuple[float, float]:
+    """The values the colour scale runs between: the districts' own, widened to the unit's minimum span so that a
+    small gap does not look like red against green."""
+    low, high = (known.min(), known.max()) if len(known) else (0.0, 1.0)
+    min_span = MIN_COLOUR_SPAN.get(indicator.unit, 0.0)
+    if high - low < min_span or high == low:
+        middle, half = (low + high) / 2, max(min_span, abs(high) * 0.02, 1e-9) / 2
+        low, high = middle - half, middle + half
+    return low, high
+
+
+def _district_labels(fig: go.Figure, labels: list[tuple], indicator: Indicator, lang: str) -> None:
+    """Each district's name and value at its centroid (large enough districts only), with the base in the hover;
+    the points are what a click selects."""
+    if not labels:
+        return
+    base = i18n.t(f"base.{indicator.base}", lang) if indicator.base else ""
+    x, y, area, code, name, text, n = zip(*labels)
+    big = max(area) * SMALL_DISTRICT  # small urban districts stay unlabelled: their labels would overlap
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="text+markers",
+        marker=dict(size=14, opacity=0),
+        showlegend=False,
+        text=[f"{a}<br>{b}" if s >= big else "" for a, b, s in zip(name, text, area)],
+        textfont=dict(size=12, color="#1b1f24"),
+        customdata=list(zip(code, name, text, n)),
+        hovertemplate="%{customdata[1]}: %{customdata[2]}"
+        + (f"<br>{base} %{{customdata[3]:,}}" if base else "")
+        + "<extra></extra>",
+    )
 
 
 def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note: str) -> go.Figure:
@@ -630,34 +670,8 @@ def control_chart(chart: pd.DataFrame, lang: str, note: str, min_samples: int) -
     test in the hover, points above the upper limit in green, months with too few samples hollow."""
     labels = [f"{m // 12}-{m % 12 + 1:02d}" for m in chart.month]
     fig = _figure()
-    first_judged = chart.index[~chart.baseline]
-    if chart.baseline.any() and len(first_judged):
-        fig.add_vrect(
-            x0=-0.5,
-            x1=first_judged[0] - 0.5,
-            fillcolor=MUTED,
-            opacity=0.12,
-            line_width=0,
-            annotation_text=i18n.t("legend.baseline", lang),
-            annotation_position="top left",
-            annotation_font=dict(size=11, color=MUTED),
-        )
     positions = list(range(len(chart)))
-    for column, name, dash in (
-        ("upper", "legend.limits", "dash"),
-        ("lower", None, "dash"),
-        ("centre", "legend.centre", "solid"),
-    ):
-        fig.add_scatter(
-            x=positions,
-            y=chart[column],
-            mode="lines",
-            name=i18n.t(name, lang) if name else None,
-            showlegend=name is not None,
-            legendgroup=column if column == "centre" else "limits",
-            line=dict(color=COLORS[1] if column != "centre" else MUTED, dash=dash, width=1.5, shape="hvh"),
-            hoverinfo="skip",
-        )
+    _control_lines(fig, chart, positions, lang)
     thin = chart.samples < min_samples
     rules = [i18n.t(f"rule.{r}", lang) if r else "" for r in chart.rule]
     fig.add_scatter(
@@ -674,6 +688,51 @@ def control_chart(chart: pd.DataFrame, lang: str, note: str, min_samples: int) -
             "<br>%{customdata[4]}<extra></extra>"
         ),
     )
+    _control_marks(fig, chart, positions, thin, lang)
+    step = max(1, len(labels) // 12)
+    fig.update_xaxes(
+        title=i18n.t("axis.month", lang),
+        tickvals=positions[::step],
+        ticktext=labels[::step],
+        range=[-0.5, len(labels) - 0.5],
+    )
+    fig.update_yaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
+    return _finish(fig, note)
+
+
+def _control_lines(fig: go.Figure, chart: pd.DataFrame, positions: list[int], lang: str) -> None:
+    """The baseline shaded, the centre line and the control limits as steps."""
+    first_judged = chart.index[~chart.baseline]
+    if chart.baseline.any() and len(first_judged):
+        fig.add_vrect(
+            x0=-0.5,
+            x1=first_judged[0] - 0.5,
+            fillcolor=MUTED,
+            opacity=0.12,
+            line_width=0,
+            annotation_text=i18n.t("legend.baseline", lang),
+            annotation_position="top left",
+            annotation_font=dict(size=11, color=MUTED),
+        )
+    for column, name, dash in (
+        ("upper", "legend.limits", "dash"),
+        ("lower", None, "dash"),
+        ("centre", "legend.centre", "solid"),
+    ):
+        fig.add_scatter(
+            x=positions,
+            y=chart[column],
+            mode="lines",
+            name=i18n.t(name, lang) if name else None,
+            showlegend=name is not None,
+            legendgroup=column if column == "centre" else "limits",
+            line=dict(color=COLORS[1] if column != "centre" else MUTED, dash=dash, width=1.5, shape="hvh"),
+            hoverinfo="skip",
+        )
+
+
+def _control_marks(fig: go.Figure, chart: pd.DataFrame, positions: list[int], thin: pd.Series, lang: str) -> None:
+    """Signals in red, months above the upper limit in green, and a legend entry for the hollow thin months."""
     for mask, name, colour in (
         (chart.rule != "", "legend.signal", COLORS[3]),
         (chart.better, "legend.better", "#1e7b34"),
@@ -696,15 +755,6 @@ def control_chart(chart: pd.DataFrame, lang: str, note: str, min_samples: int) -
             marker=dict(size=8, symbol="circle-open", color=MUTED),
             name=i18n.t("legend.thin", lang),
         )
-    step = max(1, len(labels) // 12)
-    fig.update_xaxes(
-        title=i18n.t("axis.month", lang),
-        tickvals=positions[::step],
-        ticktext=labels[::step],
-        range=[-0.5, len(labels) - 0.5],
-    )
-    fig.update_yaxes(title=i18n.t("axis.pass_rate", lang), ticksuffix="%")
-    return _finish(fig, note)
 
 
 def group_comparison(by_group: pd.DataFrame, lang: str, note: str) -> go.Figure:

@@ -234,6 +234,36 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, 
 def main(argv: list[str] | None = None) -> int:
     """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`, or
     `python -m qcity.export bulletin --period ytd --through 2026-09 --lang zh --out 通报.docx`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    suffix = {"deck": ".pptx", "report": ".pdf", "bulletin": ".docx"}[args.kind]
+    if args.out.suffix.lower() != suffix:
+        parser.error(f"--out must end in {suffix} for a {args.kind}")
+    database = db.Database(args.data or db.data_dir())
+    options = filters.load_options(database.query, database.city())[0]
+    try:
+        if args.kind == "bulletin":
+            content = _bulletin(args, database, options)
+            print(f"wrote {args.out} ({len(content):,} bytes, {args.lang})")
+            args.out.write_bytes(content)
+            return 0
+        if args.current_view is not None:
+            view = story.view_from_query(args.current_view, options)
+            storyline = story.Storyline("current-view", {}, (view,))
+        else:
+            storyline = story.load(database.path, args.storyline, options)
+        ctx = story.Context(database.query, database.city(), database.path)
+        with Terminal() as terminal:
+            content = build(args.kind, storyline, ctx, args.lang, terminal)
+    except (story.StorylineError, images.ImageError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    args.out.write_bytes(content)
+    print(f"wrote {args.out} ({len(content):,} bytes, {len(storyline.views)} views, {args.lang})")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m qcity.export",
         description=(
@@ -261,32 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: $QCITY_DATA_DIR or data/)")
-    args = parser.parse_args(argv)
-    suffix = {"deck": ".pptx", "report": ".pdf", "bulletin": ".docx"}[args.kind]
-    if args.out.suffix.lower() != suffix:
-        parser.error(f"--out must end in {suffix} for a {args.kind}")
-    database = db.Database(args.data or db.data_dir())
-    options = filters.load_options(database.query, database.city())[0]
-    try:
-        if args.kind == "bulletin":
-            content = _bulletin(args, database, options)
-            print(f"wrote {args.out} ({len(content):,} bytes, {args.lang})")
-            args.out.write_bytes(content)
-            return 0
-        if args.current_view is not None:
-            view = story.view_from_query(args.current_view, options)
-            storyline = story.Storyline("current-view", {}, (view,))
-        else:
-            storyline = story.load(database.path, args.storyline, options)
-        ctx = story.Context(database.query, database.city(), database.path)
-        with Terminal() as terminal:
-            content = build(args.kind, storyline, ctx, args.lang, terminal)
-    except (story.StorylineError, images.ImageError, ValueError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    args.out.write_bytes(content)
-    print(f"wrote {args.out} ({len(content):,} bytes, {len(storyline.views)} views, {args.lang})")
-    return 0
+    return parser
 
 
 def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:

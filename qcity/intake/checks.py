@@ -301,60 +301,61 @@ class Import:
         return out
 
     def check_column(self, column: schema.Column, looked_up: bool) -> None:
-        name, source = column.name, self.source(column)
-        pair = f"select f._row, $source, f.{name}, $message from fields as f join checked as c using (_row) where "
-        params = {"source": source}
+        """A column's cells by the column's type: a code or enumeration looked up, a date, a verdict, a number."""
+        name = column.name
         if looked_up and column.references in REFERENCED and self.table.name == "inspections":
             return  # read further from places and food categories (place, sectors_from_categories)
         if looked_up and column.references in REFERENCED:
             kind = "district" if name == "district_code" else "sector"
-            self.report(
-                pair + f"f.{name} is not null and c.{name} is null",
-                {**params, "message": f"unknown {kind}; known ones are listed in {kind}s.csv"},
-            )
+            self.report_unparsed(column, f"unknown {kind}; known ones are listed in {kind}s.csv")
         elif looked_up:
-            self.report(
-                pair + f"f.{name} is not null and c.{name} is null",
-                {**params, "message": f"not one of {', '.join(column.values)}"},
-            )
+            self.report_unparsed(column, f"not one of {', '.join(column.values)}")
         elif column.type == "DATE":
-            self.report(
-                pair + f"f.{name} is not null and c.{name} is null",
-                {**params, "message": "not a date (use YYYY-MM-DD)"},
-            )
-            self.report(
-                pair + f"c.{name} not between $earliest and current_date",
-                {**params, "earliest": EARLIEST, "message": f"date outside {EARLIEST.isoformat()} to today"},
-            )
-            self.con.execute(
-                f"update checked set {name} = null where {name} not between $earliest and current_date",
-                {"earliest": EARLIEST},
-            )
+            self.check_date(column)
         elif column.type == "BOOLEAN":
-            self.report(
-                pair + f"f.{name} is not null and c.{name} is null",
-                {**params, "message": "not a verdict (合格/不合格, pass/fail, true/false)"},
-            )
+            self.report_unparsed(column, "not a verdict (合格/不合格, pass/fail, true/false)")
         elif column.type in ("INTEGER", "DOUBLE"):
-            whole = column.type == "INTEGER"
-            self.report(
-                pair
-                + f"f.{name} is not null and (c.{name} is null"
-                + (f" or c.{name} <> floor(c.{name}))" if whole else ")"),
-                {**params, "message": "not a whole number" if whole else "not a number"},
-            )
-            if whole:
-                self.con.execute(f"update checked set {name} = null where {name} <> floor({name})")
-            bounds = [
-                f"c.{name} < {float(column.min)!r}" if column.min is not None else "",
-                f"c.{name} > {float(column.max)!r}" if column.max is not None else "",
-            ]
-            if any(bounds):
-                outside = " or ".join(b for b in bounds if b)
-                self.report(
-                    pair + f"({outside})", {**params, "message": f"out of range ({column.min} to {column.max})"}
-                )
-                self.con.execute(f"update checked as c set {name} = null where {outside}")
+            self.check_number(column)
+
+    def column_problems(self, column: schema.Column, where: str, message: str, **params) -> None:
+        """Report the cells of `column` in the rows where `where` holds (over fields f and checked c)."""
+        self.report(
+            f"select f._row, $source, f.{column.name}, $message from fields as f join checked as c using (_row) "
+            f"where {where}",
+            {"source": self.source(column), "message": message, **params},
+        )
+
+    def report_unparsed(self, column: schema.Column, message: str) -> None:
+        """Cells written but not read as the column's type (looked up, parsed)."""
+        self.column_problems(column, f"f.{column.name} is not null and c.{column.name} is null", message)
+
+    def check_date(self, column: schema.Column) -> None:
+        """Dates in the forms agencies write, between EARLIEST and today."""
+        name = column.name
+        self.report_unparsed(column, "not a date (use YYYY-MM-DD)")
+        message = f"date outside {EARLIEST.isoformat()} to today"
+        self.column_problems(column, f"c.{name} not between $earliest and current_date", message, earliest=EARLIEST)
+        self.con.execute(
+            f"update checked set {name} = null where {name} not between $earliest and current_date",
+            {"earliest": EARLIEST},
+        )
+
+    def check_number(self, column: schema.Column) -> None:
+        """Numbers (whole ones for INTEGER) within the column's range."""
+        name, whole = column.name, column.type == "INTEGER"
+        fraction = f" or c.{name} <> floor(c.{name})" if whole else ""
+        where = f"f.{name} is not null and (c.{name} is null{fraction})"
+        self.column_problems(column, where, "not a whole number" if whole else "not a number")
+        if whole:
+            self.con.execute(f"update checked set {name} = null where {name} <> floor({name})")
+        bounds = [
+            f"c.{name} < {float(column.min)!r}" if column.min is not None else "",
+            f"c.{name} > {float(column.max)!r}" if column.max is not None else "",
+        ]
+        if any(bounds):
+            outside = " or ".join(b for b in bounds if b)
+            self.column_problems(column, f"({outside})", f"out of range ({column.min} to {column.max})")
+            self.con.execute(f"update checked as c set {name} = null where {outside}")
 
     def unknown_reference(self, name: str, rows: str) -> None:
         """The old, plain problem: a district or sector text that names nothing known (`rows`: their _row)."""
@@ -552,31 +553,8 @@ class Import:
         known = self.database.table("enterprises")
         self.con.register("known_firms", known)
         header = self.mapping.columns.get("enterprise")
-
-        def first(column: str) -> str:  # the new firm's district and sector: those of the first row naming it
-            return f"arg_min_null(c.{column}, c._row)" if column in self.table.column_names else "null"
-
         if header in self.position:
-            names = f"k.c{self.position[header]}"
-            self.con.execute(
-                f"update checked as c set enterprise_id = f.enterprise_id from cells as k, known_firms "
-                f"as f where k._row = c._row and {names} = f.name and c.enterprise_id is null"
-            )
-            fresh = self.con.execute(
-                f"select {names} as name, {first('district_code')} as district_code, "
-                f"{first('sector_code')} as sector_code, min(c._row) as first from checked as c "
-                f"join cells as k using (_row) where {names} is not null and c.enterprise_id is null "
-                f"group by {names} order by first"
-            ).df()
-            if len(fresh):
-                fresh["enterprise_id"] = ["E-" + hashlib.sha1(n.encode()).hexdigest()[:10].upper() for n in fresh.name]
-                new = fresh.assign(size=None)[columns]
-                self.con.register("new_firms", new)
-                self.con.execute(
-                    f"update checked as c set enterprise_id = n.enterprise_id from cells as k, "
-                    f"new_firms as n where k._row = c._row and {names} = n.name and "
-                    f"c.enterprise_id is null"
-                )
+            new = self.firms_by_name(f"k.c{self.position[header]}", columns)
         firms = pd.concat(
             [
                 known[["enterprise_id", "district_code", "sector_code"]],
@@ -597,6 +575,35 @@ class Import:
                 "source": self.mapping.columns.get("enterprise_id", "enterprise_id"),
                 "message": "unknown enterprise; import it into enterprises first",
             },
+        )
+        return new
+
+    def firms_by_name(self, names: str, columns: list[str]) -> pd.DataFrame:
+        """Enterprise ids for the rows naming a firm in the cells' expression `names`: a known firm's, else a new
+        firm's (returned as enterprises rows), with the district and sector of the first row naming it."""
+
+        def first(column: str) -> str:
+            return f"arg_min_null(c.{column}, c._row)" if column in self.table.column_names else "null"
+
+        self.con.execute(
+            f"update checked as c set enterprise_id = f.enterprise_id from cells as k, known_firms "
+            f"as f where k._row = c._row and {names} = f.name and c.enterprise_id is null"
+        )
+        fresh = self.con.execute(
+            f"select {names} as name, {first('district_code')} as district_code, "
+            f"{first('sector_code')} as sector_code, min(c._row) as first from checked as c "
+            f"join cells as k using (_row) where {names} is not null and c.enterprise_id is null "
+            f"group by {names} order by first"
+        ).df()
+        if fresh.empty:
+            return pd.DataFrame(columns=columns)
+        fresh["enterprise_id"] = ["E-" + hashlib.sha1(n.encode()).hexdigest()[:10].upper() for n in fresh.name]
+        new = fresh.assign(size=None)[columns]
+        self.con.register("new_firms", new)
+        self.con.execute(
+            f"update checked as c set enterprise_id = n.enterprise_id from cells as k, "
+            f"new_firms as n where k._row = c._row and {names} = n.name and "
+            f"c.enterprise_id is null"
         )
         return new
 
@@ -689,9 +696,7 @@ class Import:
         self.con.execute(
             f"create table valid_batches as select * from checked where _row not in ({self.bad_rows_sql()})"
         )
-        if self.con.execute(
-            "select count(*) from information_schema.tables where table_name = 'superseding'"
-        ).fetchall()[0][0]:  # only a valid batch replaces a notice's: a rejected one keeps it
+        if self.has_table("superseding"):  # only a valid batch replaces a notice's: a rejected one keeps it
             self.supersedes = [
                 k
                 for (k,) in self.con.execute(
@@ -704,30 +709,52 @@ class Import:
                 f"copy ({items.items_sql()} order by sample_id, seq) to "
                 f"{sql_literal(str(folder / 'items.parquet'))} (format parquet)"
             ).fetchall()[0][0]
-        placed = self.con.execute(
-            "select count(*) from information_schema.tables where table_name = 'places'"
-        ).fetchall()[0][0]
-        outside = (
-            self.con.execute("select _row, text from places where status = 'outside' order by _row").fetchall()
-            if placed
-            else []
-        )
-        unplaced = (
-            self.con.execute(
-                "select p._row, p.text from places as p join valid_batches as c using (_row) "
-                "where p.status = 'unplaced' and c.district_code = $unplaced order by p._row",
-                {"unplaced": places.UNPLACED},
-            ).fetchall()
-            if placed
-            else []
-        )
+        outside, unplaced = self.place_lists()
         if unplaced and places.UNPLACED not in set(self.database.table("districts").district_code):
             self.new_rows["districts"] = [(places.UNPLACED, "未定位", "Place unknown", "unplaced", None)]
+        valid = self.write_valid(folder)
+        count, listed = self.write_problems(folder)
+        rejected = [
+            r for (r,) in self.con.execute(f"select _row from ({self.bad_rows_sql()}) order by _row").fetchall()
+        ]
+        self.con.close()
+        new_rows = {
+            name: pd.DataFrame(rows, columns=list(schema.TABLES[name].column_names))
+            for name, rows in self.new_rows.items()
+        }
+        unknown_categories = dict(sorted(self.unknown_categories.items(), key=lambda kv: -kv[1]))
+        return Checked(
+            self.table.name, folder, valid, listed, count, rejected, new_enterprises, unknown, outside, unplaced,
+            new_rows, unknown_categories, item_rows, self.already, self.supersedes,
+        )  # fmt: skip
+
+    def has_table(self, name: str) -> bool:
+        """Whether a step made the table `name` (places, superseding: only some files need them)."""
+        query = "select count(*) from information_schema.tables where table_name = $name"
+        return bool(self.con.execute(query, {"name": name}).fetchall()[0][0])
+
+    def place_lists(self) -> tuple[list, list]:
+        """The rows lying outside the data's area, and the valid rows nothing placed: (row, text) each."""
+        if not self.has_table("places"):
+            return [], []
+        outside = self.con.execute("select _row, text from places where status = 'outside' order by _row").fetchall()
+        unplaced = self.con.execute(
+            "select p._row, p.text from places as p join valid_batches as c using (_row) "
+            "where p.status = 'unplaced' and c.district_code = $unplaced order by p._row",
+            {"unplaced": places.UNPLACED},
+        ).fetchall()
+        return outside, unplaced
+
+    def write_valid(self, folder: Path) -> int:
+        """The valid rows, typed as the schema says, in the file's order, as valid.parquet; how many."""
         names = ", ".join(f"cast({c.name} as {c.type}) as {c.name}" for c in self.table.columns)
-        valid = self.con.execute(
+        return self.con.execute(
             f"copy (select {names} from checked where _row not in ({self.bad_rows_sql()}) "
             f"order by _row) to {sql_literal(str(folder / 'valid.parquet'))} (format parquet)"
-        ).fetchall()[0][0]  # in the file's order; COPY says how many rows it wrote
+        ).fetchall()[0][0]  # COPY says how many rows it wrote
+
+    def write_problems(self, folder: Path) -> tuple[int, list[Problem]]:
+        """Every problem as problems.parquet; how many, and the first LISTED of them."""
         self.con.execute(
             f"copy (select $file as file, row, col as column, value, message from problems "
             f"order by stage, row nulls first) to {sql_literal(str(folder / 'problems.parquet'))} "
@@ -741,31 +768,7 @@ class Import:
                 f"select row, col, value, message from problems order by stage, row nulls first limit {LISTED}"
             ).fetchall()
         ]
-        rejected = [
-            r for (r,) in self.con.execute(f"select _row from ({self.bad_rows_sql()}) order by _row").fetchall()
-        ]
-        self.con.close()
-        new_rows = {
-            name: pd.DataFrame(rows, columns=list(schema.TABLES[name].column_names))
-            for name, rows in self.new_rows.items()
-        }
-        return Checked(
-            self.table.name,
-            folder,
-            valid,
-            listed,
-            count,
-            rejected,
-            new_enterprises,
-            unknown,
-            outside,
-            unplaced,
-            new_rows,
-            dict(sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])),
-            item_rows,
-            self.already,
-            self.supersedes,
-        )
+        return count, listed
 
 
 def check(sheet: Sheet, table_name: str, database: db.Database, mapping: Mapping, mode: str) -> Checked:

@@ -344,58 +344,18 @@ class DemoCity:
         return served
 
     def inspections_for_year(self, year: int, count: int) -> pa.Table:
-        """One year of sampled batches, sorted by date."""
-        rng = self.rng("inspections", year)
-        ns = len(self.sampled)
-        cell = rng.choice(len(self.cell_weight), count, p=self.cell_weight)
-        district, sector = cell // ns, cell % ns
-        month = rng.choice(12, count, p=MONTH_WEIGHTS / MONTH_WEIGHTS.sum())
-        first = np.datetime64(f"{year}-01") + month.astype("timedelta64[M]")
-        days = ((first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
-        date = first.astype("datetime64[D]") + (rng.random(count) * days).astype("timedelta64[D]")
-        firm = self.cell_start[cell] + (rng.random(count) * self.cell_count[cell]).astype(int)
-        plant = self.rng("planted", year)
+        """One year of sampled batches, sorted by date. The draws come in a fixed order from the year's two random
+        streams, so that a seed gives the same city every time."""
+        rng, plant = self.rng("inspections", year), self.rng("planted", year)
+        district, sector, month, date, firm = self._batches(year, count, rng, plant)
         late = date >= self.planted["from"]
-        for planted_cell, planted_firm in zip(self.planted["firm_cells"], self.planted["firms"]):
-            followed = (
-                late
-                & (cell == planted_cell)
-                & (plant.random(count) < (PLANTED_FIRMS[2] - 1) / self.cell_count[planted_cell])
-            )
-            firm[followed] = planted_firm
-
-        domain = self.sampled.domain.to_numpy()
-        trend = np.array([TREND_PER_YEAR[d] for d in domain]) * (2025 - year)
-        sector_logit = logit(self.sampled.pass_2025.to_numpy()) - trend + rng.normal(0, 0.05, ns)
-        summer = np.array([SUMMER_RISK.get(c, 0.0) for c in self.sampled.sector_code])
-        score = (
-            sector_logit[sector]
-            + self.district_effect[district]
-            + self.enterprise_effect[firm]
-            + np.where((month >= 5) & (month <= 8), summer[sector], 0.0)
-            + np.where(date >= self.served_from[firm], 0.25, 0.0)
-        )
-        declining = (district == self.planted["decline"][0]) & (sector == self.planted["decline"][1])
         vegetables = sector == self.planted["residue"]
-        score += late * (
-            declining * PLANTED_DECLINE[1]
-            + np.isin(firm, self.planted["firms"]) * PLANTED_FIRMS[1]
-            + vegetables * PLANTED_RESIDUE[2]
-        )
-        passed = rng.random(count) < 1 / (1 + np.exp(-score))
-
-        sample_domain = domain[sector]
+        passed = self._verdicts(year, rng, district, sector, month, date, firm, vegetables, late)
+        sample_domain = self.sampled.domain.to_numpy()[sector]
         kind = np.where(rng.random(count) < 0.15, 1, 0)  # supervision, some risk monitoring
         agri = sample_domain == "agri"
         kind[agri] = np.where(rng.random(agri.sum()) < 0.8, 2, 0)  # agricultural products: routine monitoring
-        failed = np.full(count, -1)
-        for name, reasons in FAILED_ITEMS.items():
-            mask = (~passed) & (sample_domain == name)
-            codes = [schema.FAILED_ITEMS.index(r) for r in reasons]
-            weights = np.array(list(reasons.values()))
-            failed[mask] = rng.choice(codes, mask.sum(), p=weights / weights.sum())
-        catering = (~passed) & (self.sampled.sector_code.to_numpy()[sector] == "food-catering")
-        failed[catering & (rng.random(count) < 0.5)] = schema.FAILED_ITEMS.index("microbial")
+        failed = self._failure_categories(rng, passed, sector, sample_domain)
         residue = late & ~passed & vegetables & (plant.random(count) < PLANTED_RESIDUE[3])
         failed[residue] = schema.FAILED_ITEMS.index("pesticide_residue")
         products = [p for code in self.sampled.sector_code for p in PRODUCTS[code]]
@@ -429,6 +389,61 @@ class DemoCity:
                 "failed_items": pa.array(items, pa.string()),
             }
         )
+
+    def _batches(self, year: int, count: int, rng, plant) -> tuple[np.ndarray, ...]:
+        """Where, when and whom each batch was sampled: district, sector, month, date and enterprise (the planted
+        repeat offenders followed up in the last months)."""
+        ns = len(self.sampled)
+        cell = rng.choice(len(self.cell_weight), count, p=self.cell_weight)
+        district, sector = cell // ns, cell % ns
+        month = rng.choice(12, count, p=MONTH_WEIGHTS / MONTH_WEIGHTS.sum())
+        first = np.datetime64(f"{year}-01") + month.astype("timedelta64[M]")
+        days = ((first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(int)
+        date = first.astype("datetime64[D]") + (rng.random(count) * days).astype("timedelta64[D]")
+        firm = self.cell_start[cell] + (rng.random(count) * self.cell_count[cell]).astype(int)
+        late = date >= self.planted["from"]
+        for planted_cell, planted_firm in zip(self.planted["firm_cells"], self.planted["firms"]):
+            followed = (
+                late
+                & (cell == planted_cell)
+                & (plant.random(count) < (PLANTED_FIRMS[2] - 1) / self.cell_count[planted_cell])
+            )
+            firm[followed] = planted_firm
+        return district, sector, month, date, firm
+
+    def _verdicts(self, year, rng, district, sector, month, date, firm, vegetables, late) -> np.ndarray:
+        """Whether each batch passed: the sector's calibrated rate for the year, the district's and the firm's
+        effects, summer risk, a diagnosis visit's help, and the planted problems of the last months."""
+        domain = self.sampled.domain.to_numpy()
+        trend = np.array([TREND_PER_YEAR[d] for d in domain]) * (2025 - year)
+        sector_logit = logit(self.sampled.pass_2025.to_numpy()) - trend + rng.normal(0, 0.05, len(self.sampled))
+        summer = np.array([SUMMER_RISK.get(c, 0.0) for c in self.sampled.sector_code])
+        score = (
+            sector_logit[sector]
+            + self.district_effect[district]
+            + self.enterprise_effect[firm]
+            + np.where((month >= 5) & (month <= 8), summer[sector], 0.0)
+            + np.where(date >= self.served_from[firm], 0.25, 0.0)
+        )
+        declining = (district == self.planted["decline"][0]) & (sector == self.planted["decline"][1])
+        score += late * (
+            declining * PLANTED_DECLINE[1]
+            + np.isin(firm, self.planted["firms"]) * PLANTED_FIRMS[1]
+            + vegetables * PLANTED_RESIDUE[2]
+        )
+        return rng.random(len(score)) < 1 / (1 + np.exp(-score))
+
+    def _failure_categories(self, rng, passed, sector, sample_domain) -> np.ndarray:
+        """Each failed batch's failure category, drawn by domain (catering: microbial half the time); -1 if passed."""
+        failed = np.full(len(passed), -1)
+        for name, reasons in FAILED_ITEMS.items():
+            mask = (~passed) & (sample_domain == name)
+            codes = [schema.FAILED_ITEMS.index(r) for r in reasons]
+            weights = np.array(list(reasons.values()))
+            failed[mask] = rng.choice(codes, mask.sum(), p=weights / weights.sum())
+        catering = (~passed) & (self.sampled.sector_code.to_numpy()[sector] == "food-catering")
+        failed[catering & (rng.random(len(passed)) < 0.5)] = schema.FAILED_ITEMS.index("microbial")
+        return failed
 
     def _failed_items(self, failed: np.ndarray, domains: np.ndarray, year: int) -> list[str | None]:
         """The failed items as a result file writes them (joined by 、), drawn for each failed sample from its

@@ -226,33 +226,8 @@ def _csv_fast(name: str, utf8: Path, known_headers: set[str], encoding: str) -> 
     """A large CSV file through DuckDB: the dialect, title rows and header from its first MB, the rest in bulk."""
     import duckdb
 
-    with utf8.open("rb") as handle:  # Python's csv counts a blank line as a row; DuckDB skips it
-        carried = b"\n"  # the file's start, then the previous chunk's last line
-        while chunk := handle.read(SAMPLE_BYTES * 8):
-            if BLANK_LINE.search(carried + chunk):
-                raise _Irregular
-            carried = chunk[chunk.rfind(b"\n") :] if b"\n" in chunk else carried + chunk
-    with utf8.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-    sample = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="ignore")
-    try:
-        dialect = csv.Sniffer().sniff(sample[:65536], delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(sample, newline=""), dialect)
-    records, lines = [], []
-    for row in reader:
-        records.append([_cell(value) for value in row])
-        lines.append(reader.line_num)
-        if len(records) >= HEADER_SEARCH_ROWS:
-            break
-    numbered = [(i + 1, row) for i, row in enumerate(records) if any(c is not None for c in row)]
-    if not numbered:
-        raise _Irregular
-    header_at = _find_header([row for _, row in numbered], known_headers)
-    if header_at is None:
-        raise _Irregular
-    header_row, header = numbered[header_at]
+    _refuse_blank_lines(utf8)
+    dialect, header_row, header, skip = _csv_head(utf8, known_headers)
     width = max(i + 1 for i, c in enumerate(header) if c is not None)
     columns = _unique([c or f"column_{i + 1}" for i, c in enumerate(header[:width])])
     types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
@@ -264,7 +239,7 @@ def _csv_fast(name: str, utf8: Path, known_headers: set[str], encoding: str) -> 
             f"select * from read_csv($file, auto_detect = false, header = false, delim = $delim, "
             f"quote = $quote, escape = $quote, skip = $skip, null_padding = true, parallel = false, "
             f"columns = {{{types}}})",
-            params={"file": str(utf8), "delim": dialect.delimiter, "quote": quote, "skip": lines[header_row - 1]},
+            params={"file": str(utf8), "delim": dialect.delimiter, "quote": quote, "skip": skip},
         )
         batches = []  # a batch at a time: the raw and the trimmed cells of the whole file never coexist
         for batch in read.to_arrow_reader(batch_size=100_000):
@@ -281,6 +256,42 @@ def _csv_fast(name: str, utf8: Path, known_headers: set[str], encoding: str) -> 
     )  # DuckDB keeps the file's order
     pa.default_memory_pool().release_unused()
     return _trimmed(name, columns, table, header_row, encoding=encoding)
+
+
+def _refuse_blank_lines(utf8: Path) -> None:
+    """Python's csv counts a blank line as a row and DuckDB skips it, so row numbers would differ: such a file is
+    read cell by cell instead (raises _Irregular)."""
+    with utf8.open("rb") as handle:
+        carried = b"\n"  # the file's start, then the previous chunk's last line
+        while chunk := handle.read(SAMPLE_BYTES * 8):
+            if BLANK_LINE.search(carried + chunk):
+                raise _Irregular
+            carried = chunk[chunk.rfind(b"\n") :] if b"\n" in chunk else carried + chunk
+
+
+def _csv_head(utf8: Path, known_headers: set[str]) -> tuple[type[csv.Dialect], int, list, int]:
+    """From a file's first MB: its dialect, the header's row number and cells (below any title rows), and how
+    many physical lines come before the data (raises _Irregular when no header is found)."""
+    with utf8.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    sample = head[: head.rfind(b"\n") + 1].decode("utf-8-sig", errors="ignore")
+    try:
+        dialect = csv.Sniffer().sniff(sample[:65536], delimiters=",\t;|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(sample, newline=""), dialect)
+    records, lines = [], []
+    for row in reader:
+        records.append([_cell(value) for value in row])
+        lines.append(reader.line_num)
+        if len(records) >= HEADER_SEARCH_ROWS:
+            break
+    numbered = [(i + 1, row) for i, row in enumerate(records) if any(c is not None for c in row)]
+    header_at = _find_header([row for _, row in numbered], known_headers) if numbered else None
+    if header_at is None:
+        raise _Irregular
+    header_row, header = numbered[header_at]
+    return dialect, header_row, header, lines[header_row - 1]
 
 
 def _csv_rows(name: str, text: str) -> list[list[str | None]]:

@@ -125,7 +125,7 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
     column `rows` (a DataFrame) has is among its values are taken out."""
     if mode == "drop":
         return _drop(data_dir, table, rows)
-    single, parts = data_dir / table.file, data_dir / table.name
+    single = data_dir / table.file
     frame = rows if isinstance(rows, pd.DataFrame) else None
     if table.storage == "csv":
         new = frame if frame is not None else pq.read_table(rows).to_pandas()
@@ -145,24 +145,9 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
         shutil.copyfile(rows, aside)
         _pause()
         os.replace(aside, single)
-        _remove(data_dir, parts)
+        _remove(data_dir, data_dir / table.name)
     elif table.large:
-        # unique, or two appends within a second in one process (a server, a test) would write the same part
-        part = f"part-{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
-        if single.exists():  # one file becomes a folder: the old file and the new part, then the file goes
-            if parts.exists():  # a folder beside the file was left by a conversion that stopped halfway
-                _remove(data_dir, parts)
-            folder = _aside(data_dir, table.name)
-            _link(single, folder / "part-0.parquet")
-            shutil.copyfile(rows, folder / part)
-            _pause()
-            os.replace(folder, parts)
-            single.unlink()
-        else:
-            aside = _aside(data_dir, part)
-            shutil.copyfile(rows, aside)
-            _pause()
-            os.replace(aside, parts / part)
+        _append_part(data_dir, table, rows)
     else:  # a smaller Parquet table (enterprises) is rewritten whole
         aside = _aside(data_dir, table.file)
         with duckdb.connect() as con:
@@ -176,6 +161,27 @@ def put(data_dir: Path, table: schema.Table, rows: Path | pd.DataFrame, mode: st
         os.replace(aside, single)
     if frame is not None:
         Path(rows).unlink()
+
+
+def _append_part(data_dir: Path, table: schema.Table, rows: Path) -> None:
+    """A large table's new rows as a part file beside the existing ones (a single file becomes a folder first)."""
+    single, parts = data_dir / table.file, data_dir / table.name
+    # unique, or two appends within a second in one process (a server, a test) would write the same part
+    part = f"part-{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:12]}.parquet"
+    if single.exists():  # one file becomes a folder: the old file and the new part, then the file goes
+        if parts.exists():  # a folder beside the file was left by a conversion that stopped halfway
+            _remove(data_dir, parts)
+        folder = _aside(data_dir, table.name)
+        _link(single, folder / "part-0.parquet")
+        shutil.copyfile(rows, folder / part)
+        _pause()
+        os.replace(folder, parts)
+        single.unlink()
+    else:
+        aside = _aside(data_dir, part)
+        shutil.copyfile(rows, aside)
+        _pause()
+        os.replace(aside, parts / part)
 
 
 def _drop(data_dir: Path, table: schema.Table, values: pd.DataFrame) -> None:

@@ -222,32 +222,7 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
             versus=f.at().versus(lang),
         )
     )
-    rows = []
-    for card in cards:
-        ind = card.indicator
-        if not ind.directional:
-            continue
-        rows.append(
-            {
-                T("col.area"): T(f"area.{ind.area}"),
-                T("col.indicator"): T(f"ind.{ind.id}"),
-                T("col.period"): card.period.label(lang, ind.yearly),
-                T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
-                T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
-                T("col.status"): {
-                    "met": T("kpi.met"),
-                    "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
-                    None: "—",
-                }[card.status],
-                change: i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
-                T("col.national"): "—"
-                if card.national is None
-                else i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1),
-                T("col.direction"): (T("direction.up") if ind.higher_is_better else T("direction.down")),
-                "_good": card.status == "met" if card.status else None,
-                "_improved": card.improved,
-            }
-        )
+    rows = [_scorecard_row(card, f, change) for card in cards if card.indicator.directional]
     table = pd.DataFrame(rows)
     colour = {True: "color: #1e7b34", False: "color: #b3261e", None: ""}
     styled = table.drop(columns=["_good", "_improved"]).style.apply(
@@ -260,3 +235,23 @@ def scorecard(cards: list[Kpi], f: Filters, note: str) -> None:
     )
     tables.grid(styled, key="overview_scorecard", height="content")
     tables.table_downloads(table.drop(columns=["_good", "_improved"]), f, note, "scorecard", "overview_scorecard")
+
+
+def _scorecard_row(card: Kpi, f: Filters, change: str) -> dict:
+    """An indicator's row of the scorecard, in the selection's language; _good and _improved colour it."""
+    T, lang, ind = i18n.translator(f.lang), f.lang, card.indicator
+    missed = T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling")
+    national = "—" if card.national is None else i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1)
+    return {
+        T("col.area"): T(f"area.{ind.area}"),
+        T("col.indicator"): T(f"ind.{ind.id}"),
+        T("col.period"): card.period.label(lang, ind.yearly),
+        T("col.value"): i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+        T("col.target"): i18n.fmt_value(card.target, ind.unit, lang, ind.digits),
+        T("col.status"): {"met": T("kpi.met"), "missed": missed, None: "—"}[card.status],
+        change: i18n.fmt_change(card.change, ind.unit, lang, ind.digits),
+        T("col.national"): national,
+        T("col.direction"): T("direction.up") if ind.higher_is_better else T("direction.down"),
+        "_good": card.status == "met" if card.status else None,
+        "_improved": card.improved,
+    }
