@@ -6,7 +6,8 @@
 # Everything after the unpacking runs under `unshare -n` (only a loopback device, no route to anywhere): the
 # install (apt from the bundle's debs/, pip install --no-index), `scripts/dev.py start` on the demo data, and
 # Debian's chromium, itself installed from the bundle, drawing the Overview's charts (deploy/open_page.py, with
-# Playwright from this repository's .venv). Prints the times; exits 0 when the page showed.
+# Playwright from this repository's .venv), and the documentation site the app serves. Prints the times; exits 0
+# when both showed.
 set -eu
 ARCHIVE=$(realpath "$1")
 REPO=$(cd "$(dirname "$0")/.." && pwd)  # its .venv has Playwright, which drives the bundle's chromium
@@ -33,6 +34,11 @@ unshare -n sh -eu -c '
     echo "start (demo data made, server healthy): $(($(date +%s) - installed)) s"
     status=0
     "$4" "$5" "http://127.0.0.1:8765/?lang=en" || status=1
+    if curl -fs http://127.0.0.1:8765/app/static/docs/user-guide/pages.html | grep -q "id=\"spot_checks\""; then
+        echo "the documentation site is served by the app, offline"
+    else
+        echo "the documentation site is missing"; status=1
+    fi
     pkill -f "$2/dashboard.py" || true
     [ "$status" = 0 ] && echo "the Overview rendered, offline" || echo "the Overview did not render: see $3/start.log"
     exit "$status"
