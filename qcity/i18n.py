@@ -5,8 +5,9 @@ the default; English, en), edited with any PO editor (Poedit) and compiled to .m
 (`python3 scripts/dev.py setup`, or `pybabel compile -d qcity/locale -D qcity`). Message ids are keys
 (`area.safety`, `ind.food_pass_rate.def`), the same in every catalogue; `pybabel extract` finds them in calls of
 t, T and tn (tn for plurals, through ngettext), and the ids the code builds at run time are written out in
-qcity/locale/runtime_ids.py. A new language is a new folder: `pybabel init -i qcity/locale/qcity.pot -d
-qcity/locale -D qcity -l LANG` and its translations (and an entry in LANGS).
+qcity/locale/runtime_ids.py; scripts/messages.py writes the template qcity/locale/qcity.pot from them. A new
+language is a new folder: `pybabel init -i qcity/locale/qcity.pot -d qcity/locale -D qcity -l LANG`, its
+translations, and an entry in LANGS.
 
 Numbers follow each language's conventions: 万/亿 for large counts in Chinese (Babel's compact decimal format),
 thousands separators in English; changes in rates are percentage points.
@@ -27,7 +28,7 @@ DEFAULT_LANG = "zh"
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language, for the switch
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "qcity"
-# what `pybabel extract -k ...` looks for (tests/test_i18n.py runs it; docs/development.md shows the command)
+# what `pybabel extract -k ...` looks for (scripts/messages.py and tests/test_i18n.py run it)
 EXTRACT_KEYWORDS = ("t", "T", "tn:1,1", "N_", "Nn_:1,1")
 
 

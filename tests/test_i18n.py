@@ -48,7 +48,8 @@ def test_both_catalogues_hold_the_same_ids_none_untranslated_with_the_same_place
 
 def test_the_ids_extracted_from_the_code_are_exactly_the_catalogues(tmp_path):
     """`pybabel extract` (the command a translator runs) finds every id the catalogues hold, plural ones as plural,
-    and no other; ids built at run time are in qcity/locale/runtime_ids.py. The committed template is current."""
+    and no other; ids built at run time are in qcity/locale/runtime_ids.py. The committed template
+    (scripts/messages.py) is current, each id with its English text as a note for translators."""
     keywords = [arg for keyword in i18n.EXTRACT_KEYWORDS for arg in ("-k", keyword)]
     pot = tmp_path / "qcity.pot"
     done = subprocess.run(
@@ -73,8 +74,14 @@ def test_the_ids_extracted_from_the_code_are_exactly_the_catalogues(tmp_path):
     assert done.returncode == 0, done.stderr
     for template in (pot, i18n.LOCALE_DIR / "qcity.pot"):
         with template.open("rb") as source:
-            extracted = {m.id if isinstance(m.id, str) else m.id[0]: m.pluralizable for m in read_po(source) if m.id}
-        assert extracted == {key: key in i18n.PLURAL_IDS for key in i18n.IDS | i18n.PLURAL_IDS}, template
+            extracted = {m.id if isinstance(m.id, str) else m.id[0]: m for m in read_po(source) if m.id}
+        plural = {key: m.pluralizable for key, m in extracted.items()}
+        assert plural == {key: key in i18n.PLURAL_IDS for key in i18n.IDS | i18n.PLURAL_IDS}, template
+    english = catalogue("en")
+    for key, message in extracted.items():  # the committed template tells a translator what each id says
+        text = english[message.id].string
+        note = " ".join(message.auto_comments).split()  # wrapped over comment lines, outer spaces dropped
+        assert note == f"English: {' | '.join(text) if isinstance(text, tuple) else text}".split(), key
 
 
 def test_plurals_take_the_form_of_the_count():
