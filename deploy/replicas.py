@@ -126,8 +126,8 @@ def serve(port: int, env: dict, output: IO | int | None = subprocess.DEVNULL, se
     return process
 
 
-def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
-    """deploy/nginx.conf with its placeholders filled in."""
+def nginx_config(port: int, replica_ports: list[int], prefix: Path, data: Path) -> str:
+    """deploy/nginx.conf with its placeholders filled in (`data`: the data directory, whose editions/ it serves)."""
     upstreams = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in replica_ports)
     return (
         CONFIG.read_text(encoding="utf-8")
@@ -135,6 +135,7 @@ def nginx_config(port: int, replica_ports: list[int], prefix: Path) -> str:
         .replace("@LISTEN@", f"127.0.0.1:{port}")
         .replace("@PREFIX@", str(prefix))
         .replace("@DOCS@", str(ROOT / "static" / "docs"))
+        .replace("@EDITIONS@", str(Path(data).resolve() / "editions"))
     )
 
 
@@ -178,7 +179,8 @@ def start(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     port = port or free_port()
-    (folder / "nginx.conf").write_text(nginx_config(port, ports, folder), encoding="utf-8")
+    served = Path(environment.get("QCITY_DATA_DIR") or ROOT / "data")
+    (folder / "nginx.conf").write_text(nginx_config(port, ports, folder, served), encoding="utf-8")
     proxy = subprocess.Popen(
         [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
         stdout=output,

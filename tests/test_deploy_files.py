@@ -18,6 +18,7 @@ import pytest
 from helpers import write_tiny_city
 
 from deploy import bundle, replicas
+from qcity.documents import deck
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -55,6 +56,10 @@ def test_the_https_config_serves_the_dashboard_and_its_docs_over_tls_and_redirec
     site = Path(tempfile.mkdtemp(prefix="qcity-docs-"))
     site.chmod(0o755)
     bundle.build_docs(site)
+    data = write_tiny_city(tmp_path / "data")
+    editions = site / "editions"  # an edition published as the archive keeps it, served from beside the docs here
+    assert deck.main(["edition", "--year", "2025", "--period", "year", "--lang", "en", "--data", str(data),
+                      "--out", str(editions / "default" / "2025")]) == 0  # fmt: skip
     config = (ROOT / "deploy" / "nginx-https.conf").read_text(encoding="utf-8")
     # the server's paths and ports, as an administrator edits them, made local to this test
     for server_value, local in [
@@ -62,6 +67,7 @@ def test_the_https_config_serves_the_dashboard_and_its_docs_over_tls_and_redirec
         ("/run/nginx.pid", str(tmp_path / "nginx.pid")),
         ("/var/log/nginx", str(tmp_path)),
         ("/opt/qcity/static/docs/", f"{site}/"),
+        ("/srv/qcity/data/editions/", f"{editions}/"),
         ("listen 80;", f"listen 127.0.0.1:{plain};"),
         ("listen 443 ssl", f"listen 127.0.0.1:{secure} ssl"),
     ]:
@@ -75,7 +81,6 @@ def test_the_https_config_serves_the_dashboard_and_its_docs_over_tls_and_redirec
     )
     assert checked.returncode == 0, checked.stderr
 
-    data = write_tiny_city(tmp_path / "data")
     app = subprocess.Popen(
         replicas.streamlit_command(replica),
         cwd=ROOT,
@@ -106,6 +111,21 @@ def test_the_https_config_serves_the_dashboard_and_its_docs_over_tls_and_redirec
         assert docs.headers["Strict-Transport-Security"] == "max-age=31536000"
         guide = urllib.request.urlopen(f"https://127.0.0.1:{secure}/docs/user-guide/pages.html", context=tls, timeout=5)
         assert 'id="spot_checks"' in guide.read().decode()
+        edition_page = urllib.request.urlopen(
+            f"https://127.0.0.1:{secure}/editions/default/2025/", context=tls, timeout=5
+        )
+        assert '<div class="cards">' in edition_page.read().decode()  # the edition, from nginx without a replica
+        assert edition_page.headers["Cache-Control"] == "public, max-age=300"
+        asset = next((editions / "default" / "2025" / "assets").glob("plotly.*.min.js"))
+        packed = urllib.request.Request(
+            f"https://127.0.0.1:{secure}/editions/default/2025/assets/{asset.name}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(packed, context=tls, timeout=10) as answer:  # the .gz beside it, as it is
+            assert (
+                answer.headers["Content-Encoding"] == "gzip"
+                and answer.read() == asset.with_suffix(".js.gz").read_bytes()
+            )
+            assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
         try:
             urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{plain}/data?lang=en", timeout=5)
             raise AssertionError("plain HTTP was served")

@@ -7,11 +7,13 @@ ranked districts, and the target. Numbers are formatted as on the KPI cards (万
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from qcity import i18n
 from qcity.analysis.filters import Period
-from qcity.analysis.indicators import Indicator
+from qcity.analysis.indicators import Indicator, Kpi
 
 # The all-domain spot-check pass rate of the Spot checks page's heatmap and sector ranking: not one of the
 # registry's indicators (those are per domain), but formatted and compared like them.
@@ -457,9 +459,10 @@ def composition(
     )
 
 
-def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
-    """The early-warning list in a sentence or two: how many signals at each level, and the most serious one with
-    why it was flagged (qcity.analysis.attention's signal table, most serious first)."""
+def attention(signals: pd.DataFrame, period: Period, lang: str, name_top: bool = True) -> str:
+    """The early-warning list in a sentence or two: how many signals at each level, and (with `name_top`) the most
+    serious one with why it was flagged (qcity.analysis.attention's signal table, most serious first). Without it,
+    nothing names a district, sector or enterprise: for what the public reads."""
     label = period.label(lang)
     if signals.empty:
         return i18n.t("attention.none", lang, period=label)
@@ -474,5 +477,60 @@ def attention(signals: pd.DataFrame, period: Period, lang: str) -> str:
         medium=int(levels.get(2, 0)),
         low=int(levels.get(1, 0)),
     )
+    if not name_top:
+        return text
     top = signals.iloc[0]
     return f"{text}{'' if lang == 'zh' else ' '}{i18n.t('attention.top', lang, subject=top.subject, why=top.why)}"
+
+
+@dataclass(frozen=True)
+class Card:
+    """A KPI card in words, as the Overview, the edition and anything else showing a card write it."""
+
+    label: str
+    value: str  # "96.9%", or the no-data text
+    change: str | None  # "-0.3 个百分点", None without a comparable last year
+    versus: str  # "比上年" / "同比"
+    period: str  # "2026年1–9月", "2025年（年度数据）"
+    target: str | None  # "目标 98.0%"; None without a target or a direction
+    verdict: str | None  # "已达标" / "未达标"
+    met: bool | None
+    national: str | None  # "全国 93.93%"
+    base: str | None  # "样本 1.4万"
+
+
+def card(kpi: Kpi, lang: str) -> Card:
+    """The words and numbers of a KPI card, formatted once for every place that shows one."""
+    T = i18n.translator(lang)
+    ind = kpi.indicator
+    if kpi.value is None:
+        return Card(T(f"ind.{ind.id}.short"), T("kpi.no_data"), None, "", "", None, None, None, None, None)
+    target = verdict = None
+    if ind.directional and kpi.target is not None:
+        target = T("kpi.target", target=i18n.fmt_value(kpi.target, ind.unit, lang, ind.digits))
+        missed = T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling")
+        verdict = T("kpi.met") if kpi.status == "met" else missed
+    elif ind.directional:
+        target = T("kpi.no_target")
+    national = (
+        None
+        if kpi.national is None
+        else T("kpi.national", value=i18n.fmt_value(kpi.national, ind.unit, lang, ind.digits + 1))
+    )
+    base = (
+        T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(kpi.base, lang))
+        if ind.base and kpi.base is not None
+        else None
+    )
+    return Card(
+        T(f"ind.{ind.id}.short"),
+        i18n.fmt_value(kpi.value, ind.unit, lang, ind.digits),
+        i18n.fmt_change(kpi.change, ind.unit, lang, ind.digits) if kpi.change is not None else None,
+        kpi.period.versus(lang),
+        kpi.period.label(lang, ind.yearly),
+        target,
+        verdict,
+        None if verdict is None else kpi.status == "met",
+        national,
+        base,
+    )

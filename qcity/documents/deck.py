@@ -28,7 +28,7 @@ from pptx.util import Emu, Inches, Pt
 
 from qcity import i18n
 from qcity.analysis import filters
-from qcity.documents import bulletin, charts, downloads, images, story
+from qcity.documents import bulletin, charts, downloads, edition, images, story
 from qcity.documents.story import Slide
 from qcity.progress import Progress, Terminal, silent
 from qcity.store import db
@@ -232,16 +232,26 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`, or
-    `python -m qcity.export bulletin --period ytd --through 2026-09 --lang zh --out 通报.docx`."""
+    """`python -m qcity.export deck|report [--storyline NAME | --current-view QUERY] --lang zh|en --out FILE`,
+    `python -m qcity.export bulletin --period ytd --through 2026-09 --lang zh --out 通报.docx`, or
+    `python -m qcity.export edition --storyline NAME --period ytd --through 2026-09 --lang zh,en [--out DIR]`."""
     parser = _parser()
     args = parser.parse_args(argv)
-    suffix = {"deck": ".pptx", "report": ".pdf", "bulletin": ".docx"}[args.kind]
-    if args.out.suffix.lower() != suffix:
+    langs = args.lang.split(",")
+    if (
+        len(set(langs)) != len(langs)
+        or not set(langs) <= set(i18n.LANGS)
+        or (len(langs) > 1 and args.kind != "edition")
+    ):
+        parser.error(f"--lang {args.lang}: one of {', '.join(i18n.LANGS)} (an edition takes several, e.g. zh,en)")
+    suffix = {"deck": ".pptx", "report": ".pdf", "bulletin": ".docx", "edition": ""}[args.kind]
+    if suffix and (args.out is None or args.out.suffix.lower() != suffix):
         parser.error(f"--out must end in {suffix} for a {args.kind}")
     database = db.Database(args.data or db.data_dir())
     options = filters.load_options(database.query, database.city())[0]
     try:
+        if args.kind == "edition":
+            return _edition(args, langs, database, options)
         if args.kind == "bulletin":
             content = _bulletin(args, database, options)
             print(f"wrote {args.out} ({len(content):,} bytes, {args.lang})")
@@ -267,11 +277,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m qcity.export",
         description=(
-            "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report, or "
-            "the quality bulletin of a period as a Word document."
+            "Export a storyline (default: the default storyline) or one view as a PPTX deck or an A4 PDF report, "
+            "the quality bulletin of a period as a Word document, or a storyline for a period as an edition: a static "
+            "page for phones (qcity.documents.edition)."
         ),
     )
-    parser.add_argument("kind", choices=("deck", "report", "bulletin"))
+    parser.add_argument("kind", choices=("deck", "report", "bulletin", "edition"))
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--storyline", default=story.DEFAULT, help="a storyline saved under <data>/storylines")
     which.add_argument(
@@ -282,16 +293,32 @@ def _parser() -> argparse.ArgumentParser:
             "'page=overview&chart=trend&indicator=food_pass_rate&from=2021&to=2025&district=430104'"
         ),
     )
-    period = parser.add_argument_group("the bulletin's period (default: the data's, e.g. the year to date)")
+    period = parser.add_argument_group("the bulletin's or edition's period (default: the data's)")
     period.add_argument("--period", choices=filters.PERIODS, help="whole year, year to date or quarter")
     period.add_argument("--through", metavar="YYYY-MM", help="last month of a year to date (--period ytd)")
     period.add_argument("--quarter", metavar="YYYYQn", help="the quarter (--period q)")
     period.add_argument("--year", metavar="YYYY", help="the year (--period year)")
     period.add_argument("--district", metavar="CODES", help="district codes, comma-separated (default: all)")
-    parser.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
-    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--lang", default=i18n.DEFAULT_LANG, help="zh or en; an edition takes zh,en for both")
+    parser.add_argument("--out", type=Path, help="the file; for an edition a folder (default: the data's archive)")
     parser.add_argument("--data", type=Path, default=None, help="data directory (default: $QCITY_DATA_DIR or data/)")
     return parser
+
+
+def _edition(args, langs: list[str], database: db.Database, options: filters.Options) -> int:
+    """An edition of the storyline for the period the arguments name (qcity.documents.edition); without --out, into
+    the data's archive, whose index then lists it."""
+    query = {"period": args.period, "through": args.through, "quarter": args.quarter, "to": args.year}
+    period = edition.period_of(query, options)
+    storyline = story.load(database.path, args.storyline, options)
+    ctx = story.Context(database.query, database.city(), database.path)
+    out = args.out or edition.archive_folder(database.path, storyline.name, period)
+    with Terminal() as terminal:
+        edition.build(storyline, ctx, langs, period, edition.data_version(database.path), out, terminal)
+    if args.out is None:
+        edition.write_index(database.path)
+    print(f"wrote {out}/index.html ({len(storyline.views)} views, {period.label('en')}, {','.join(langs)})")
+    return 0
 
 
 def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:

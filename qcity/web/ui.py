@@ -41,48 +41,29 @@ def period_caption(f: Filters, yearly_only: bool = False) -> None:
 
 def kpi_cards(cards: list[Kpi], f: Filters, per_row: int = 3) -> None:
     """A card per indicator: value, its period, change on the same months of last year (green when it moves the
-    right way), target, base; the card's help is the indicator's definition with a link to the glossary."""
+    right way), target, base (narrative.card's words); the card's help is the indicator's definition with a link
+    to the glossary."""
     T = i18n.translator(f.lang)
-    lang = f.lang
     for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start : start + per_row]):
-            ind = card.indicator
+        for column, kpi in zip(st.columns(per_row), cards[start : start + per_row]):
+            ind, words = kpi.indicator, narrative.card(kpi, f.lang)
             with column.container(border=True):
-                if card.value is None:
-                    st.metric(T(f"ind.{ind.id}.short"), T("kpi.no_data"), help=indicator_help(ind.id, f))
+                if kpi.value is None:
+                    st.metric(words.label, words.value, help=indicator_help(ind.id, f))
                     continue
-                national = (
-                    None
-                    if card.national is None
-                    else T("kpi.national", value=i18n.fmt_value(card.national, ind.unit, lang, ind.digits + 1))
-                )
-                cited = f"\n\n{national} ({T('story.source')}{card.national_source})" if national else ""
+                cited = f"\n\n{words.national} ({T('story.source')}{kpi.national_source})" if words.national else ""
                 st.metric(
-                    T(f"ind.{ind.id}.short"),
-                    i18n.fmt_value(card.value, ind.unit, lang, ind.digits),
+                    words.label,
+                    words.value,
                     help=indicator_help(ind.id, f) + cited,
-                    delta=i18n.fmt_change(card.change, ind.unit, lang, ind.digits) if card.change is not None else None,
-                    delta_color="off" if card.improved is None else "normal" if ind.higher_is_better else "inverse",
-                    delta_arrow="off" if card.improved is None else "auto",
-                    delta_description=card.period.versus(lang),
+                    delta=words.change,
+                    delta_color="off" if kpi.improved is None else "normal" if ind.higher_is_better else "inverse",
+                    delta_arrow="off" if kpi.improved is None else "auto",
+                    delta_description=words.versus,
                 )
-                parts = [card.period.label(lang, ind.yearly)]
-                if ind.directional:
-                    if card.target is None:
-                        parts.append(T("kpi.no_target"))
-                    else:
-                        verdict = {
-                            "met": T("kpi.met"),
-                            "missed": T("kpi.missed") if ind.higher_is_better else T("kpi.missed_ceiling"),
-                        }
-                        colour = "green" if card.status == "met" else "red"
-                        target = i18n.fmt_value(card.target, ind.unit, lang, ind.digits)
-                        parts.append(f"{T('kpi.target', target=target)} · :{colour}[{verdict[card.status]}]")
-                if national:
-                    parts.append(national)
-                if ind.base and card.base is not None:
-                    parts.append(T("kpi.base", base_label=T(f"base.{ind.base}"), n=i18n.fmt_count(card.base, lang)))
-                st.markdown(" · ".join(parts) or "&nbsp;")
+                verdict = f" · :{'green' if words.met else 'red'}[{words.verdict}]" if words.verdict else ""
+                parts = [words.period, (words.target or "") + verdict, words.national, words.base]
+                st.markdown(" · ".join(p for p in parts if p) or "&nbsp;")
 
 
 def with_data(ids: list[str]) -> list[str]:

@@ -1,0 +1,139 @@
+"""An edition (qcity.documents.edition): the storyline of a period as a static page. Its numbers and sentences are
+the app's for the same link; a period outside the data writes nothing; the archive lists editions newest first;
+on a phone-sized Chromium from file:// it scrolls only down, draws every chart and asks no other host."""
+
+import html
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import starter
+from playwright.sync_api import sync_playwright
+
+from qcity.analysis import filters, indicators, narrative
+from qcity.documents import deck, edition, story
+from qcity.documents import images as chart_images
+from qcity.store import db
+
+YTD = ["--period", "ytd", "--through", "2026-09"]
+
+
+@pytest.fixture(scope="module")
+def published(ytd_dir, tmp_path_factory) -> Path:
+    """The default storyline's edition of Jan-Sep 2026 in both languages, into a copy's archive."""
+    data = tmp_path_factory.mktemp("edition") / "data"
+    shutil.copytree(ytd_dir, data)
+    assert deck.main(["edition", *YTD, "--lang", "zh,en", "--data", str(data)]) == 0
+    return data
+
+
+def page(data: Path, lang: str) -> str:
+    return (data / "editions" / "default" / "2026-ytd-09" / f"{lang}.html").read_text(encoding="utf-8")
+
+
+def texts(at) -> list[str]:
+    return [e.value for kind in ("markdown", "caption", "subheader") for e in getattr(at, kind)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cards_and_the_takeaway_are_the_apps_for_the_same_link(published, ytd_dir, monkeypatch, lang):
+    at = starter(ytd_dir, monkeypatch)({"from": "2022", "period": "ytd", "through": "2026-09", "lang": lang})
+    shown = page(published, lang)
+    values = re.findall(r'<div class="value">([^<]*)</div>', shown)
+    assert values == [m.value for m in at.metric][: len(values)] and len(values) >= 6  # the Overview's cards
+    changes = re.findall(r'<span class="delta">([^<]*)</span>', shown)
+    assert changes == [m.delta for m in at.metric if m.delta][: len(changes)] and changes
+    # the food pass rate's trend: the Overview's takeaway for the same link, word for word
+    takeaways = [html.unescape(t) for t in re.findall(r'<p class="takeaway">([^<]*)</p>', shown)]
+    assert len(takeaways) == len(story.default(filters.load_options(*_run(ytd_dir))[0]).views)
+    assert any(t in texts(at) for t in takeaways)
+
+
+def _run(data: Path):
+    database = db.Database(data)
+    return database.query, database.city()
+
+
+def test_every_view_is_rendered_by_the_storylines_code_for_the_editions_period(published):
+    database = db.Database(published)
+    options = filters.load_options(database.query, database.city())[0]
+    period = edition.period_of({"period": "ytd", "through": "2026-09"}, options)
+    views = edition.in_period(story.load(published, "default", options), period)
+    assert all(v.filters["period"] == "ytd" and v.filters["through"] == "2026-09" for v in views.views)
+    ctx = story.Context(database.query, database.city(), published)
+    shown = page(published, "en")
+    for view in views.views:
+        slide = story.render(view, ctx, "en")
+        assert html.escape(slide.takeaway) in shown and html.escape(slide.title) in shown
+        assert all(html.escape(line) in shown for line in slide.facts)
+    assert shown.count('class="chart"') == sum(story.render(v, ctx, "en").figure is not None for v in views.views)
+    about = json.loads((published / "editions" / "default" / "2026-ytd-09" / "edition.json").read_text())
+    assert about["data_version"] == edition.data_version(published) and about["languages"] == ["zh", "en"]
+    assert about["data_version"] in shown  # the page names its data version
+    assert "Synthetic" in shown or "synthetic" in shown  # demo data says so
+    f = filters.Filters.of(replace(period.selection, year_from=2022, lang="en"), 30)
+    cards = indicators.kpis(database.query("indicator_by_year", **f.params), f, ["food_pass_rate"])
+    assert f'<div class="value">{narrative.card(cards[0], "en").value}</div>' in shown
+    database.con.close()
+
+
+def test_the_early_warning_summary_names_nobody(published):
+    shown = page(published, "zh")
+    summary = re.search(r'<div class="attention">.*?<p>([^<]*)</p>', shown).group(1)
+    assert "预警信号" in summary and "最需关注" not in summary  # counts only; the app's line names the top signal
+
+
+def test_a_period_outside_the_data_exits_2_and_writes_nothing(ytd_dir, tmp_path, capsys):
+    out = tmp_path / "edition"
+    assert (
+        deck.main(["edition", "--period", "ytd", "--through", "2026-11", "--data", str(ytd_dir), "--out", str(out)])
+        == 2
+    )
+    assert "--through 2026-11" in capsys.readouterr().err
+    assert not out.exists() and not (ytd_dir / "editions").exists()
+    assert deck.main(["edition", "--period", "year", "--year", "2031", "--data", str(ytd_dir), "--out", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_the_archive_lists_editions_newest_period_first_and_a_new_publication_replaces_its_period(published):
+    for period in (["--period", "ytd", "--through", "2026-06"], ["--period", "year", "--year", "2025"]):
+        assert deck.main(["edition", *period, "--lang", "en", "--data", str(published)]) == 0
+    index = (published / "editions" / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'href="default/([^/]+)/index.html"', index)
+    assert listed == ["2026-ytd-09", "2026-ytd-06", "2025"]
+    before = json.loads((published / "editions" / "default" / "2025" / "edition.json").read_text())
+    assert deck.main(["edition", "--period", "year", "--year", "2025", "--lang", "zh", "--data", str(published)]) == 0
+    after = json.loads((published / "editions" / "default" / "2025" / "edition.json").read_text())
+    assert after["languages"] == ["zh"] and before["languages"] == ["en"]  # the folder was replaced whole
+    assert not (published / "editions" / "default" / "2025" / "en.html").exists()
+    assert sorted(p.name for p in (published / "editions" / "default").iterdir()) == [
+        "2025",
+        "2026-ytd-06",
+        "2026-ytd-09",
+    ]
+
+
+@pytest.mark.browser
+def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_and_asks_no_other_host(published):
+    folder = published / "editions" / "default" / "2026-ytd-09"
+    charts = page(published, "zh").count('class="chart"')
+    requests = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chart_images.chromium(), headless=True, args=["--no-sandbox"]
+        )
+        phone = browser.new_page(viewport={"width": 390, "height": 844})
+        phone.on("request", lambda request: requests.append(request.url))
+        phone.goto((folder / "index.html").as_uri())
+        drawn = "n => [...document.querySelectorAll('.chart')].filter(e => e.querySelector('.main-svg')).length === n"
+        phone.wait_for_function(drawn, arg=charts, timeout=60_000)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scrolling
+        assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 15
+        phone.get_by_role("link", name="English").click()
+        phone.wait_for_function(drawn, arg=charts, timeout=60_000)
+        assert phone.locator("html").get_attribute("lang") == "en"
+        browser.close()
+    assert requests and [url for url in requests if not url.startswith("file://")] == []
