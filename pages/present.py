@@ -11,7 +11,7 @@ import streamlit as st
 
 from qcity import i18n
 from qcity.documents import bulletin, charts, deck, images, story
-from qcity.web import admin, auth, builds, cache, controls, guide, ui
+from qcity.web import admin, auth, builds, cache, controls, editions, guide, ui
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -182,6 +182,9 @@ else:
         + " "
         + T("present.bulletin_note", period=f.at().label(f.lang))
     )
+
+with st.expander(T("edition.title")):
+    editions.panel(storyline, story.Context(database.query, city, database.path), f, options)
 
 with st.expander(T("present.edit")):
     if auth.current() is None:

@@ -3,6 +3,7 @@ the app's for the same link; a period outside the data writes nothing; the archi
 on a phone-sized Chromium from file:// it scrolls only down, draws every chart and asks no other host."""
 
 import html
+import io
 import json
 import re
 import shutil
@@ -10,13 +11,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from helpers import starter
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 from qcity.analysis import filters, indicators, narrative
 from qcity.documents import deck, edition, story
 from qcity.documents import images as chart_images
-from qcity.store import db
+from qcity.store import audit, db
+from qcity.web import accounts, auth
 
 YTD = ["--period", "ytd", "--through", "2026-09"]
 
@@ -35,7 +39,7 @@ def page(data: Path, lang: str) -> str:
 
 
 def texts(at) -> list[str]:
-    return [e.value for kind in ("markdown", "caption", "subheader") for e in getattr(at, kind)]
+    return [e.value for kind in ("markdown", "caption", "subheader", "info") for e in getattr(at, kind)]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -137,3 +141,47 @@ def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_and_asks_no
         assert phone.locator("html").get_attribute("lang") == "en"
         browser.close()
     assert requests and [url for url in requests if not url.startswith("file://")] == []
+
+
+@pytest.fixture
+def present(ytd_dir, tmp_path, monkeypatch):
+    """The Present page on a copy of the demo of a year in progress (the sidebar opens on Jan-Sep 2026)."""
+    data = tmp_path / "data"
+    shutil.copytree(ytd_dir, data)
+    start = starter(data, monkeypatch)
+    return data, lambda: start({"lang": "en"}, "present")
+
+
+def test_an_analyst_publishes_the_sidebars_period_and_the_page_shows_its_address_and_qr_code(present):
+    data, open_present = present
+    at = open_present()
+    assert not [b for b in at.button if b.key == "present_publish"]  # a reader may not publish
+    assert "No edition of Jan–Sep 2026 has been published yet." in texts(at)
+    at.session_state[auth.USER_KEY] = accounts.User("wang", "analyst")  # as a sign-in leaves it
+    at.run()
+    at.button(key="present_publish").click().run()
+    assert not at.exception and not at.error
+    assert (data / "editions" / "default" / "2026-ytd-09" / "en.html").is_file()
+    assert (data / "editions" / "default" / "2026-ytd-09" / "zh.html").is_file()  # both languages, with a switch
+    url = "http://localhost:8501/editions/default/2026-ytd-09/"
+    assert any(t.startswith(f"The edition: {url} (published ") for t in texts(at))
+    assert [image.captions for image in at.get("image")] == [[url]]  # the QR code, its address under it
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(edition.qr_png(url))))
+    assert [code.text for code in decoded] == [url]
+    logged = [e for e in audit.entries(data) if e["action"] == "publish"]
+    assert [(e["user"], e["ok"], e["storyline"], e["period"]) for e in logged] == [
+        ("wang", True, "default", "2026-ytd-09")
+    ]
+
+
+def test_a_viewers_publish_is_refused_and_logged_even_when_the_button_is_forged(present):
+    data, open_present = present
+    at = open_present()
+    at.session_state[auth.USER_KEY] = accounts.User("wang", "analyst")
+    at.run()
+    button = at.button(key="present_publish")
+    at.session_state[auth.USER_KEY] = accounts.User("li", "viewer")  # the session changed under the button
+    button.click().run()
+    assert "Not published: li may not publish" in [e.value for e in at.error]
+    assert not (data / "editions").exists()
+    assert [(e["user"], e["ok"]) for e in audit.entries(data) if e["action"] == "publish"] == [("li", False)]

@@ -21,7 +21,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import io
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -30,14 +32,16 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.offline
+import segno
 
 from qcity import i18n
 from qcity.analysis import attention, filters, indicators, narrative
 from qcity.documents import downloads, story
 from qcity.progress import Progress, silent
-from qcity.store import db, versions
+from qcity.store import audit, db, versions
 
 PERIOD_KEYS = ("to", "period", "through", "quarter")  # a view's own period, replaced by the edition's
+PUBLIC_URL_ENV = "QCITY_PUBLIC_URL"  # where readers reach the server, e.g. https://qcity.example.gov.cn
 CSS = """
 :root { color-scheme: light; --ink: #1b1f24; --muted: #5f6b7a; --line: #e3e5e8; --accent: #1f4e8c; }
 * { box-sizing: border-box; }
@@ -347,3 +351,29 @@ def data_version(data_dir: Path) -> str:
     fingerprint = db.data_version(Path(data_dir))[:12]
     logged = versions.versions(Path(data_dir))
     return f"v{logged[-1]['version']} · {fingerprint}" if logged else fingerprint
+
+
+def publish(
+    data_dir: Path, storyline: story.Storyline, ctx: story.Context, langs: list[str], period: Period, actor: audit.Actor
+) -> Path:
+    """An edition into the data's archive, the archive's index renewed, and an audit line saying who published what;
+    returns its folder."""
+    version = data_version(data_dir)
+    folder = build(storyline, ctx, langs, period, version, archive_folder(data_dir, storyline.name, period))
+    write_index(data_dir)
+    audit.record(data_dir, "publish", actor, storyline=storyline.name, period=period.name, data=version)
+    return folder
+
+
+def address(storyline: str, period_name: str, base: str) -> str:
+    """An archived edition's address: QCITY_PUBLIC_URL (else `base`, the server as the browser reached it) and
+    /editions/<storyline>/<period>/."""
+    root = (os.environ.get(PUBLIC_URL_ENV) or base).rstrip("/")
+    return f"{root}/editions/{storyline}/{period_name}/"
+
+
+def qr_png(url: str) -> bytes:
+    """The address as a QR code (segno), in modules large enough to scan from the back of a hall when projected."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=12, border=4)
+    return buffer.getvalue()
