@@ -99,6 +99,7 @@ def test_a_period_outside_the_data_exits_2_and_writes_nothing(ytd_dir, tmp_path,
     assert "--through 2026-11" in capsys.readouterr().err
     assert not out.exists() and not (ytd_dir / "editions").exists()
     assert deck.main(["edition", "--period", "year", "--year", "2031", "--data", str(ytd_dir), "--out", str(out)]) == 2
+    assert "--year 2031" in capsys.readouterr().err  # named as the command names it
     assert not out.exists()
 
 

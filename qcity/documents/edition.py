@@ -13,7 +13,8 @@ indicators.kpis in narrative.card's words, each view from story.render (title, t
 it), the early warnings from attention.report in narrative.attention's words, without naming anyone.
 
 Without --out, editions are kept under DATA_DIR/editions/<storyline>/<period>/ and DATA_DIR/editions/index.html
-lists them, newest period first. Publishing a period again replaces its folder whole: written aside, then renamed.
+lists them, newest period first. Publishing a period again replaces its folder whole: written aside, then renamed
+(never a mixture of two editions; for the instant between two renames, none).
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def period_of(query: dict, options: filters.Options) -> Period:
     selection, notices = filters.parse({k: [v] for k, v in query.items() if v}, options)
     if notices:
         notice = notices[0]
-        raise EditionError(f"--{notice.key} {notice.value}: {i18n.t(notice.reason, 'en', **notice.values)}")
+        option = {"to": "year"}.get(notice.key, notice.key)  # the command's name for a link's key
+        raise EditionError(f"--{option} {notice.value}: {i18n.t(notice.reason, 'en', **notice.values)}")
     keys = {k: v for k, v in filters.to_query(selection).items() if k in PERIOD_KEYS}
     return Period(keys, selection)
 
@@ -176,7 +178,8 @@ def build(
 
 
 def _swap(new: Path, out: Path) -> None:
-    """`new` in the place of `out`: the old folder renamed away first, so a reader finds one or the other whole."""
+    """`new` in the place of `out`: the old folder renamed away, then the new one in. A reader gets one edition or
+    the other, never a mixture; a request in the instant between the two renames finds none."""
     old = out.with_name(f".{out.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():
