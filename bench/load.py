@@ -21,17 +21,10 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from bench.common import LOAD_HEADING, cpu_seconds, percentile, replace_section, start_server
+from qcity.documents import images
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("QCITY_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DISTRICTS = [
     ("Yuelu", "430104"),
     ("Kaifu", "430105"),
@@ -86,7 +79,7 @@ async def session(browser, url: str, index: int, rounds: int, think: float, time
 async def run(url: str, sessions: int, rounds: int, think: float) -> tuple[list, list, float]:
     times, errors = [], []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=images.CHROMIUM_FLAGS)
         start = time.perf_counter()
         await asyncio.gather(*(session(browser, url, i, rounds, think, times, errors) for i in range(sessions)))
         wall = time.perf_counter() - start

@@ -16,18 +16,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from qcity.analysis.pages import PAGES as APP_PAGES  # noqa: E402
+from qcity.documents.images import CHROMIUM_FLAGS  # noqa: E402
 
 PAGES = ("", *(name for name, _ in APP_PAGES[1:]))  # the default page (Overview) lives at /
 # the documentation's images: (page, language, query), each at 1400 x 900, the top of the page as a reader sees it
 DOCS = [("", "zh", ""), ("spot_checks", "en", ""), ("attention", "en", ""), ("present", "en", "&slide=2")]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Streamlit's root element once its script run is over (as in tests/test_browser.py)
 RUN_FINISHED = "[data-testid=stApp][data-test-script-state=notRunning][data-test-connection-state=CONNECTED]"
 # what a page shows once drawn: a chart for the documentation's pages (each has one near its top); for the whole
@@ -62,7 +55,7 @@ def main(base: str, out: Path | None, query: str = "") -> None:
     )
     requests: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_FLAGS)
         for name, lang, extra, path in shots:
             path.parent.mkdir(parents=True, exist_ok=True)
             shoot(browser, f"{base}/{name}?lang={lang}{extra}", path, out is not None, requests)

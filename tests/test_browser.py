@@ -27,14 +27,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "browser test password 7"
 PAGES = [*CHARTS, "data"]  # page name -> charts on the demo (the Data page has none)
 DOWNLOADS = {
@@ -105,7 +97,9 @@ def serve(source: Path, tmp_path_factory):
 def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=images.chromium(), headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=images.chromium(), headless=True, args=images.CHROMIUM_FLAGS
+        )
         yield instance
         instance.close()
 

@@ -128,7 +128,7 @@ def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_and_asks_no
     requests = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chart_images.chromium(), headless=True, args=["--no-sandbox"]
+            executable_path=chart_images.chromium(), headless=True, args=chart_images.CHROMIUM_FLAGS
         )
         phone = browser.new_page(viewport={"width": 390, "height": 844})
         phone.on("request", lambda request: requests.append(request.url))

@@ -194,12 +194,7 @@ def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> byt
         command = [
             browser,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *images.CHROMIUM_FLAGS,
             f"--user-data-dir={Path(folder) / 'profile'}",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",

@@ -15,6 +15,16 @@ import threading
 import kaleido
 import plotly.graph_objects as go
 
+# How every headless Chromium of ours starts (the PDF report, the browser tests, the screenshots, the load bench):
+# no sandbox (containers), no GPU, and nothing sent anywhere on its own
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SLIDE = (1200, 675)  # CSS pixels of a 16:9 chart; scale 2 makes a 2400 x 1350 image
 _lock = threading.Lock()
 _started = False
