@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import replace_section
+from bench.common import percentile, replace_section
 from bench.run import data_dir, machine
 from deploy import replicas
 from qcity.documents import deck
@@ -81,11 +81,6 @@ def listening(port: int, process: subprocess.Popen, seconds: float = 30) -> None
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("nginx did not start") from None
             time.sleep(0.05)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,6 +19,7 @@ lists them, newest period first. Publishing a period again replaces its folder w
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
@@ -153,8 +154,9 @@ def build(
     try:
         assets = _write_assets(aside / "assets")
         views = in_period(storyline, period)
+        common = _Common.of(ctx, period)
         for lang in langs:
-            page = _page(views, ctx, lang, langs, period, data_version, assets, progress)
+            page = _page(views, ctx, lang, langs, common, data_version, assets, progress)
             (aside / f"{lang}.html").write_text(page, encoding="utf-8")
         shutil.copyfile(aside / f"{langs[0]}.html", aside / "index.html")
         about = {
@@ -201,16 +203,42 @@ def _write_assets(folder: Path) -> dict[str, str]:
     return names
 
 
-def _page(views, ctx, lang, langs, period: Period, data_version: str, assets: dict, progress: Progress) -> str:
+@dataclass(frozen=True)
+class _Common:
+    """What every language's page shows of the period, read and judged once: the headline cards, the early
+    warnings (or why the city's thresholds cannot be used) and the data's as-of date."""
+
+    selected: filters.Filters
+    cards: list
+    signals: object  # the early warnings' signal table, or None
+    config_error: str | None
+    as_of: object
+
+    @classmethod
+    def of(cls, ctx: story.Context, period: Period) -> _Common:
+        f = filters.Filters.of(
+            replace(period.selection, year_from=max(period.selection.year_to - 4, 1900)),
+            int(ctx.city.get("min_samples", 30)),
+        )
+        present = set(ctx.run("indicator_coverage").indicator)
+        by_year = ctx.run("indicator_by_year", **f.params)
+        cards = indicators.kpis(by_year, f, [i for i in indicators.HEADLINE if i in present])
+        signals, error = None, None
+        try:
+            settings = attention.Settings.of(ctx.city)
+        except indicators.ConfigError as problem:
+            error = str(problem)
+        else:  # judged once: the page says only how many signals there are at each level
+            signals = attention.report(replace(f, year_from=f.year_to), settings, ctx.run).signals
+        return cls(f, cards, signals, error, filters.load_options(ctx.run, ctx.city)[0].as_of)
+
+
+def _page(views, ctx, lang, langs, common: _Common, data_version: str, assets: dict, progress: Progress) -> str:
     """One language's page."""
     T, esc = i18n.translator(lang), html.escape
-    selected = filters.Filters.of(
-        replace(period.selection, year_from=max(period.selection.year_to - 4, 1900), lang=lang),
-        int(ctx.city.get("min_samples", 30)),
-    )
+    selected, as_of = common.selected, common.as_of
     title = views.title.get(lang) or i18n.t("story.default_title", lang)
     city = ctx.city.get(i18n.name_column(lang), "")
-    as_of = filters.load_options(ctx.run, ctx.city)[0].as_of
     parts = [
         f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -221,13 +249,13 @@ def _page(views, ctx, lang, langs, period: Period, data_version: str, assets: di
         f'<p class="meta">{esc(selected.at().label(lang))} · {esc(selected.at().versus(lang))}</p>',
         f'<p class="synthetic">{esc(downloads.source_note(ctx.city, lang))}</p>' if ctx.city.get("synthetic") else "",
         "</header>",
-        _cards(selected, ctx, lang),
+        _cards(common.cards, lang),
     ]
     total = len(views.views)
     for number, view in enumerate(views.views):
         progress(i18n.t("progress.views", lang), number, total)
         parts.append(_view_html(story.render(view, ctx, lang), number, lang))
-    parts.append(_attention_html(selected, ctx, lang))
+    parts.append(_attention_html(common, lang))
     version = T("edition.version", version=data_version)
     note = downloads.source_note(ctx.city, lang)
     parts += [
@@ -244,11 +272,8 @@ def _switch(lang: str, langs: list[str]) -> str:
     return f'<nav class="switch">{links}</nav>' if links else ""
 
 
-def _cards(f: filters.Filters, ctx: story.Context, lang: str) -> str:
+def _cards(cards: list, lang: str) -> str:
     """The headline cards for the period, in the Overview's words."""
-    by_year = ctx.run("indicator_by_year", **f.params)
-    present = set(ctx.run("indicator_coverage").indicator)
-    cards = indicators.kpis(by_year, f, [i for i in indicators.HEADLINE if i in present])
     out = ['<div class="cards">']
     for kpi in cards:
         words, esc = narrative.card(kpi, lang), html.escape
@@ -297,15 +322,12 @@ def _view_html(slide: story.Slide, number: int, lang: str) -> str:
     )
 
 
-def _attention_html(f: filters.Filters, ctx: story.Context, lang: str) -> str:
+def _attention_html(common: _Common, lang: str) -> str:
     """The early warnings in a sentence: how many signals at each level, naming nobody."""
     T = i18n.translator(lang)
-    try:
-        settings = attention.Settings.of(ctx.city)
-    except indicators.ConfigError as error:
-        return f'<p class="attention">{html.escape(T("attention.bad_config", error=str(error)))}</p>'
-    signals = attention.report(replace(f, year_from=f.year_to), settings, ctx.run).signals
-    text = narrative.attention(signals, f.at(), lang, name_top=False)
+    if common.config_error is not None:
+        return f'<p class="attention">{html.escape(T("attention.bad_config", error=common.config_error))}</p>'
+    text = narrative.attention(common.signals, common.selected.at(), lang, name_top=False)
     return f'<div class="attention"><h2>{html.escape(T("bulletin.attention"))}</h2><p>{html.escape(text)}</p></div>'
 
 
@@ -375,6 +397,7 @@ def address(storyline: str, period_name: str, base: str) -> str:
     return f"{root}/editions/{storyline}/{period_name}/"
 
 
+@functools.lru_cache(maxsize=64)  # the Present page shows it on every rerun; drawing it takes about 8 ms
 def qr_png(url: str) -> bytes:
     """The address as a QR code (segno), in modules large enough to scan from the back of a hall when projected."""
     buffer = io.BytesIO()
