@@ -41,8 +41,11 @@ def app_files() -> list[str]:
 def build_docs(site: Path) -> None:
     """The documentation site, built strictly (a broken link stops the bundle), so the archive holds it ready."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
-    subprocess.run(command, cwd=ROOT, env=environment, check=True)
+    # not --quiet: it hides the warnings --strict counts, and the build would pass with a broken link
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+    built = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    if built.returncode:
+        raise RuntimeError(f"the documentation site does not build strictly:\n{built.stderr}")
 
 
 def commit() -> str:
