@@ -145,9 +145,10 @@ else:
     stem = f"{name}-{f.lang}"
     left, middle, right = st.columns(3)
     built = partial(builds.build_started, f.lang)  # each file is built on its click, saying what it is drawing
+    edition_url = editions.published_url(storyline.name, database.path, f, options)  # for a QR code on each
     left.download_button(
         T("present.deck"),
-        builds.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang)),
+        builds.tracked(partial(deck.build, "deck", storyline, export_ctx, f.lang, edition_url=edition_url)),
         f"{stem}.pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="present_deck",
@@ -157,7 +158,7 @@ else:
     )
     right.download_button(
         T("present.report"),
-        builds.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang)),
+        builds.tracked(partial(deck.build, "report", storyline, export_ctx, f.lang, edition_url=edition_url)),
         f"{stem}.pdf",
         "application/pdf",
         key="present_report",
@@ -168,7 +169,7 @@ else:
     period = f"{f.year_to}-{f.month_from:02d}-{f.month_to:02d}" if f.partial else str(f.year_to)
     middle.download_button(
         T("bulletin.button"),
-        builds.tracked(partial(bulletin.build, f, database.query, city, options.as_of)),
+        builds.tracked(partial(bulletin.build, f, database.query, city, options.as_of, edition_url=edition_url)),
         f"bulletin-{period}-{f.lang}.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         key="present_bulletin",

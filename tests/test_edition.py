@@ -12,9 +12,13 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from docx import Document
 from helpers import starter
 from PIL import Image
 from playwright.sync_api import sync_playwright
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pypdf import PdfReader
 
 from qcity.analysis import filters, indicators, narrative
 from qcity.documents import deck, edition, story
@@ -121,8 +125,18 @@ def test_the_archive_lists_editions_newest_period_first_and_a_new_publication_re
     ]
 
 
+OUTSIDE_THEIR_CHART = """() => [...document.querySelectorAll('.chart')].flatMap(chart => {
+  const box = chart.getBoundingClientRect();
+  return [...chart.querySelectorAll('svg text')].filter(text => text.textContent.trim()).filter(text => {
+    const r = text.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1
+      || r.bottom > box.bottom + 1);
+  }).map(text => `${chart.dataset.figure}: ${text.textContent}`);
+})"""
+
+
 @pytest.mark.browser
-def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_and_asks_no_other_host(published):
+def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_whole_and_asks_no_other_host(published):
     folder = published / "editions" / "default" / "2026-ytd-09"
     charts = page(published, "zh").count('class="chart"')
     requests = []
@@ -137,11 +151,79 @@ def test_on_a_phone_from_file_it_scrolls_only_down_draws_every_chart_and_asks_no
         phone.wait_for_function(drawn, arg=charts, timeout=60_000)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no horizontal scrolling
         assert phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 15
+        assert phone.evaluate(OUTSIDE_THEIR_CHART) == []  # no title, label or footnote cut off at a chart's edge
         phone.get_by_role("link", name="English").click()
         phone.wait_for_function(drawn, arg=charts, timeout=60_000)
         assert phone.locator("html").get_attribute("lang") == "en"
         browser.close()
     assert requests and [url for url in requests if not url.startswith("file://")] == []
+
+
+def qr_codes(image_bytes: bytes) -> list[str]:
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image_bytes)))]
+
+
+def test_a_published_period_has_an_address_only_where_readers_are_told_to_reach_the_server(published, monkeypatch):
+    database = db.Database(published)
+    options = filters.load_options(database.query, database.city())[0]
+    published_period = edition.period_of({"period": "ytd", "through": "2026-09"}, options)
+    unpublished = edition.period_of({"period": "q", "quarter": "2026Q1"}, options)
+    monkeypatch.delenv(edition.PUBLIC_URL_ENV, raising=False)
+    assert edition.published_address(published, "default", published_period) is None  # the command line: no host
+    assert edition.published_address(published, "default", published_period, "http://h:8501") == (
+        "http://h:8501/editions/default/2026-ytd-09/"
+    )
+    monkeypatch.setenv(edition.PUBLIC_URL_ENV, "https://qcity.example.gov.cn/")
+    assert edition.published_address(published, "default", unpublished, "http://h:8501") is None
+    assert edition.published_address(published, "default", published_period, "http://h:8501") == (
+        "https://qcity.example.gov.cn/editions/default/2026-ytd-09/"
+    )
+    database.con.close()
+
+
+@pytest.mark.browser
+def test_the_decks_title_slide_the_reports_cover_and_the_bulletins_last_page_carry_the_editions_qr_code(
+    published, tmp_path, monkeypatch
+):
+    url = "https://qcity.example.gov.cn/editions/default/2026-ytd-09/"
+    monkeypatch.setenv(edition.PUBLIC_URL_ENV, "https://qcity.example.gov.cn")
+    out = {kind: tmp_path / f"out.{kind}" for kind in ("pptx", "pdf", "docx")}
+    for kind, name in (("deck", "pptx"), ("report", "pdf"), ("bulletin", "docx")):
+        argv = [kind, *YTD, "--lang", "en", "--data", str(published), "--out", str(out[name])]
+        assert deck.main(argv) == 0
+    cover = Presentation(out["pptx"]).slides[0]
+    pictures = [shape.image.blob for shape in cover.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert [qr_codes(blob) for blob in pictures] == [[url]]
+    assert "Scan to read this edition on a phone" in [
+        s.text_frame.text.split("\n")[0] for s in cover.shapes if s.has_text_frame
+    ]
+    first_page = PdfReader(out["pdf"]).pages[0]
+    assert [qr_codes(image.data) for image in first_page.images] == [[url]]
+    assert url in first_page.extract_text()
+    document = Document(out["docx"])
+    assert [p.text for p in document.paragraphs if p.text.strip()][-2:] == ["Scan to read this edition on a phone", url]
+    last_picture = document.inline_shapes[-1]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert qr_codes(document.part.related_parts[last_picture].blob) == [url]
+    assert (
+        deck.main(
+            [
+                "deck",
+                "--period",
+                "year",
+                "--year",
+                "2024",
+                "--lang",
+                "en",
+                "--data",
+                str(published),
+                "--out",
+                str(out["pptx"]),
+            ]
+        )
+        == 0
+    )  # a period with no edition: no QR code
+    cover = Presentation(out["pptx"]).slides[0]
+    assert not [shape for shape in cover.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
 
 
 @pytest.fixture

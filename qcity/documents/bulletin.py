@@ -29,7 +29,7 @@ from qcity import i18n
 from qcity.analysis import attention, indicators, narrative
 from qcity.analysis.filters import Filters
 from qcity.analysis.indicators import INDICATORS
-from qcity.documents import charts, downloads, images, story
+from qcity.documents import charts, downloads, edition, images, story
 from qcity.progress import Progress, silent
 
 BODY_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "黑体", "宋体"
@@ -295,10 +295,15 @@ def _table(document, caption: str, frame: pd.DataFrame) -> None:
 
 
 def build(
-    f: Filters, run: Callable[..., pd.DataFrame], city: dict, as_of: date | None, progress: Progress = silent
+    f: Filters,
+    run: Callable[..., pd.DataFrame],
+    city: dict,
+    as_of: date | None,
+    progress: Progress = silent,
+    edition_url: str | None = None,
 ) -> bytes:
-    """The bulletin for the filters' period as a .docx file's bytes, each chart drawn told to `progress`. Needs
-    Chromium for the chart images."""
+    """The bulletin for the filters' period as a .docx file's bytes, each chart drawn told to `progress`, ending
+    with the QR code of `edition_url` (the period's published edition). Needs Chromium for the chart images."""
     lang, T = f.lang, i18n.translator(f.lang)
     progress(T("progress.views"), 0, 0)
     overview, parts = sections(f, run, city)
@@ -336,6 +341,10 @@ def build(
     progress(T("progress.writing_file"), 0, 0)
     _paragraph(document, downloads.source_note(city, lang), BODY_FONT, Pt(12))
     _paragraph(document, T("bulletin.as_of", date=as_of.isoformat() if as_of else "—"), BODY_FONT, Pt(12))
+    if edition_url:  # a reader of the printed bulletin opens the edition on a phone
+        _paragraph(document, T("edition.scan"), BODY_FONT, Pt(12)).paragraph_format.keep_with_next = True
+        document.add_picture(io.BytesIO(edition.qr_png(edition_url)), width=Cm(4))
+        _paragraph(document, edition_url, BODY_FONT, Pt(10))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

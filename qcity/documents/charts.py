@@ -472,6 +472,7 @@ def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note
                 mode="markers+text",
                 textposition="top center",
                 textfont=dict(size=11),
+                cliponaxis=False,  # the best district's label overhangs the axis's end, into the right margin
                 marker=dict(size=10, color=colours),
                 error_x=dict(
                     type="data",
@@ -491,7 +492,7 @@ def district_ranking(league: pd.DataFrame, indicator: Indicator, lang: str, note
         fig.update_xaxes(rangemode="tozero")
     fig.update_xaxes(title=_axis_unit(indicator, lang))
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=list(rows[names]))
-    fig.update_layout(clickmode="event+select", showlegend=False)
+    fig.update_layout(clickmode="event+select", showlegend=False, margin=dict(r=36))
     return _finish(fig, note, height=max(300, 100 + 34 * len(rows)))
 
 

@@ -50,13 +50,14 @@ class Meta:
     note: str  # the synthetic label for demo data, else the source
     synthetic: bool
     lang: str
+    edition: str | None = None  # the address of the period's published edition, for a QR code on the cover
 
     def footer(self, page: int, pages: int) -> str:
         as_of = i18n.t("deck.as_of", self.lang, date=self.as_of)
         return f"{self.note} · {as_of} · {page}/{pages}"
 
 
-def meta(city: dict, title: str, lang: str, as_of: date | None) -> Meta:
+def meta(city: dict, title: str, lang: str, as_of: date | None, edition_url: str | None = None) -> Meta:
     """The cover's and footers' facts; `as_of` is the data's (filters.Options.as_of), never the day of export."""
     return Meta(
         title,
@@ -65,6 +66,7 @@ def meta(city: dict, title: str, lang: str, as_of: date | None) -> Meta:
         downloads.source_note(city, lang),
         bool(city.get("synthetic")),
         lang,
+        edition_url,
     )
 
 
@@ -100,12 +102,21 @@ def deck(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes
 
     cover = pptx.slides.add_slide(blank)
     _text(_box(cover, margin, Inches(2.3), inner, Inches(1.4)), info.title, 40, bold=True)
-    sub = _box(cover, margin, Inches(3.8), inner, Inches(1.6))
+    qr_side = Inches(2.6)
+    sub = _box(cover, margin, Inches(3.8), inner - (qr_side + Inches(0.4) if info.edition else 0), Inches(1.6))
     _text(sub, i18n.tn("deck.subtitle", len(slides), info.lang, city=info.city, n=len(slides)), 20, GREY)
     _text(sub, T("deck.as_of", date=info.as_of), 16, GREY, new_paragraph=True)
     if info.synthetic:
         _text(sub, info.note, 20, WARN, bold=True, new_paragraph=True)
-    cover.notes_slide.notes_text_frame.text = f"{info.title}\n{info.note}"
+    notes = [info.title, info.note]
+    if info.edition:  # the hall scans the edition's address from the title slide
+        left = WIDTH - margin - qr_side
+        cover.shapes.add_picture(io.BytesIO(edition.qr_png(info.edition)), left, Inches(3.7), qr_side, qr_side)
+        caption = _box(cover, left - Inches(0.4), Inches(6.35), qr_side + Inches(0.8), Inches(0.8))
+        _text(caption, T("edition.scan"), 12)
+        _text(caption, info.edition, 10, GREY, new_paragraph=True)
+        notes.append(info.edition)
+    cover.notes_slide.notes_text_frame.text = "\n".join(notes)
 
     image_height = Inches(4.6)
     image_width = Emu(int(image_height * 16 / 9))
@@ -139,6 +150,7 @@ body { font-family: %(font)s; color: #1b1f24; }
 .cover .synthetic { color: #b3261e; font-weight: bold; }
 section { break-before: page; } h2 { font-size: 17pt; margin: 0 0 4mm; }
 .takeaway { font-size: 12pt; line-height: 1.5; } .scope { font-size: 9pt; color: #5f6368; }
+.qr { margin: 10mm 0 0; } .qr img { width: 45mm; } .qr figcaption { font-size: 10pt; }
 img { width: 100%%; } ul { font-size: 9pt; color: #333; columns: 2; padding-left: 5mm; } li { break-inside: avoid; }
 """
 
@@ -163,6 +175,7 @@ def report_html(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -
         f"<p>{esc(i18n.tn('deck.subtitle', len(slides), info.lang, city=info.city, n=len(slides)))}</p>",
         f"<p>{esc(T('deck.as_of', date=info.as_of))}</p>",
         f'<p class="synthetic">{esc(info.note)}</p>' if info.synthetic else f"<p>{esc(info.note)}</p>",
+        _qr_html(info),
         "</div>",
     ]
     for slide, picture in zip(slides, pictures):
@@ -179,6 +192,17 @@ def report_html(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -
         )
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _qr_html(info: Meta) -> str:
+    """The cover's QR code of the period's edition, with its address under it."""
+    if not info.edition:
+        return ""
+    png = base64.b64encode(edition.qr_png(info.edition)).decode()
+    return (
+        f'<figure class="qr"><img alt="QR" src="data:image/png;base64,{png}"><figcaption>'
+        f"{html.escape(i18n.t('edition.scan', info.lang))}<br>{html.escape(info.edition)}</figcaption></figure>"
+    )
 
 
 def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes:
@@ -208,9 +232,17 @@ def report(slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> byt
         return pdf.read_bytes()
 
 
-def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, progress: Progress = silent) -> bytes:
-    """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language; each view read and each
-    chart drawn is told to `progress`."""
+def build(
+    kind: str,
+    storyline: story.Storyline,
+    ctx: story.Context,
+    lang: str,
+    progress: Progress = silent,
+    edition_url: str | None = None,
+) -> bytes:
+    """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language, with the QR code of
+    `edition_url` (the period's published edition) on its cover; each view read and each chart drawn is told to
+    `progress`."""
     total = len(storyline.views)
     slides = []
     for done, view in enumerate(storyline.views):
@@ -222,7 +254,7 @@ def build(kind: str, storyline: story.Storyline, ctx: story.Context, lang: str, 
         pictures.append(chart_png(slide))
     progress(i18n.t("progress.writing_file", lang), 0, 0)
     as_of = filters.load_options(ctx.run, ctx.city)[0].as_of
-    info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang, as_of)
+    info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang, as_of, edition_url)
     return (deck if kind == "deck" else report)(slides, info, pictures)
 
 
@@ -248,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.kind == "edition":
             return _edition(args, langs, database, options)
         if args.kind == "bulletin":
-            content = _bulletin(args, database, options)
+            content = _bulletin(args, database, options, _edition_url(args, database.path, args.storyline, options))
             print(f"wrote {args.out} ({len(content):,} bytes, {args.lang})")
             args.out.write_bytes(content)
             return 0
@@ -258,8 +290,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             storyline = story.load(database.path, args.storyline, options)
         ctx = story.Context(database.query, database.city(), database.path)
+        url = _edition_url(args, database.path, storyline.name, options)
         with Terminal() as terminal:
-            content = build(args.kind, storyline, ctx, args.lang, terminal)
+            content = build(args.kind, storyline, ctx, args.lang, terminal, url)
     except (story.StorylineError, images.ImageError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -303,8 +336,7 @@ def _parser() -> argparse.ArgumentParser:
 def _edition(args, langs: list[str], database: db.Database, options: filters.Options) -> int:
     """An edition of the storyline for the period the arguments name (qcity.documents.edition); without --out, into
     the data's archive, whose index then lists it."""
-    query = {"period": args.period, "through": args.through, "quarter": args.quarter, "to": args.year}
-    period = edition.period_of(query, options)
+    period = edition.period_of(_period_query(args), options)
     storyline = story.load(database.path, args.storyline, options)
     ctx = story.Context(database.query, database.city(), database.path)
     out = args.out or edition.archive_folder(database.path, storyline.name, period)
@@ -316,7 +348,18 @@ def _edition(args, langs: list[str], database: db.Database, options: filters.Opt
     return 0
 
 
-def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
+def _period_query(args) -> dict:
+    """The period the arguments name, as a link's keys."""
+    return {"period": args.period, "through": args.through, "quarter": args.quarter, "to": args.year}
+
+
+def _edition_url(args, data_dir: Path, storyline: str, options: filters.Options) -> str | None:
+    """The address for the cover's or last page's QR code: the storyline's published edition of the period the
+    arguments name (the data's latest without them), where QCITY_PUBLIC_URL says readers reach the server."""
+    return edition.published_address(data_dir, storyline, edition.period_of(_period_query(args), options))
+
+
+def _bulletin(args, database: db.Database, options: filters.Options, edition_url: str | None) -> bytes:
     """The bulletin for the period the arguments name, checked like a link: a value that does not fit is an error."""
     query = {
         key: [value]
@@ -337,7 +380,7 @@ def _bulletin(args, database: db.Database, options: filters.Options) -> bytes:
     selection = replace(selection, year_from=max(options.first_year, selection.year_to - 4), lang=args.lang)
     f = filters.Filters.of(selection, int(database.city().get("min_samples", 30)))
     with Terminal() as terminal:
-        return bulletin.build(f, database.query, database.city(), options.as_of, terminal)
+        return bulletin.build(f, database.query, database.city(), options.as_of, terminal, edition_url)
 
 
 if __name__ == "__main__":

@@ -32,13 +32,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-import plotly.graph_objects as go
 import plotly.offline
 import segno
 
 from qcity import i18n
 from qcity.analysis import attention, filters, indicators, narrative
-from qcity.documents import downloads, story
+from qcity.documents import charts, downloads, story
 from qcity.progress import Progress, silent
 from qcity.store import audit, db, versions
 
@@ -65,7 +64,7 @@ header h1 { font-size: 1.5rem; line-height: 1.3; margin: 8px 0 4px; }
 section.view { border-top: 1px solid var(--line); padding-top: 12px; margin-top: 20px; }
 section.view h2 { font-size: 1.2rem; line-height: 1.35; margin: 4px 0; }
 .takeaway { font-size: 1.05rem; }
-.chart { width: 100%; height: 360px; }
+.chart { width: 100%; height: 440px; }
 details { margin-top: 6px; } summary { cursor: pointer; color: var(--accent); }
 ul.figures { padding-left: 1.1em; margin: 6px 0; font-size: 0.92rem; }
 .attention { background: #f5f7fa; border-radius: 8px; padding: 10px 12px; margin-top: 20px; }
@@ -73,7 +72,7 @@ a { color: var(--accent); }
 @media (min-width: 720px) {
   body { font-size: 17px; }
   .cards { grid-template-columns: repeat(3, 1fr); }
-  .chart { height: 440px; }
+  .chart { height: 480px; }
 }
 @media print {
   @page { size: A4; margin: 15mm; }
@@ -301,14 +300,8 @@ def _view_html(slide: story.Slide, number: int, lang: str) -> str:
     esc, T = html.escape, i18n.translator(lang)
     chart = ""
     if slide.figure is not None:
-        figure = go.Figure(slide.figure)  # a copy: figures may be shared
-        figure.update_layout(
-            legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
-            margin=dict(l=48, r=12, t=30, b=60),
-            height=None,
-            width=None,
-            autosize=True,
-        )
+        figure = charts.for_export(slide.figure)  # a copy whose axes make room for their labels, as in the deck
+        figure.update_layout(height=None, width=None, autosize=True)  # the page's width; the height from the style
         spec = figure.to_json().replace("</", "<\\/")  # JSON inside a script element
         chart = (
             f'<script type="application/json" id="figure-{number}">{spec}</script>'
@@ -395,6 +388,17 @@ def address(storyline: str, period_name: str, base: str) -> str:
     /editions/<storyline>/<period>/."""
     root = (os.environ.get(PUBLIC_URL_ENV) or base).rstrip("/")
     return f"{root}/editions/{storyline}/{period_name}/"
+
+
+def published_address(data_dir: Path, storyline: str, period: Period, base: str | None = None) -> str | None:
+    """The address of the storyline's edition of `period` when the archive holds one, for the QR code that a deck's
+    title slide, a report's cover and a bulletin's last page carry. None when none is published, or when nothing says
+    where readers reach the server: no `base` (the command line) and no QCITY_PUBLIC_URL."""
+    if not (archive_folder(data_dir, storyline, period) / "edition.json").is_file():
+        return None
+    if not (os.environ.get(PUBLIC_URL_ENV) or base):
+        return None
+    return address(storyline, period.name, base or "")
 
 
 @functools.lru_cache(maxsize=64)  # the Present page shows it on every rerun; drawing it takes about 8 ms

@@ -19,9 +19,8 @@ from qcity.web import auth
 def panel(storyline: story.Storyline, ctx: story.Context, f: Filters, options: filters.Options) -> None:
     T = i18n.translator(f.lang)
     st.caption(T("edition.help"))
-    query = {key: value for key, value in filters.to_query(f).items() if key in edition.PERIOD_KEYS}
     try:
-        period = edition.period_of(query, options)
+        period = _period(f, options)
     except edition.EditionError as error:
         st.caption(str(error))
         return
@@ -44,6 +43,20 @@ def panel(storyline: story.Storyline, ctx: story.Context, f: Filters, options: f
     url = edition.address(storyline.name, period.name, _origin())
     st.markdown(T("edition.at", url=url, published=published["published"], version=published["data_version"]))
     st.image(edition.qr_png(url), width=360, caption=url)
+
+
+def published_url(storyline: str, data_dir: Path, f: Filters, options: filters.Options) -> str | None:
+    """The address of the storyline's published edition of the sidebar's period, for the QR code on the deck's and
+    the report's cover and the bulletin's last page; None when none is published."""
+    try:
+        return edition.published_address(data_dir, storyline, _period(f, options), _origin())
+    except edition.EditionError:
+        return None
+
+
+def _period(f: Filters, options: filters.Options) -> edition.Period:
+    query = {key: value for key, value in filters.to_query(f).items() if key in edition.PERIOD_KEYS}
+    return edition.period_of(query, options)
 
 
 def _publish(storyline: story.Storyline, ctx: story.Context, langs: list[str], period: edition.Period) -> None:
