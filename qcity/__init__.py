@@ -6,9 +6,10 @@
     analysis   indicators, filters, pages, takeaways in words             imports store
     intake     agencies' files in, versions, demo data, a city's set-up    imports store, analysis
     documents  charts, images, storylines, decks, reports, downloads      imports analysis, store
+    delivery   the plan that sends bulletins, editions, worklists on time  imports documents, analysis, store
     web        navigation, sidebar and URL, page parts, sign-in           imports any of the above
 
 Each part imports only those above it (tests/test_layout.py checks that, and that there is no import circle). The
-other modules beside i18n.py and progress.py (demo, ingest, rollups, export, city, accounts, serve) are the documented
-`python -m qcity.X` commands, each a door to the module that does the work.
+other modules beside i18n.py and progress.py (demo, ingest, rollups, export, deliver, city, accounts, serve) are the
+documented `python -m qcity.X` commands, each a door to the module that does the work.
 """

@@ -12,10 +12,26 @@ import pytest
 from helpers import write_tiny_city
 
 PACKAGE = Path(__file__).resolve().parent.parent / "qcity"
-LAYERS = ("store", "analysis", "intake", "documents", "web")  # bottom first: a layer imports only those before it
+LAYERS = (
+    "store",
+    "analysis",
+    "intake",
+    "documents",
+    "delivery",
+    "web",
+)  # bottom first: a layer imports only those before it
 # the `python -m qcity.X` commands; nothing imports them
-DOORS = ("qcity.demo", "qcity.ingest", "qcity.rollups", "qcity.export", "qcity.city", "qcity.accounts", "qcity.serve")
-NO_STREAMLIT = ("store", "analysis", "intake", "documents")
+DOORS = (
+    "qcity.demo",
+    "qcity.ingest",
+    "qcity.rollups",
+    "qcity.export",
+    "qcity.deliver",
+    "qcity.city",
+    "qcity.accounts",
+    "qcity.serve",
+)
+NO_STREAMLIT = ("store", "analysis", "intake", "documents", "delivery")
 
 
 def module_name(path: Path) -> str:

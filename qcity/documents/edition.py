@@ -107,11 +107,12 @@ class Period:
 
     @property
     def name(self) -> str:
-        """The archive's folder name: 2026-ytd-09, 2026-q3, 2025."""
-        s = self.selection
-        return {"ytd": f"{s.year_to}-ytd-{s.month_to:02d}", "q": f"{s.year_to}-q{s.month_to // 3}"}.get(
-            s.period, str(s.year_to)
-        )
+        return period_name(self.selection.period, self.selection.year_to, self.selection.month_to)
+
+
+def period_name(period: str, year: int, month_to: int) -> str:
+    """A period as the archive's folders and the delivery log name it: 2026-ytd-09, 2026-q3, 2025."""
+    return {"ytd": f"{year}-ytd-{month_to:02d}", "q": f"{year}-q{month_to // 3}"}.get(period, str(year))
 
 
 def period_of(query: dict, options: filters.Options) -> Period:
@@ -153,7 +154,7 @@ def build(
     try:
         assets = _write_assets(aside / "assets")
         views = in_period(storyline, period)
-        common = _Common.of(ctx, period)
+        common = Headline.of(ctx, period)
         for lang in langs:
             page = _page(views, ctx, lang, langs, common, data_version, assets, progress)
             (aside / f"{lang}.html").write_text(page, encoding="utf-8")
@@ -203,9 +204,10 @@ def _write_assets(folder: Path) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Common:
-    """What every language's page shows of the period, read and judged once: the headline cards, the early
-    warnings (or why the city's thresholds cannot be used) and the data's as-of date."""
+class Headline:
+    """What a period's edition shows in every language, and a delivery's message too, read and judged once: the
+    headline cards, the early warnings (or why the city's thresholds cannot be used) and the data's as-of date; for
+    the city, or for some districts only."""
 
     selected: filters.Filters
     cards: list
@@ -214,9 +216,9 @@ class _Common:
     as_of: object
 
     @classmethod
-    def of(cls, ctx: story.Context, period: Period) -> _Common:
+    def of(cls, ctx: story.Context, period: Period, districts: tuple[str, ...] = ()) -> Headline:
         f = filters.Filters.of(
-            replace(period.selection, year_from=max(period.selection.year_to - 4, 1900)),
+            replace(period.selection, year_from=max(period.selection.year_to - 4, 1900), districts=districts),
             int(ctx.city.get("min_samples", 30)),
         )
         present = set(ctx.run("indicator_coverage").indicator)
@@ -232,7 +234,7 @@ class _Common:
         return cls(f, cards, signals, error, filters.load_options(ctx.run, ctx.city)[0].as_of)
 
 
-def _page(views, ctx, lang, langs, common: _Common, data_version: str, assets: dict, progress: Progress) -> str:
+def _page(views, ctx, lang, langs, common: Headline, data_version: str, assets: dict, progress: Progress) -> str:
     """One language's page."""
     T, esc = i18n.translator(lang), html.escape
     selected, as_of = common.selected, common.as_of
@@ -315,7 +317,7 @@ def _view_html(slide: story.Slide, number: int, lang: str) -> str:
     )
 
 
-def _attention_html(common: _Common, lang: str) -> str:
+def _attention_html(common: Headline, lang: str) -> str:
     """The early warnings in a sentence: how many signals at each level, naming nobody."""
     T = i18n.translator(lang)
     if common.config_error is not None:
