@@ -1,5 +1,5 @@
 """Data: what is loaded and how fresh; the small tables; for analysts, import a file (map, check, commit), edit the
-small tables and roll back; for signed-in users, the audit log."""
+small tables and roll back; for signed-in users, the deliveries and the audit log."""
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +7,7 @@ import streamlit as st
 from qcity import i18n
 from qcity.intake import ingest, readers
 from qcity.store import db, schema, versions
-from qcity.web import admin, auth, builds, cache, controls, guide, tables, upload
+from qcity.web import admin, auth, builds, cache, controls, deliveries, guide, tables, upload
 
 f = controls.current()
 T = i18n.translator(f.lang)
@@ -176,4 +176,5 @@ if uploaded is not None:
 
 st.subheader(T("data.versions"))
 admin.versions_panel(database.path, f.lang)
+deliveries.panel(database, f.lang)
 admin.audit_panel(database.path, f.lang)

@@ -26,6 +26,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from docx import Document
+from helpers import ENTRY, ServerLikePagesManager
+from pptx import Presentation
+from streamlit.testing.v1 import AppTest, app_test
 
 from qcity import i18n
 from qcity.analysis import filters, narrative
@@ -33,6 +36,8 @@ from qcity.delivery import plan as plans
 from qcity.delivery import run
 from qcity.documents import edition, story
 from qcity.store import audit, db
+from qcity.web import accounts, auth
+from qcity.web import deliveries as web_deliveries
 
 OCTOBER = "2026-10-06T09:00"  # the plan's monthly run of 6 October delivers Jan-Sep 2026
 PUBLIC = "https://qcity.example.gov.cn"
@@ -528,3 +533,112 @@ def test_the_commands_name_is_documented_and_the_timer_runs_it_every_quarter_hou
     assert re.search(r"^OnCalendar=\*:0/15$", timer, re.M) and "Persistent=true" in timer
     assert re.search(r"^ExecStart=.* -m qcity\.deliver run --due$", service, re.M)
     assert i18n.t("deliver.title", "en", place="X", period="Y") == "X quality report, Y"
+
+
+# --- the Data page ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_page(data, robots, robot_secrets, monkeypatch):
+    """The Data page in English on the demo copy with the robots' plan, as the analyst wang."""
+    write_plan(data, robot_plan(robots, '["message"]'))
+
+    class October(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.fromisoformat(OCTOBER)
+
+    monkeypatch.setattr(web_deliveries, "datetime", October)  # the page's clock: 6 October, as the command's --now
+    monkeypatch.setenv("QCITY_DATA_DIR", str(data))
+    monkeypatch.setattr(app_test, "PagesManager", ServerLikePagesManager)
+
+    def open_as(user: accounts.User | None):
+        at = AppTest.from_file(ENTRY, default_timeout=60)
+        at.query_params["lang"] = "en"
+        at.run()
+        at.switch_page("pages/data.py").run()
+        if user is not None:
+            at.session_state[auth.USER_KEY] = user
+            at.run()
+        return at
+
+    return data, open_as
+
+
+def test_the_data_page_shows_the_plan_and_what_failed_and_an_analyst_sends_an_entry_now(data_page, robots, monkeypatch):
+    data, open_as = data_page
+    assert "Deliveries" not in [s.value for s in open_as(None).subheader]  # readers do not see the plan
+    monkeypatch.setenv("QCITY_TEST_WECOM", robots.url("/broken") + "?key=WECOMKEY123")
+    assert deliver(data, "--due") == 1
+    at = open_as(accounts.User("wang", "analyst"))
+    assert not at.exception and "Deliveries" in [s.value for s in at.subheader]
+    plan_table = next(d.value for d in at.dataframe if "Schedule (cron)" in d.value.columns)
+    assert plan_table["Entry"].tolist() == ["group"] and plan_table["Schedule (cron)"].tolist() == ["0 8 6 * *"]
+    port = robots.server_address[1]
+    assert [w.value for w in at.warning if w.value.startswith("Failed")] == [
+        f"Failed and not yet delivered: group 2026-ytd-09 → wecom (127.0.0.1:{port}: HTTP 500 Internal Server Error)"
+    ]
+    latest = next(d.value for d in at.dataframe if "Recipients" in d.value.columns)
+    assert sorted(latest["Outcome"]) == ["failed", "sent", "sent"]
+    monkeypatch.setenv("QCITY_TEST_WECOM", robots.url("/wecom") + "?key=WECOMKEY123")  # the robot is mended
+    at.button(key="data_deliver_now").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    assert [s.value for s in at.success][0].startswith("Done: sent: group 2026-ytd-09 → wecom")
+    assert len(robots.at("/wecom")) == 1 and len(robots.at("/dingtalk")) == 2  # sent now, again where it had been
+    assert not [w for w in at.warning if w.value.startswith("Failed")]  # delivered now
+    mine = [e for e in logged(data) if e["user"] == "wang"]
+    assert [(e["channel"], e["outcome"]) for e in mine] == [("wecom", "sent"), ("ding", "sent"), ("feishu", "sent")]
+
+
+def test_a_viewer_has_no_send_button_and_a_forged_click_is_refused_and_logged(data_page, robots):
+    data, open_as = data_page
+    at = open_as(accounts.User("wang", "analyst"))
+    button = at.button(key="data_deliver_now")
+    at.session_state[auth.USER_KEY] = accounts.User("li", "viewer")  # the session changed under the button
+    button.click().run()
+    assert [e.value for e in at.error] == ["Not all delivered: li may not deliver"]
+    assert robots.requests == []
+    assert [(e["user"], e["action"], e["ok"]) for e in audit.entries(data) if e["action"] == "deliver"] == [
+        ("li", "deliver", False)
+    ]
+    assert not [b for b in open_as(accounts.User("li", "viewer")).button if b.key == "data_deliver_now"]
+
+
+def test_the_documented_example_plan_is_a_plan_this_code_accepts(data):
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "user-guide" / "deliveries.md").read_text("utf-8")
+    example = re.search(r"```toml\n(# DATA_DIR/deliveries.toml\n.*?)```", guide, re.S).group(1)
+    write_plan(data, example)
+    database = db.Database(data)
+    options = filters.load_options(database.query, database.city())[0]
+    database.con.close()
+    plan = plans.load(data, options)
+    assert plan.names == ["monthly-bulletin", "monthly-edition", "yuelu-worklist", "quarterly-deck"]
+    assert {c.type for c in plan.channels.values()} == {"email", "folder", "wecom", "dingtalk", "feishu"}
+    assert plan.entry("yuelu-worklist").district == "430104" and plan.retry_delays == (10.0, 60.0, 300.0)
+
+
+@pytest.mark.browser
+def test_a_quarterly_deck_is_the_storyline_for_the_last_complete_quarter(data, tmp_path):
+    share = tmp_path / "share"
+    write_plan(
+        data,
+        f"""
+[channels.share]
+type = "folder"
+path = "{share}"
+
+[[delivery]]
+name = "quarterly-deck"
+what = ["deck"]
+period = "quarter"
+when = "0 9 10 1,4,7,10 *"
+to = ["share"]
+lang = "en"
+send_synthetic = true
+""",
+    )
+    assert deliver(data, "--due", now="2026-10-10T09:30") == 0
+    assert sorted(p.name for p in share.iterdir()) == ["deck-2026-q3-en.pptx"]  # no message: none was asked for
+    slides = Presentation(share / "deck-2026-q3-en.pptx").slides
+    scopes = [shape.text_frame.text for slide in list(slides)[1:] for shape in slide.shapes if shape.has_text_frame]
+    assert any("Q3 2026" in text for text in scopes)  # the views read the quarter, not their saved periods

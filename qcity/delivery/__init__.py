@@ -1,9 +1,9 @@
 """Delivery: the numbers reach people on their own, on a schedule.
 
-    plan      (the delivery plan DATA_DIR/deliveries.toml: what, which period, for whom, how, when; its secrets)
-    channels  (a folder, e-mail through SMTP, the WeChat Work, DingTalk and Feishu group robots)
-    parcel    (what an entry sends for a period: files, an edition's link, a message with the headline figures)
-    run       (what is due, at most once per period, retries, the audit log; `python -m qcity.deliver`)
+plan (the delivery plan DATA_DIR/deliveries.toml: what, which period, for whom, how, when, and its secrets),
+channels (a folder, e-mail through SMTP, the WeChat Work, DingTalk and Feishu group robots), parcel (what an entry
+sends for a period: files, an edition's link, a message with the headline figures), run (what is due, at most once
+a period, retries, the audit log; the `python -m qcity.deliver` command).
 
-Imports documents, analysis and store; the web app imports it for the Data page's panel.
+Imports: qcity.documents, qcity.analysis, qcity.store and i18n. No Streamlit.
 """

@@ -106,7 +106,8 @@ def message(headline: edition.Headline, f: filters.Filters, city: dict, url: str
     else:
         lines += ["", f"**{T('bulletin.attention')}** {narrative.attention(headline.signals, f.at(), lang, False)}"]
     if url:
-        lines += ["", f"[{T('edition.scan_link')}]({url})"]
+        link_text = T("edition.scan_link")
+        lines += ["", f"[{link_text}]({url})"]
     as_of = headline.as_of.isoformat() if headline.as_of else "—"
     facts = (downloads.source_note(city, lang), T("deck.as_of", date=as_of), T("edition.version", version=version))
     lines += ["", " · ".join(facts)]

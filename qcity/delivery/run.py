@@ -21,10 +21,11 @@ Exit codes: 0 all well, 1 a send failed, 2 the plan or the command line is wrong
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(listing(plan, database.path, now)))
         return 0
     source = parcel.Source(database.path, database.query, city, options, (districts, sectors))
-    with _one_run(database.path) as alone:
+    with one_run(database.path) as alone:
         if not alone:
             print("error: another delivery run is in progress", file=sys.stderr)
             return 1
@@ -232,23 +233,17 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if any(o.outcome == "failed" for o in outcomes) else 0
 
 
-class _one_run:
-    """An exclusive lock on the data directory's delivery lock file, for the length of a run; `alone` is False
-    when another run holds it."""
-
-    def __init__(self, data_dir: Path):
-        self.path = Path(data_dir) / LOCK
-
-    def __enter__(self) -> bool:
-        self.file = self.path.open("a")
+@contextlib.contextmanager
+def one_run(data_dir: Path) -> Iterator[bool]:
+    """An exclusive lock on the data directory's delivery lock file for the length of a run: yields False when
+    another run (the timer's, or a click on the Data page) holds it."""
+    with (Path(data_dir) / LOCK).open("a") as lock:  # closing the file releases the lock
         try:
-            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            return False
-        return True
-
-    def __exit__(self, *exc) -> None:
-        self.file.close()  # closing releases the lock
+            yield False
+            return
+        yield True
 
 
 def _parser() -> argparse.ArgumentParser:

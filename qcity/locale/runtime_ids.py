@@ -49,6 +49,14 @@ RUNTIME_IDS = [
     N_("brand_kind.time_honoured"),
     N_("brand_kind.well_known_trademark"),
     # col.*
+    N_("col.entry"),
+    N_("col.what"),
+    N_("col.schedule"),
+    N_("col.next_run"),
+    N_("col.channel"),
+    N_("col.recipients"),
+    N_("col.outcome"),
+    N_("col.note"),
     N_("col.accidents_per_10k"),
     N_("col.action"),
     N_("col.address"),
@@ -445,4 +453,8 @@ RUNTIME_IDS = [
     N_("violation.substandard"),
     N_("violation.trademark_infringement"),
     N_("violation.unlicensed"),
+    # outcome.* (a delivery's, qcity.web.deliveries)
+    N_("outcome.failed"),
+    N_("outcome.sent"),
+    N_("outcome.skipped"),
 ]

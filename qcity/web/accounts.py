@@ -34,7 +34,7 @@ from qcity.store import schema
 
 ENV = "QCITY_ACCOUNTS"
 ROLES = ("analyst", "viewer")
-ACTIONS = ("import", "rollback", "edit", "storyline", "publish")  # what an analyst may do; a viewer may do none of them
+ACTIONS = ("import", "rollback", "edit", "storyline", "publish", "deliver")  # an analyst's; a viewer may do none
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # 32 MB per hash; OWASP's minimum for scrypt is n=2**17 with r=8 at 128 MB
 SCRYPT_MAXMEM = 64 * 2**20
