@@ -150,6 +150,7 @@ send_synthetic = true
 
 @pytest.fixture
 def robot_secrets(robots, monkeypatch):
+    monkeypatch.setenv("no_proxy", "127.0.0.1")  # a proxy set for the machine must not catch the local robots
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("QCITY_TEST_WECOM", robots.url("/wecom") + "?key=WECOMKEY123")

@@ -22,7 +22,7 @@ from croniter import croniter
 
 from qcity import i18n
 from qcity.analysis import filters
-from qcity.documents import edition
+from qcity.documents import edition, story
 
 FILE = "deliveries.toml"
 FILES = {"bulletin": ".docx", "deck": ".pptx", "report": ".pdf", "worklist": ".xlsx"}  # kinds sent as files
@@ -200,6 +200,8 @@ def _channel(name: str, table: dict, file: str) -> Channel:
     if kind == "email":
         if not isinstance(settings["to"], list) or not settings["to"] or not all("@" in str(a) for a in settings["to"]):
             raise PlanError(f"{where}: to must be a list of e-mail addresses")
+        if "@" not in str(settings["sender"]):
+            raise PlanError(f'{where}: sender must be an e-mail address, e.g. "质量强市 <qcity@example.gov.cn>"')
         if settings["user"] and not settings["password_secret"]:
             raise PlanError(f"{where}: a user needs password_secret, the name of the secret holding the password")
     return Channel(name, kind, settings)
@@ -235,6 +237,10 @@ def _entry(number: int, table: dict, channels: dict, options, public_url: str | 
             f"{where}: {robots[0]} is a group robot and takes a message, not a {files[0]}: send files by e-mail or "
             "to a folder, and the figures and the link to the robot in an entry of their own"
         )
+    try:
+        story.check_name(values["storyline"])
+    except story.StorylineError as error:
+        raise PlanError(f"{where}: {error}") from None
     if "edition" in what and not (public_url or os.environ.get(edition.PUBLIC_URL_ENV)):
         raise PlanError(f"{where}: an edition's link needs public_url in the plan or QCITY_PUBLIC_URL")
     return Entry(
@@ -245,6 +251,6 @@ def _entry(number: int, table: dict, channels: dict, options, public_url: str | 
         tuple(to),
         values["lang"],
         None if district is None else str(district),
-        str(values["storyline"]),
+        values["storyline"],
         bool(values.get(SYNTHETIC_KEY, False)),
     )
