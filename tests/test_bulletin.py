@@ -141,3 +141,16 @@ def test_the_early_warnings_are_the_report_of_the_period(written, ytd_db, ytd_di
     assert rows[0] == ["排名", "级别", "类型", "对象", "原因与数据"] and len(rows) == 16
     assert [r[3] for r in rows[1:]] == report.signals.subject.head(15).tolist()
     assert [r[4] for r in rows[1:]] == report.signals.why.head(15).tolist()
+
+
+def test_a_districts_bulletin_names_the_district_and_no_other(ytd_dir, tmp_path):
+    out = tmp_path / "yuelu.docx"
+    argv = ["bulletin", "--period", "ytd", "--through", "2026-09", "--district", "430104", "--lang", "zh"]
+    assert deck.main([*argv, "--out", str(out), "--data", str(ytd_dir)]) == 0
+    document = Document(out)
+    text = paragraphs(document)
+    assert text[0] == "长沙市岳麓区2026年1–9月质量工作情况通报"
+    assert any(t.startswith("2026年1–9月，岳麓区共完成监督抽检") for t in text)  # not 全市
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    others = ["芙蓉区", "天心区", "开福区", "雨花区", "望城区", "长沙县", "浏阳市", "宁乡市"]
+    assert [name for name in others if any(name in t for t in text + cells)] == []

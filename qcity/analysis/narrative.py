@@ -190,9 +190,9 @@ def domains(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
     return f"{head}; {rose} of {len(compared)} domains rose {period.versus(lang)}."
 
 
-def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
-    """The spot checks of the period in the words of the national bulletins: batches checked, failed, the pass
-    rate and its change on the same months of the year before."""
+def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str, place: str) -> str:
+    """The spot checks of the period in the words of the national bulletins: batches checked (in `place`: 全市, or
+    the districts chosen), failed, the pass rate and its change on the same months of the year before."""
     now, before = (by_domain[by_domain.year == year] for year in (period.year, period.year - 1))
     if now.empty:
         return i18n.t("narrative.no_spot_checks", lang, period=period.label(lang))
@@ -209,6 +209,7 @@ def spot_checks(by_domain: pd.DataFrame, period: Period, lang: str) -> str:
         "narrative.spot_checks",
         lang,
         period=period.label(lang),
+        place=place,
         samples=f"{samples:,}",
         failed=f"{samples - passed:,}",
         rate=f"{rate:.2f}%",

@@ -54,9 +54,18 @@ class Section:
     charts: list[tuple[str, object]]  # caption, Plotly figure
 
 
-def title(city: dict, f: Filters) -> str:
-    """城市 + period + 质量工作情况通报 / "Changsha quality bulletin, Jan–Sep 2026"."""
-    return i18n.t("bulletin.title", f.lang, city=city.get(i18n.name_column(f.lang), ""), period=f.at().label(f.lang))
+def title(city: dict, f: Filters, place: str | None = None) -> str:
+    """城市 (+ 区县) + period + 质量工作情况通报 / "Changsha quality bulletin, Jan–Sep 2026"."""
+    name = city.get(i18n.name_column(f.lang), "") + (("" if f.lang == "zh" else " · ") + place if place else "")
+    return i18n.t("bulletin.title", f.lang, city=name, period=f.at().label(f.lang))
+
+
+def place(f: Filters, run: Callable[..., pd.DataFrame]) -> str | None:
+    """The districts a bulletin is for, by name (岳麓区、望城区), or None for the whole city."""
+    if f.all_districts:
+        return None
+    names = run("districts").set_index("district_code").loc[list(f.districts), i18n.name_column(f.lang)]
+    return ("、" if f.lang == "zh" else ", ").join(names)
 
 
 def _spot_checks(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tuple[list[str], list, list]:
@@ -64,7 +73,8 @@ def _spot_checks(f: Filters, run: Callable[..., pd.DataFrame], note: str) -> tup
     period), the domains, the districts and the failed items."""
     lang, T = f.lang, i18n.translator(f.lang)
     by_domain = run("pass_rate_by_domain_year", **f.params)
-    sentences = [narrative.spot_checks(by_domain, f.at(), lang)]
+    where = place(f, run) or T("scope.all")
+    sentences = [narrative.spot_checks(by_domain, f.at(), lang, where)]
     if by_domain[by_domain.year == f.year_to].empty:
         return sentences, [], []
     sentences.append(narrative.domains(by_domain, f.at(), lang))
@@ -315,7 +325,8 @@ def build(
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     _font(document.styles["Normal"], BODY_FONT, BODY_SIZE)  # styles take the same font properties as runs
-    _paragraph(document, title(city, f), TITLE_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    heading = title(city, f, place(f, run))
+    _paragraph(document, heading, TITLE_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     if city.get("synthetic"):
         _paragraph(document, T("bulletin.synthetic"), BODY_FONT, Pt(12), align=WD_ALIGN_PARAGRAPH.CENTER, colour=WARN)
     _paragraph(document, overview, BODY_FONT, BODY_SIZE, indent=True)
