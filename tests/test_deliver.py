@@ -56,6 +56,20 @@ def write_plan(data: Path, text: str) -> None:
     (data / plans.FILE).write_text(text, encoding="utf-8")
 
 
+def folder_plan(share: Path, **entry) -> str:
+    """A plan of one entry (monthly, Jan-Sep on 6 October, sent from the synthetic demo) to a folder."""
+    entry = {"period": "ytd", "when": "0 8 6 * *", "to": ["share"], "send_synthetic": True, **entry}
+    lines = "\n".join(f"{key} = {json.dumps(value, ensure_ascii=False)}" for key, value in entry.items())
+    return f'[channels.share]\ntype = "folder"\npath = "{share}"\n\n[[delivery]]\n{lines}\n'
+
+
+def options_of(data: Path) -> filters.Options:
+    database = db.Database(data)
+    options = filters.load_options(database.query, database.city())[0]
+    database.con.close()
+    return options
+
+
 def deliver(data: Path, *args: str, now: str = OCTOBER) -> int:
     return run.main(["run", *args, "--now", now, "--data", str(data)])
 
@@ -333,13 +347,12 @@ def smtp(tmp_path):
     controller.stop()
 
 
-@pytest.mark.browser
-def test_an_smtp_server_receives_the_bulletin_for_the_period_with_its_subject(data, smtp, monkeypatch):
-    inbox, controller, cert = smtp
-    monkeypatch.setenv("QCITY_TEST_SMTP", SECRETS["QCITY_TEST_SMTP"])
-    write_plan(
-        data,
-        f"""
+def email_plan(smtp, what: list[str], retry_delays: str = "[0, 0]") -> str:
+    """A plan of one monthly entry to the leaders by the test's SMTP server: STARTTLS with its certificate, and a
+    login whose password is the secret QCITY_TEST_SMTP."""
+    _, controller, cert = smtp
+    return f"""
+retry_delays = {retry_delays}
 [channels.leaders]
 type = "email"
 host = "127.0.0.1"
@@ -351,14 +364,20 @@ sender = "质量强市 <qcity@example.gov.cn>"
 to = ["leader@example.gov.cn", "office@example.gov.cn"]
 
 [[delivery]]
-name = "monthly-bulletin"
-what = ["bulletin", "message"]
+name = "monthly"
+what = {json.dumps(what)}
 period = "ytd"
 when = "0 8 6 * *"
 to = ["leaders"]
 send_synthetic = true
-""",
-    )
+"""
+
+
+@pytest.mark.browser
+def test_an_smtp_server_receives_the_bulletin_for_the_period_with_its_subject(data, smtp, monkeypatch):
+    inbox = smtp[0]
+    monkeypatch.setenv("QCITY_TEST_SMTP", SECRETS["QCITY_TEST_SMTP"])
+    write_plan(data, email_plan(smtp, ["bulletin", "message"]))
     assert deliver(data, "--due") == 0
     (mail,) = inbox.messages
     assert mail["tls"] and mail["login"].login == b"qcity"
@@ -378,31 +397,9 @@ send_synthetic = true
 
 
 def test_a_wrong_password_is_reported_without_the_password(data, smtp, monkeypatch):
-    inbox, controller, cert = smtp
+    inbox = smtp[0]
     monkeypatch.setenv("QCITY_TEST_SMTP", "wrong-pass")
-    write_plan(
-        data,
-        f"""
-retry_delays = []
-[channels.leaders]
-type = "email"
-host = "127.0.0.1"
-port = {controller.port}
-user = "qcity"
-password_secret = "QCITY_TEST_SMTP"
-ca_file = "{cert}"
-sender = "qcity@example.gov.cn"
-to = ["leader@example.gov.cn"]
-
-[[delivery]]
-name = "figures"
-what = ["message"]
-period = "ytd"
-when = "0 8 6 * *"
-to = ["leaders"]
-send_synthetic = true
-""",
-    )
+    write_plan(data, email_plan(smtp, ["message"], retry_delays="[]"))
     assert deliver(data, "--due") == 1
     assert inbox.messages == []
     (line,) = logged(data)
@@ -414,23 +411,7 @@ send_synthetic = true
 
 def test_a_districts_entry_carries_its_own_rows_only(data, tmp_path):
     share = tmp_path / "share"
-    write_plan(
-        data,
-        f"""
-[channels.share]
-type = "folder"
-path = "{share}"
-
-[[delivery]]
-name = "yuelu"
-what = ["worklist", "message"]
-period = "ytd"
-when = "0 8 6 * *"
-to = ["share"]
-district = "430104"
-send_synthetic = true
-""",
-    )
+    write_plan(data, folder_plan(share, name="yuelu", what=["worklist", "message"], district="430104"))
     assert deliver(data, "--due") == 0
     assert sorted(p.name for p in share.iterdir()) == ["worklist-2026-ytd-09-430104-zh.xlsx", "yuelu-2026-ytd-09.md"]
     names = pd.read_csv(data / "districts.csv", dtype=str).set_index("district_code").name_zh
@@ -483,10 +464,7 @@ def test_secrets_are_named_never_written_and_a_secrets_file_must_be_its_owners_a
     secrets.write_text('QCITY_TEST_FILE_SECRET = "from-the-file"\n', encoding="utf-8")
     secrets.chmod(0o644)
     write_plan(data, f'secrets_file = "{secrets}"\n')
-    database = db.Database(data)
-    options = filters.load_options(database.query, database.city())[0]
-    database.con.close()
-    plan = plans.load(data, options)
+    plan = plans.load(data, options_of(data))
     with pytest.raises(plans.PlanError, match=r"readable by others \(mode 644\); chmod 600"):
         plan.secret("QCITY_TEST_FILE_SECRET")
     secrets.chmod(0o600)
@@ -609,10 +587,7 @@ def test_the_documented_example_plan_is_a_plan_this_code_accepts(data):
     guide = (Path(__file__).resolve().parent.parent / "docs" / "user-guide" / "deliveries.md").read_text("utf-8")
     example = re.search(r"```toml\n(# DATA_DIR/deliveries.toml\n.*?)```", guide, re.S).group(1)
     write_plan(data, example)
-    database = db.Database(data)
-    options = filters.load_options(database.query, database.city())[0]
-    database.con.close()
-    plan = plans.load(data, options)
+    plan = plans.load(data, options_of(data))
     assert plan.names == ["monthly-bulletin", "monthly-edition", "yuelu-worklist", "quarterly-deck"]
     assert {c.type for c in plan.channels.values()} == {"email", "folder", "wecom", "dingtalk", "feishu"}
     assert plan.entry("yuelu-worklist").district == "430104" and plan.retry_delays == (10.0, 60.0, 300.0)
@@ -621,25 +596,23 @@ def test_the_documented_example_plan_is_a_plan_this_code_accepts(data):
 @pytest.mark.browser
 def test_a_quarterly_deck_is_the_storyline_for_the_last_complete_quarter(data, tmp_path):
     share = tmp_path / "share"
-    write_plan(
-        data,
-        f"""
-[channels.share]
-type = "folder"
-path = "{share}"
-
-[[delivery]]
-name = "quarterly-deck"
-what = ["deck"]
-period = "quarter"
-when = "0 9 10 1,4,7,10 *"
-to = ["share"]
-lang = "en"
-send_synthetic = true
-""",
+    plan = folder_plan(
+        share, name="quarterly-deck", what=["deck"], period="quarter", when="0 9 10 1,4,7,10 *", lang="en"
     )
+    write_plan(data, plan)
     assert deliver(data, "--due", now="2026-10-10T09:30") == 0
     assert sorted(p.name for p in share.iterdir()) == ["deck-2026-q3-en.pptx"]  # no message: none was asked for
     slides = Presentation(share / "deck-2026-q3-en.pptx").slides
     scopes = [shape.text_frame.text for slide in list(slides)[1:] for shape in slide.shapes if shape.has_text_frame]
     assert any("Q3 2026" in text for text in scopes)  # the views read the quarter, not their saved periods
+
+
+def test_an_entry_that_cannot_be_built_is_reported_and_the_next_one_still_goes(data, tmp_path, capsys):
+    share = tmp_path / "share"
+    broken = folder_plan(share, name="lost-deck", what=["deck"], storyline="nosuch")
+    write_plan(data, broken + folder_plan(share, name="figures", what=["message"]).split("\n\n", 1)[1])
+    assert deliver(data, "--due") == 1
+    said = capsys.readouterr().out
+    assert "failed: lost-deck 2026-ytd-09 → share (not built: storylines/nosuch.json: no such storyline" in said
+    assert "sent: figures 2026-ytd-09 → share" in said
+    assert sorted(p.name for p in share.iterdir()) == ["figures-2026-ytd-09.md"]

@@ -39,6 +39,7 @@ from qcity.store import audit, db
 ACTION = "deliver"
 GIVE_UP_RUNS = 3  # failed runs for an entry's period and channel before --due stops trying (--only still sends)
 LOCK = ".deliver.lock"
+KNOWN = (images.ImageError, story.StorylineError, edition.EditionError, OSError)  # failures that explain themselves
 
 
 @dataclass(frozen=True)
@@ -125,8 +126,8 @@ def _send(plan, entry, period, source, version, actor, pending: list[str], sleep
     """Build the parcel once, then send it to each pending channel, retrying after each of the plan's delays."""
     try:
         built = parcel.build(entry, period, source, version, plan.public_url, actor)
-    except (images.ImageError, story.StorylineError, edition.EditionError, OSError) as error:
-        note = f"not built: {error}"
+    except Exception as error:  # one entry's failure is reported, and the run goes on to the next entry
+        note = f"not built: {error}" if isinstance(error, KNOWN) else f"not built: {type(error).__name__}: {error}"
         for channel in pending:
             _record(source.data_dir, actor, entry, period.name, version, plan.channels[channel], "failed", note=note)
         return [Outcome(entry.name, period.name, channel, "failed", note) for channel in pending]

@@ -10,10 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from qcity import i18n
-from qcity.analysis import filters
 from qcity.delivery import parcel, run
 from qcity.delivery.plan import FILE, Plan, PlanError, load
-from qcity.web import auth, tables
+from qcity.web import auth, controls, tables
 
 SHOWN = 20  # latest deliveries on the page; the audit log holds them all
 RESULT_KEY = "data_deliver_result"
@@ -22,7 +21,7 @@ RESULT_KEY = "data_deliver_result"
 def panel(database, lang: str) -> None:
     T = i18n.translator(lang)
     st.subheader(T("deliveries.title"))
-    options, districts, sectors = filters.load_options(database.query, database.city())
+    options, districts, sectors = controls.load_options()
     try:
         plan = load(database.path, options)
     except PlanError as error:
