@@ -5,6 +5,7 @@ on a phone-sized Chromium from file:// it scrolls only down, draws every chart a
 import html
 import io
 import json
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -113,16 +114,26 @@ def test_the_archive_lists_editions_newest_period_first_and_a_new_publication_re
     index = (published / "editions" / "index.html").read_text(encoding="utf-8")
     listed = re.findall(r'href="default/([^/]+)/index.html"', index)
     assert listed == ["2026-ytd-09", "2026-ytd-06", "2025"]
-    before = json.loads((published / "editions" / "default" / "2025" / "edition.json").read_text())
+    shelf = published / "editions" / "default"
+    before = json.loads((shelf / "2025" / "edition.json").read_text())
+    first = os.readlink(shelf / "2025")  # the period's name is a link to the edition's hidden folder
     assert deck.main(["edition", "--period", "year", "--year", "2025", "--lang", "zh", "--data", str(published)]) == 0
-    after = json.loads((published / "editions" / "default" / "2025" / "edition.json").read_text())
+    after = json.loads((shelf / "2025" / "edition.json").read_text())
     assert after["languages"] == ["zh"] and before["languages"] == ["en"]  # the folder was replaced whole
-    assert not (published / "editions" / "default" / "2025" / "en.html").exists()
-    assert sorted(p.name for p in (published / "editions" / "default").iterdir()) == [
+    assert not (shelf / "2025" / "en.html").exists()
+    second = os.readlink(shelf / "2025")
+    assert second != first and (shelf / first / "en.html").is_file()  # the edition before is kept for its readers
+    assert deck.main(["edition", "--period", "year", "--year", "2025", "--lang", "en", "--data", str(published)]) == 0
+    third = os.readlink(shelf / "2025")
+    assert sorted(p.name for p in shelf.iterdir() if p.name.startswith(".2025~")) == sorted([second, third])
+    assert sorted(p.name for p in shelf.iterdir() if not p.name.startswith(".")) == [
         "2025",
         "2026-ytd-06",
         "2026-ytd-09",
     ]
+    publications = [e for e in audit.entries(published) if e["action"] == "publish"]
+    assert [e["period"] for e in publications][-3:] == ["2025", "2025", "2025"]  # the command's are logged too
+    assert publications[-1]["user"].startswith("cli:")
 
 
 OUTSIDE_THEIR_CHART = """() => [...document.querySelectorAll('.chart')].flatMap(chart => {

@@ -31,7 +31,7 @@ from qcity.analysis import filters
 from qcity.documents import bulletin, charts, downloads, edition, images, story
 from qcity.documents.story import Slide
 from qcity.progress import Progress, Terminal, silent
-from qcity.store import db
+from qcity.store import audit, db
 
 EAST_ASIAN_FONT = "Microsoft YaHei"  # what officials' Windows and WPS have; LibreOffice falls back to Noto CJK
 LATIN_FONT = "Arial"
@@ -339,11 +339,11 @@ def _edition(args, langs: list[str], database: db.Database, options: filters.Opt
     period = edition.period_of(_period_query(args), options)
     storyline = story.load(database.path, args.storyline, options)
     ctx = story.Context(database.query, database.city(), database.path)
-    out = args.out or edition.archive_folder(database.path, storyline.name, period)
     with Terminal() as terminal:
-        edition.build(storyline, ctx, langs, period, edition.data_version(database.path), out, terminal)
-    if args.out is None:
-        edition.write_index(database.path)
+        if args.out is None:
+            out = edition.publish(database.path, storyline, ctx, langs, period, audit.Actor.command_line(), terminal)
+        else:
+            out = edition.build(storyline, ctx, langs, period, edition.data_version(database.path), args.out, terminal)
     print(f"wrote {out}/index.html ({len(storyline.views)} views, {period.label('en')}, {','.join(langs)})")
     return 0
 

@@ -13,8 +13,9 @@ indicators.kpis in narrative.card's words, each view from story.render (title, t
 it), the early warnings from attention.report in narrative.attention's words, without naming anyone.
 
 Without --out, editions are kept under DATA_DIR/editions/<storyline>/<period>/ and DATA_DIR/editions/index.html
-lists them, newest period first. Publishing a period again replaces its folder whole: written aside, then renamed
-(never a mixture of two editions; for the instant between two renames, none).
+lists them, newest period first. Each period's name there is a symbolic link to a hidden folder: publishing it
+again writes a new folder aside and swaps the link in one rename, so a reader gets one edition or the other, never a
+mixture and never none.
 """
 
 from __future__ import annotations
@@ -145,11 +146,13 @@ def build(
     data_version: str,
     out: Path,
     progress: Progress = silent,
+    link: bool = False,
 ) -> Path:
-    """Write the edition into `out` (replacing what is there whole); returns `out`."""
+    """Write the edition into `out`, replacing what is there whole: a folder renamed into place, or with `link`
+    (the archive) a hidden folder that `out`, a symbolic link, is swapped to in one rename. Returns `out`."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    aside = Path(tempfile.mkdtemp(prefix=f".{out.name}~", dir=out.parent))
     aside.chmod(0o755)  # readable by the web server, as the folder it replaces
     try:
         assets = _write_assets(aside / "assets")
@@ -172,7 +175,7 @@ def build(
         (aside / "edition.json").write_text(json.dumps(about, ensure_ascii=False, indent=1), encoding="utf-8")
         for page in aside.glob("*.html"):  # pre-compressed too, for gzip_static
             page.with_name(f"{page.name}.gz").write_bytes(gzip.compress(page.read_bytes(), 9, mtime=0))
-        _swap(aside, out)
+        (_swap_link if link else _swap)(aside, out)
     except BaseException:
         shutil.rmtree(aside, ignore_errors=True)
         raise
@@ -188,6 +191,24 @@ def _swap(new: Path, out: Path) -> None:
         out.rename(old)
     new.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_link(new: Path, out: Path) -> None:
+    """`out` made a symbolic link to `new` (a hidden sibling) by renaming a fresh link over it, which is atomic: a
+    reader finds the old edition or the new one, never a mixture and never none. The edition before is kept until
+    the next publication, so that a page read just before the swap still finds its assets; older ones are removed."""
+    before = os.readlink(out) if out.is_symlink() else None
+    if out.exists() and not out.is_symlink():  # a folder from before the archive used links: moved aside once
+        before = f".{out.name}~folder"
+        shutil.rmtree(out.with_name(before), ignore_errors=True)
+        out.rename(out.with_name(before))
+    fresh = out.with_name(f".{out.name}~link")
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(new.name)
+    os.replace(fresh, out)
+    for old in out.parent.glob(f".{out.name}~*"):
+        if old.name not in (new.name, before):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_assets(folder: Path) -> dict[str, str]:
@@ -335,6 +356,8 @@ def write_index(data_dir: Path) -> Path:
     root = Path(data_dir) / "editions"
     found = []
     for about_file in root.glob("*/*/edition.json"):
+        if about_file.parent.name.startswith("."):  # the folders the links point to, and those being written
+            continue
         about = json.loads(about_file.read_text(encoding="utf-8"))
         found.append((about, about_file.parent.relative_to(root).as_posix()))
     found.sort(key=lambda item: (_period_order(item[0]["period"]), item[0]["published"]), reverse=True)
@@ -374,12 +397,19 @@ def data_version(data_dir: Path) -> str:
 
 
 def publish(
-    data_dir: Path, storyline: story.Storyline, ctx: story.Context, langs: list[str], period: Period, actor: audit.Actor
+    data_dir: Path,
+    storyline: story.Storyline,
+    ctx: story.Context,
+    langs: list[str],
+    period: Period,
+    actor: audit.Actor,
+    progress: Progress = silent,
 ) -> Path:
     """An edition into the data's archive, the archive's index renewed, and an audit line saying who published what;
-    returns its folder."""
+    returns its folder (a link to the edition's files)."""
     version = data_version(data_dir)
-    folder = build(storyline, ctx, langs, period, version, archive_folder(data_dir, storyline.name, period))
+    folder = archive_folder(data_dir, storyline.name, period)
+    build(storyline, ctx, langs, period, version, folder, progress, link=True)
     write_index(data_dir)
     audit.record(data_dir, "publish", actor, storyline=storyline.name, period=period.name, data=version)
     return folder
