@@ -97,8 +97,10 @@ def main(argv: list[str] | None = None) -> None:
     source = args.data or data_dir(10_000_000)
     started = time.perf_counter()
     out = data / "editions" / "default" / "edition"
-    assert deck.main(["edition", "--lang", "zh,en", "--data", str(source), "--out", str(out)]) == 0
+    folder = out.with_name(".edition~bench")  # as the archive keeps it: the period's name a link to a hidden folder
+    assert deck.main(["edition", "--lang", "zh,en", "--data", str(source), "--out", str(folder)]) == 0
     built = time.perf_counter() - started
+    out.symlink_to(folder.name)
     html = (out / "index.html").read_text(encoding="utf-8")
     assets = [f"/editions/default/edition/{name}" for name in re.findall(r'(?:src|href)="(assets/[^"]+)"', html)]
     port, prefix = replicas.free_port(), work / "nginx"
@@ -127,7 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     body = "\n".join(
         [
             f"Produced by `python -m bench.editions` on {machine()}: the default storyline's edition (both languages) "
-            f"of `{source.name}`, built in {built:.1f} s, served by nginx alone (`deploy/nginx.conf`, gzip_static). "
+            f"of `{source.name}`, built in {built:.1f} s, served by nginx alone (`deploy/nginx.conf`, gzip_static) "
+            "through the archive's link to its folder. "
             "Each phone is a first visit without a cache: the page, then its assets, each on its own HTTP/1.1 "
             "connection with Accept-Encoding gzip, its start spread at random over the window; time from its first "
             "request to its last byte. The client runs on the same 2 cores as nginx.",
