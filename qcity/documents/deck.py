@@ -361,22 +361,7 @@ def _edition_url(args, data_dir: Path, storyline: str, options: filters.Options)
 
 def _bulletin(args, database: db.Database, options: filters.Options, edition_url: str | None) -> bytes:
     """The bulletin for the period the arguments name, checked like a link: a value that does not fit is an error."""
-    query = {
-        key: [value]
-        for key, value in (
-            ("period", args.period),
-            ("through", args.through),
-            ("quarter", args.quarter),
-            ("district", args.district),
-        )
-        if value
-    }
-    if args.year:
-        query["to"] = [args.year]
-    selection, notices = filters.parse(query, options)
-    if notices:
-        option = {"to": "year"}.get(notices[0].key, notices[0].key)
-        raise ValueError(f"--{option} {notices[0].value}: {i18n.t(notices[0].reason, 'en', **notices[0].values)}")
+    selection = edition.period_of({**_period_query(args), "district": args.district}, options).selection
     selection = replace(selection, year_from=max(options.first_year, selection.year_to - 4), lang=args.lang)
     f = filters.Filters.of(selection, int(database.city().get("min_samples", 30)))
     with Terminal() as terminal:
