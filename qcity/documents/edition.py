@@ -20,6 +20,7 @@ mixture and never none.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import gzip
 import hashlib
@@ -409,7 +410,10 @@ def publish(
     returns its folder (a link to the edition's files)."""
     version = data_version(data_dir)
     folder = archive_folder(data_dir, storyline.name, period)
-    build(storyline, ctx, langs, period, version, folder, progress, link=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with (folder.parent / f".{folder.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one publication of a period at a time (a click, the timer): others wait
+        build(storyline, ctx, langs, period, version, folder, progress, link=True)
     write_index(data_dir)
     audit.record(data_dir, "publish", actor, storyline=storyline.name, period=period.name, data=version)
     return folder
