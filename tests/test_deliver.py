@@ -390,6 +390,9 @@ def test_an_smtp_server_receives_the_bulletin_for_the_period_with_its_subject(da
     assert "2026年1–9月" in document.paragraphs[0].text  # the bulletin's title names the period
     body = message.get_body(("plain",)).get_content()
     assert body.startswith("> 合成演示数据，非真实统计") and all(v in body for v in headline_lines(data, "zh"))
+    page = message.get_body(("html",)).get_content()  # the same text for mail readers that show HTML
+    assert "<blockquote>\n<p>合成演示数据，非真实统计</p>\n</blockquote>" in page
+    assert "<li><strong>食品抽检合格率</strong> " in page and "**" not in page
     assert [(e["outcome"], e["recipients"]) for e in logged(data)] == [
         ("sent", "leader@example.gov.cn, office@example.gov.cn")
     ]

@@ -27,6 +27,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+import markdown
+
 from qcity.delivery.plan import Channel
 
 TIMEOUT = 30  # seconds for a server to answer
@@ -79,6 +81,9 @@ def _email(settings: dict, parcel: Parcel, secret) -> None:
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=settings["sender"].rsplit("@", 1)[-1].strip("> "))
     message.set_content(parcel.text)
+    inert = parcel.text.replace("&", "&amp;").replace("<", "&lt;")  # markdown passes HTML through; the text has none
+    body = markdown.markdown(inert, output_format="html")  # the same text, as mail readers show it best
+    message.add_alternative(f'<!doctype html><html><body style="font-family: sans-serif">{body}</body></html>', "html")
     for name, content in parcel.files.items():
         maintype, subtype = (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
