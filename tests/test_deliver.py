@@ -347,12 +347,12 @@ def smtp(tmp_path):
     controller.stop()
 
 
-def email_plan(smtp, what: list[str], retry_delays: str = "[0, 0]") -> str:
+def email_plan(smtp, what: list[str]) -> str:
     """A plan of one monthly entry to the leaders by the test's SMTP server: STARTTLS with its certificate, and a
     login whose password is the secret QCITY_TEST_SMTP."""
     _, controller, cert = smtp
     return f"""
-retry_delays = {retry_delays}
+retry_delays = [0, 0]
 [channels.leaders]
 type = "email"
 host = "127.0.0.1"
@@ -402,11 +402,12 @@ def test_an_smtp_server_receives_the_bulletin_for_the_period_with_its_subject(da
 def test_a_wrong_password_is_reported_without_the_password(data, smtp, monkeypatch):
     inbox = smtp[0]
     monkeypatch.setenv("QCITY_TEST_SMTP", "wrong-pass")
-    write_plan(data, email_plan(smtp, ["message"], retry_delays="[]"))
+    write_plan(data, email_plan(smtp, ["message"]))
     assert deliver(data, "--due") == 1
     assert inbox.messages == []
     (line,) = logged(data)
     assert line["outcome"] == "failed" and "535" in line["note"] and "wrong-pass" not in json.dumps(line)
+    assert line["attempts"] == 1  # a refused login is not tried again: it would be refused again
 
 
 # --- districts, folders and the plan's checks -----------------------------------------------------------------------

@@ -33,10 +33,16 @@ from qcity.delivery.plan import Channel
 
 TIMEOUT = 30  # seconds for a server to answer
 WECOM_LIMIT = 4096  # bytes of a WeChat Work markdown message
+REFUSED = (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused)
 
 
 class SendError(Exception):
-    """A send that did not arrive: what the server or the network said, without secrets."""
+    """A send that did not arrive: what the server or the network said, without secrets. `final` when trying again
+    cannot help (a refused login, a refused address)."""
+
+    def __init__(self, message: str, final: bool = False):
+        super().__init__(message)
+        self.final = final
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ def _email(settings: dict, parcel: Parcel, secret) -> None:
             if settings["user"]:
                 smtp.login(settings["user"], secret(settings["password_secret"]))
             smtp.send_message(message)
+    except REFUSED as error:
+        raise SendError(f"SMTP {host}:{port}: {error}", final=True) from None
     except (OSError, smtplib.SMTPException) as error:  # ssl errors are OSErrors
         raise SendError(f"SMTP {host}:{port}: {error}") from None
 

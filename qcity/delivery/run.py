@@ -9,8 +9,9 @@
 deploy/qcity-deliver.timer runs `run --due` every 15 minutes. The rules, each kept in the audit log (action
 `deliver`: time, entry, what, period, data version, channel, recipients, outcome):
 - at most once per entry, period and channel, unless --force;
-- a failed send is retried after each of the plan's retry_delays, then reported: a `failed` line, exit 1, the Data
-  page; later runs try again, up to GIVE_UP_RUNS failed runs for the period;
+- a failed send is retried after each of the plan's retry_delays (a refused login or address is not), then
+  reported: a `failed` line, exit 1, the Data page; later runs try again, up to GIVE_UP_RUNS failed runs for the
+  period;
 - nothing is sent from synthetic data unless the entry says send_synthetic = true (the label then heads every
   message and subject); a period the data do not reach yet, or data unchanged since the entry's last delivery, is
   skipped with a note (logged once);
@@ -146,6 +147,8 @@ def _send(plan, entry, period, source, version, actor, pending: list[str], sleep
                 break
             except channels.SendError as problem:
                 error = problem
+                if problem.final:
+                    break
                 if delay is not None:
                     sleep(delay)
         outcome = "failed" if error else "sent"
