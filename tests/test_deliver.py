@@ -386,6 +386,7 @@ def test_an_smtp_server_receives_the_bulletin_for_the_period_with_its_subject(da
     assert message["Subject"] == "【合成演示数据】长沙市质量工作通报（2026年1–9月）"
     (attachment,) = list(message.iter_attachments())
     assert attachment.get_filename() == "bulletin-2026-ytd-09-zh.docx"
+    assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     document = Document(io.BytesIO(attachment.get_content()))
     assert "2026年1–9月" in document.paragraphs[0].text  # the bulletin's title names the period
     body = message.get_body(("plain",)).get_content()

@@ -13,7 +13,6 @@ import base64
 import hashlib
 import hmac
 import json
-import mimetypes
 import os
 import smtplib
 import ssl
@@ -34,6 +33,13 @@ from qcity.delivery.plan import Channel
 TIMEOUT = 30  # seconds for a server to answer
 WECOM_LIMIT = 4096  # bytes of a WeChat Work markdown message
 REFUSED = (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPRecipientsRefused)
+OOXML = "application/vnd.openxmlformats-officedocument"
+MIME = {  # the attachments' types, named here: a machine without /etc/mime.types does not know the Office ones
+    ".docx": f"{OOXML}.wordprocessingml.document",
+    ".pptx": f"{OOXML}.presentationml.presentation",
+    ".xlsx": f"{OOXML}.spreadsheetml.sheet",
+    ".pdf": "application/pdf",
+}
 
 
 class SendError(Exception):
@@ -91,7 +97,7 @@ def _email(settings: dict, parcel: Parcel, secret) -> None:
     body = markdown.markdown(inert, output_format="html")  # the same text, as mail readers show it best
     message.add_alternative(f'<!doctype html><html><body style="font-family: sans-serif">{body}</body></html>', "html")
     for name, content in parcel.files.items():
-        maintype, subtype = (mimetypes.guess_type(name)[0] or "application/octet-stream").split("/")
+        maintype, subtype = MIME.get(Path(name).suffix, "application/octet-stream").split("/")
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     host, port = settings["host"], int(settings["port"])
     try:
