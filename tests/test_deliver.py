@@ -441,6 +441,8 @@ def test_a_districts_entry_carries_its_own_rows_only(data, tmp_path):
         ('what = ["bulletin"]\nto = ["group"]', "group is a group robot and takes a message, not a bulletin"),
         ('when = "every month"', "is not a cron expression"),
         ('period = "month"', "period must be one of ytd, quarter, year"),
+        ('what = "message"', "what must be a list of bulletin, deck, report, worklist, edition, message"),
+        ("what = [[1]]", "what must be a list of"),
         ('to = ["nowhere"]', "unknown: nowhere"),
     ],
 )
@@ -465,6 +467,9 @@ def test_secrets_are_named_never_written_and_a_secrets_file_must_be_its_owners_a
     write_plan(data, '[channels.group]\ntype = "wecom"\nwebhook = "https://qyapi.weixin.qq.com/?key=K"\n')
     assert deliver(data, "--due") == 2
     assert "secrets are named, never written in the plan" in capsys.readouterr().err
+    write_plan(data, '[channels.share]\ntype = "folder"\npath = 3\n')
+    assert deliver(data, "--due") == 2
+    assert "[channels.share]: path must be text in quotes, not 3" in capsys.readouterr().err
     secrets = tmp_path / "secrets.toml"
     secrets.write_text('QCITY_TEST_FILE_SECRET = "from-the-file"\n', encoding="utf-8")
     secrets.chmod(0o644)

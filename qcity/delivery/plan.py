@@ -40,6 +40,8 @@ CHANNEL_KEYS = {  # required keys first, then optional ones with their defaults
     "dingtalk": ({"webhook_secret"}, {"sign_secret": None}),
     "feishu": ({"webhook_secret"}, {"sign_secret": None}),
 }
+SETTING_TYPES = {"port": int, "starttls": bool, "to": list}  # a channel's other keys hold text
+TYPE_WORDS = {int: "a number", bool: "true or false", list: "a list", str: "text in quotes"}
 ENTRY_KEYS = ({"name", "what", "period", "when", "to"}, {"lang": "zh", "district": None, "storyline": "default"})
 SYNTHETIC_KEY = "send_synthetic"  # an entry sends from synthetic (demo) data only when it says so
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -154,11 +156,16 @@ def load(data_dir: Path, options: filters.Options) -> Plan | None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise PlanError(f"{path.name}: {error}") from None
     _keys(raw, path.name, set(), {"secrets_file", "public_url", "retry_delays", "channels", "delivery"})
-    channels = {name: _channel(name, table, path.name) for name, table in raw.get("channels", {}).items()}
+    channel_tables, entry_tables = raw.get("channels", {}), raw.get("delivery", [])
+    if not isinstance(channel_tables, dict) or not all(isinstance(t, dict) for t in channel_tables.values()):
+        raise PlanError(f"{path.name}: each channel is a table of its own, e.g. [channels.share]")
+    if not isinstance(entry_tables, list) or not all(isinstance(t, dict) for t in entry_tables):
+        raise PlanError(f"{path.name}: each entry is a table of its own, [[delivery]]")
+    channels = {name: _channel(name, table, path.name) for name, table in channel_tables.items()}
     public_url = raw.get("public_url") or None
     entries = [
         _entry(number, table, channels, options, public_url, path.name)
-        for number, table in enumerate(raw.get("delivery", []), start=1)
+        for number, table in enumerate(entry_tables, start=1)
     ]
     names = [entry.name for entry in entries]
     if doubled := sorted({n for n in names if names.count(n) > 1}):
@@ -197,6 +204,10 @@ def _channel(name: str, table: dict, file: str) -> Channel:
     required, optional = CHANNEL_KEYS[kind]
     _keys(table, where, required | {"type"}, set(optional))
     settings = {**optional, **{k: v for k, v in table.items() if k != "type"}}
+    for key, value in settings.items():
+        wanted = SETTING_TYPES.get(key, str)
+        if value is not None and not isinstance(value, wanted):
+            raise PlanError(f"{where}: {key} must be {TYPE_WORDS[wanted]}, not {value!r}")
     if kind == "email":
         if not isinstance(settings["to"], list) or not settings["to"] or not all("@" in str(a) for a in settings["to"]):
             raise PlanError(f"{where}: to must be a list of e-mail addresses")
@@ -215,13 +226,17 @@ def _entry(number: int, table: dict, channels: dict, options, public_url: str | 
     what, to = values["what"], values["to"]
     if not isinstance(values["name"], str) or not NAME.match(values["name"]):
         raise PlanError(f"{where}: name must be 1-40 lowercase letters, digits, - or _")
-    if not isinstance(what, list) or not what or not set(what) <= set(KINDS):
+    if not isinstance(what, list) or not what or not all(isinstance(k, str) and k in KINDS for k in what):
         raise PlanError(f"{where}: what must be a list of {', '.join(KINDS)}")
     if values["period"] not in PERIODS:
         raise PlanError(f"{where}: period must be one of {', '.join(PERIODS)}, not {values['period']!r}")
     if not isinstance(values["when"], str) or not croniter.is_valid(values["when"]):
         raise PlanError(f'{where}: when {values["when"]!r} is not a cron expression (e.g. "0 8 6 * *")')
-    if not isinstance(to, list) or not to or (unknown := [c for c in to if c not in channels]):
+    if (
+        not isinstance(to, list)
+        or not to
+        or (unknown := [c for c in to if not isinstance(c, str) or c not in channels])
+    ):
         raise PlanError(f"{where}: to names channels of [channels.*]; unknown: {', '.join(map(str, unknown or to))}")
     if values["lang"] not in i18n.LANGS:
         raise PlanError(f"{where}: lang must be one of {', '.join(i18n.LANGS)}")
