@@ -28,13 +28,14 @@ from aiosmtpd.smtp import AuthResult
 from docx import Document
 from helpers import ENTRY, ServerLikePagesManager
 from pptx import Presentation
+from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest, app_test
 
 from qcity import i18n
 from qcity.analysis import filters, narrative
 from qcity.delivery import plan as plans
 from qcity.delivery import run
-from qcity.documents import edition, story
+from qcity.documents import deck, edition, story
 from qcity.store import audit, db
 from qcity.web import accounts, auth
 from qcity.web import deliveries as web_deliveries
@@ -604,17 +605,22 @@ def test_the_documented_example_plan_is_a_plan_this_code_accepts(data):
 
 
 @pytest.mark.browser
-def test_a_quarterly_deck_is_the_storyline_for_the_last_complete_quarter(data, tmp_path):
+def test_a_quarterly_deck_and_report_are_the_storyline_for_the_last_complete_quarter(data, tmp_path, monkeypatch):
     share = tmp_path / "share"
     plan = folder_plan(
-        share, name="quarterly-deck", what=["deck"], period="quarter", when="0 9 10 1,4,7,10 *", lang="en"
+        share, name="quarterly-deck", what=["deck", "report"], period="quarter", when="0 9 10 1,4,7,10 *", lang="en"
     )
     write_plan(data, plan)
+    drawn = []
+    monkeypatch.setattr(deck, "chart_png", lambda slide, draw=deck.chart_png: drawn.append(slide) or draw(slide))
     assert deliver(data, "--due", now="2026-10-10T09:30") == 0
-    assert sorted(p.name for p in share.iterdir()) == ["deck-2026-q3-en.pptx"]  # no message: none was asked for
+    names = sorted(p.name for p in share.iterdir())
+    assert names == ["deck-2026-q3-en.pptx", "report-2026-q3-en.pdf"]  # no message: none was asked for
     slides = Presentation(share / "deck-2026-q3-en.pptx").slides
     scopes = [shape.text_frame.text for slide in list(slides)[1:] for shape in slide.shapes if shape.has_text_frame]
     assert any("Q3 2026" in text for text in scopes)  # the views read the quarter, not their saved periods
+    assert len(PdfReader(share / "report-2026-q3-en.pdf").pages) == len(slides)  # a cover and a page per view
+    assert len(drawn) == len(slides) - 1  # each chart drawn once for both files
 
 
 def test_an_entry_that_cannot_be_built_is_reported_and_the_next_one_still_goes(data, tmp_path, capsys):

@@ -17,7 +17,7 @@ import pandas as pd
 from qcity import i18n
 from qcity.analysis import attention, filters, narrative
 from qcity.delivery.channels import Parcel
-from qcity.delivery.plan import FILES, Entry
+from qcity.delivery.plan import CITY_WIDE, FILES, Entry
 from qcity.documents import bulletin, deck, downloads, edition, story
 from qcity.store import audit
 
@@ -56,21 +56,22 @@ def build(
     districts = (entry.district,) if entry.district else ()
     headline = edition.Headline.of(ctx, period, districts)
     f = replace(headline.selected, lang=entry.lang)
+    wide = [kind for kind in entry.what if kind in CITY_WIDE]  # the storyline's: read once for all of them
+    storyline = story.load(source.data_dir, entry.storyline, source.options) if wide else None
     url = None
     if "edition" in entry.what:
-        storyline = story.load(source.data_dir, entry.storyline, source.options)
         langs = [entry.lang, *(other for other in i18n.LANGS if other != entry.lang)]
         edition.publish(source.data_dir, storyline, ctx, langs, period, actor)
         url = edition.address(storyline.name, period.name, public_url or "")
     elif not entry.district:  # a district's reader is not sent the city's page
         url = edition.published_address(source.data_dir, entry.storyline, period, public_url)
-    files = {
-        f"{kind}-{period.name}{'-' + entry.district if entry.district else ''}-{entry.lang}{FILES[kind]}": _file(
-            kind, entry, period, f, headline, source, url
-        )
-        for kind in entry.what
-        if kind in FILES
-    }
+    slides = None
+    if {"deck", "report"} & set(wide):  # drawn once, when both are sent
+        slides = deck.drawn(edition.in_period(storyline, period), ctx, f.lang, edition_url=url)
+    files = {}
+    for kind in (k for k in entry.what if k in FILES):
+        name = f"{kind}-{period.name}{'-' + entry.district if entry.district else ''}-{entry.lang}{FILES[kind]}"
+        files[name] = deck.write(kind, *slides) if kind in CITY_WIDE else _file(kind, f, headline, source, url)
     return Parcel(
         title(entry, period, source),
         message(headline, f, source.city, url, version),
@@ -80,15 +81,13 @@ def build(
     )
 
 
-def _file(kind: str, entry: Entry, period, f: filters.Filters, headline, source: Source, url: str | None) -> bytes:
+def _file(kind: str, f: filters.Filters, headline: edition.Headline, source: Source, url: str | None) -> bytes:
+    """A district's or the city's own file: the bulletin, or the early-warning worklist."""
     if kind == "bulletin":
         return bulletin.build(f, source.run, source.city, source.options.as_of, edition_url=url)
-    if kind == "worklist":
-        rows = attention.worklist(headline.signals, f.lang) if headline.signals is not None else pd.DataFrame()
-        notes = [downloads.source_note(source.city, f.lang), downloads.filter_note(f, *source.dimensions)]
-        return downloads.xlsx_bytes(rows, notes)
-    views = edition.in_period(story.load(source.data_dir, entry.storyline, source.options), period)
-    return deck.build(kind, views, source.story, f.lang, edition_url=url)
+    rows = attention.worklist(headline.signals, f.lang) if headline.signals is not None else pd.DataFrame()
+    notes = [downloads.source_note(source.city, f.lang), downloads.filter_note(f, *source.dimensions)]
+    return downloads.xlsx_bytes(rows, notes)
 
 
 def message(headline: edition.Headline, f: filters.Filters, city: dict, url: str | None, version: str) -> str:

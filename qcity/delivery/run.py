@@ -79,12 +79,15 @@ def deliver(
     query, name = period_query(entry.period, entry.scheduled(now))
     mine = [e for e in history(source.data_dir) if e.get("entry") == entry.name]
     version = edition.data_version(source.data_dir)
-    note = _skip_reason(entry, query, name, source, mine, version, force)
+    try:
+        period = edition.period_of(query, source.options)
+    except edition.EditionError:  # the period is not in the data yet
+        period = None
+    note = _skip_reason(entry, period, name, source, mine, version, force)
     if note:
         if not dry_run and not any(e.get("period") == name and e.get("note") == note for e in mine[-1:]):
             _record(source.data_dir, actor, entry, name, version, None, "skipped", note=note)
         return [Outcome(entry.name, name, None, "skipped", note)]
-    period = edition.period_of(query, source.options)
     outcomes, pending = [], []
     for channel in entry.to:
         lines = [e for e in mine if e.get("period") == name and e.get("channel") == channel]
@@ -104,11 +107,10 @@ def deliver(
     return outcomes
 
 
-def _skip_reason(entry: Entry, query: dict, name: str, source, mine, version: str, force: bool) -> str | None:
+def _skip_reason(entry: Entry, period, name: str, source, mine, version: str, force: bool) -> str | None:
     """Why the entry's period is not sent now, or None; --force sends unchanged data again, never a period the data
-    do not reach or synthetic data the entry does not ask for."""
-    _, notices = filters.parse({k: [v] for k, v in query.items()}, source.options)
-    if notices:
+    do not reach (`period` None) or synthetic data the entry does not ask for."""
+    if period is None:
         as_of = source.options.as_of.isoformat() if source.options.as_of else "no data"
         return f"the data do not reach {name} yet (as of {as_of})"
     if source.city.get("synthetic") and not entry.send_synthetic:

@@ -243,6 +243,18 @@ def build(
     """A storyline as a deck ("deck", PPTX) or a report ("report", PDF) in one language, with the QR code of
     `edition_url` (the period's published edition) on its cover; each view read and each chart drawn is told to
     `progress`."""
+    return write(kind, *drawn(storyline, ctx, lang, progress, edition_url))
+
+
+def drawn(
+    storyline: story.Storyline,
+    ctx: story.Context,
+    lang: str,
+    progress: Progress = silent,
+    edition_url: str | None = None,
+) -> tuple[list[Slide], Meta, list[bytes | None]]:
+    """What a deck and a report are made of: each view rendered, each chart drawn, the cover's facts. A delivery
+    that sends both draws them once."""
     total = len(storyline.views)
     slides = []
     for done, view in enumerate(storyline.views):
@@ -255,6 +267,11 @@ def build(
     progress(i18n.t("progress.writing_file", lang), 0, 0)
     as_of = filters.load_options(ctx.run, ctx.city)[0].as_of
     info = meta(ctx.city, storyline.title.get(lang) or i18n.t("story.default_title", lang), lang, as_of, edition_url)
+    return slides, info, pictures
+
+
+def write(kind: str, slides: list[Slide], info: Meta, pictures: list[bytes | None]) -> bytes:
+    """The PPTX ("deck") or the PDF ("report") of drawn slides."""
     return (deck if kind == "deck" else report)(slides, info, pictures)
 
 
